@@ -1,0 +1,111 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// The Kefu services and their shared building blocks.
+///
+/// Layout: `Shared/<Module>` holds building blocks, `Services/<Name>/<Name>Service` a service's logic and
+/// `Services/<Name>/kefu-<name>` its thin executable; `Tests/<Module>Tests` mirror them.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+
+/// The five services: name (folder), library target, executable product.
+let services: [(folder: String, library: String, executable: String)] = [
+    ("Gateway", "GatewayService", "kefu-gateway"),
+    ("Routing", "RoutingService", "kefu-routing"),
+    ("Store", "StoreService", "kefu-store"),
+    ("Knowledge", "KnowledgeService", "kefu-knowledge"),
+    ("Reporting", "ReportingService", "kefu-reporting"),
+]
+
+var targets: [Target] = [
+    .systemLibrary(
+        name: "CHiredis", path: "Shared/CHiredis", pkgConfig: "hiredis",
+        providers: [.apt(["libhiredis-dev"])]),
+    .systemLibrary(
+        name: "CLibpq", path: "Shared/CLibpq", pkgConfig: "libpq",
+        providers: [.apt(["libpq-dev"])]),
+    .target(
+        name: "Redis", dependencies: ["CHiredis", logging, nioPosix, nioCore],
+        path: "Shared/Redis", swiftSettings: swiftSettings),
+    .target(
+        name: "RedisStreams", dependencies: ["Redis", logging, metrics, lifecycle],
+        path: "Shared/RedisStreams", swiftSettings: swiftSettings),
+    .target(
+        name: "Postgres", dependencies: ["CLibpq", logging, nioPosix, nioCore],
+        path: "Shared/Postgres", swiftSettings: swiftSettings),
+    .target(name: "KefuModel", path: "Shared/KefuModel", swiftSettings: swiftSettings),
+    .target(
+        name: "ServiceRuntime",
+        dependencies: [
+            "Redis", "RedisStreams", "Postgres", "KefuModel", hummingbird, lifecycle, logging, metrics,
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ],
+        path: "Shared/ServiceRuntime", resources: [.copy("Migrations")], swiftSettings: swiftSettings),
+    .target(
+        name: "TestSupport", dependencies: ["Redis", "Postgres", logging],
+        path: "Shared/TestSupport", swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "kefu-stream-worker",
+        dependencies: ["ServiceRuntime", "RedisStreams", "Postgres", "KefuModel", lifecycle, logging],
+        path: "Tests/Tools/StreamWorker", swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "kefu-bench",
+        dependencies: ["Redis", "RedisStreams", logging, lifecycle],
+        path: "Benchmarks/Bench", swiftSettings: swiftSettings),
+    .testTarget(
+        name: "RedisTests", dependencies: ["Redis", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "RedisStreamsTests", dependencies: ["RedisStreams", "Redis", "TestSupport", lifecycle],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "KefuModelTests", dependencies: ["KefuModel"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "ServiceRuntimeTests",
+        dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", "TestSupport", lifecycle],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "ServicesTests",
+        dependencies: ["TestSupport", "Redis", "Postgres", "KefuModel"] + services.map { .byName(name: $0.library) },
+        swiftSettings: swiftSettings),
+]
+
+for service in services {
+    targets.append(
+        .target(
+            name: service.library,
+            dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", hummingbird, lifecycle, logging],
+            path: "Services/\(service.folder)/\(service.library)",
+            swiftSettings: swiftSettings))
+    targets.append(
+        .executableTarget(
+            name: service.executable,
+            dependencies: [.byName(name: service.library), "ServiceRuntime"],
+            path: "Services/\(service.folder)/\(service.executable)",
+            swiftSettings: swiftSettings))
+}
+
+let package = Package(
+    name: "kefu",
+    platforms: [.macOS(.v14)],
+    products: services.map { .executable(name: $0.executable, targets: [$0.executable]) } + [
+        .executable(name: "kefu-bench", targets: ["kefu-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: targets
+)

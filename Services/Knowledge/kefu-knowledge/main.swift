@@ -1,0 +1,4 @@
+import KnowledgeService
+import ServiceRuntime
+
+await ServiceHost.main(KnowledgeService.definition())

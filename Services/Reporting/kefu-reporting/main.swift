@@ -1,0 +1,4 @@
+import ReportingService
+import ServiceRuntime
+
+await ServiceHost.main(ReportingService.definition())

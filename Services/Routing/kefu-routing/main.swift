@@ -1,0 +1,4 @@
+import RoutingService
+import ServiceRuntime
+
+await ServiceHost.main(RoutingService.definition())

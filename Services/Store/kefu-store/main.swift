@@ -1,0 +1,4 @@
+import StoreService
+import ServiceRuntime
+
+await ServiceHost.main(StoreService.definition())

@@ -1,0 +1,6 @@
+#ifndef KEFU_CHIREDIS_SHIM_H
+#define KEFU_CHIREDIS_SHIM_H
+
+#include <hiredis/hiredis.h>
+
+#endif

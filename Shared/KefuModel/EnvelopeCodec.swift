@@ -1,0 +1,76 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Turns envelopes into the bytes of a stream entry's `event` field and back.
+///
+/// Decoding checks, in order: size, JSON, header (id, type, version, time, source), `data` shape, then
+/// the field rules. Encoding validates first, so a producer cannot write what consumers would reject.
+/// All errors are ``ContractError``.
+public enum EnvelopeCodec {
+    /// Largest `event` value accepted, in bytes (64 KiB).
+    public static let maxEntryBytes = 65_536
+
+    /// Validates and encodes an envelope as compact JSON with sorted keys.
+    public static func encode<Payload: EventPayload>(_ envelope: EventEnvelope<Payload>) throws(ContractError) -> [UInt8] {
+        try envelope.validate()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try encoder.encode(envelope))
+        } catch {
+            throw .invalidField("(root)", reason: "cannot be encoded: \(error)")
+        }
+        guard bytes.count <= maxEntryBytes else { throw .tooLarge(bytes: bytes.count, limit: maxEntryBytes) }
+        return bytes
+    }
+
+    /// Decodes only the header, for dispatch by ``EnvelopeHeader/type``; `data` is not examined.
+    ///
+    /// Throws ``ContractError/unknownType(_:)`` for types this build does not know: readers of the events
+    /// stream acknowledge and skip those (a newer producer may have added them); readers of their own
+    /// input streams (inbound, commands, requests) dead-letter them.
+    public static func decodeHeader(_ bytes: [UInt8]) throws(ContractError) -> EnvelopeHeader {
+        let header = try decodeJSON(EnvelopeHeader.self, from: bytes)
+        try header.validate()
+        return header
+    }
+
+    /// Decodes and validates an entry of a known payload type.
+    public static func decode<Payload: EventPayload>(
+        _ bytes: [UInt8], as type: Payload.Type
+    ) throws(ContractError) -> EventEnvelope<Payload> {
+        let envelope = try decodeJSON(EventEnvelope<Payload>.self, from: bytes)
+        try envelope.validate()
+        return envelope
+    }
+
+    /// Decodes and validates an entry of any known type, choosing the payload type from the header.
+    public static func decodeAny(_ bytes: [UInt8]) throws(ContractError) -> any AnyEventEnvelope {
+        let header = try decodeHeader(bytes)
+        return try open(header.type.payloadType, bytes)
+    }
+
+    private static func open<Payload: EventPayload>(
+        _ type: Payload.Type, _ bytes: [UInt8]
+    ) throws(ContractError) -> any AnyEventEnvelope {
+        try decode(bytes, as: type)
+    }
+
+    private static func decodeJSON<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws(ContractError) -> Value {
+        guard bytes.count <= maxEntryBytes else { throw .tooLarge(bytes: bytes.count, limit: maxEntryBytes) }
+        guard !bytes.isEmpty else { throw .notJSON(detail: "the value is empty") }
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch let error as ContractError {
+            throw error
+        } catch let error as DecodingError {
+            throw DecodingErrorMapper.map(error, bytes: bytes)
+        } catch {
+            throw .notJSON(detail: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,100 @@
+/// Every entry type of the contract, by its wire name.
+public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
+    /// A visitor sent text or an image (inbound).
+    case visitorMessage = "visitor.message"
+    /// A visitor pressed "transfer to human" (inbound).
+    case visitorRequestHuman = "visitor.request_human"
+    /// A visitor pressed the end button (inbound).
+    case visitorEnd = "visitor.end"
+    /// A visitor rated a human session (inbound).
+    case visitorRating = "visitor.rating"
+    /// A visitor left the queue (inbound).
+    case visitorExitQueue = "visitor.exit_queue"
+    /// A visitor left a message for later (inbound).
+    case visitorLeaveMessage = "visitor.leave_message"
+    /// An agent sent text or an image (commands).
+    case agentMessage = "agent.message"
+    /// An agent transferred a session to another agent (commands).
+    case agentTransfer = "agent.transfer"
+    /// An agent ended a session (commands).
+    case agentEndSession = "agent.end_session"
+    /// An agent changed status (commands).
+    case agentSetStatus = "agent.set_status"
+    /// Routing asks knowledge to answer a visitor question (requests:knowledge).
+    case botQuestion = "bot.question"
+    /// Knowledge's answer, sent to the question's `reply_to` (commands).
+    case botAnswer = "bot.answer"
+    /// A session began (events).
+    case sessionCreated = "session.created"
+    /// A session joined the queue for a human agent (events).
+    case sessionQueued = "session.queued"
+    /// A queued visitor's position changed (events).
+    case queuePosition = "queue.position"
+    /// An agent took a session (events).
+    case sessionAssigned = "session.assigned"
+    /// A session moved to another agent (events).
+    case sessionTransferred = "session.transferred"
+    /// A session ended (events).
+    case sessionEnded = "session.ended"
+    /// Routing accepted a message into a session's transcript with its sequence number (events).
+    case messageAccepted = "message.accepted"
+    /// A visitor's rating was recorded (events).
+    case ratingRecorded = "rating.recorded"
+
+    /// Decodes a wire name, throwing ``ContractError/unknownType(_:)`` for names this build does not know.
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        guard let type = EventType(rawValue: raw) else { throw ContractError.unknownType(String(raw.prefix(80))) }
+        self = type
+    }
+
+    /// The stream producers write this type to (a reply goes to the request's `reply_to` instead).
+    public var stream: StreamKind {
+        switch self {
+        case .visitorMessage, .visitorRequestHuman, .visitorEnd, .visitorRating, .visitorExitQueue, .visitorLeaveMessage:
+            .inbound
+        case .agentMessage, .agentTransfer, .agentEndSession, .agentSetStatus, .botAnswer:
+            .commands
+        case .botQuestion:
+            .requests(.knowledge)
+        case .sessionCreated, .sessionQueued, .queuePosition, .sessionAssigned, .sessionTransferred, .sessionEnded,
+             .messageAccepted, .ratingRecorded:
+            .events
+        }
+    }
+
+    /// Data versions this build can decode.
+    public var supportedVersions: [Int] { [payloadType.version] }
+
+    /// Whether the envelope must carry `reply_to` (the type is a request).
+    public var isRequest: Bool { self == .botQuestion }
+
+    /// Whether the envelope must carry `correlation_id` (the type answers a request).
+    public var isReply: Bool { self == .botAnswer }
+
+    /// The Swift payload type of the current version.
+    public var payloadType: any EventPayload.Type {
+        switch self {
+        case .visitorMessage: VisitorMessage.self
+        case .visitorRequestHuman: VisitorRequestHuman.self
+        case .visitorEnd: VisitorEnd.self
+        case .visitorRating: VisitorRating.self
+        case .visitorExitQueue: VisitorExitQueue.self
+        case .visitorLeaveMessage: VisitorLeaveMessage.self
+        case .agentMessage: AgentMessage.self
+        case .agentTransfer: AgentTransfer.self
+        case .agentEndSession: AgentEndSession.self
+        case .agentSetStatus: AgentSetStatus.self
+        case .botQuestion: BotQuestion.self
+        case .botAnswer: BotAnswer.self
+        case .sessionCreated: SessionCreated.self
+        case .sessionQueued: SessionQueued.self
+        case .queuePosition: QueuePosition.self
+        case .sessionAssigned: SessionAssigned.self
+        case .sessionTransferred: SessionTransferred.self
+        case .sessionEnded: SessionEnded.self
+        case .messageAccepted: MessageAccepted.self
+        case .ratingRecorded: RatingRecorded.self
+        }
+    }
+}

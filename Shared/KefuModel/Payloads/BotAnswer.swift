@@ -1,0 +1,61 @@
+/// `bot.answer` v1 (to the question's `reply_to`, normally commands): knowledge's answer to a
+/// `bot.question`, with `correlation_id` set to the question's `id`.
+///
+/// Routing turns an answer into `message.accepted` (sender `bot`); an unanswered question counts toward
+/// the "bot failed N times" transfer condition and gets the configured fallback prompt.
+public struct BotAnswer: EventPayload {
+    /// The entry type.
+    public static let eventType = EventType.botAnswer
+    /// The data version.
+    public static let version = 1
+
+    /// The session.
+    public var sessionID: SessionID
+    /// The `seq` of the visitor's message that was asked.
+    public var questionSeq: Int
+    /// Whether the bot was confident enough to answer.
+    public var answered: Bool
+    /// The answer; present exactly when `answered` is true.
+    public var text: String?
+    /// The knowledge-base entry that answered; only when `answered` is true.
+    public var entryID: KnowledgeEntryID?
+    /// The match score of the best entry (non-negative, larger is better), when there was a candidate.
+    public var score: Double?
+
+    /// Creates the payload.
+    public init(
+        sessionID: SessionID, questionSeq: Int, answered: Bool, text: String? = nil,
+        entryID: KnowledgeEntryID? = nil, score: Double? = nil
+    ) {
+        self.sessionID = sessionID
+        self.questionSeq = questionSeq
+        self.answered = answered
+        self.text = text
+        self.entryID = entryID
+        self.score = score
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case answered, text, score
+        case sessionID = "session_id"
+        case questionSeq = "question_seq"
+        case entryID = "entry_id"
+    }
+
+    /// Checks that `text` is present exactly when `answered`, the sequence number and the score.
+    public func validate() throws(ContractError) {
+        try FieldRules.integer(questionSeq, in: 1...FieldRules.maxSafeInteger, field: "question_seq")
+        if answered {
+            guard let text else { throw .missingField("text") }
+            try FieldRules.text(text, field: "text")
+        } else {
+            guard text == nil else { throw .invalidField("text", reason: "must be absent when `answered` is false") }
+            guard entryID == nil else {
+                throw .invalidField("entry_id", reason: "must be absent when `answered` is false")
+            }
+        }
+        if let score, !(score.isFinite && score >= 0) {
+            throw .invalidField("score", reason: "must be a non-negative number, got \(score)")
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/// `message.accepted` v1 (events): routing accepted a message into a session's transcript.
+///
+/// `seq` starts at 1 and grows by one per message of the session, whoever sent it; text is already
+/// masked (敏感词 replaced by `*`). Visitor-side clients resume from their last `seq`.
+public struct MessageAccepted: VisitorScoped {
+    /// The entry type.
+    public static let eventType = EventType.messageAccepted
+    /// The data version.
+    public static let version = 1
+
+    /// The session.
+    public var sessionID: SessionID
+    /// The message's place in the session, from 1, without gaps.
+    public var seq: Int
+    /// The channel.
+    public var channel: String
+    /// The visitor's id within the channel.
+    public var visitorID: String
+    /// Who wrote it.
+    public var sender: SenderKind
+    /// The writing agent; present exactly when `sender` is `agent`.
+    public var agentID: AgentID?
+    /// The producer's `client_message_id`, echoed for visitor and agent messages.
+    public var clientMessageID: String?
+    /// The masked text or the image.
+    public var content: MessageContent
+
+    /// Creates the payload.
+    public init(
+        sessionID: SessionID, seq: Int, channel: String, visitorID: String, sender: SenderKind,
+        agentID: AgentID? = nil, clientMessageID: String? = nil, content: MessageContent
+    ) {
+        self.sessionID = sessionID
+        self.seq = seq
+        self.channel = channel
+        self.visitorID = visitorID
+        self.sender = sender
+        self.agentID = agentID
+        self.clientMessageID = clientMessageID
+        self.content = content
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, channel, sender, text, image
+        case sessionID = "session_id"
+        case visitorID = "visitor_id"
+        case agentID = "agent_id"
+        case clientMessageID = "client_message_id"
+    }
+
+    /// Decodes the wire form.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sessionID = try container.decode(SessionID.self, forKey: .sessionID)
+        seq = try container.decode(Int.self, forKey: .seq)
+        channel = try container.decode(String.self, forKey: .channel)
+        visitorID = try container.decode(String.self, forKey: .visitorID)
+        sender = try container.decode(SenderKind.self, forKey: .sender)
+        agentID = try container.decodeIfPresent(AgentID.self, forKey: .agentID)
+        clientMessageID = try container.decodeIfPresent(String.self, forKey: .clientMessageID)
+        content = try MessageContent.decode(from: container, text: .text, image: .image)
+    }
+
+    /// Encodes the wire form.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(sessionID, forKey: .sessionID)
+        try container.encode(seq, forKey: .seq)
+        try container.encode(channel, forKey: .channel)
+        try container.encode(visitorID, forKey: .visitorID)
+        try container.encode(sender, forKey: .sender)
+        try container.encodeIfPresent(agentID, forKey: .agentID)
+        try container.encodeIfPresent(clientMessageID, forKey: .clientMessageID)
+        try content.encode(to: &container, text: .text, image: .image)
+    }
+
+    /// Checks the visitor, `seq`, that `agent_id` goes with `sender: agent`, and the content.
+    public func validate() throws(ContractError) {
+        try validateVisitor()
+        try FieldRules.integer(seq, in: 1...FieldRules.maxSafeInteger, field: "seq")
+        if sender == .agent, agentID == nil { throw .missingField("agent_id") }
+        if sender != .agent, agentID != nil {
+            throw .invalidField("agent_id", reason: "must be absent unless `sender` is agent")
+        }
+        if let clientMessageID { try FieldRules.token(clientMessageID, field: "client_message_id") }
+        try content.validate()
+    }
+}

@@ -1,0 +1,35 @@
+/// `visitor.exit_queue` v1 (inbound): the visitor chose to leave the queue.
+///
+/// Exit keywords (退出排队) are detected by routing from `visitor.message`; this entry is for a
+/// button or menu item in the connector.
+public struct VisitorExitQueue: VisitorScoped {
+    /// The entry type.
+    public static let eventType = EventType.visitorExitQueue
+    /// The data version.
+    public static let version = 1
+
+    /// The channel.
+    public var channel: String
+    /// The visitor's id within the channel.
+    public var visitorID: String
+    /// The session the producer believes is current.
+    public var sessionHint: SessionID?
+
+    /// Creates the payload.
+    public init(channel: String, visitorID: String, sessionHint: SessionID? = nil) {
+        self.channel = channel
+        self.visitorID = visitorID
+        self.sessionHint = sessionHint
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case channel
+        case visitorID = "visitor_id"
+        case sessionHint = "session_hint"
+    }
+
+    /// Checks channel and visitor id.
+    public func validate() throws(ContractError) {
+        try validateVisitor()
+    }
+}

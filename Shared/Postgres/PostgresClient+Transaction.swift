@@ -1,0 +1,67 @@
+import CLibpq
+import Logging
+
+/// Transaction isolation levels for ``PostgresClient/transaction(isolation:maxAttempts:_:)``.
+public enum PostgresIsolationLevel: String, Sendable, CaseIterable {
+    case readCommitted = "READ COMMITTED"
+    case repeatableRead = "REPEATABLE READ"
+    case serializable = "SERIALIZABLE"
+}
+
+extension PostgresClient {
+    /// Runs `body` inside `BEGIN ISOLATION LEVEL …` / `COMMIT` on one connection.
+    ///
+    /// If `body` throws, the transaction is rolled back and the error rethrown. On a serialization
+    /// failure (40001) or deadlock (40P01), from `body` or from COMMIT, the whole body is run again on
+    /// a fresh transaction after a short jittered backoff, up to `maxAttempts` runs in all, so `body`
+    /// must have no side effects outside the database. `.connectionLost` is never retried: whether
+    /// the COMMIT landed is unknown.
+    public func transaction<T: Sendable>(
+        isolation: PostgresIsolationLevel = .readCommitted,
+        maxAttempts: Int = 5,
+        _ body: @escaping @Sendable (PostgresConnection) throws -> T
+    ) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await withConnection { connection in
+                    try connection.runTransaction(isolation: isolation, body)
+                }
+            } catch let error as PostgresError where error.isTransient && attempt < max(1, maxAttempts) {
+                logger.debug(
+                    "Retrying transaction",
+                    metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+                let ceiling = min(10 * (1 << min(attempt, 5)), 200)
+                try await Task.sleep(for: .milliseconds(Int.random(in: ceiling / 2...ceiling)))
+                attempt += 1
+            }
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// BEGIN, run `body`, COMMIT; ROLLBACK if anything throws.
+    func runTransaction<T>(isolation: PostgresIsolationLevel, _ body: (PostgresConnection) throws -> T) throws -> T {
+        try simpleQuery("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+        do {
+            let value = try body(self)
+            try commit()
+            return value
+        } catch {
+            if isInTransaction {
+                try? simpleQuery("ROLLBACK")
+            }
+            throw error
+        }
+    }
+
+    /// COMMIT, refusing to report success for a transaction that an earlier (caught) error aborted:
+    /// the server would answer such a COMMIT with ROLLBACK.
+    func commit() throws(PostgresError) {
+        if !isBroken, PQtransactionStatus(handle) == PQTRANS_INERROR {
+            try simpleQuery("ROLLBACK")
+            throw .query(sqlState: "25P02", message: "transaction was aborted by an earlier error and has been rolled back")
+        }
+        try simpleQuery("COMMIT")
+    }
+}

@@ -1,0 +1,121 @@
+import Logging
+import NIOPosix
+import Synchronization
+
+/// A `Sendable` Redis client for async code: a small pool of ``RedisConnection``s driven by a thread
+/// pool the client owns, so no blocking hiredis call ever runs on Swift's cooperative pool.
+///
+/// At most `poolSize` commands run at once (one per thread, one connection per thread); further
+/// calls queue. Call ``shutdown()`` when done.
+public final class RedisClient: Sendable {
+    /// Where the pooled connections go.
+    public let configuration: RedisConfiguration
+    /// Number of threads, and so the most connections the pool opens.
+    public let poolSize: Int
+    private let logger: Logger
+    private let threadPool: NIOThreadPool
+    private let idle = Mutex<[ConnectionBox]>([])
+    private let closed = Atomic<Bool>(false)
+
+    /// Creates the client and starts its threads; connections open lazily.
+    public init(configuration: RedisConfiguration, poolSize: Int = 2, logger: Logger) {
+        self.configuration = configuration
+        self.poolSize = max(1, poolSize)
+        self.logger = logger
+        self.threadPool = NIOThreadPool(numberOfThreads: self.poolSize)
+        self.threadPool.start()
+    }
+
+    deinit {
+        if !closed.load(ordering: .acquiring) {
+            threadPool.shutdownGracefully { _ in }
+        }
+    }
+
+    /// Sends one command; an error reply is thrown as ``RedisError/server(_:)``.
+    public func send(_ arguments: [String]) async throws -> RedisReply {
+        try await withConnection { connection in try connection.command(arguments).throwingOnError() }
+    }
+
+    /// Binary variant of ``send(_:)-([String])``.
+    public func send(_ arguments: [[UInt8]]) async throws -> RedisReply {
+        try await withConnection { connection in try connection.command(arguments).throwingOnError() }
+    }
+
+    /// Sends all commands in one round trip; error replies are left in place in the result.
+    public func pipeline(_ commands: [[String]]) async throws -> [RedisReply] {
+        try await withConnection { connection in try connection.pipeline(commands) }
+    }
+
+    /// Binary variant of ``pipeline(_:)-([[String]])``.
+    public func pipeline(_ commands: [[[UInt8]]]) async throws -> [RedisReply] {
+        try await withConnection { connection in try connection.pipeline(commands) }
+    }
+
+    /// Runs `body` on a pool thread with a pooled connection. `body` may block (it is not on the
+    /// cooperative pool) but should stay short; use ``makeDedicatedConnection(readTimeout:)`` for
+    /// blocking reads.
+    ///
+    /// - Throws: what `body` throws, ``RedisError/closed`` after ``shutdown()``, or
+    ///   `CancellationError` if the task was cancelled before `body` started.
+    public func withConnection<T: Sendable>(
+        _ body: @escaping @Sendable (RedisConnection) throws -> T
+    ) async throws -> T {
+        guard !closed.load(ordering: .acquiring) else { throw RedisError.closed }
+        do {
+            return try await threadPool.runIfActive { [self] in
+                let box = checkout()
+                defer { checkin(box) }
+                return try body(box.connection)
+            }
+        } catch is NIOThreadPoolError.ThreadPoolInactive {
+            throw RedisError.closed
+        }
+    }
+
+    /// True when `PING` answers `PONG` within the configured timeouts.
+    public func isReachable() async -> Bool {
+        let reply = try? await send(["PING"])
+        return reply == .status("PONG")
+    }
+
+    /// Creates a connection bound to a thread of its own, for blocking reads such as
+    /// `XREADGROUP … BLOCK`. `readTimeout` must be longer than any `BLOCK` used on it.
+    public func makeDedicatedConnection(readTimeout: Duration? = nil) -> RedisDedicatedConnection {
+        var configuration = self.configuration
+        if let readTimeout { configuration.readTimeout = readTimeout }
+        return RedisDedicatedConnection(configuration: configuration, logger: logger)
+    }
+
+    /// Stops the threads (running commands finish, queued ones fail) and closes every connection.
+    public func shutdown() async {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        do {
+            try await threadPool.shutdownGracefully()
+        } catch {
+            logger.warning("redis thread pool shutdown failed", metadata: ["error": "\(error)"])
+        }
+        let connections = idle.withLock { boxes in
+            defer { boxes.removeAll() }
+            return boxes
+        }
+        for box in connections {
+            box.connection.close()
+        }
+    }
+
+    private func checkout() -> ConnectionBox {
+        if let box = idle.withLock({ $0.popLast() }) {
+            return box
+        }
+        return ConnectionBox(RedisConnection(configuration: configuration, logger: logger))
+    }
+
+    private func checkin(_ box: ConnectionBox) {
+        if closed.load(ordering: .acquiring) {
+            box.connection.close()
+            return
+        }
+        idle.withLock { $0.append(box) }
+    }
+}

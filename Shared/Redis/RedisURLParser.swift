@@ -1,0 +1,119 @@
+/// Parser for `redis://` URLs, kept apart from ``RedisConfiguration`` so it stays testable and small.
+enum RedisURLParser {
+    struct Parts: Equatable {
+        var host: String
+        var port: Int
+        var username: String?
+        var password: String?
+        var database: Int
+    }
+
+    static func parse(_ url: String) throws(RedisError) -> Parts {
+        guard let schemeEnd = url.firstRange(of: "://") else {
+            throw .invalidURL("missing scheme, the URL must start with redis://")
+        }
+        let scheme = url[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "redis" else {
+            if scheme == "rediss" {
+                throw .invalidURL("TLS (rediss://) is not supported, use redis://")
+            }
+            throw .invalidURL("unsupported scheme '\(scheme)', use redis://")
+        }
+        var rest = Substring(url[schemeEnd.upperBound...])
+        if rest.contains("?") || rest.contains("#") {
+            throw .invalidURL("query parameters and fragments are not supported")
+        }
+        var path: Substring = ""
+        if let slash = rest.firstIndex(of: "/") {
+            path = rest[rest.index(after: slash)...]
+            rest = rest[..<slash]
+        }
+        var username: String?
+        var password: String?
+        var hostPort = rest
+        if let at = rest.lastIndex(of: "@") {
+            let userInfo = rest[..<at]
+            hostPort = rest[rest.index(after: at)...]
+            guard let colon = userInfo.firstIndex(of: ":") else {
+                throw .invalidURL("credentials must be written ':password@' or 'user:password@'")
+            }
+            let user = try percentDecode(userInfo[..<colon], part: "user name")
+            username = user.isEmpty ? nil : user
+            password = try percentDecode(userInfo[userInfo.index(after: colon)...], part: "password")
+        }
+        let (host, port) = try parseHostPort(hostPort)
+        let database = try parseDatabase(path)
+        return Parts(host: host, port: port, username: username, password: password, database: database)
+    }
+
+    private static func parseHostPort(_ text: Substring) throws(RedisError) -> (String, Int) {
+        var host: Substring
+        var portText: Substring?
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else {
+                throw .invalidURL("IPv6 host is missing its closing ']'")
+            }
+            host = text[text.index(after: text.startIndex)..<close]
+            let after = text[text.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else {
+                    throw .invalidURL("unexpected text after IPv6 host")
+                }
+                portText = after.dropFirst()
+            }
+        } else if let colon = text.lastIndex(of: ":") {
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        } else {
+            host = text
+        }
+        guard !host.isEmpty else {
+            throw .invalidURL("missing host")
+        }
+        var port = 6379
+        if let portText {
+            guard let value = Int(portText), (1...65_535).contains(value) else {
+                throw .invalidURL("port must be a number from 1 to 65535, got '\(portText)'")
+            }
+            port = value
+        }
+        return (String(host), port)
+    }
+
+    private static func parseDatabase(_ path: Substring) throws(RedisError) -> Int {
+        if path.isEmpty { return 0 }
+        guard let value = Int(path), value >= 0 else {
+            throw .invalidURL("database must be a non-negative number, got '\(path)'")
+        }
+        return value
+    }
+
+    /// Decodes `%XX` escapes. The error names the part, never its content.
+    private static func percentDecode(_ text: Substring, part: String) throws(RedisError) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                throw .invalidURL("the \(part) contains a malformed percent-escape (use %XX)")
+            }
+            bytes.append(high << 4 | low)
+        }
+        guard let decoded = String(validating: bytes, as: UTF8.self) else {
+            throw .invalidURL("the \(part) is not valid UTF-8 after percent-decoding")
+        }
+        return decoded
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import KefuModel
+import Postgres
+
+/// One consumer group a service joins, and what it does with each event type.
+public struct ConsumerDefinition: Sendable {
+    /// The stream read, relative to the configured prefix.
+    public enum Stream: Sendable, Equatable {
+        /// Visitor events from the widget and connectors.
+        case inbound
+        /// Agent and admin commands.
+        case commands
+        /// What happened (fan-out to every group).
+        case events
+        /// This service's request stream.
+        case requests
+    }
+
+    /// What happens to a well-formed event whose type has no handler here.
+    public enum UnknownTypePolicy: Sendable, Equatable {
+        /// Moved to the dead-letter stream with the reason: for streams whose every type is this service's job.
+        case deadLetter
+        /// Acknowledged without effect: for fan-out streams where other groups handle other types.
+        case acknowledge
+    }
+
+    /// Applies one event inside the transaction that also records its id; throwing rolls both back.
+    public typealias Apply = @Sendable (IncomingEvent, PostgresConnection) throws -> Void
+
+    /// The stream read.
+    public var stream: Stream
+    /// Policy for types without a handler.
+    public var unknownTypes: UnknownTypePolicy
+    /// Handlers by event type.
+    public var handlers: [EventType: Apply]
+
+    /// Creates a consumer definition.
+    public init(stream: Stream, unknownTypes: UnknownTypePolicy, handlers: [EventType: Apply] = [:]) {
+        self.stream = stream
+        self.unknownTypes = unknownTypes
+        self.handlers = handlers
+    }
+
+    /// The full stream name for `service` under `names`.
+    public func streamName(_ names: StreamNames, service: String) -> String {
+        switch stream {
+        case .inbound: return names.inbound
+        case .commands: return names.commands
+        case .events: return names.events
+        case .requests:
+            if let known = ServiceName(rawValue: service) { return names.requests(service: known) }
+            return "\(names.prefix):requests:\(service)"
+        }
+    }
+}
+
+/// An event read from a stream, decoded as far as its envelope header.
+public struct IncomingEvent: Sendable {
+    /// The Redis entry id.
+    public let entryID: String
+    /// The envelope without its data.
+    public let header: EnvelopeHeader
+    /// The whole envelope as received.
+    public let raw: [UInt8]
+
+    /// Decodes the whole envelope with `Payload` as its data.
+    public func decode<Payload: EventPayload>(_ type: Payload.Type) throws -> EventEnvelope<Payload> {
+        try EnvelopeCodec.decode(raw, as: type)
+    }
+}

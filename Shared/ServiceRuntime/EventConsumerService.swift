@@ -1,0 +1,35 @@
+import Logging
+import RedisStreams
+import ServiceLifecycle
+
+/// One consumer group of a service: waits until the service is bootstrapped, then runs a
+/// ``StreamConsumer`` with an ``EventStreamHandler``.
+struct EventConsumerService: Service {
+    let definition: ServiceDefinition
+    let consumer: ConsumerDefinition
+    let context: ServiceContext
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await context.readiness.wait(for: .consumerGroups)
+            }
+        } catch {
+            return
+        }
+        let settings = context.configuration.streams
+        let stream = consumer.streamName(context.streams, service: definition.name)
+        var configuration = StreamConsumerConfiguration(
+            stream: stream, group: definition.name,
+            consumer: ConsumerName.stable(service: definition.name, instance: context.configuration.instance))
+        configuration.batchSize = settings.batchSize
+        configuration.blockMilliseconds = settings.blockMilliseconds
+        configuration.claimIdleMilliseconds = settings.claimIdleMilliseconds
+        configuration.claimIntervalMilliseconds = max(100, min(5_000, settings.claimIdleMilliseconds / 2))
+        configuration.maxDeliveries = settings.maxDeliveries
+        configuration.deadLetterMaxLength = settings.maxLength
+        let handler = EventStreamHandler(
+            consumer: consumer, schema: definition.schema, group: definition.name, postgres: context.postgres)
+        try await StreamConsumer(configuration: configuration, handler: handler, redis: context.redis, logger: context.logger).run()
+    }
+}

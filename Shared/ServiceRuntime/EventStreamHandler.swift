@@ -1,0 +1,75 @@
+import KefuModel
+import Logging
+import Postgres
+import RedisStreams
+
+/// Applies Kefu events from a stream: decodes each envelope header, then applies the batch in one
+/// PostgreSQL transaction that also records every event id in `<schema>.processed_events`, so an
+/// event redelivered after a crash is recognised and skipped.
+///
+/// Entries that are not envelopes are dead-lettered at once; so are envelopes of a type without a handler
+/// when the policy says so (otherwise they are acknowledged without effect).
+struct EventStreamHandler: StreamHandler {
+    /// A decoded entry: an event to apply, or one to acknowledge without effect.
+    enum Message: Sendable {
+        case apply(IncomingEvent, ConsumerDefinition.Apply)
+        case skip
+    }
+
+    let consumer: ConsumerDefinition
+    let schema: String
+    let group: String
+    let postgres: PostgresClient
+
+    func decode(_ entry: StreamEntry) throws -> Message {
+        guard let raw = entry[field: StreamNames.entryField] else {
+            throw EventDecodingError.missingEventField
+        }
+        let header: EnvelopeHeader
+        do {
+            header = try EnvelopeCodec.decodeHeader(raw)
+        } catch ContractError.unknownType where consumer.unknownTypes == .acknowledge {
+            return .skip
+        }
+        guard let apply = consumer.handlers[header.type] else {
+            if consumer.unknownTypes == .acknowledge { return .skip }
+            throw EventDecodingError.noHandler(type: header.type.rawValue, group: group)
+        }
+        return .apply(IncomingEvent(entryID: entry.id, header: header, raw: raw), apply)
+    }
+
+    func handle(_ batch: [StreamMessage<Message>]) async throws {
+        let work: [(IncomingEvent, ConsumerDefinition.Apply)] = batch.compactMap {
+            if case .apply(let event, let apply) = $0.message { return (event, apply) }
+            return nil
+        }
+        guard !work.isEmpty else { return }
+        let table = "\(schema).processed_events"
+        let group = self.group
+        try await postgres.transaction { connection in
+            let ids = "{" + work.map { $0.0.header.id.description }.joined(separator: ",") + "}"
+            let fresh = try connection.query(
+                "INSERT INTO \(table) (consumer_group, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id::text",
+                [group, ids])
+            var pending = Set(try fresh.map { try $0.decode(String.self, at: 0) })
+            for (event, apply) in work where pending.remove(event.header.id.description) != nil {
+                try apply(event, connection)
+            }
+        }
+    }
+}
+
+/// Why an entry could not be turned into an event to apply.
+enum EventDecodingError: Error, CustomStringConvertible {
+    case missingEventField
+    case noHandler(type: String, group: String)
+
+    var description: String {
+        switch self {
+        case .missingEventField:
+            return "the entry has no '\(StreamNames.entryField)' field holding a JSON envelope"
+        case .noHandler(let type, let group):
+            return "consumer group '\(group)' has no handler for event type '\(type)'"
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import KefuModel
+import Logging
+import Postgres
+import Redis
+
+/// The connections and settings a running service shares with its consumers and routes.
+public struct ServiceContext: Sendable {
+    /// The service's configuration.
+    public let configuration: ServiceConfiguration
+    /// Redis, for short commands (its own threads).
+    public let redis: RedisClient
+    /// PostgreSQL (its own threads).
+    public let postgres: PostgresClient
+    /// Stream names under the configured prefix.
+    public let streams: StreamNames
+    /// What `/ready` reports.
+    public let readiness: Readiness
+    /// The service's logger.
+    public let logger: Logger
+}

@@ -1,0 +1,34 @@
+import Hummingbird
+import Postgres
+
+/// Everything the runtime needs to run one service.
+public struct ServiceDefinition: Sendable {
+    /// Short name: `gateway`, `routing`, …; also the PostgreSQL schema it owns.
+    public var name: String
+    /// The default `HTTP_PORT`.
+    public var defaultPort: Int
+    /// The service's own migrations, versions 2 and up (version 1 is the runtime's `0001_runtime.sql`).
+    public var migrations: [Migration]
+    /// The consumer groups the service joins.
+    public var consumers: [ConsumerDefinition]
+    /// Adds the service's own HTTP routes next to `/health`, `/ready` and `/metrics`.
+    public var routes: @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void
+
+    /// Creates a definition.
+    public init(
+        name: String,
+        defaultPort: Int,
+        migrations: [Migration],
+        consumers: [ConsumerDefinition],
+        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void = { _, _ in }
+    ) {
+        self.name = name
+        self.defaultPort = defaultPort
+        self.migrations = migrations
+        self.consumers = consumers
+        self.routes = routes
+    }
+
+    /// The PostgreSQL schema the service owns.
+    public var schema: String { name }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import KefuModel
+import Logging
+import Postgres
+import Redis
+import ServiceLifecycle
+
+/// Runs one Kefu service: configuration, logging, metrics, connections, migrations, consumers and HTTP
+/// in a `ServiceGroup` with graceful shutdown on SIGTERM and SIGINT.
+public enum ServiceHost {
+    /// The whole `main` of a service executable: exits 2 with one line naming the variable on bad
+    /// configuration, 1 on a fatal runtime error, 0 after a clean stop.
+    public static func main(_ definition: ServiceDefinition) async {
+        signal(SIGPIPE, SIG_IGN)
+        let configuration: ServiceConfiguration
+        do {
+            configuration = try ServiceConfiguration(service: definition.name, defaultPort: definition.defaultPort)
+        } catch {
+            FileHandle.standardError.write(Data("kefu-\(definition.name): \(error)\n".utf8))
+            exit(2)
+        }
+        Observability.bootstrap(configuration)
+        let logger = Logger(label: "kefu.\(definition.name)")
+        do {
+            try await run(definition, configuration: configuration, logger: logger)
+        } catch {
+            logger.critical("service failed", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+    }
+
+    /// Runs the service until a shutdown signal (or until a part of it fails).
+    public static func run(
+        _ definition: ServiceDefinition, configuration: ServiceConfiguration, logger: Logger
+    ) async throws {
+        let redis = RedisClient(configuration: configuration.redis, poolSize: 2, logger: logger)
+        let postgres = PostgresClient(configuration: configuration.database, logger: logger)
+        let context = ServiceContext(
+            configuration: configuration,
+            redis: redis,
+            postgres: postgres,
+            streams: try StreamNames(prefix: configuration.streamPrefix),
+            readiness: Readiness(),
+            logger: logger)
+
+        let router = Router()
+        OperationalRoutes.add(to: router, service: definition.name, readiness: context.readiness)
+        definition.routes(router, context)
+        let http = Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(configuration.httpHost, port: configuration.httpPort),
+                serverName: "kefu-\(definition.name)"),
+            logger: logger)
+
+        let bootstrap = BootstrapService(definition: definition, context: context, probeInterval: .seconds(5))
+        let consumers = definition.consumers.map { EventConsumerService(definition: definition, consumer: $0, context: context) }
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [bootstrap] + consumers + [http],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+        logger.info(
+            "starting",
+            metadata: [
+                "service": "\(definition.name)", "instance": "\(configuration.instance)",
+                "http": "\(configuration.httpHost):\(configuration.httpPort)",
+            ])
+        let group = ServiceGroup(configuration: groupConfiguration)
+        do {
+            try await group.run()
+        } catch {
+            await redis.shutdown()
+            try? await postgres.shutdown()
+            throw error
+        }
+        await redis.shutdown()
+        try await postgres.shutdown()
+        logger.info("stopped cleanly", metadata: ["service": "\(definition.name)"])
+    }
+}

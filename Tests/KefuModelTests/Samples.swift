@@ -1,0 +1,121 @@
+import Foundation
+import KefuModel
+
+/// One valid envelope of every entry type, built with the Swift structs.
+enum Samples {
+    static let time = Timestamp(rfc3339: "2026-11-25T08:00:00.123Z")!
+    static let session = SessionID("3f2c8a4e-6b1d-4c8e-9a7f-2d5e8b1c4a90")!
+    static let agent = AgentID("8b0e6f2a-1c3d-4e5f-8a9b-0c1d2e3f4a5b")!
+    static let otherAgent = AgentID("c4d5e6f7-0a1b-4c2d-9e3f-4a5b6c7d8e9f")!
+    static let question = EventID("5d6e7f80-9a1b-4c2d-8e3f-405162738495")!
+    static let image = ImageRef(.stored(ImageID("a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d")!), mimeType: .png)
+
+    static func envelope(for type: EventType) -> any AnyEventEnvelope {
+        switch type {
+        case .visitorMessage:
+            make(VisitorMessage(
+                channel: "wechat", visitorID: "o6_bmjrPTlm6_2sgVt7hMZOPfL2M", clientMessageID: "wx-23890771",
+                content: .text("你好，我的订单还没发货"), attributes: ["name": "王先生", "device": "app"]
+            ), source: "connector-wechat")
+        case .visitorRequestHuman:
+            make(VisitorRequestHuman(channel: "web", visitorID: "v-1001", sessionHint: session), source: "gateway-a1")
+        case .visitorEnd:
+            make(VisitorEnd(channel: "web", visitorID: "v-1001", sessionHint: session), source: "gateway-a1")
+        case .visitorRating:
+            make(VisitorRating(channel: "web", visitorID: "v-1001", sessionID: session, stars: 5, comment: "很快解决了"),
+                 source: "gateway-a1")
+        case .visitorExitQueue:
+            make(VisitorExitQueue(channel: "wechat", visitorID: "o6_bmjrPTlm6_2sgVt7hMZOPfL2M"), source: "connector-wechat")
+        case .visitorLeaveMessage:
+            make(VisitorLeaveMessage(
+                channel: "web", visitorID: "v-1001", name: "李女士", problemDescription: "发票抬头写错了，请联系我修改",
+                phone: "+86 138-0000-0000", images: [image, ImageRef(.url("https://cdn.example.com/a.jpg"), mimeType: .jpeg)]
+            ), source: "gateway-a1")
+        case .agentMessage:
+            make(AgentMessage(sessionID: session, agentID: agent, clientMessageID: "wb-77", content: .image(image)),
+                 source: "gateway-a1")
+        case .agentTransfer:
+            make(AgentTransfer(sessionID: session, agentID: agent, toAgentID: otherAgent, note: "退款问题"), source: "gateway-a1")
+        case .agentEndSession:
+            make(AgentEndSession(sessionID: session, agentID: agent), source: "gateway-a1")
+        case .agentSetStatus:
+            make(AgentSetStatus(agentID: agent, status: .stopAccepting), source: "gateway-a1")
+        case .botQuestion:
+            make(BotQuestion(sessionID: session, questionSeq: 3, channel: "web", text: "怎么退货？"),
+                 source: "routing", replyTo: "kefu:commands")
+        case .botAnswer:
+            make(BotAnswer(sessionID: session, questionSeq: 3, answered: false, score: 0.25),
+                 source: "knowledge", correlationID: question)
+        case .sessionCreated:
+            make(SessionCreated(sessionID: session, channel: "web", visitorID: "v-1001", attributes: ["page_url": "https://shop.example.com/"]),
+                 source: "routing")
+        case .sessionQueued:
+            make(SessionQueued(sessionID: session, channel: "web", visitorID: "v-1001", reason: .keyword, priority: 10),
+                 source: "routing")
+        case .queuePosition:
+            make(QueuePosition(sessionID: session, channel: "web", visitorID: "v-1001", position: 3, ahead: 2, etaSeconds: 90,
+                               prompt: "您前面还有 2 人，预计等待 2 分钟"), source: "routing")
+        case .sessionAssigned:
+            make(SessionAssigned(sessionID: session, channel: "web", visitorID: "v-1001", agentID: agent, agentName: "客服小王"),
+                 source: "routing")
+        case .sessionTransferred:
+            make(SessionTransferred(sessionID: session, channel: "web", visitorID: "v-1001", fromAgentID: agent,
+                                    toAgentID: otherAgent, toAgentName: "客服小李"), source: "routing")
+        case .sessionEnded:
+            make(SessionEnded(sessionID: session, channel: "web", visitorID: "v-1001", reason: .agent, agentID: agent,
+                              human: true, ratingInvited: true), source: "routing")
+        case .messageAccepted:
+            make(MessageAccepted(sessionID: session, seq: 4, channel: "web", visitorID: "v-1001", sender: .agent,
+                                 agentID: agent, clientMessageID: "wb-78", content: .text("您好，请提供订单号 ***")),
+                 source: "routing")
+        case .ratingRecorded:
+            make(RatingRecorded(sessionID: session, channel: "web", visitorID: "v-1001", stars: 4, agentID: agent),
+                 source: "routing")
+        }
+    }
+
+    /// More envelopes that exercise the other shapes: images, absent optional fields, other enum cases.
+    static let variants: [any AnyEventEnvelope] = [
+        make(VisitorMessage(channel: "h5", visitorID: "v-2", clientMessageID: "m-2",
+                            content: .image(ImageRef(.url("https://cdn.example.com/p%20q.jpg")))), source: "gateway-a1"),
+        make(VisitorRating(channel: "web", visitorID: "v-3", sessionID: session, stars: 1), source: "gateway-a1"),
+        make(VisitorLeaveMessage(channel: "web", visitorID: "v-4", problemDescription: "请回电", email: "li@example.com"),
+             source: "gateway-a1"),
+        make(AgentMessage(sessionID: session, agentID: agent, clientMessageID: "wb-1", content: .text("好的")), source: "gateway-a1"),
+        make(AgentSetStatus(agentID: agent, status: .online), source: "gateway-a1"),
+        make(BotAnswer(sessionID: session, questionSeq: 1, answered: true, text: "七天无理由退货。",
+                       entryID: KnowledgeEntryID("7f8091a2-b3c4-4d5e-8f60-718293a4b5c6")!, score: 7.42),
+             source: "knowledge", correlationID: question),
+        make(BotQuestion(sessionID: session, questionSeq: 9, channel: "wechat", text: "发票"), source: "routing",
+             replyTo: "kefu:commands"),
+        make(SessionCreated(sessionID: session, channel: "web", visitorID: "v-5"), source: "routing"),
+        make(SessionQueued(sessionID: session, channel: "web", visitorID: "v-5", reason: .agentGone, priority: 0), source: "routing"),
+        make(QueuePosition(sessionID: session, channel: "web", visitorID: "v-5", position: 1, ahead: 0, prompt: "马上为您接入"),
+             source: "routing"),
+        make(SessionEnded(sessionID: session, channel: "web", visitorID: "v-5", reason: .noService, human: false,
+                          ratingInvited: false), source: "routing"),
+        make(MessageAccepted(sessionID: session, seq: 1, channel: "web", visitorID: "v-5", sender: .visitor,
+                             clientMessageID: "m-9", content: .image(image)), source: "routing"),
+        make(MessageAccepted(sessionID: session, seq: 2, channel: "web", visitorID: "v-5", sender: .system,
+                             content: .text("会话已结束")), source: "routing"),
+        make(RatingRecorded(sessionID: session, channel: "web", visitorID: "v-5", stars: 2, comment: "等太久"), source: "routing"),
+    ]
+
+    static func make<Payload: EventPayload>(
+        _ data: Payload, source: String, correlationID: EventID? = nil, replyTo: String? = nil
+    ) -> EventEnvelope<Payload> {
+        EventEnvelope(time: time, source: source, correlationID: correlationID, replyTo: replyTo, data: data)
+    }
+
+    /// A valid `visitor.message` as a JSON object, edited by `mutate`, then serialized.
+    static func visitorMessageEntry(_ mutate: (inout [String: Any], inout [String: Any]) -> Void = { _, _ in }) -> [UInt8] {
+        var envelope: [String: Any] = [
+            "id": "0f8fad5b-d9cb-469f-a165-70867728950e", "type": "visitor.message", "version": 1,
+            "time": "2026-11-25T08:00:00.123Z", "source": "connector-wechat",
+        ]
+        var data: [String: Any] = ["channel": "wechat", "visitor_id": "v1", "client_message_id": "m1", "text": "hello"]
+        mutate(&envelope, &data)
+        envelope["data"] = data
+        return Array(try! JSONSerialization.data(withJSONObject: envelope))
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Postgres
+import Redis
+import Testing
+import TestSupport
+
+/// The five executables start, migrate their schema, report ready, join their consumer groups and stop
+/// cleanly on SIGTERM — run as real processes against real Redis and PostgreSQL.
+@Suite(.serialized)
+struct ServiceExecutablesTests {
+    struct Case: Sendable, CustomStringConvertible {
+        let name: String
+        let groups: [String]
+        var description: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "gateway", groups: []),
+        Case(name: "routing", groups: ["inbound", "commands", "requests:routing"]),
+        Case(name: "store", groups: ["events", "requests:store"]),
+        Case(name: "knowledge", groups: ["requests:knowledge"]),
+        Case(name: "reporting", groups: ["events", "requests:reporting"]),
+    ]
+
+    @Test(arguments: cases)
+    func startsMigratesJoinsAndStopsCleanly(_ service: Case) async throws {
+        let redis = try await RedisTestServer.shared()
+        let database = try await PostgresTestServer.shared().makeDatabase()
+        let prefix = "t\(UInt32.random(in: 0...UInt32.max))"
+        let port = HTTPProbe.freePort()
+        let process = try TestProcess(
+            executable: TestProcess.product("kefu-\(service.name)"),
+            environment: [
+                "REDIS_URL": redis.url, "DATABASE_URL": database, "HTTP_PORT": "\(port)",
+                "KEFU_STREAM_PREFIX": prefix, "KEFU_INSTANCE": "test-0", "KEFU_STREAM_BLOCK_MS": "200",
+            ])
+        defer { process.terminate() }
+
+        let ready = try await HTTPProbe.waitFor("http://127.0.0.1:\(port)/ready", timeout: .seconds(60))
+        #expect(ready != nil, "not ready: \(process.output())")
+        #expect(ready?.text.contains("\"ready\":true") == true)
+        let metrics = try await HTTPProbe.get("http://127.0.0.1:\(port)/metrics")
+        #expect(metrics.status == 200)
+        #expect((try await HTTPProbe.get("http://127.0.0.1:\(port)/health")).status == 200)
+
+        let postgres = PostgresClient(configuration: try PostgresConfiguration(url: database), logger: .init(label: "test"))
+        let versions = try await postgres.query("SELECT version FROM \(service.name).schema_migrations ORDER BY version")
+        #expect(try versions.map { try $0.decode(Int.self, at: 0) } == [1])
+        try await postgres.shutdown()
+
+        let client = RedisClient(configuration: try RedisConfiguration(url: redis.url), logger: .init(label: "test"))
+        for stream in service.groups {
+            let groups = try await client.send(["XINFO", "GROUPS", "\(prefix):\(stream)"])
+            #expect(groups.array?.count == 1, "no group on \(stream)")
+            #expect("\(groups)".contains(service.name))
+        }
+        await client.shutdown()
+
+        process.send(SIGTERM)
+        let status = await process.waitForExit(timeout: .seconds(20))
+        #expect(status == 0, "exit status \(String(describing: status)): \(process.output())")
+        #expect(process.output().contains("stopped cleanly"))
+    }
+
+    @Test(arguments: [
+        (["REDIS_URL": "nope://x"], "REDIS_URL"),
+        (["DATABASE_URL": "postgres://[broken"], "DATABASE_URL"),
+        (["REDIS_URL": ""], "REDIS_URL is not set"),
+        (["HTTP_PORT": "seventy"], "HTTP_PORT"),
+        (["LOG_FORMAT": "xml"], "LOG_FORMAT"),
+    ])
+    func badConfigurationExitsWithOneLineNamingTheVariable(_ override: [String: String], _ named: String) async throws {
+        var environment = [
+            "REDIS_URL": "redis://127.0.0.1:1/0", "DATABASE_URL": "postgres://kefu:secret@127.0.0.1:1/kefu",
+        ]
+        environment.merge(override) { _, new in new }
+        let process = try TestProcess(executable: TestProcess.product("kefu-routing"), environment: environment)
+        defer { process.terminate() }
+        let status = await process.waitForExit(timeout: .seconds(10))
+        #expect(status == 2)
+        let output = process.output().trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(output.split(separator: "\n").count == 1, "\(output)")
+        #expect(output.contains(named), "\(output)")
+        #expect(!output.contains("secret"))
+    }
+
+    @Test func unreachableServersAreRetriedAndReadyFollowsThem() async throws {
+        let redis = try await RedisTestServer()
+        await redis.stop()
+        let database = try await PostgresTestServer.shared().makeDatabase()
+        let port = HTTPProbe.freePort()
+        let process = try TestProcess(
+            executable: TestProcess.product("kefu-store"),
+            environment: [
+                "REDIS_URL": redis.url, "DATABASE_URL": database, "HTTP_PORT": "\(port)",
+                "KEFU_STREAM_PREFIX": "late\(UInt16.random(in: 0...9999))",
+            ])
+        defer { process.terminate() }
+
+        let health = try await HTTPProbe.waitFor("http://127.0.0.1:\(port)/health", timeout: .seconds(30))
+        #expect(health != nil)
+        let notReady = try await HTTPProbe.get("http://127.0.0.1:\(port)/ready")
+        #expect(notReady.status == 503)
+        #expect(notReady.text.contains("\"redis\":false"))
+        try await Task.sleep(for: .seconds(1))
+        #expect(process.output().contains("Redis not available yet; retrying"))
+
+        try await redis.start()
+        let ready = try await HTTPProbe.waitFor("http://127.0.0.1:\(port)/ready", timeout: .seconds(30))
+        #expect(ready != nil, "\(process.output())")
+        process.send(SIGTERM)
+        #expect(await process.waitForExit(timeout: .seconds(20)) == 0)
+        await redis.cleanup()
+    }
+}

@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+"""Check Kefu's stream contract: JSON Schemas, examples, invalid examples and docs/streams.md.
+
+Usage: python3 scripts/validate_schemas.py [TYPE=PATH ...]
+
+- every docs/schemas/<type>.schema.json is a valid draft 2020-12 schema for its type;
+- every docs/schemas/examples/<type>.json validates (and every type has one);
+- every docs/schemas/invalid/<name>.json entry fails with the error it expects;
+- every `redis-cli XADD` command in docs/streams.md parses like a shell would, targets the stream of its
+  type, and its `event` value validates; every example file is shown there;
+- every TYPE=PATH argument validates as an entry of TYPE.
+
+Prints problems, then one summary line; exits 1 on any problem, 2 on bad usage.
+Needs `jsonschema` >= 4.18 (pip install jsonschema).
+"""
+import json
+import pathlib
+import re
+import shlex
+import sys
+
+try:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+except ImportError:  # pragma: no cover - environment problem, reported plainly
+    sys.stderr.write("validate_schemas: needs jsonschema >= 4.18 (pip install jsonschema)\n")
+    sys.exit(2)
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "docs" / "schemas"
+STREAMS_DOC = ROOT / "docs" / "streams.md"
+ENVELOPE = "envelope.schema.json"
+PREFIX = "kefu"
+MAX_ENTRY_BYTES = 65536
+
+
+class Checker:
+    """Collects results; each check adds one pass or one problem."""
+
+    def __init__(self):
+        self.passed = 0
+        self.problems = []
+
+    def ok(self):
+        self.passed += 1
+
+    def fail(self, where, message):
+        self.problems.append("%s: %s" % (where, message))
+
+
+def load_json(path):
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle, object_pairs_hook=reject_duplicate_keys)
+
+
+def reject_duplicate_keys(pairs):
+    keys = [key for key, _ in pairs]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise ValueError("duplicate keys: %s" % ", ".join(duplicates))
+    return dict(pairs)
+
+
+def relative(path):
+    try:
+        return str(pathlib.Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+class Contract:
+    """The schemas, loaded into one registry, with a validator per entry type."""
+
+    def __init__(self, checker):
+        self.checker = checker
+        self.validators = {}
+        self.streams = {}
+        resources = []
+        schemas = {}
+        for path in sorted(SCHEMAS.glob("*.schema.json")):
+            try:
+                schema = load_json(path)
+                Draft202012Validator.check_schema(schema)
+            except Exception as error:  # noqa: BLE001 - report any load problem
+                checker.fail(relative(path), "not a valid draft 2020-12 schema: %s" % error)
+                continue
+            resources.append((schema["$id"], Resource.from_contents(schema)))
+            schemas[path.name] = schema
+        self.registry = Registry().with_resources(resources)
+        if ENVELOPE not in schemas:
+            checker.fail(relative(SCHEMAS / ENVELOPE), "missing")
+        for name, schema in schemas.items():
+            if name == ENVELOPE:
+                continue
+            self.add_type(name, schema)
+
+    def add_type(self, name, schema):
+        entry_type = name[: -len(".schema.json")]
+        where = relative(SCHEMAS / name)
+        const = schema.get("properties", {}).get("type", {}).get("const")
+        if const != entry_type:
+            self.checker.fail(where, "properties.type.const is %r, expected %r" % (const, entry_type))
+            return
+        stream = schema.get("x-kefu-stream")
+        if not isinstance(stream, str) or not stream:
+            self.checker.fail(where, "x-kefu-stream is missing")
+            return
+        self.validators[entry_type] = Draft202012Validator(
+            schema, registry=self.registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+        self.streams[entry_type] = "%s:%s" % (PREFIX, stream)
+        self.checker.ok()
+
+    def errors(self, entry):
+        """All validation errors of an entry, dispatched by its type, as (keyword, path, message)."""
+        if not isinstance(entry, dict):
+            return [("type", "", "an entry must be a JSON object")]
+        entry_type = entry.get("type")
+        validator = self.validators.get(entry_type)
+        if validator is None:
+            return [("unknown_type", "/type", "unknown type %r" % (entry_type,))]
+        found = []
+        size = len(json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        if size > MAX_ENTRY_BYTES:
+            found.append(("too_large", "", "entry is %d bytes, the limit is %d" % (size, MAX_ENTRY_BYTES)))
+        for error in validator.iter_errors(entry):
+            found.extend(flatten(error))
+        return found
+
+
+def flatten(error):
+    """The error and the errors of its oneOf/anyOf branches."""
+    pointer = "".join("/%s" % part for part in error.absolute_path)
+    result = [(error.validator, pointer, error.message)]
+    for child in error.context or []:
+        result.extend(flatten(child))
+    return result
+
+
+def describe(errors):
+    return "; ".join("%s at %s: %s" % (kw, path or "/", msg[:160]) for kw, path, msg in errors[:3])
+
+
+def check_examples(contract, checker):
+    examples = {}
+    for entry_type in sorted(contract.validators):
+        path = SCHEMAS / "examples" / (entry_type + ".json")
+        where = relative(path)
+        if not path.exists():
+            checker.fail(where, "missing: every type needs a valid example")
+            continue
+        try:
+            entry = load_json(path)
+        except ValueError as error:
+            checker.fail(where, "not JSON: %s" % error)
+            continue
+        examples[entry_type] = entry
+        if entry.get("type") != entry_type:
+            checker.fail(where, "type is %r, expected %r" % (entry.get("type"), entry_type))
+            continue
+        errors = contract.errors(entry)
+        if errors:
+            checker.fail(where, "should be valid: " + describe(errors))
+        else:
+            checker.ok()
+    for path in sorted((SCHEMAS / "examples").glob("*.json")):
+        if path.stem not in contract.validators:
+            checker.fail(relative(path), "no schema for this example's type")
+    return examples
+
+
+def check_invalid(contract, checker):
+    for path in sorted((SCHEMAS / "invalid").glob("*.json")):
+        where = relative(path)
+        try:
+            case = load_json(path)
+            expect = case["expect"]
+            keyword, pointer = expect["keyword"], expect["instance_path"]
+            entry = case["entry"]
+        except (ValueError, KeyError, TypeError) as error:
+            checker.fail(where, "needs {description, expect: {keyword, instance_path}, swift_rejects, entry}: %s" % error)
+            continue
+        errors = contract.errors(entry)
+        if not errors:
+            checker.fail(where, "should fail with %s at %s but is valid" % (keyword, pointer or "/"))
+        elif not any(kw == keyword and path_ == pointer for kw, path_, _ in errors):
+            checker.fail(where, "should fail with %s at %s, got: %s" % (keyword, pointer or "/", describe(errors)))
+        else:
+            checker.ok()
+
+
+def xadd_commands(markdown):
+    """(line number, tokens or error) of every `redis-cli XADD` command in the fenced shell blocks.
+
+    Lines are joined the way a shell reads them: a command ends at a newline outside quotes.
+    """
+    commands = []
+    for match in re.finditer(r"^[ \t]*```(?:sh|bash|shell)[ \t]*\n(.*?)^[ \t]*```", markdown, re.M | re.S):
+        first_line = markdown.count("\n", 0, match.start(1)) + 1
+        buffer, start = "", first_line
+        for offset, text in enumerate(match.group(1).splitlines(keepends=True)):
+            if not buffer:
+                start = first_line + offset
+            buffer += text
+            try:
+                tokens = shlex.split(buffer, comments=True)
+            except ValueError:
+                continue
+            if len(tokens) >= 2 and tokens[0] == "redis-cli" and tokens[1].upper() == "XADD":
+                commands.append((start, tokens))
+            buffer = ""
+        if buffer.strip():
+            commands.append((start, ValueError("unterminated quote in the command starting here")))
+    return commands
+
+
+def check_streams_doc(contract, checker, examples):
+    where = relative(STREAMS_DOC)
+    if not STREAMS_DOC.exists():
+        checker.fail(where, "missing")
+        return
+    markdown = STREAMS_DOC.read_text(encoding="utf-8")
+    shown = []
+    for line, tokens in xadd_commands(markdown):
+        here = "%s:%d" % (where, line)
+        if isinstance(tokens, Exception):
+            checker.fail(here, "shell quoting: %s" % tokens)
+            continue
+        # redis-cli XADD <stream> [NOMKSTREAM] [MAXLEN|MINID ...] <id> field value [field value ...]
+        args = tokens[2:]
+        if len(args) < 4:
+            checker.fail(here, "XADD needs a stream, an id and field/value pairs: %s" % " ".join(tokens))
+            continue
+        stream = args[0]
+        try:
+            star = args.index("*")
+        except ValueError:
+            checker.fail(here, "use '*' (quoted) as the entry id so Redis assigns it")
+            continue
+        pairs = args[star + 1:]
+        if len(pairs) != 2 or pairs[0] != "event":
+            checker.fail(here, "an entry has exactly one field, event; got fields %s" % pairs[0::2])
+            continue
+        try:
+            entry = json.loads(pairs[1], object_pairs_hook=reject_duplicate_keys)
+        except ValueError as error:
+            checker.fail(here, "event is not JSON after shell quoting: %s" % error)
+            continue
+        errors = contract.errors(entry)
+        if errors:
+            checker.fail(here, "event should be valid: " + describe(errors))
+            continue
+        expected_stream = contract.streams[entry["type"]]
+        if stream != expected_stream:
+            checker.fail(here, "%s belongs on %s, not %s" % (entry["type"], expected_stream, stream))
+            continue
+        shown.append(entry)
+        checker.ok()
+    for entry_type, example in sorted(examples.items()):
+        if example in shown:
+            checker.ok()
+        else:
+            checker.fail(where, "the example %s.json is not shown in an XADD command" % entry_type)
+
+
+def check_arguments(contract, checker, arguments):
+    for argument in arguments:
+        entry_type, separator, path = argument.partition("=")
+        if not separator or not entry_type or not path:
+            sys.stderr.write("validate_schemas: arguments are TYPE=PATH, got %r\n" % argument)
+            sys.exit(2)
+        where = relative(path)
+        if entry_type not in contract.validators:
+            checker.fail(where, "unknown type %r" % entry_type)
+            continue
+        try:
+            entry = load_json(path)
+        except (OSError, ValueError) as error:
+            checker.fail(where, "cannot read JSON: %s" % error)
+            continue
+        if isinstance(entry, dict) and entry.get("type") != entry_type:
+            checker.fail(where, "type is %r, expected %r" % (entry.get("type"), entry_type))
+            continue
+        errors = contract.errors(entry)
+        if errors:
+            checker.fail(where, "should be valid %s: %s" % (entry_type, describe(errors)))
+        else:
+            checker.ok()
+
+
+def main(arguments):
+    checker = Checker()
+    contract = Contract(checker)
+    examples = check_examples(contract, checker)
+    check_invalid(contract, checker)
+    check_streams_doc(contract, checker, examples)
+    check_arguments(contract, checker, arguments)
+    for problem in checker.problems:
+        print("FAIL " + problem)
+    print("validate_schemas: %d passed, %d failed" % (checker.passed, len(checker.problems)))
+    return 1 if checker.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

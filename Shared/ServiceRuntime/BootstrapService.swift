@@ -13,6 +13,14 @@ struct BootstrapService: Service {
     let probeInterval: Duration
 
     func run() async throws {
+        do {
+            try await bootstrapAndProbe()
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    private func bootstrapAndProbe() async throws {
         try await cancelWhenGracefulShutdown {
             try await connectRedis()
             try await connectPostgres()

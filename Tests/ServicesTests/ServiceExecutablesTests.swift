@@ -52,7 +52,8 @@ struct ServiceExecutablesTests {
         for stream in service.groups {
             let groups = try await client.send(["XINFO", "GROUPS", "\(prefix):\(stream)"])
             #expect(groups.array?.count == 1, "no group on \(stream)")
-            #expect("\(groups)".contains(service.name))
+            let fields = groups.array?.first?.array?.compactMap(\.string) ?? []
+            #expect(fields.contains(service.name), "group on \(stream): \(fields)")
         }
         await client.shutdown()
 

@@ -1,0 +1,112 @@
+import Foundation
+import KefuModel
+import Postgres
+import Redis
+import RedisStreams
+import Testing
+import TestSupport
+
+/// At-least-once delivery across processes: real worker processes (the service runtime with a consumer
+/// group and inbox) are killed mid-batch and restarted while another worker claims their entries.
+@Suite(.serialized)
+struct StreamReliabilityTests {
+    static func envelope(_ type: EventType, _ index: Int) throws -> [UInt8] {
+        let visitor = "visitor-\(index)"
+        let json: String
+        switch type {
+        case .visitorEnd:
+            json = #"{"id":"\#(UUID().uuidString.lowercased())","type":"visitor.end","version":1,"time":"2026-11-25T08:00:00.000Z","source":"test","data":{"channel":"web-pc","visitor_id":"\#(visitor)"}}"#
+        default:
+            json = #"{"id":"\#(UUID().uuidString.lowercased())","type":"visitor.message","version":1,"time":"2026-11-25T08:00:00.000Z","source":"test","data":{"channel":"web-pc","visitor_id":"\#(visitor)","client_message_id":"m\#(index)","text":"你好 \#(index)"}}"#
+        }
+        _ = try EnvelopeCodec.decodeHeader(Array(json.utf8))
+        return Array(json.utf8)
+    }
+
+    func worker(_ name: String, redis: String, database: String, prefix: String, delayMs: Int, claimIdleMs: Int) throws -> TestProcess {
+        try TestProcess(
+            executable: TestProcess.product("kefu-stream-worker"),
+            environment: [
+                "REDIS_URL": redis, "DATABASE_URL": database, "HTTP_PORT": "\(HTTPProbe.freePort())",
+                "KEFU_STREAM_PREFIX": prefix, "KEFU_INSTANCE": name, "WORKER_DELAY_MS": "\(delayMs)",
+                "KEFU_STREAM_BATCH_SIZE": "50", "KEFU_STREAM_BLOCK_MS": "200",
+                "KEFU_STREAM_CLAIM_IDLE_MS": "\(claimIdleMs)", "KEFU_STREAM_MAX_DELIVERIES": "3",
+            ])
+    }
+
+    @Test func killedConsumerLosesNothingAndDuplicatesNothing() async throws {
+        let redisServer = try await RedisTestServer.shared()
+        let databaseURL = try await PostgresTestServer.shared().makeDatabase()
+        let prefix = "rel\(UInt32.random(in: 0...UInt32.max))"
+        let stream = "\(prefix):inbound"
+        let redis = RedisClient(configuration: try redisServer.configuration, logger: .init(label: "test"))
+        let postgres = PostgresClient(configuration: try PostgresConfiguration(url: databaseURL), logger: .init(label: "test"))
+        defer { Task { await redis.shutdown(); try? await postgres.shutdown() } }
+
+        let producer = StreamProducer(redis: redis)
+        let total = 20_000
+        var batch: [[(name: String, value: [UInt8])]] = []
+        for index in 0..<total {
+            batch.append([(name: "event", value: try Self.envelope(.visitorMessage, index))])
+            if batch.count == 500 {
+                try await producer.add(stream: stream, entries: batch)
+                batch.removeAll()
+            }
+        }
+        try await producer.add(stream: stream, entries: [[(name: "event", value: Array("not json at all".utf8))]])
+        try await producer.add(stream: stream, entries: [[(name: "event", value: try Self.envelope(.visitorEnd, 0))]])
+
+        var first = try worker("a", redis: redisServer.url, database: databaseURL, prefix: prefix, delayMs: 1, claimIdleMs: 1_500)
+        let second = try worker("b", redis: redisServer.url, database: databaseURL, prefix: prefix, delayMs: 0, claimIdleMs: 1_500)
+        defer { first.terminate(); second.terminate() }
+
+        func count(_ sql: String) async throws -> Int {
+            guard let row = try await postgres.query(sql).first else { return -1 }
+            return try row.decode(Int.self, at: 0)
+        }
+        func received() async -> Int { (try? await count("SELECT count(*) FROM worker.received")) ?? 0 }
+
+        let deadline = ContinuousClock.now + .seconds(120)
+        while await received() < 2_000, ContinuousClock.now < deadline {
+            try #require(first.process.isRunning && second.process.isRunning, "a worker exited: \(first.output())\(second.output())")
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        first.send(SIGKILL)
+        _ = await first.waitForExit(timeout: .seconds(10))
+        let pendingOfKilled = try await redis.send(["XPENDING", stream, "worker", "-", "+", "1000", "worker-a"])
+        #expect((pendingOfKilled.array?.count ?? 0) > 0, "the kill should land inside a batch")
+        try await Task.sleep(for: .seconds(2))
+        first = try worker("a", redis: redisServer.url, database: databaseURL, prefix: prefix, delayMs: 0, claimIdleMs: 1_500)
+
+        while await received() < total, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        var pending = Int64(-1)
+        while ContinuousClock.now < deadline {
+            pending = try await redis.send(["XPENDING", stream, "worker"]).array?.first?.int ?? -1
+            if pending == 0 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(await received() == total)
+        #expect(try await count("SELECT count(DISTINCT event_id) FROM worker.received") == total)
+        #expect(try await count("SELECT count(*) FROM worker.processed_events") == total)
+        #expect(pending == 0, "pending entries left: \(pending)")
+        #expect(try await count("SELECT count(DISTINCT consumer) FROM worker.received") == 2)
+
+        let dead = try await redis.send(["XRANGE", "\(stream):dead", "-", "+"])
+        let reasons = (dead.array ?? []).compactMap { entry -> String? in
+            guard let fields = entry.array?.last?.array?.compactMap(\.string) else { return nil }
+            guard let index = fields.firstIndex(of: "dead.reason") else { return nil }
+            return fields[index + 1]
+        }
+        #expect(reasons.count == 2, "dead letters: \(reasons)")
+        #expect(reasons.contains { $0.hasPrefix("undecodable") })
+        #expect(reasons.contains { $0.contains("failed 3 deliveries") && $0.contains("visitor.end events always fail") })
+
+        first.send(SIGTERM)
+        second.send(SIGTERM)
+        #expect(await first.waitForExit(timeout: .seconds(20)) == 0)
+        #expect(await second.waitForExit(timeout: .seconds(20)) == 0)
+        #expect(second.output().contains("stopped cleanly"))
+    }
+}

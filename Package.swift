@@ -61,9 +61,14 @@ var targets: [Target] = [
         dependencies: ["Redis", "RedisStreams", logging, lifecycle],
         path: "Benchmarks/Bench", swiftSettings: swiftSettings),
     .testTarget(
-        name: "RedisTests", dependencies: ["Redis", "TestSupport"], swiftSettings: swiftSettings),
+        name: "RedisTests", dependencies: ["Redis", "TestSupport", logging], swiftSettings: swiftSettings),
     .testTarget(
-        name: "RedisStreamsTests", dependencies: ["RedisStreams", "Redis", "TestSupport", lifecycle],
+        name: "RedisStreamsTests",
+        dependencies: [
+            "RedisStreams", "Redis", "TestSupport", lifecycle, logging, metrics,
+            .product(name: "MetricsTestKit", package: "swift-metrics"),
+            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ],
         swiftSettings: swiftSettings),
     .testTarget(
         name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),

@@ -150,9 +150,11 @@ stop_redis() {
 
 # Waits until URL $1 answers 200, up to $2 seconds.
 wait_http_ok() {
-  local url=$1 timeout=${2:-60} waited=0
-  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
-    sleep 0.5; waited=$((waited + 1))
-    [ $waited -ge $((timeout * 2)) ] && return 1
+  local url=$1 limit=${2:-60}
+  local deadline=$(( $(date +%s) + limit ))
+  while true; do
+    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then return 0; fi
+    if [ "$(date +%s)" -ge "$deadline" ]; then return 1; fi
+    sleep 0.5
   done
 }

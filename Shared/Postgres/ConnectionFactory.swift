@@ -25,7 +25,7 @@ enum ConnectionFactory {
         var delay = 0.1
         while true {
             do {
-                let connection = try PostgresConnection(configuration: configuration)
+                let connection = try PostgresConnection(configuration: configuration, logger: logger)
                 logger.debug("Opened PostgreSQL connection", metadata: ["db.pid": "\(connection.backendPID)"])
                 return connection
             } catch {

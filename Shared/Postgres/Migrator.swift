@@ -25,6 +25,7 @@ public struct Migrator: Sendable {
     /// - Throws: `.invalidMigration` for a bad schema name or duplicate versions,
     ///   `.migrationChecksumMismatch` if applied SQL changed, `.migrationFailed` if a migration's SQL
     ///   failed (it is rolled back; earlier ones stay applied), or connection errors.
+    @discardableResult
     public func migrate(using client: PostgresClient, logger: Logger) async throws -> [Int] {
         try validate()
         return try await client.withConnection { [self] connection in

@@ -1,5 +1,6 @@
 import CLibpq
 import Foundation
+import Logging
 
 /// One synchronous libpq connection.
 ///
@@ -10,12 +11,14 @@ import Foundation
 public final class PostgresConnection {
     let handle: OpaquePointer
     private var isFinished = false
+    private let notices: NoticeSink
 
     /// Opens a connection with the session settings the decoders rely on
     /// (`DateStyle=ISO`, `TimeZone=UTC`, `bytea_output=hex`, `client_encoding=UTF8`).
     ///
+    /// Server notices and warnings go to `logger` at debug level (libpq would print them to stderr).
     /// - Throws: `.connectionFailed` with libpq's reason (which never contains the password).
-    public init(configuration: PostgresConfiguration) throws(PostgresError) {
+    public init(configuration: PostgresConfiguration, logger: Logger = Logger(label: "kefu.postgres")) throws(PostgresError) {
         let parameters = configuration.libpqParameters
         let keywords = parameters.map { strdup($0.0) }
         let values = parameters.map { strdup($0.1) }
@@ -34,6 +37,11 @@ public final class PostgresConnection {
             throw .connectionFailed(reason: reason.isEmpty ? "unknown libpq error" : reason)
         }
         handle = connection
+        notices = NoticeSink(logger: logger)
+        PQsetNoticeProcessor(connection, { context, message in
+            guard let context, let message else { return }
+            Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue().receive(message)
+        }, Unmanaged.passUnretained(notices).toOpaque())
     }
 
     deinit {
@@ -286,3 +294,16 @@ public final class PostgresConnection {
 
 @available(*, unavailable)
 extension PostgresConnection: Sendable {}
+
+/// Receives libpq notices for one connection (kept alive by it) and logs them at debug level.
+private final class NoticeSink {
+    let logger: Logger
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    func receive(_ message: UnsafePointer<CChar>) {
+        logger.debug("PostgreSQL notice", metadata: ["notice": "\(PostgresConnection.oneLine(message))"])
+    }
+}

@@ -1,170 +1,135 @@
-import Foundation
+import Logging
 import Redis
 
 extension StreamConsumer {
-    typealias RawEntry = (id: String, fields: [(name: String, value: [UInt8])]?)
-
-    /// Decodes, dead-letters what does not decode, hands the rest to the handler and acknowledges
-    /// what it applied.
-    func process(_ entries: [RawEntry]) async {
+    /// Decodes, dead-letters the undecodable, handles the rest; returns the ids to acknowledge
+    /// (handled ones, and trimmed ones that can no longer be handled).
+    ///
+    /// - Parameter knownDeliveries: the delivery count when known (1 for a `>` read).
+    func process(_ delivered: [DeliveredEntry], knownDeliveries: Int64?) async -> [String] {
+        var acknowledgements: [String] = []
         var messages: [StreamMessage<Handler.Message>] = []
-        var lost: [String] = []
-        for raw in entries {
-            guard let fields = raw.fields else {
-                lost.append(raw.id)
+        messages.reserveCapacity(delivered.count)
+        var undecodable: [(entry: StreamEntry, reason: String)] = []
+        for item in delivered {
+            guard let entry = item.entry else {
+                reportLost([item.id], how: "deleted from the stream while pending")
+                acknowledgements.append(item.id)
                 continue
             }
-            let entry = StreamEntry(id: raw.id, fields: fields)
             do {
                 messages.append(StreamMessage(entry: entry, message: try handler.decode(entry)))
             } catch {
-                await deadLetter(entry, reason: "undecodable: \(error)", kind: "undecodable")
+                undecodable.append((entry, "decode failed: \(error)"))
             }
         }
-        if !lost.isEmpty {
-            logger.error("pending entries were trimmed before they were handled; they are lost", metadata: ["ids": "\(lost)"])
-            metrics.lost.increment(by: lost.count)
-            await acknowledge(lost)
+        if !undecodable.isEmpty {
+            let counts = await deliveryCounts(undecodable.map(\.entry.id), known: knownDeliveries)
+            let letters = undecodable.map {
+                DeadLetter(entry: $0.entry, reason: $0.reason, deliveries: counts[$0.entry.id] ?? 1)
+            }
+            await deadLetter(letters, reason: .decode)
         }
-        guard !messages.isEmpty else { return }
-        let started = ContinuousClock.now
+        if !messages.isEmpty {
+            acknowledgements += await handle(messages)
+        }
+        return acknowledgements
+    }
+
+    /// Calls the handler with the batch, then one by one if the batch failed.
+    /// Returns the ids whose handler succeeded.
+    private func handle(_ messages: [StreamMessage<Handler.Message>]) async -> [String] {
+        metrics.batchSize.record(messages.count)
+        let start = ContinuousClock.now
         do {
             try await handler.handle(messages)
-            let elapsed = (ContinuousClock.now - started).components
-            metrics.batchDuration.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
-            await acknowledge(messages.map(\.entry.id))
-        } catch is CancellationError {
-            return
+            metrics.batchDuration.record(duration: start.duration(to: .now))
+            metrics.handled.increment(by: messages.count)
+            return messages.map(\.id)
         } catch {
-            guard messages.count > 1 else {
-                recordFailure(messages[0].entry.id, error)
-                return
+            metrics.batchDuration.record(duration: start.duration(to: .now))
+            if Task.isCancelled { return [] }
+            metrics.error(.handler)
+            if messages.count == 1 {
+                noteFailure(messages[0].id, error)
+                return []
             }
-            logger.info("batch failed; retrying its entries one by one", metadata: ["error": "\(error)", "count": "\(messages.count)"])
-            for message in messages {
-                if Task.isCancelled { return }
-                do {
-                    try await handler.handle([message])
-                    await acknowledge([message.entry.id])
-                } catch is CancellationError {
-                    return
-                } catch {
-                    recordFailure(message.entry.id, error)
-                }
-            }
-        }
-    }
-
-    /// `XACK`s `ids` in one command. A failure leaves them pending: they are redelivered, and the
-    /// handler's idempotency absorbs the repeat.
-    func acknowledge(_ ids: [String]) async {
-        guard !ids.isEmpty else { return }
-        do {
-            _ = try await redis.send(["XACK", configuration.stream, configuration.group] + ids)
-            metrics.acknowledged.increment(by: ids.count)
-            lastErrors.withLock { errors in
-                if !errors.isEmpty { for id in ids { errors.removeValue(forKey: id) } }
-            }
-        } catch {
-            metrics.errors.increment()
-            logger.warning("XACK failed; the entries will be redelivered", metadata: ["error": "\(error)", "count": "\(ids.count)"])
-        }
-    }
-
-    func recordFailure(_ id: String, _ error: any Error) {
-        metrics.handlerFailures.increment()
-        logger.warning("entry failed; it stays pending for a retry", metadata: ["entry": "\(id)", "error": "\(error)"])
-        lastErrors.withLock { errors in
-            if errors.count > 10_000 { errors.removeAll() }
-            errors[id] = "\(error)"
-        }
-    }
-
-    /// Moves `entry` to the dead-letter stream with `reason` and acknowledges it, in one `MULTI`.
-    func deadLetter(_ entry: StreamEntry, reason: String, kind: String, deliveries: Int64? = nil) async {
-        let count: Int64
-        if let deliveries {
-            count = deliveries
-        } else {
-            count = (try? await deliveryCount(of: entry.id)) ?? 1
-        }
-        var add: [[UInt8]] = ["XADD", configuration.deadLetterStream, "MAXLEN", "~", String(configuration.deadLetterMaxLength), "*"].map { Array($0.utf8) }
-        for field in entry.fields {
-            add.append(Array(field.name.utf8))
-            add.append(field.value)
-        }
-        let details: [(String, String)] = [
-            ("dead.reason", reason), ("dead.original_id", entry.id), ("dead.stream", configuration.stream),
-            ("dead.group", configuration.group), ("dead.consumer", configuration.consumer),
-            ("dead.deliveries", String(count)), ("dead.at", Date.now.formatted(.iso8601)),
-        ]
-        for (name, value) in details {
-            add.append(Array(name.utf8))
-            add.append(Array(value.utf8))
-        }
-        let ack: [[UInt8]] = ["XACK", configuration.stream, configuration.group, entry.id].map { Array($0.utf8) }
-        do {
-            let replies = try await redis.pipeline([[Array("MULTI".utf8)], add, ack, [Array("EXEC".utf8)]])
-            guard let exec = replies.last?.array, exec.count == 2, exec[0].string != nil, exec[0].errorMessage == nil else {
-                throw RedisError.protocolViolation("dead-letter transaction failed: \(replies)")
-            }
-            metrics.deadLettered(kind).increment()
-            lastErrors.withLock { _ = $0.removeValue(forKey: entry.id) }
-            logger.error("entry dead-lettered", metadata: ["entry": "\(entry.id)", "reason": "\(reason)", "dead_stream": "\(configuration.deadLetterStream)"])
-        } catch {
-            metrics.errors.increment()
-            logger.error("dead-lettering failed; the entry stays pending", metadata: ["entry": "\(entry.id)", "error": "\(error)"])
-        }
-    }
-
-    /// The delivery count of one pending entry, from `XPENDING`.
-    func deliveryCount(of id: String) async throws -> Int64? {
-        let reply = try await redis.send(["XPENDING", configuration.stream, configuration.group, id, id, "1"])
-        return try StreamReplies.pending(reply).first?.deliveries
-    }
-
-    /// Dead-letters pending entries idle past the claim time that were delivered `maxDeliveries` times.
-    func deadLetterExhausted() async throws {
-        let idle = String(configuration.claimIdleMilliseconds)
-        let reply = try await redis.send([
-            "XPENDING", configuration.stream, configuration.group, "IDLE", idle, "-", "+", String(configuration.batchSize),
-        ])
-        let exhausted = try StreamReplies.pending(reply).filter { $0.deliveries >= Int64(configuration.maxDeliveries) }
-        guard !exhausted.isEmpty else { return }
-        let claimed = try await redis.send(
-            ["XCLAIM", configuration.stream, configuration.group, configuration.consumer, idle] + exhausted.map(\.id))
-        let deliveries = Dictionary(exhausted.map { ($0.id, $0.deliveries) }) { first, _ in first }
-        for raw in try (claimed.array ?? []).filter({ !$0.isNull }).map(StreamReplies.entry) {
-            guard let fields = raw.fields else { continue }
-            let last = lastErrors.withLock { $0[raw.id] } ?? "not seen by this consumer"
-            let count = deliveries[raw.id] ?? Int64(configuration.maxDeliveries)
-            await deadLetter(
-                StreamEntry(id: raw.id, fields: fields),
-                reason: "failed \(count) deliveries; last error: \(last)", kind: "max_deliveries", deliveries: count)
-        }
-    }
-
-    /// Takes over entries idle past the claim time (of crashed consumers, or this one's failures) and
-    /// processes them.
-    func claimIdle() async throws {
-        var cursor = "0-0"
-        for _ in 0..<10 {
-            let reply = try await redis.send([
-                "XAUTOCLAIM", configuration.stream, configuration.group, configuration.consumer,
-                String(configuration.claimIdleMilliseconds), cursor, "COUNT", String(configuration.batchSize),
+            logger.warning("batch handler failed; retrying entries one at a time", metadata: [
+                "count": "\(messages.count)", "error": "\(error)",
             ])
-            let claimed = try StreamReplies.autoclaim(reply)
-            if !claimed.deleted.isEmpty {
-                logger.error("pending entries were trimmed before they were handled; they are lost", metadata: ["ids": "\(claimed.deleted)"])
-                metrics.lost.increment(by: claimed.deleted.count)
-            }
-            if !claimed.entries.isEmpty {
-                metrics.claimed.increment(by: claimed.entries.count)
-                logger.info("claimed idle entries", metadata: ["count": "\(claimed.entries.count)"])
-                await process(claimed.entries)
-            }
-            cursor = claimed.cursor
-            if cursor == "0-0" || isStopping { return }
         }
+        var handled: [String] = []
+        for message in messages {
+            do {
+                try await handler.handle([message])
+                handled.append(message.id)
+                metrics.handled.increment()
+            } catch {
+                if Task.isCancelled { break }
+                metrics.error(.handler)
+                noteFailure(message.id, error)
+            }
+        }
+        return handled
+    }
+
+    private func noteFailure(_ id: String, _ error: any Error) {
+        lastErrors.record(id, "\(error)")
+        logger.warning("entry handler failed; the entry stays pending for a later delivery", metadata: [
+            "stream.entry_id": "\(id)", "error": "\(error)",
+        ])
+    }
+
+    /// Moves entries to the dead-letter stream and acknowledges them, atomically. On failure they
+    /// stay pending (and are retried by a later delivery or claim).
+    func deadLetter(_ letters: [DeadLetter], reason: StreamConsumerMetrics.DeadLetterReason) async {
+        let commands = deadLetters.commands(for: letters)
+        do {
+            let type = try await client.send(["TYPE", configuration.deadLetterStream]).string ?? ""
+            guard type == "none" || type == "stream" else {
+                throw StreamError.unexpectedReply(command: "TYPE", detail: "dead-letter key holds a \(type), not a stream")
+            }
+            let replies = try await client.pipeline(commands)
+            try deadLetters.verify(replies, letters: letters)
+            metrics.deadLettered(reason, count: letters.count)
+            metrics.acked.increment(by: letters.count)
+            lastErrors.forget(letters.map(\.entry.id))
+            for letter in letters {
+                logger.warning("entry dead-lettered", metadata: [
+                    "stream.entry_id": "\(letter.entry.id)",
+                    "stream.dead": "\(configuration.deadLetterStream)",
+                    "dead.reason": "\(letter.reason)",
+                    "dead.deliveries": "\(letter.deliveries)",
+                ])
+            }
+        } catch {
+            metrics.error(.deadLetter)
+            logger.error("cannot dead-letter entries; they stay pending", metadata: [
+                "count": "\(letters.count)", "error": "\(error)",
+            ])
+        }
+    }
+
+    /// Delivery counts from `XPENDING s g id id 1`, unless already known.
+    private func deliveryCounts(_ ids: [String], known: Int64?) async -> [String: Int64] {
+        if let known { return Dictionary(uniqueKeysWithValues: ids.map { ($0, known) }) }
+        let commands = ids.map { ["XPENDING", configuration.stream, configuration.group, $0, $0, "1"] }
+        guard let replies = try? await client.pipeline(commands) else { return [:] }
+        var counts: [String: Int64] = [:]
+        for reply in replies {
+            if let row = try? StreamReplyParser.pending(reply).first {
+                counts[row.id] = row.deliveries
+            }
+        }
+        return counts
+    }
+
+    /// Logs and counts entries that vanished (trimmed) before they could be handled.
+    func reportLost(_ ids: [String], how: String) {
+        guard !ids.isEmpty else { return }
+        metrics.lost.increment(by: ids.count)
+        logger.error("stream entries lost: \(how) before being handled", metadata: [
+            "count": "\(ids.count)", "stream.entry_ids": "\(ids.prefix(20).joined(separator: ","))",
+        ])
     }
 }

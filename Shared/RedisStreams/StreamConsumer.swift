@@ -1,150 +1,166 @@
-import Foundation
 import Logging
 import Metrics
 import Redis
 import ServiceLifecycle
 import Synchronization
 
-/// Reads a stream in a consumer group and hands batches to a ``StreamHandler``, at least once.
+/// Consumes one stream in one consumer group and hands batches to a ``StreamHandler``;
+/// a swift-service-lifecycle `Service`.
 ///
-/// - Drains its own pending entries first, then reads new ones with `XREADGROUP … COUNT n BLOCK t` on a
-///   connection with a thread of its own.
-/// - Acknowledges only what the handler applied; a failing batch is retried entry by entry, and failing
-///   entries stay pending.
-/// - Periodically dead-letters pending entries delivered `maxDeliveries` times (count from `XPENDING`),
-///   claims idle entries of any consumer with `XAUTOCLAIM`, and trims the stream below every group's floor.
-/// - Undecodable entries go to the dead-letter stream at once. Nothing is dropped silently.
-/// - On graceful shutdown it stops reading, finishes and acknowledges the batch in hand, and returns.
+/// What `run()` does:
+/// 1. `XGROUP CREATE <stream> <group> <startID> MKSTREAM` (an existing group is fine).
+/// 2. Drains its own pending entries (`XREADGROUP … STREAMS s 0`, advancing) — what a previous
+///    run under the same consumer name read but did not acknowledge.
+/// 3. Reads new entries (`>`, `COUNT batchSize BLOCK blockMilliseconds`) on a dedicated
+///    connection with a thread of its own; a nil reply means "nothing yet".
+/// 4. Decodes each entry (failure → dead letter at once), calls the handler with the batch, and
+///    acknowledges it only after the handler returned. The `XACK` of a batch travels in the same
+///    round trip as the next read. If the batch handler throws, each entry is retried alone; the
+///    ones that still fail stay pending.
+/// 5. A child task claims every `claimIntervalMilliseconds`: entries idle longer than
+///    `claimIdleMilliseconds` whose delivery count (from `XPENDING`) reached `maxDeliveries` are
+///    dead-lettered; then `XAUTOCLAIM` takes over idle entries (crashed consumers, own failures)
+///    and processes them like a read batch.
+///
+/// Connection errors are logged, counted, backed off (100 ms doubling to 5 s) and retried; after
+/// one the consumer drains its own pending entries again. Nothing is acknowledged unless its
+/// handler succeeded or it was dead-lettered.
+///
+/// On graceful shutdown it stops reading (waking a blocked read with `CLIENT UNBLOCK`), finishes
+/// and acknowledges the batch in hand, and returns. On cancellation, entries whose handler was
+/// cancelled are not acknowledged.
 public final class StreamConsumer<Handler: StreamHandler>: Service, Sendable {
-    /// The consumer's settings.
+    /// The settings this consumer runs with.
     public let configuration: StreamConsumerConfiguration
+    let client: RedisClient
     let handler: Handler
-    let redis: RedisClient
     let logger: Logger
-    let metrics: StreamMetrics
-    let lastErrors = Mutex<[String: String]>([:])
-    private let stopping = Atomic<Bool>(false)
+    let metrics: StreamConsumerMetrics
+    let lastErrors = LastErrorLog()
+    let deadLetters: DeadLetterWriter
+    let readerClientID = Atomic<Int64>(-1)
+    let readLoopRunning = Atomic<Bool>(false)
 
-    /// Creates a consumer; it does nothing until ``run()``.
-    public init(configuration: StreamConsumerConfiguration, handler: Handler, redis: RedisClient, logger: Logger) {
+    /// Creates a consumer; nothing connects until ``run()``.
+    ///
+    /// - Parameters:
+    ///   - client: Used for group creation, acknowledgements of claimed entries, dead letters and
+    ///     claiming. Reads use a dedicated connection made from it.
+    ///   - metricsFactory: Where metrics go (default: the bootstrapped `MetricsSystem`).
+    /// - Throws: ``StreamConfigurationError`` naming a bad setting.
+    public init(
+        client: RedisClient,
+        configuration: StreamConsumerConfiguration,
+        handler: Handler,
+        logger: Logger,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) throws(StreamConfigurationError) {
+        try configuration.validate()
         self.configuration = configuration
+        self.client = client
         self.handler = handler
-        self.redis = redis
         var logger = logger
         logger[metadataKey: "stream"] = "\(configuration.stream)"
-        logger[metadataKey: "group"] = "\(configuration.group)"
-        logger[metadataKey: "consumer"] = "\(configuration.consumer)"
+        logger[metadataKey: "stream.group"] = "\(configuration.group)"
+        logger[metadataKey: "stream.consumer"] = "\(configuration.consumer)"
         self.logger = logger
-        self.metrics = StreamMetrics(stream: configuration.stream, group: configuration.group)
+        self.metrics = StreamConsumerMetrics(
+            stream: configuration.stream,
+            group: configuration.group,
+            factory: metricsFactory
+        )
+        self.deadLetters = DeadLetterWriter(
+            stream: configuration.stream,
+            group: configuration.group,
+            consumer: configuration.consumer,
+            deadLetterStream: configuration.deadLetterStream
+        )
     }
 
-    /// Asks the consumer to stop after the batch in hand, as a graceful shutdown does.
-    public func stop() {
-        stopping.store(true, ordering: .releasing)
-    }
-
-    var isStopping: Bool { stopping.load(ordering: .acquiring) || Task.isCancelled }
-
+    /// Runs until graceful shutdown or cancellation; never throws for Redis or handler errors.
     public func run() async throws {
-        let reader = redis.makeDedicatedConnection(
-            readTimeout: .milliseconds(configuration.blockMilliseconds + 5_000))
-        await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.readLoop(reader) }
-                group.addTask { await self.maintenanceLoop() }
+        let readTimeout = max(configuration.readTimeout, client.configuration.readTimeout)
+        let reader = client.makeDedicatedConnection(readTimeout: readTimeout)
+        var state = ReadState()
+        readLoopRunning.store(true, ordering: .releasing)
+        if await prepare(&state, reader: reader) {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.claimLoop() }
+                await self.readLoop(&state, reader: reader, untilDrained: false)
+                self.readLoopRunning.store(false, ordering: .releasing)
             }
-        } onGracefulShutdown: {
-            self.stop()
         }
+        readLoopRunning.store(false, ordering: .releasing)
+        await flushAcknowledgements(&state, reader: reader)
         await reader.close()
-        logger.debug("consumer stopped")
+        logger.info("stream consumer stopped")
     }
 
-    /// Reads own pending entries, then new ones, until stopped.
-    private func readLoop(_ reader: RedisDedicatedConnection) async {
-        var backoff = ReadBackoff()
-        var pendingCursor: String? = "0"
-        var groupReady = false
+    /// Creates the group and drains this consumer's own pending entries.
+    private func prepare(_ state: inout ReadState, reader: RedisDedicatedConnection) async -> Bool {
+        var failures = 0
         while !isStopping {
             do {
-                if !groupReady {
-                    try await StreamGroups.create(
-                        stream: configuration.stream, group: configuration.group,
-                        startID: configuration.startID, redis: redis)
-                    groupReady = true
-                }
-                let command = readCommand(from: pendingCursor)
-                let reply = try await reader.run { connection in try connection.command(command).throwingOnError() }
-                let entries = try StreamReplies.readEntries(reply)
-                if let cursor = pendingCursor {
-                    guard let last = entries.last else {
-                        pendingCursor = nil
-                        continue
-                    }
-                    logger.info("draining own pending entries", metadata: ["count": "\(entries.count)", "after": "\(cursor)"])
-                    pendingCursor = last.id
-                }
-                if !entries.isEmpty { await process(entries) }
-                backoff.reset()
-            } catch RedisError.server(let message) where message.hasPrefix("NOGROUP") {
-                groupReady = false
-                logger.warning("consumer group vanished; recreating it")
+                try await ensureGroup()
+                break
             } catch {
-                let delay = backoff.next()
-                logger.warning("stream read failed; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
-                metrics.errors.increment()
-                await sleep(delay)
+                failures += 1
+                record(error, while: "creating the consumer group")
+                await backOff(failures: failures)
             }
         }
+        await readLoop(&state, reader: reader, untilDrained: true)
+        if !isStopping {
+            logger.info("stream consumer drained its pending entries; reading new ones")
+        }
+        return !isStopping
     }
 
-    private func readCommand(from pendingCursor: String?) -> [String] {
-        var command = ["XREADGROUP", "GROUP", configuration.group, configuration.consumer, "COUNT", String(configuration.batchSize)]
-        if pendingCursor == nil { command += ["BLOCK", String(configuration.blockMilliseconds)] }
-        return command + ["STREAMS", configuration.stream, pendingCursor ?? ">"]
-    }
-
-    /// Claims, dead-letters and trims on their intervals until stopped.
-    private func maintenanceLoop() async {
-        let claimEvery = Duration.milliseconds(max(50, configuration.claimIntervalMilliseconds))
-        var nextTrim = ContinuousClock.now
-        while !isStopping {
-            await sleep(claimEvery)
-            if isStopping { return }
-            do {
-                try await deadLetterExhausted()
-                try await claimIdle()
-                if configuration.trimIntervalMilliseconds > 0, ContinuousClock.now >= nextTrim {
-                    nextTrim = ContinuousClock.now + .milliseconds(configuration.trimIntervalMilliseconds)
-                    let trimmed = try await StreamTrimmer(redis: redis).trimOnce(stream: configuration.stream)
-                    if trimmed > 0 { logger.debug("stream trimmed", metadata: ["entries": "\(trimmed)"]) }
-                }
-            } catch {
-                metrics.errors.increment()
-                logger.warning("pending-entry maintenance failed", metadata: ["error": "\(error)"])
-            }
+    /// `XGROUP CREATE … MKSTREAM`, ignoring `BUSYGROUP`; warns if the dead-letter key is not a stream.
+    func ensureGroup() async throws {
+        let configuration = configuration
+        let replies = try await client.pipeline([
+            ["XGROUP", "CREATE", configuration.stream, configuration.group, configuration.startID, "MKSTREAM"],
+            ["TYPE", configuration.deadLetterStream],
+        ])
+        if let message = replies.first?.errorMessage, !message.hasPrefix("BUSYGROUP") {
+            throw RedisError.server(message)
+        }
+        if let type = replies.last?.string, type != "none", type != "stream" {
+            metrics.error(.deadLetter)
+            logger.error("dead-letter key is not a stream; dead letters will fail", metadata: [
+                "stream.dead": "\(configuration.deadLetterStream)", "redis.type": "\(type)",
+            ])
         }
     }
 
-    /// Sleeps up to `duration`, waking early when stopping.
-    func sleep(_ duration: Duration) async {
-        let deadline = ContinuousClock.now + duration
-        while !isStopping, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: min(.milliseconds(100), deadline - ContinuousClock.now))
+    /// True once graceful shutdown or cancellation began.
+    var isStopping: Bool {
+        Task.isCancelled || Task.isShuttingDownGracefully
+    }
+
+    /// Sleeps 100 ms doubling up to 5 s; wakes early on graceful shutdown.
+    func backOff(failures: Int) async {
+        let delay = backOffDelay(failures: failures)
+        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+    }
+
+    /// 100 ms doubling per consecutive failure, capped at 5 s.
+    func backOffDelay(failures: Int) -> Duration {
+        let exponent = min(max(failures - 1, 0), 6)
+        return min(Duration.milliseconds(100) * (1 << exponent), .seconds(5))
+    }
+
+    /// Logs and counts an error once, where it is handled.
+    func record(_ error: any Error, while action: String) {
+        if error is CancellationError { return }
+        let kind: StreamConsumerMetrics.ErrorKind
+        switch error {
+        case let redis as RedisError: kind = redis.isConnectionError ? .connection : .protocol
+        case is StreamError: kind = .protocol
+        default: kind = .connection
         }
-    }
-}
-
-/// Backoff for the read loop: 100 ms doubling to 5 s.
-struct ReadBackoff {
-    private var current: Duration = .milliseconds(100)
-
-    mutating func next() -> Duration {
-        defer { current = min(current * 2, .seconds(5)) }
-        return current
-    }
-
-    mutating func reset() {
-        current = .milliseconds(100)
+        metrics.error(kind)
+        logger.warning("stream consumer error while \(action); retrying", metadata: ["error": "\(error)"])
     }
 }

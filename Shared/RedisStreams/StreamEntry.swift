@@ -1,12 +1,16 @@
-/// One stream entry: its id and its field/value pairs in order.
-public struct StreamEntry: Sendable, Equatable {
-    /// The Redis entry id, `<ms>-<seq>`.
-    public let id: String
-    /// Field/value pairs in the order they were added.
-    public let fields: [(name: String, value: [UInt8])]
+/// Ordered field/value pairs of one stream entry. Field names are text; values are bytes.
+public typealias StreamFields = [(name: String, value: [UInt8])]
+
+/// One stream entry as read from Redis: its id and its fields, in order. The runtime never looks
+/// inside the values; a ``StreamHandler`` decodes them (Kefu puts one `event` field holding JSON).
+public struct StreamEntry: Sendable, Equatable, CustomStringConvertible {
+    /// The Redis entry id, e.g. `1700000000000-0`.
+    public var id: String
+    /// The fields in the order they were written.
+    public var fields: StreamFields
 
     /// Creates an entry.
-    public init(id: String, fields: [(name: String, value: [UInt8])]) {
+    public init(id: String, fields: StreamFields) {
         self.id = id
         self.fields = fields
     }
@@ -16,31 +20,18 @@ public struct StreamEntry: Sendable, Equatable {
         fields.first { $0.name == name }?.value
     }
 
+    /// The value of the first field called `name`, decoded as UTF-8.
+    public func string(_ name: String) -> String? {
+        self[field: name].map { String(decoding: $0, as: UTF8.self) }
+    }
+
     public static func == (lhs: StreamEntry, rhs: StreamEntry) -> Bool {
-        lhs.id == rhs.id && lhs.fields.elementsEqual(rhs.fields) { $0.name == $1.name && $0.value == $1.value }
-    }
-}
-
-/// A decoded message with the entry it came from.
-public struct StreamMessage<Message: Sendable>: Sendable {
-    /// The entry as read.
-    public let entry: StreamEntry
-    /// What the handler's `decode` made of it.
-    public let message: Message
-}
-
-/// Orders stream ids (`<ms>-<seq>`) numerically.
-public enum StreamID {
-    /// The numeric parts of `id`, `nil` when it is not a full id.
-    public static func parts(_ id: String) -> (UInt64, UInt64)? {
-        let pieces = id.split(separator: "-", omittingEmptySubsequences: false)
-        guard pieces.count == 2, let ms = UInt64(pieces[0]), let seq = UInt64(pieces[1]) else { return nil }
-        return (ms, seq)
+        lhs.id == rhs.id && lhs.fields.count == rhs.fields.count
+            && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 
-    /// True when `lhs` is an earlier id than `rhs`.
-    public static func isLess(_ lhs: String, _ rhs: String) -> Bool {
-        guard let left = parts(lhs), let right = parts(rhs) else { return lhs < rhs }
-        return left < right
+    /// The id and field names only (never the values, which may hold personal data).
+    public var description: String {
+        "StreamEntry(\(id), fields: \(fields.map(\.name)))"
     }
 }

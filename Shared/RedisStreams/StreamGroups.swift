@@ -13,12 +13,3 @@ public enum StreamGroups {
         }
     }
 }
-
-/// Stable consumer names: the same instance gets the same name after a restart, so it drains its own
-/// pending entries first.
-public enum ConsumerName {
-    /// `<service>-<instance>`, e.g. `routing-host1-0`.
-    public static func stable(service: String, instance: String) -> String {
-        "\(service)-\(instance)"
-    }
-}

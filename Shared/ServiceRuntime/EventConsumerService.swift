@@ -19,17 +19,18 @@ struct EventConsumerService: Service {
         }
         let settings = context.configuration.streams
         let stream = consumer.streamName(context.streams, service: definition.name)
-        var configuration = StreamConsumerConfiguration(
+        let configuration = StreamConsumerConfiguration(
             stream: stream, group: definition.name,
-            consumer: ConsumerName.stable(service: definition.name, instance: context.configuration.instance))
-        configuration.batchSize = settings.batchSize
-        configuration.blockMilliseconds = settings.blockMilliseconds
-        configuration.claimIdleMilliseconds = settings.claimIdleMilliseconds
-        configuration.claimIntervalMilliseconds = max(100, min(5_000, settings.claimIdleMilliseconds / 2))
-        configuration.maxDeliveries = settings.maxDeliveries
-        configuration.deadLetterMaxLength = settings.maxLength
+            consumer: ConsumerName.stable(service: definition.name, instance: context.configuration.instance),
+            batchSize: settings.batchSize,
+            blockMilliseconds: settings.blockMilliseconds,
+            claimIdleMilliseconds: settings.claimIdleMilliseconds,
+            claimIntervalMilliseconds: max(100, min(5_000, settings.claimIdleMilliseconds / 2)),
+            maxDeliveries: settings.maxDeliveries)
         let handler = EventStreamHandler(
             consumer: consumer, schema: definition.schema, group: definition.name, postgres: context.postgres)
-        try await StreamConsumer(configuration: configuration, handler: handler, redis: context.redis, logger: context.logger).run()
+        let streamConsumer = try StreamConsumer(
+            client: context.redis, configuration: configuration, handler: handler, logger: context.logger)
+        try await streamConsumer.run()
     }
 }

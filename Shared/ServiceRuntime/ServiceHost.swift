@@ -4,6 +4,7 @@ import KefuModel
 import Logging
 import Postgres
 import Redis
+import RedisStreams
 import ServiceLifecycle
 
 /// Runs one Kefu service: configuration, logging, metrics, connections, migrations, consumers and HTTP
@@ -45,6 +46,7 @@ public enum ServiceHost {
             logger: logger)
 
         let router = Router()
+        router.add(middleware: MetricsMiddleware())
         OperationalRoutes.add(to: router, service: definition.name, readiness: context.readiness)
         definition.routes(router, context)
         let http = Application(
@@ -56,8 +58,11 @@ public enum ServiceHost {
 
         let bootstrap = BootstrapService(definition: definition, context: context, probeInterval: .seconds(5))
         let consumers = definition.consumers.map { EventConsumerService(definition: definition, consumer: $0, context: context) }
+        let trimmer = StreamTrimmer(
+            client: redis, streams: definition.consumers.map { $0.streamName(context.streams, service: definition.name) },
+            interval: .seconds(60), logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [bootstrap] + consumers + [http],
+            services: [bootstrap, trimmer] + consumers + [http],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout

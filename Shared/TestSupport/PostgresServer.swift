@@ -181,33 +181,11 @@ public final class PostgresTestServer: Sendable {
 
     /// Runs a command (through `runuser -u postgres --` when root), output appended to `log`.
     private static func runAsPostgres(_ executable: String, _ arguments: [String], log: String) async throws {
-        let process = Process()
+        let status: Int32
         if isRoot {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--", executable] + arguments
+            status = try await CommandRunner.run("/usr/sbin/runuser", ["-u", "postgres", "--", executable] + arguments, log: log)
         } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        }
-        if !FileManager.default.fileExists(atPath: log) {
-            _ = FileManager.default.createFile(atPath: log, contents: nil)
-        }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        defer { try? output.close() }
-        output.seekToEndOfFile()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in
-                continuation.resume(returning: finished.terminationStatus)
-            }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
+            status = try await CommandRunner.run(executable, arguments, log: log)
         }
         guard status == 0 else {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""

@@ -74,6 +74,9 @@ public final class RedisTestServer: Sendable {
         get throws { try RedisConfiguration(url: url) }
     }
 
+    /// The server's temporary directory (nil for an external server).
+    var directoryPath: String? { directory }
+
     /// The child's process id while it runs (nil for an external server).
     public var pid: Int32? {
         child.withLock { child in child.flatMap { $0.isRunning ? $0.pid : nil } }

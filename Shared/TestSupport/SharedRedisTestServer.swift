@@ -15,7 +15,7 @@ actor SharedRedisTestServer {
         starting = task
         do {
             let server = try await task.value
-            if let pid = server.pid, Self.pidAtExit.set(pid) {
+            if let pid = server.pid, Self.pidAtExit.set(pid, directory: server.directoryPath) {
                 atexit { SharedRedisTestServer.pidAtExit.killAtExit() }
             }
             return server

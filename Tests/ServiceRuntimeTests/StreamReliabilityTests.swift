@@ -43,18 +43,18 @@ struct StreamReliabilityTests {
         let postgres = PostgresClient(configuration: try PostgresConfiguration(url: databaseURL), logger: .init(label: "test"))
         defer { Task { await redis.shutdown(); try? await postgres.shutdown() } }
 
-        let producer = StreamProducer(redis: redis)
+        let producer = StreamProducer(client: redis)
         let total = 20_000
         var batch: [[(name: String, value: [UInt8])]] = []
         for index in 0..<total {
             batch.append([(name: "event", value: try Self.envelope(.visitorMessage, index))])
             if batch.count == 500 {
-                try await producer.add(stream: stream, entries: batch)
+                try await producer.addBatch(stream: stream, entries: batch)
                 batch.removeAll()
             }
         }
-        try await producer.add(stream: stream, entries: [[(name: "event", value: Array("not json at all".utf8))]])
-        try await producer.add(stream: stream, entries: [[(name: "event", value: try Self.envelope(.visitorEnd, 0))]])
+        try await producer.addBatch(stream: stream, entries: [[(name: "event", value: Array("not json at all".utf8))]])
+        try await producer.addBatch(stream: stream, entries: [[(name: "event", value: try Self.envelope(.visitorEnd, 0))]])
 
         var first = try worker("a", redis: redisServer.url, database: databaseURL, prefix: prefix, delayMs: 1, claimIdleMs: 1_500)
         let second = try worker("b", redis: redisServer.url, database: databaseURL, prefix: prefix, delayMs: 0, claimIdleMs: 1_500)
@@ -100,7 +100,7 @@ struct StreamReliabilityTests {
             return fields[index + 1]
         }
         #expect(reasons.count == 2, "dead letters: \(reasons)")
-        #expect(reasons.contains { $0.hasPrefix("undecodable") })
+        #expect(reasons.contains { $0.hasPrefix("decode failed") })
         #expect(reasons.contains { $0.contains("failed 3 deliveries") && $0.contains("visitor.end events always fail") })
 
         first.send(SIGTERM)

@@ -1,0 +1,52 @@
+import Redis
+import RedisStreams
+import TestSupport
+import Testing
+
+@Suite("StreamProducer and helpers")
+struct StreamProducerTests {
+    @Test func addAndBatchKeepOrderAndBinaryValues() async throws {
+        let harness = try await StreamTestHarness()
+        let producer = StreamProducer(client: harness.client, pipelineDepth: 64)
+        let binary = (0...255).map { UInt8($0) }
+        let single = try await producer.add(stream: harness.stream, fields: [(name: "event", value: binary)])
+        let batch = try await producer.addBatch(
+            stream: harness.stream,
+            entries: (0..<1_000).map { [(name: "event", value: Array("{\"n\":\($0),\"text\":\"你好\"}".utf8))] }
+        )
+        #expect(batch.count == 1_000)
+        #expect(zip(batch, batch.dropFirst()).allSatisfy { $0 < $1 || $0.count < $1.count })
+        let first = try await harness.client.send(["XRANGE", harness.stream, single, single])
+        #expect(first.array?.first?.array?[1].array?[1] == .bulk(binary))
+        let last = try await harness.range(harness.stream).last
+        #expect(last?.fields["event"] == "{\"n\":999,\"text\":\"你好\"}")
+        await harness.shutdown()
+    }
+
+    @Test func maxLengthIsAnApproximateSafetyValve() async throws {
+        let harness = try await StreamTestHarness()
+        let producer = StreamProducer(client: harness.client, maxLength: 100)
+        _ = try await producer.addBatch(stream: harness.stream, entries: (0..<2_000).map { [(name: "event", value: [UInt8($0 % 256)])] })
+        let length = try await harness.client.send(["XLEN", harness.stream]).int ?? 0
+        #expect(length >= 100 && length < 400)
+        await harness.shutdown()
+    }
+
+    @Test func consumerNamesAreStable() {
+        let first = ConsumerName.stable(service: "routing", instance: "web 1-2")
+        #expect(first == "routing-web_1-2")
+        #expect(ConsumerName.stable(service: "routing", instance: "a-0") == ConsumerName.stable(service: "routing", instance: "a-0"))
+        #expect(ConsumerName.stable(service: "store", instance: "x").hasPrefix("store-"))
+    }
+
+    @Test func configurationValidationNamesTheSetting() {
+        var configuration = StreamConsumerConfiguration(stream: "s", group: "g", consumer: "c")
+        #expect(configuration.deadLetterStream == "s:dead")
+        #expect(configuration.batchSize == 100 && configuration.blockMilliseconds == 2_000)
+        #expect(configuration.claimIdleMilliseconds == 30_000 && configuration.maxDeliveries == 5)
+        configuration.batchSize = 0
+        #expect(throws: StreamConfigurationError.invalid("batchSize", "must be at least 1, got 0")) {
+            try configuration.validate()
+        }
+    }
+}

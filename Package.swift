@@ -37,10 +37,10 @@ var targets: [Target] = [
         path: "Shared/Redis", swiftSettings: swiftSettings),
     .target(
         name: "RedisStreams", dependencies: ["Redis", logging, metrics, lifecycle],
-        path: "Shared/RedisStreams", swiftSettings: swiftSettings),
+        path: "Shared/RedisStreams", exclude: ["README.md"], swiftSettings: swiftSettings),
     .target(
         name: "Postgres", dependencies: ["CLibpq", logging, nioPosix, nioCore],
-        path: "Shared/Postgres", swiftSettings: swiftSettings),
+        path: "Shared/Postgres", exclude: ["README.md"], swiftSettings: swiftSettings),
     .target(name: "KefuModel", path: "Shared/KefuModel", swiftSettings: swiftSettings),
     .target(
         name: "ServiceRuntime",

@@ -24,7 +24,7 @@ struct DeadLetterWriter: Sendable {
 
     /// The pipelined commands: MULTI, (XADD, XACK) per letter, EXEC.
     func commands(for letters: [DeadLetter]) -> [[[UInt8]]] {
-        let now = Self.millisecondsSinceEpoch()
+        let now = Self.rfc3339Now()
         var commands: [[[UInt8]]] = [[Array("MULTI".utf8)]]
         for letter in letters {
             var xadd: [[UInt8]] = [Array("XADD".utf8), Array(deadLetterStream.utf8), [UInt8(ascii: "*")]]
@@ -39,7 +39,7 @@ struct DeadLetterWriter: Sendable {
                 ("dead.group", group),
                 ("dead.consumer", consumer),
                 ("dead.deliveries", String(letter.deliveries)),
-                ("dead.at", String(now)),
+                ("dead.at", now),
             ]
             for (name, value) in metadata {
                 xadd.append(Array(name.utf8))
@@ -87,9 +87,19 @@ struct DeadLetterWriter: Sendable {
         }
     }
 
-    private static func millisecondsSinceEpoch() -> Int64 {
+    /// The current time as RFC 3339 UTC with milliseconds, e.g. `2026-11-25T08:00:00.123Z`.
+    static func rfc3339Now() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
+        var seconds = time_t(now.tv_sec)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let milliseconds = Int(now.tv_nsec) / 1_000_000
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(milliseconds), 3))Z"
     }
 }

@@ -94,11 +94,13 @@ struct StreamReliabilityTests {
         #expect(try await count("SELECT count(DISTINCT consumer) FROM worker.received") == 2)
 
         let dead = try await redis.send(["XRANGE", "\(stream):dead", "-", "+"])
-        let reasons = (dead.array ?? []).compactMap { entry -> String? in
-            guard let fields = entry.array?.last?.array?.compactMap(\.string) else { return nil }
-            guard let index = fields.firstIndex(of: "dead.reason") else { return nil }
-            return fields[index + 1]
+        let letters = try (dead.array ?? []).map { entry -> DeadLetter in
+            let flat = entry.array?.last?.array?.compactMap(\.string) ?? []
+            let fields = Dictionary(stride(from: 0, to: flat.count - 1, by: 2).map { (flat[$0], flat[$0 + 1]) }) { first, _ in first }
+            return try DeadLetter(fields: fields)
         }
+        #expect(letters.allSatisfy { $0.stream == stream && $0.group == "worker" && $0.deliveries >= 1 })
+        let reasons = letters.map(\.reason)
         #expect(reasons.count == 2, "dead letters: \(reasons)")
         #expect(reasons.contains { $0.hasPrefix("decode failed") })
         #expect(reasons.contains { $0.contains("failed 3 deliveries") && $0.contains("visitor.end events always fail") })

@@ -113,4 +113,58 @@ struct ServiceExecutablesTests {
         #expect(await process.waitForExit(timeout: .seconds(20)) == 0)
         await redis.cleanup()
     }
+
+    @Test func unreachablePostgresIsRetriedAndReadyFollowsIt() async throws {
+        let postgres = try await PostgresTestServer.launch()
+        let database = try await postgres.makeDatabase()
+        try await postgres.stop()
+        let redis = try await RedisTestServer.shared()
+        let port = HTTPProbe.freePort()
+        let process = try TestProcess(
+            executable: TestProcess.product("kefu-knowledge"),
+            environment: [
+                "REDIS_URL": redis.url, "DATABASE_URL": database, "HTTP_PORT": "\(port)",
+                "KEFU_STREAM_PREFIX": "latepg\(UInt16.random(in: 0...9999))",
+            ])
+        defer { process.terminate() }
+
+        #expect(try await HTTPProbe.waitFor("http://127.0.0.1:\(port)/health", timeout: .seconds(30)) != nil)
+        try await Task.sleep(for: .seconds(1))
+        let notReady = try await HTTPProbe.get("http://127.0.0.1:\(port)/ready")
+        #expect(notReady.status == 503)
+        #expect(notReady.text.contains("\"postgres\":false"))
+        #expect(notReady.text.contains("\"migrations\":false"))
+        #expect(process.output().contains("PostgreSQL not available yet; retrying"))
+
+        try await postgres.start()
+        let ready = try await HTTPProbe.waitFor("http://127.0.0.1:\(port)/ready", timeout: .seconds(30))
+        #expect(ready != nil, "\(process.output())")
+        process.send(SIGTERM)
+        #expect(await process.waitForExit(timeout: .seconds(20)) == 0)
+        await postgres.cleanup()
+    }
+
+    @Test func jsonLogsAreOneObjectPerLine() async throws {
+        let redis = try await RedisTestServer.shared()
+        let database = try await PostgresTestServer.shared().makeDatabase()
+        let port = HTTPProbe.freePort()
+        let process = try TestProcess(
+            executable: TestProcess.product("kefu-reporting"),
+            environment: [
+                "REDIS_URL": redis.url, "DATABASE_URL": database, "HTTP_PORT": "\(port)",
+                "KEFU_STREAM_PREFIX": "json\(UInt16.random(in: 0...9999))", "LOG_FORMAT": "json",
+            ])
+        defer { process.terminate() }
+        #expect(try await HTTPProbe.waitFor("http://127.0.0.1:\(port)/ready", timeout: .seconds(60)) != nil)
+        process.send(SIGTERM)
+        #expect(await process.waitForExit(timeout: .seconds(20)) == 0)
+
+        let lines = process.output().split(separator: "\n")
+        #expect(lines.count >= 3)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["level"] is String && object?["message"] is String && object?["time"] is String, "\(line)")
+        }
+        #expect(lines.contains { $0.contains("\"message\":\"stopped cleanly\"") })
+    }
 }

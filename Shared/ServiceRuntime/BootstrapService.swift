@@ -62,10 +62,9 @@ struct BootstrapService: Service {
     }
 
     private func createGroups() async throws {
-        for consumer in definition.consumers {
-            let stream = consumer.streamName(context.streams, service: definition.name)
-            try await retrying("consumer group \(definition.name) on \(stream)") {
-                try await StreamGroups.create(stream: stream, group: definition.name, redis: context.redis)
+        for stream in definition.consumedStreams(context.streams) {
+            try await retrying("consumer group \(definition.group) on \(stream)") {
+                try await StreamGroups.create(stream: stream, group: definition.group, redis: context.redis)
             }
         }
         context.readiness.set(.consumerGroups, true)

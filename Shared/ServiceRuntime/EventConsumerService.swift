@@ -20,7 +20,7 @@ struct EventConsumerService: Service {
         let settings = context.configuration.streams
         let stream = consumer.streamName(context.streams, service: definition.name)
         let configuration = StreamConsumerConfiguration(
-            stream: stream, group: definition.name,
+            stream: stream, group: definition.group,
             consumer: ConsumerName.stable(service: definition.name, instance: context.configuration.instance),
             batchSize: settings.batchSize,
             blockMilliseconds: settings.blockMilliseconds,
@@ -28,7 +28,7 @@ struct EventConsumerService: Service {
             claimIntervalMilliseconds: max(100, min(5_000, settings.claimIdleMilliseconds / 2)),
             maxDeliveries: settings.maxDeliveries)
         let handler = EventStreamHandler(
-            consumer: consumer, schema: definition.schema, group: definition.name, postgres: context.postgres)
+            consumer: consumer, schema: definition.schema, group: definition.group, postgres: context.postgres)
         let streamConsumer = try StreamConsumer(
             client: context.redis, configuration: configuration, handler: handler, logger: context.logger)
         try await streamConsumer.run()

@@ -2,6 +2,7 @@ import KefuModel
 import Logging
 import Postgres
 import Redis
+import RedisStreams
 
 /// The connections and settings a running service shares with its consumers and routes.
 public struct ServiceContext: Sendable {
@@ -9,6 +10,8 @@ public struct ServiceContext: Sendable {
     public let configuration: ServiceConfiguration
     /// Redis, for short commands (its own threads).
     public let redis: RedisClient
+    /// Appends to streams with the configured `MAXLEN ~` valve (`KEFU_STREAM_MAXLEN`).
+    public let producer: StreamProducer
     /// PostgreSQL (its own threads).
     public let postgres: PostgresClient
     /// Stream names under the configured prefix.

@@ -1,4 +1,5 @@
 import Hummingbird
+import KefuModel
 import Postgres
 
 /// Everything the runtime needs to run one service.
@@ -31,4 +32,14 @@ public struct ServiceDefinition: Sendable {
 
     /// The PostgreSQL schema the service owns.
     public var schema: String { name }
+
+    /// The consumer group the service reads in: the contract's name for a Kefu service, else its name.
+    public var group: String {
+        ServiceName(rawValue: name).flatMap(ConsumerGroups.group(for:)) ?? name
+    }
+
+    /// The streams the service reads in its group, under `names`.
+    public func consumedStreams(_ names: StreamNames) -> [String] {
+        consumers.map { $0.streamName(names, service: name) }
+    }
 }

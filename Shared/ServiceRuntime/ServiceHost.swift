@@ -40,6 +40,7 @@ public enum ServiceHost {
         let context = ServiceContext(
             configuration: configuration,
             redis: redis,
+            producer: StreamProducer(client: redis, maxLength: configuration.streams.maxLength),
             postgres: postgres,
             streams: try StreamNames(prefix: configuration.streamPrefix),
             readiness: Readiness(),
@@ -59,7 +60,7 @@ public enum ServiceHost {
         let bootstrap = BootstrapService(definition: definition, context: context, probeInterval: .seconds(5))
         let consumers = definition.consumers.map { EventConsumerService(definition: definition, consumer: $0, context: context) }
         let trimmer = StreamTrimmer(
-            client: redis, streams: definition.consumers.map { $0.streamName(context.streams, service: definition.name) },
+            client: redis, streams: definition.consumedStreams(context.streams),
             interval: .seconds(60), logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [bootstrap, trimmer] + consumers + [http],

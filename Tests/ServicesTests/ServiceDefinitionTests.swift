@@ -1,0 +1,43 @@
+import GatewayService
+import KefuModel
+import KnowledgeService
+import ReportingService
+import RoutingService
+import ServiceRuntime
+import StoreService
+import Testing
+
+/// Each service's consumers match the contract's subscriptions, so names are defined once in effect.
+@Suite struct ServiceDefinitionTests {
+    static let definitions: [(ServiceName, ServiceDefinition)] = [
+        (.gateway, GatewayService.definition()),
+        (.routing, RoutingService.definition()),
+        (.store, StoreService.definition()),
+        (.knowledge, KnowledgeService.definition()),
+        (.reporting, ReportingService.definition()),
+    ]
+
+    @Test func consumersMatchTheContractSubscriptions() throws {
+        let names = try StreamNames(prefix: "acme")
+        for (service, definition) in Self.definitions {
+            #expect(definition.name == service.rawValue)
+            let contract = ConsumerGroups.subscriptions(for: service, names: names).filter { $0.group != nil }
+            #expect(Set(definition.consumedStreams(names)) == Set(contract.map(\.stream)), "\(service)")
+            #expect(contract.allSatisfy { $0.group == definition.group }, "\(service)")
+        }
+    }
+
+    @Test func defaultPortsAreDistinct() {
+        let ports = Self.definitions.map(\.1.defaultPort)
+        #expect(Set(ports).count == ports.count)
+        #expect(ports == [8080, 8081, 8082, 8083, 8084])
+    }
+
+    @Test func fanOutStreamsAcknowledgeUnknownTypesAndOwnStreamsDeadLetterThem() {
+        for (_, definition) in Self.definitions {
+            for consumer in definition.consumers {
+                #expect(consumer.unknownTypes == (consumer.stream == .events ? .acknowledge : .deadLetter))
+            }
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import KefuModel
 import Logging
 import Postgres
 import Redis
@@ -13,7 +14,7 @@ import Redis
 /// | `HTTP_PORT` | per service (8080–8084) | HTTP port: `/health`, `/ready`, `/metrics` (and the API on the gateway) |
 /// | `LOG_LEVEL` | `info` | `trace` … `critical` |
 /// | `LOG_FORMAT` | `text` | `text` or `json` |
-/// | `KEFU_STREAM_PREFIX` | `kefu` | prefix of every Redis key and stream |
+/// | `KEFU_STREAM_PREFIX` | `kefu` | prefix of every Redis key and stream (`{kefu}` as a Cluster hash tag) |
 /// | `KEFU_INSTANCE` | host name + `-0` | stable instance name, part of consumer names |
 /// | `KEFU_SHUTDOWN_TIMEOUT_MS` | `10000` | how long a graceful shutdown may take before tasks are cancelled |
 /// | `KEFU_DB_POOL_SIZE` | `4` | PostgreSQL connections (and threads) of this instance |
@@ -36,6 +37,8 @@ public struct ServiceConfiguration: Sendable {
     public var logFormat: LogFormat
     /// Prefix of every Redis key and stream.
     public var streamPrefix: String
+    /// Every stream name under ``streamPrefix``.
+    public var streamNames: StreamNames
     /// Stable name of this instance.
     public var instance: String
     /// Deadline for a graceful shutdown.
@@ -67,11 +70,11 @@ public struct ServiceConfiguration: Sendable {
         logLevel = try reader.logLevel("LOG_LEVEL", default: .info)
         let format = try reader.choice("LOG_FORMAT", default: "text", allowed: LogFormat.allCases.map(\.rawValue))
         logFormat = LogFormat(rawValue: format) ?? .text
-        streamPrefix = reader.string("KEFU_STREAM_PREFIX", default: "kefu")
-        guard streamPrefix.range(of: "^[a-z0-9][a-z0-9_.-]{0,31}$", options: .regularExpression) != nil else {
-            throw .invalid(
-                variable: "KEFU_STREAM_PREFIX", value: streamPrefix,
-                reason: "expected 1-32 characters of a-z, 0-9, '_', '.', '-'")
+        streamPrefix = reader.string("KEFU_STREAM_PREFIX", default: StreamNames.defaultPrefix)
+        do {
+            streamNames = try StreamNames(prefix: streamPrefix)
+        } catch {
+            throw .invalid(variable: "KEFU_STREAM_PREFIX", value: streamPrefix, reason: "\(error)")
         }
         instance = reader.string("KEFU_INSTANCE", default: Self.defaultInstance())
         guard instance.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", options: .regularExpression) != nil else {

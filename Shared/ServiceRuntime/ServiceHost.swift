@@ -42,7 +42,7 @@ public enum ServiceHost {
             redis: redis,
             producer: StreamProducer(client: redis, maxLength: configuration.streams.maxLength),
             postgres: postgres,
-            streams: try StreamNames(prefix: configuration.streamPrefix),
+            streams: configuration.streamNames,
             readiness: Readiness(),
             logger: logger)
 

@@ -37,6 +37,8 @@ import Testing
         #expect(config.streamPrefix == "acme")
         #expect(config.instance == "routing-a-1")
         #expect(config.streams.batchSize == 16)
+        #expect(config.streamNames.inbound == "acme:inbound")
+        #expect(try configuration(["KEFU_STREAM_PREFIX": "{kefu}"]).streamNames.events == "{kefu}:events")
     }
 
     @Test(arguments: [

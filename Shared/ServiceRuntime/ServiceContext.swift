@@ -20,4 +20,7 @@ public struct ServiceContext: Sendable {
     public let readiness: Readiness
     /// The service's logger.
     public let logger: Logger
+
+    /// The service's outbox: events enqueued here in a transaction are published after it commits.
+    public var outbox: Outbox { Outbox(schema: configuration.service) }
 }

@@ -62,8 +62,11 @@ public enum ServiceHost {
         let trimmer = StreamTrimmer(
             client: redis, streams: definition.consumedStreams(context.streams),
             interval: .seconds(60), logger: logger)
+        let relay = OutboxRelay(
+            schema: definition.schema, postgres: postgres, producer: context.producer,
+            readiness: context.readiness, logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [bootstrap, trimmer] + consumers + [http],
+            services: [bootstrap, trimmer, relay] + consumers + [http],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout

@@ -1,0 +1,126 @@
+import Foundation
+import KefuModel
+import Logging
+import Metrics
+import Postgres
+import RedisStreams
+import ServiceLifecycle
+
+/// Publishes the service's outbox: claims unpublished rows in id order (`FOR UPDATE SKIP LOCKED`, so
+/// instances share the work), `XADD`s them, then marks them published. A claim lasts `claimDuration`;
+/// rows of a relay that died mid-way are published again once it expires (at-least-once).
+///
+/// Also the runtime's janitor: every `purgeInterval` it deletes published outbox rows and processed
+/// event ids older than `retention`.
+public struct OutboxRelay: Service {
+    /// The schema holding the outbox.
+    public let schema: String
+    let postgres: PostgresClient
+    let producer: StreamProducer
+    let readiness: Readiness?
+    let logger: Logger
+    /// Rows claimed per round.
+    public var batchSize = 100
+    /// Pause after a round that found less than a full batch.
+    public var pollInterval: Duration = .milliseconds(100)
+    /// How long a claim holds before another relay may publish the rows.
+    public var claimDuration: Duration = .seconds(30)
+    /// How long published rows and processed event ids are kept.
+    public var retention: Duration = .seconds(7 * 24 * 3600)
+    /// How often old rows are purged.
+    public var purgeInterval: Duration = .seconds(600)
+    private let published = Counter(label: "kefu_outbox_published_total")
+
+    /// Creates a relay; when `readiness` is given it waits for migrations before starting.
+    public init(schema: String, postgres: PostgresClient, producer: StreamProducer, readiness: Readiness?, logger: Logger) {
+        self.schema = schema
+        self.postgres = postgres
+        self.producer = producer
+        self.readiness = readiness
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                if let readiness { try await readiness.wait(for: .migrations) }
+                var nextPurge = ContinuousClock.now
+                while true {
+                    var full = false
+                    do {
+                        full = try await relayOnce() == batchSize
+                        if ContinuousClock.now >= nextPurge {
+                            nextPurge = ContinuousClock.now + purgeInterval
+                            try await purge()
+                        }
+                    } catch let error as CancellationError {
+                        throw error
+                    } catch {
+                        logger.warning("outbox relay round failed; retrying", metadata: ["error": "\(error)"])
+                        try await Task.sleep(for: .seconds(1))
+                    }
+                    if !full { try await Task.sleep(for: pollInterval) }
+                }
+            }
+        } catch is CancellationError {
+            await drain()
+        }
+    }
+
+    /// On graceful shutdown: publishes what the consumers enqueued while finishing their batches.
+    private func drain() async {
+        guard readiness?.isPassing(.migrations) ?? true else { return }
+        for _ in 0..<10 {
+            guard let count = try? await relayOnce(), count > 0 else { return }
+        }
+    }
+
+    /// Publishes one batch; returns how many rows it published.
+    @discardableResult
+    public func relayOnce() async throws -> Int {
+        let table = "\(schema).outbox"
+        let limit = batchSize
+        let claimSeconds = Double(claimDuration.components.seconds)
+        let rows = try await postgres.transaction { connection in
+            try connection.query(
+                """
+                UPDATE \(table) SET claimed_until = now() + make_interval(secs => $2)
+                WHERE id IN (
+                    SELECT id FROM \(table)
+                    WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+                RETURNING id, stream, payload
+                """,
+                [limit, claimSeconds]
+            ).map { row in
+                (id: try row.decode(Int64.self, at: 0), stream: try row.decode(String.self, at: 1), payload: try row.decode([UInt8].self, at: 2))
+            }
+        }
+        guard !rows.isEmpty else { return 0 }
+        let ordered = rows.sorted { $0.id < $1.id }
+        var start = ordered.startIndex
+        while start < ordered.endIndex {
+            let stream = ordered[start].stream
+            let end = ordered[start...].firstIndex { $0.stream != stream } ?? ordered.endIndex
+            let entries: [StreamFields] = ordered[start..<end].map { [(name: StreamNames.entryField, value: $0.payload)] }
+            try await producer.addBatch(stream: stream, entries: entries)
+            start = end
+        }
+        let ids = "{" + ordered.map { String($0.id) }.joined(separator: ",") + "}"
+        try await postgres.execute("UPDATE \(table) SET published_at = now() WHERE id = ANY($1::bigint[])", [ids])
+        published.increment(by: ordered.count)
+        return ordered.count
+    }
+
+    /// Deletes published outbox rows and processed event ids older than the retention.
+    public func purge() async throws {
+        let seconds = Double(retention.components.seconds)
+        let outbox = try await postgres.execute(
+            "DELETE FROM \(schema).outbox WHERE published_at < now() - make_interval(secs => $1)", [seconds])
+        let processed = try await postgres.execute(
+            "DELETE FROM \(schema).processed_events WHERE processed_at < now() - make_interval(secs => $1)", [seconds])
+        if outbox + processed > 0 {
+            logger.info("purged old runtime rows", metadata: ["outbox": "\(outbox)", "processed_events": "\(processed)"])
+        }
+    }
+}

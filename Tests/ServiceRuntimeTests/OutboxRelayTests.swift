@@ -1,0 +1,141 @@
+import Foundation
+import KefuModel
+import Logging
+import Postgres
+import Redis
+import RedisStreams
+import Testing
+import TestSupport
+@testable import ServiceRuntime
+
+/// The outbox publishes exactly what committed, in order, once; expired claims are published again.
+@Suite struct OutboxRelayTests {
+    struct Fixture {
+        let postgres: PostgresClient
+        let redis: RedisClient
+        let stream: String
+        let outbox = Outbox(schema: "outboxtest")
+
+        func relay() -> OutboxRelay {
+            OutboxRelay(
+                schema: "outboxtest", postgres: postgres, producer: StreamProducer(client: redis),
+                readiness: nil, logger: Logger(label: "test"))
+        }
+
+        func streamTexts() async throws -> [String] {
+            let entries = try await redis.send(["XRANGE", stream, "-", "+"]).array ?? []
+            return try entries.map { entry in
+                let fields = entry.array?.last?.array ?? []
+                guard let bytes = fields.last?.bytes else { return "" }
+                return try EnvelopeCodec.decode(bytes, as: VisitorMessage.self).data.content.text ?? ""
+            }
+        }
+
+        func shutdown() async {
+            await redis.shutdown()
+            try? await postgres.shutdown()
+        }
+    }
+
+    func fixture() async throws -> Fixture {
+        let url = try await PostgresTestServer.shared().makeDatabase()
+        let postgres = PostgresClient(configuration: try PostgresConfiguration(url: url), logger: Logger(label: "test"))
+        try await Migrator(schema: "outboxtest", migrations: try RuntimeMigrations.runtime())
+            .migrate(using: postgres, logger: Logger(label: "test"))
+        let server = try await RedisTestServer.shared()
+        let redis = RedisClient(configuration: try server.configuration, logger: Logger(label: "test"))
+        return Fixture(postgres: postgres, redis: redis, stream: "outbox\(UInt32.random(in: 0...UInt32.max)):events")
+    }
+
+    static func message(_ text: String) -> EventEnvelope<VisitorMessage> {
+        EventEnvelope(
+            source: "test",
+            data: VisitorMessage(channel: "web-pc", visitorID: "v1", clientMessageID: UUID().uuidString, content: .text(text)))
+    }
+
+    @Test func publishesWhatCommittedInOrderAndOnce() async throws {
+        let fixture = try await fixture()
+        let outbox = fixture.outbox
+        let stream = fixture.stream
+        let first = Self.message("一")
+        try await fixture.postgres.transaction { connection in
+            try outbox.enqueue(first, to: stream, on: connection)
+            try outbox.enqueue(Self.message("二"), to: stream, on: connection)
+            try outbox.enqueue(first, to: stream, on: connection)
+        }
+        await #expect(throws: (any Error).self) {
+            try await fixture.postgres.transaction { connection in
+                try outbox.enqueue(Self.message("rolled back"), to: stream, on: connection)
+                throw CancellationError()
+            }
+        }
+        try await fixture.postgres.transaction { connection in
+            try outbox.enqueue(Self.message("三"), to: stream, on: connection)
+        }
+        let relay = fixture.relay()
+        #expect(try await relay.relayOnce() == 3)
+        #expect(try await relay.relayOnce() == 0)
+        #expect(try await fixture.streamTexts() == ["一", "二", "三"])
+        let unpublished = try await fixture.postgres.query("SELECT count(*) FROM outboxtest.outbox WHERE published_at IS NULL")
+        #expect(try unpublished[0].decode(Int.self, at: 0) == 0)
+        await fixture.shutdown()
+    }
+
+    @Test func anExpiredClaimIsPublishedAgainAndAFreshOneIsNot() async throws {
+        let fixture = try await fixture()
+        let outbox = fixture.outbox
+        let stream = fixture.stream
+        try await fixture.postgres.transaction { connection in
+            try outbox.enqueue(Self.message("crashed relay"), to: stream, on: connection)
+            try outbox.enqueue(Self.message("busy relay"), to: stream, on: connection)
+        }
+        try await fixture.postgres.execute("UPDATE outboxtest.outbox SET claimed_until = now() - interval '1 second' WHERE id = 1")
+        try await fixture.postgres.execute("UPDATE outboxtest.outbox SET claimed_until = now() + interval '1 hour' WHERE id = 2")
+        #expect(try await fixture.relay().relayOnce() == 1)
+        #expect(try await fixture.streamTexts() == ["crashed relay"])
+        await fixture.shutdown()
+    }
+
+    @Test func concurrentRelaysShareTheWorkWithoutDuplicates() async throws {
+        let fixture = try await fixture()
+        let outbox = fixture.outbox
+        let stream = fixture.stream
+        try await fixture.postgres.transaction { connection in
+            for index in 0..<1_000 { try outbox.enqueue(Self.message("m\(index)"), to: stream, on: connection) }
+        }
+        let relays = [fixture.relay(), fixture.relay(), fixture.relay()]
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for relay in relays {
+                group.addTask { while try await relay.relayOnce() > 0 {} }
+            }
+            try await group.waitForAll()
+        }
+        let texts = try await fixture.streamTexts()
+        #expect(texts.count == 1_000)
+        #expect(Set(texts).count == 1_000)
+        await fixture.shutdown()
+    }
+
+    @Test func purgeRemovesOnlyOldRows() async throws {
+        let fixture = try await fixture()
+        let outbox = fixture.outbox
+        let stream = fixture.stream
+        try await fixture.postgres.transaction { connection in
+            try outbox.enqueue(Self.message("old"), to: stream, on: connection)
+            try outbox.enqueue(Self.message("new"), to: stream, on: connection)
+            try connection.execute(
+                "INSERT INTO outboxtest.processed_events (consumer_group, event_id, processed_at) VALUES ('g', $1, now() - interval '30 days'), ('g', $2, now())",
+                [UUID(), UUID()])
+        }
+        var relay = fixture.relay()
+        try await relay.relayOnce()
+        try await fixture.postgres.execute("UPDATE outboxtest.outbox SET published_at = now() - interval '30 days' WHERE id = 1")
+        relay.retention = .seconds(24 * 3600)
+        try await relay.purge()
+        let outboxLeft = try await fixture.postgres.query("SELECT count(*) FROM outboxtest.outbox")
+        let processedLeft = try await fixture.postgres.query("SELECT count(*) FROM outboxtest.processed_events")
+        #expect(try outboxLeft[0].decode(Int.self, at: 0) == 1)
+        #expect(try processedLeft[0].decode(Int.self, at: 0) == 1)
+        await fixture.shutdown()
+    }
+}

@@ -14,6 +14,19 @@ struct ServiceExecutablesTests {
         var description: String { name }
     }
 
+    /// Starts `kefu-<service>` against `redis` and `database` on a free port with a fresh stream prefix.
+    static func launch(
+        _ service: String, redis: String, database: String, _ extra: [String: String] = [:]
+    ) throws -> (process: TestProcess, port: Int, prefix: String) {
+        let port = HTTPProbe.freePort()
+        let prefix = "t\(UInt32.random(in: 0...UInt32.max))"
+        var environment = [
+            "REDIS_URL": redis, "DATABASE_URL": database, "HTTP_PORT": "\(port)", "KEFU_STREAM_PREFIX": prefix,
+        ]
+        environment.merge(extra) { _, new in new }
+        return (try TestProcess(executable: TestProcess.product("kefu-\(service)"), environment: environment), port, prefix)
+    }
+
     static let cases: [Case] = [
         Case(name: "gateway", groups: []),
         Case(name: "routing", groups: ["inbound", "commands", "requests:routing"]),
@@ -26,14 +39,8 @@ struct ServiceExecutablesTests {
     func startsMigratesJoinsAndStopsCleanly(_ service: Case) async throws {
         let redis = try await RedisTestServer.shared()
         let database = try await PostgresTestServer.shared().makeDatabase()
-        let prefix = "t\(UInt32.random(in: 0...UInt32.max))"
-        let port = HTTPProbe.freePort()
-        let process = try TestProcess(
-            executable: TestProcess.product("kefu-\(service.name)"),
-            environment: [
-                "REDIS_URL": redis.url, "DATABASE_URL": database, "HTTP_PORT": "\(port)",
-                "KEFU_STREAM_PREFIX": prefix, "KEFU_INSTANCE": "test-0", "KEFU_STREAM_BLOCK_MS": "200",
-            ])
+        let (process, port, prefix) = try Self.launch(
+            service.name, redis: redis.url, database: database, ["KEFU_INSTANCE": "test-0", "KEFU_STREAM_BLOCK_MS": "200"])
         defer { process.terminate() }
 
         let ready = try await HTTPProbe.waitFor("http://127.0.0.1:\(port)/ready", timeout: .seconds(60))
@@ -89,13 +96,7 @@ struct ServiceExecutablesTests {
         let redis = try await RedisTestServer()
         await redis.stop()
         let database = try await PostgresTestServer.shared().makeDatabase()
-        let port = HTTPProbe.freePort()
-        let process = try TestProcess(
-            executable: TestProcess.product("kefu-store"),
-            environment: [
-                "REDIS_URL": redis.url, "DATABASE_URL": database, "HTTP_PORT": "\(port)",
-                "KEFU_STREAM_PREFIX": "late\(UInt16.random(in: 0...9999))",
-            ])
+        let (process, port, _) = try Self.launch("store", redis: redis.url, database: database)
         defer { process.terminate() }
 
         let health = try await HTTPProbe.waitFor("http://127.0.0.1:\(port)/health", timeout: .seconds(30))
@@ -119,13 +120,7 @@ struct ServiceExecutablesTests {
         let database = try await postgres.makeDatabase()
         try await postgres.stop()
         let redis = try await RedisTestServer.shared()
-        let port = HTTPProbe.freePort()
-        let process = try TestProcess(
-            executable: TestProcess.product("kefu-knowledge"),
-            environment: [
-                "REDIS_URL": redis.url, "DATABASE_URL": database, "HTTP_PORT": "\(port)",
-                "KEFU_STREAM_PREFIX": "latepg\(UInt16.random(in: 0...9999))",
-            ])
+        let (process, port, _) = try Self.launch("knowledge", redis: redis.url, database: database)
         defer { process.terminate() }
 
         #expect(try await HTTPProbe.waitFor("http://127.0.0.1:\(port)/health", timeout: .seconds(30)) != nil)
@@ -147,13 +142,7 @@ struct ServiceExecutablesTests {
     @Test func jsonLogsAreOneObjectPerLine() async throws {
         let redis = try await RedisTestServer.shared()
         let database = try await PostgresTestServer.shared().makeDatabase()
-        let port = HTTPProbe.freePort()
-        let process = try TestProcess(
-            executable: TestProcess.product("kefu-reporting"),
-            environment: [
-                "REDIS_URL": redis.url, "DATABASE_URL": database, "HTTP_PORT": "\(port)",
-                "KEFU_STREAM_PREFIX": "json\(UInt16.random(in: 0...9999))", "LOG_FORMAT": "json",
-            ])
+        let (process, port, _) = try Self.launch("reporting", redis: redis.url, database: database, ["LOG_FORMAT": "json"])
         defer { process.terminate() }
         #expect(try await HTTPProbe.waitFor("http://127.0.0.1:\(port)/ready", timeout: .seconds(60)) != nil)
         process.send(SIGTERM)

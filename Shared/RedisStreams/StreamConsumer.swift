@@ -116,17 +116,14 @@ public final class StreamConsumer<Handler: StreamHandler>: Service, Sendable {
         return !isStopping
     }
 
-    /// `XGROUP CREATE … MKSTREAM`, ignoring `BUSYGROUP`; warns if the dead-letter key is not a stream.
+    /// Creates the group (``StreamGroups/create(stream:group:startID:redis:)``); warns if the dead-letter
+    /// key is not a stream.
     func ensureGroup() async throws {
         let configuration = configuration
-        let replies = try await client.pipeline([
-            ["XGROUP", "CREATE", configuration.stream, configuration.group, configuration.startID, "MKSTREAM"],
-            ["TYPE", configuration.deadLetterStream],
-        ])
-        if let message = replies.first?.errorMessage, !message.hasPrefix("BUSYGROUP") {
-            throw RedisError.server(message)
-        }
-        if let type = replies.last?.string, type != "none", type != "stream" {
+        try await StreamGroups.create(
+            stream: configuration.stream, group: configuration.group, startID: configuration.startID, redis: client)
+        let type = try await client.send(["TYPE", configuration.deadLetterStream]).string
+        if let type, type != "none", type != "stream" {
             metrics.error(.deadLetter)
             logger.error("dead-letter key is not a stream; dead letters will fail", metadata: [
                 "stream.dead": "\(configuration.deadLetterStream)", "redis.type": "\(type)",

@@ -76,16 +76,19 @@ public enum ServiceHost {
                 "service": "\(definition.name)", "instance": "\(configuration.instance)",
                 "http": "\(configuration.httpHost):\(configuration.httpPort)",
             ])
-        let group = ServiceGroup(configuration: groupConfiguration)
+        var failure: (any Error)?
         do {
-            try await group.run()
+            try await ServiceGroup(configuration: groupConfiguration).run()
         } catch {
-            await redis.shutdown()
-            try? await postgres.shutdown()
-            throw error
+            failure = error
         }
         await redis.shutdown()
-        try await postgres.shutdown()
+        do {
+            try await postgres.shutdown()
+        } catch {
+            logger.warning("closing PostgreSQL connections failed", metadata: ["error": "\(error)"])
+        }
+        if let failure { throw failure }
         logger.info("stopped cleanly", metadata: ["service": "\(definition.name)"])
     }
 }

@@ -19,7 +19,7 @@ public enum ConsumerGroups {
     public static let routing = "routing"
     /// Store's group on events and `requests:store`.
     public static let store = "store"
-    /// Knowledge's group on `requests:knowledge`.
+    /// Knowledge's group on `events` (smart assist) and `requests:knowledge`.
     public static let knowledge = "knowledge"
     /// Reporting's group on events and `requests:reporting`.
     public static let reporting = "reporting"
@@ -58,10 +58,8 @@ public enum ConsumerGroups {
                 StreamSubscription(stream: names.inbound, group: group),
                 StreamSubscription(stream: names.commands, group: group),
             ] + own
-        case .store, .reporting:
+        case .store, .reporting, .knowledge:
             return [StreamSubscription(stream: names.events, group: group)] + own
-        case .knowledge:
-            return own
         }
     }
 }

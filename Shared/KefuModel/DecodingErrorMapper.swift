@@ -28,7 +28,7 @@ enum DecodingErrorMapper {
     /// Foundation reports a fractional or out-of-range integer as "not valid JSON" with no path; tell
     /// the two apart by parsing the bytes as untyped JSON and pointing at the offending numbers.
     private static func corruptedAtRoot(bytes: [UInt8]) -> ContractError {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else {
+        guard let value = try? JSONDecoder().decode(JSONShape.self, from: Data(bytes)) else {
             return .notJSON(detail: "the value is not valid UTF-8 JSON")
         }
         let suspects = value.nonIntegerNumberPaths(prefix: "")
@@ -50,12 +50,12 @@ enum DecodingErrorMapper {
 }
 
 /// Untyped JSON, used only to explain decoding failures.
-enum JSONValue: Decodable {
+enum JSONShape: Decodable {
     case integer
     case fractional
     case other
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([JSONShape])
+    case object([String: JSONShape])
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -65,10 +65,10 @@ enum JSONValue: Decodable {
             self = .integer
         } else if (try? container.decode(Double.self)) != nil {
             self = .fractional
-        } else if let array = try? container.decode([JSONValue].self) {
+        } else if let array = try? container.decode([JSONShape].self) {
             self = .array(array)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(try container.decode([String: JSONShape].self))
         }
     }
 

@@ -20,6 +20,18 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case agentEndSession = "agent.end_session"
     /// An agent changed status (commands).
     case agentSetStatus = "agent.set_status"
+    /// An agent's workbench is connected; renews presence (commands).
+    case agentHeartbeat = "agent.heartbeat"
+    /// An agent claimed or closed a left message (commands).
+    case agentHandleLeaveMessage = "agent.handle_leave_message"
+    /// An admin replaced the routing settings (commands).
+    case adminUpdateSettings = "admin.update_settings"
+    /// An agent account was created or changed (commands).
+    case adminUpsertAgent = "admin.upsert_agent"
+    /// A question or change for a service, answered by `reply.result` (requests:<service>).
+    case queryRequest = "query.request"
+    /// The answer to a `query.request` or to a command with `reply_to` (the request's `reply_to`).
+    case replyResult = "reply.result"
     /// Routing asks knowledge to answer a visitor question (requests:knowledge).
     case botQuestion = "bot.question"
     /// Knowledge's answer, sent to the question's `reply_to` (commands).
@@ -40,6 +52,14 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case messageAccepted = "message.accepted"
     /// A visitor's rating was recorded (events).
     case ratingRecorded = "rating.recorded"
+    /// An agent's status, presence, capacity or load changed (events).
+    case agentUpdated = "agent.updated"
+    /// A message was left, claimed or closed (events).
+    case leaveMessageUpdated = "leave_message.updated"
+    /// Smart-assist suggestions for a visitor question in a human session (events, by knowledge).
+    case assistSuggested = "assist.suggested"
+    /// A knowledge entry changed (events, by knowledge).
+    case knowledgeChanged = "knowledge.changed"
 
     /// Decodes a wire name, throwing ``ContractError/unknownType(_:)`` for names this build does not know.
     public init(from decoder: any Decoder) throws {
@@ -53,12 +73,17 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
         switch self {
         case .visitorMessage, .visitorRequestHuman, .visitorEnd, .visitorRating, .visitorExitQueue, .visitorLeaveMessage:
             .inbound
-        case .agentMessage, .agentTransfer, .agentEndSession, .agentSetStatus, .botAnswer:
+        case .agentMessage, .agentTransfer, .agentEndSession, .agentSetStatus, .agentHeartbeat,
+             .agentHandleLeaveMessage, .adminUpdateSettings, .adminUpsertAgent, .botAnswer:
             .commands
         case .botQuestion:
             .requests(.knowledge)
+        case .queryRequest:
+            .anyRequests
+        case .replyResult:
+            .replyTo
         case .sessionCreated, .sessionQueued, .queuePosition, .sessionAssigned, .sessionTransferred, .sessionEnded,
-             .messageAccepted, .ratingRecorded:
+             .messageAccepted, .ratingRecorded, .agentUpdated, .leaveMessageUpdated, .assistSuggested, .knowledgeChanged:
             .events
         }
     }
@@ -67,10 +92,10 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     public var supportedVersions: [Int] { [payloadType.version] }
 
     /// Whether the envelope must carry `reply_to` (the type is a request).
-    public var isRequest: Bool { self == .botQuestion }
+    public var isRequest: Bool { self == .botQuestion || self == .queryRequest }
 
     /// Whether the envelope must carry `correlation_id` (the type answers a request).
-    public var isReply: Bool { self == .botAnswer }
+    public var isReply: Bool { self == .botAnswer || self == .replyResult }
 
     /// The Swift payload type of the current version.
     public var payloadType: any EventPayload.Type {
@@ -95,6 +120,16 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
         case .sessionEnded: SessionEnded.self
         case .messageAccepted: MessageAccepted.self
         case .ratingRecorded: RatingRecorded.self
+        case .agentHeartbeat: AgentHeartbeat.self
+        case .agentHandleLeaveMessage: AgentHandleLeaveMessage.self
+        case .adminUpdateSettings: AdminUpdateSettings.self
+        case .adminUpsertAgent: AdminUpsertAgent.self
+        case .queryRequest: QueryRequest.self
+        case .replyResult: ReplyResult.self
+        case .agentUpdated: AgentUpdated.self
+        case .leaveMessageUpdated: LeaveMessageUpdated.self
+        case .assistSuggested: AssistSuggested.self
+        case .knowledgeChanged: KnowledgeChanged.self
         }
     }
 }

@@ -137,6 +137,17 @@ public enum FieldRules {
         }
     }
 
+    /// Machine codes and query names: `^[a-z][a-z0-9_]{0,63}$`, plus the `extra` characters (e.g. `.`).
+    public static func code(_ value: String, field: String, extra: String = "") throws(ContractError) {
+        let scalars = Array(value.unicodeScalars)
+        let allowed: (Unicode.Scalar) -> Bool = {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || extra.unicodeScalars.contains($0)
+        }
+        guard let first = scalars.first, ("a"..."z").contains(first), scalars.count <= 64, scalars.allSatisfy(allowed) else {
+            throw .invalidField(field, reason: "must match ^[a-z][a-z0-9_\(extra)]{0,63}$, got '\(value.prefix(80))'")
+        }
+    }
+
     static func isPrintableASCII(_ scalar: Unicode.Scalar) -> Bool {
         (0x21...0x7E).contains(scalar.value)
     }

@@ -68,3 +68,8 @@ public typealias AgentID = Identifier<AgentIDTag>
 public typealias ImageID = Identifier<ImageIDTag>
 /// A knowledge-base entry.
 public typealias KnowledgeEntryID = Identifier<KnowledgeEntryIDTag>
+
+/// Tag for ``LeaveMessageID``.
+public enum LeaveMessageIDTag {}
+/// A message left by a visitor when nobody could serve (留言).
+public typealias LeaveMessageID = Identifier<LeaveMessageIDTag>

@@ -57,7 +57,16 @@ struct StreamNamesTests {
         let names = StreamNames.standard
         let read = Set(ServiceName.allCases.flatMap { ConsumerGroups.subscriptions(for: $0, names: names) }.map(\.stream))
         for type in EventType.allCases {
-            #expect(read.contains(names.name(of: type.stream)), "nobody reads \(type.rawValue)")
+            switch type.stream {
+            case .anyRequests:
+                for service in ServiceName.allCases where service.hasRequestStream {
+                    #expect(read.contains(names.requests(service: service)), "nobody reads \(service) requests")
+                }
+            case .replyTo:
+                #expect(read.contains(names.commands), "routing's replies arrive on commands")
+            default:
+                #expect(read.contains(names.name(of: type.stream)), "nobody reads \(type.rawValue)")
+            }
         }
     }
 

@@ -12,6 +12,7 @@ public enum KnowledgeService {
             defaultPort: 8083,
             migrations: [],
             consumers: [
+                .init(stream: .events, unknownTypes: .acknowledge),
                 .init(stream: .requests, unknownTypes: .deadLetter),
             ])
     }

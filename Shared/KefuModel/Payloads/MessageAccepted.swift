@@ -1,7 +1,8 @@
 /// `message.accepted` v1 (events): routing accepted a message into a session's transcript.
 ///
-/// `seq` starts at 1 and grows by one per message of the session, whoever sent it; text is already
-/// masked (敏感词 replaced by `*`). Visitor-side clients resume from their last `seq`.
+/// `seq` is the session's event sequence number, shared by every event of the session (messages and state
+/// changes alike): from 1, without gaps. Text is already masked (敏感词 replaced by `*`). Clients resume
+/// from the last `seq` they showed.
 public struct MessageAccepted: VisitorScoped {
     /// The entry type.
     public static let eventType = EventType.messageAccepted
@@ -10,7 +11,7 @@ public struct MessageAccepted: VisitorScoped {
 
     /// The session.
     public var sessionID: SessionID
-    /// The message's place in the session, from 1, without gaps.
+    /// The session's event sequence number: from 1, one more for every event of the session, whoever caused it.
     public var seq: Int
     /// The channel.
     public var channel: String

@@ -8,6 +8,8 @@ public struct QueuePosition: VisitorScoped {
 
     /// The session.
     public var sessionID: SessionID
+    /// The session's event sequence number: from 1, one more for every event of the session, whoever caused it.
+    public var seq: Int
     /// The channel.
     public var channel: String
     /// The visitor's id within the channel.
@@ -23,10 +25,11 @@ public struct QueuePosition: VisitorScoped {
 
     /// Creates the payload.
     public init(
-        sessionID: SessionID, channel: String, visitorID: String, position: Int, ahead: Int,
+        sessionID: SessionID, seq: Int, channel: String, visitorID: String, position: Int, ahead: Int,
         etaSeconds: Int? = nil, prompt: String
     ) {
         self.sessionID = sessionID
+        self.seq = seq
         self.channel = channel
         self.visitorID = visitorID
         self.position = position
@@ -36,7 +39,7 @@ public struct QueuePosition: VisitorScoped {
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel, position, ahead, prompt
+        case seq, channel, position, ahead, prompt
         case sessionID = "session_id"
         case visitorID = "visitor_id"
         case etaSeconds = "eta_seconds"
@@ -45,6 +48,7 @@ public struct QueuePosition: VisitorScoped {
     /// Checks the visitor, the counters and the prompt.
     public func validate() throws(ContractError) {
         try validateVisitor()
+        try FieldRules.integer(seq, in: 1...FieldRules.maxSafeInteger, field: "seq")
         try FieldRules.integer(position, in: 1...FieldRules.maxSafeInteger, field: "position")
         try FieldRules.integer(ahead, in: 0...FieldRules.maxSafeInteger, field: "ahead")
         if let etaSeconds { try FieldRules.integer(etaSeconds, in: 0...FieldRules.maxSafeInteger, field: "eta_seconds") }

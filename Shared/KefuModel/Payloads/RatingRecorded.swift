@@ -7,6 +7,8 @@ public struct RatingRecorded: VisitorScoped {
 
     /// The rated session.
     public var sessionID: SessionID
+    /// The session's event sequence number: from 1, one more for every event of the session, whoever caused it.
+    public var seq: Int
     /// The channel.
     public var channel: String
     /// The visitor's id within the channel.
@@ -20,10 +22,11 @@ public struct RatingRecorded: VisitorScoped {
 
     /// Creates the payload.
     public init(
-        sessionID: SessionID, channel: String, visitorID: String, stars: Int, comment: String? = nil,
+        sessionID: SessionID, seq: Int, channel: String, visitorID: String, stars: Int, comment: String? = nil,
         agentID: AgentID? = nil
     ) {
         self.sessionID = sessionID
+        self.seq = seq
         self.channel = channel
         self.visitorID = visitorID
         self.stars = stars
@@ -32,7 +35,7 @@ public struct RatingRecorded: VisitorScoped {
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel, stars, comment
+        case seq, channel, stars, comment
         case sessionID = "session_id"
         case visitorID = "visitor_id"
         case agentID = "agent_id"
@@ -41,6 +44,7 @@ public struct RatingRecorded: VisitorScoped {
     /// Checks the visitor, stars in 1...5 and the comment length.
     public func validate() throws(ContractError) {
         try validateVisitor()
+        try FieldRules.integer(seq, in: 1...FieldRules.maxSafeInteger, field: "seq")
         try FieldRules.stars(stars)
         if let comment { try FieldRules.shortText(comment, field: "comment", maxLength: FieldRules.maxCommentLength) }
     }

@@ -7,6 +7,8 @@ public struct SessionAssigned: VisitorScoped {
 
     /// The session.
     public var sessionID: SessionID
+    /// The session's event sequence number: from 1, one more for every event of the session, whoever caused it.
+    public var seq: Int
     /// The channel.
     public var channel: String
     /// The visitor's id within the channel.
@@ -17,8 +19,9 @@ public struct SessionAssigned: VisitorScoped {
     public var agentName: String
 
     /// Creates the payload.
-    public init(sessionID: SessionID, channel: String, visitorID: String, agentID: AgentID, agentName: String) {
+    public init(sessionID: SessionID, seq: Int, channel: String, visitorID: String, agentID: AgentID, agentName: String) {
         self.sessionID = sessionID
+        self.seq = seq
         self.channel = channel
         self.visitorID = visitorID
         self.agentID = agentID
@@ -26,7 +29,7 @@ public struct SessionAssigned: VisitorScoped {
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel
+        case seq, channel
         case sessionID = "session_id"
         case visitorID = "visitor_id"
         case agentID = "agent_id"
@@ -36,6 +39,7 @@ public struct SessionAssigned: VisitorScoped {
     /// Checks the visitor and the display name.
     public func validate() throws(ContractError) {
         try validateVisitor()
+        try FieldRules.integer(seq, in: 1...FieldRules.maxSafeInteger, field: "seq")
         try FieldRules.text(agentName, field: "agent_name", maxLength: FieldRules.maxNameLength)
     }
 }

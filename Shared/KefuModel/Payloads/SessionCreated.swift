@@ -7,6 +7,8 @@ public struct SessionCreated: VisitorScoped {
 
     /// The new session; connectors may send it back as `session_hint`.
     public var sessionID: SessionID
+    /// The session's event sequence number: from 1, one more for every event of the session, whoever caused it.
+    public var seq: Int
     /// The channel.
     public var channel: String
     /// The visitor's id within the channel.
@@ -15,15 +17,17 @@ public struct SessionCreated: VisitorScoped {
     public var attributes: [String: String]?
 
     /// Creates the payload.
-    public init(sessionID: SessionID, channel: String, visitorID: String, attributes: [String: String]? = nil) {
+    public init(
+        sessionID: SessionID, seq: Int, channel: String, visitorID: String, attributes: [String: String]? = nil) {
         self.sessionID = sessionID
+        self.seq = seq
         self.channel = channel
         self.visitorID = visitorID
         self.attributes = attributes
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel, attributes
+        case seq, channel, attributes
         case sessionID = "session_id"
         case visitorID = "visitor_id"
     }
@@ -31,6 +35,7 @@ public struct SessionCreated: VisitorScoped {
     /// Checks the visitor and the attributes.
     public func validate() throws(ContractError) {
         try validateVisitor()
+        try FieldRules.integer(seq, in: 1...FieldRules.maxSafeInteger, field: "seq")
         if let attributes { try FieldRules.attributes(attributes) }
     }
 }

@@ -8,6 +8,8 @@ public struct SessionEnded: VisitorScoped {
 
     /// The session.
     public var sessionID: SessionID
+    /// The session's event sequence number: from 1, one more for every event of the session, whoever caused it.
+    public var seq: Int
     /// The channel.
     public var channel: String
     /// The visitor's id within the channel.
@@ -23,10 +25,11 @@ public struct SessionEnded: VisitorScoped {
 
     /// Creates the payload.
     public init(
-        sessionID: SessionID, channel: String, visitorID: String, reason: SessionEndReason,
+        sessionID: SessionID, seq: Int, channel: String, visitorID: String, reason: SessionEndReason,
         agentID: AgentID? = nil, human: Bool, ratingInvited: Bool
     ) {
         self.sessionID = sessionID
+        self.seq = seq
         self.channel = channel
         self.visitorID = visitorID
         self.reason = reason
@@ -36,7 +39,7 @@ public struct SessionEnded: VisitorScoped {
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel, reason, human
+        case seq, channel, reason, human
         case sessionID = "session_id"
         case visitorID = "visitor_id"
         case agentID = "agent_id"
@@ -46,6 +49,7 @@ public struct SessionEnded: VisitorScoped {
     /// Checks the visitor, that `agent` endings name the agent and that only human sessions invite ratings.
     public func validate() throws(ContractError) {
         try validateVisitor()
+        try FieldRules.integer(seq, in: 1...FieldRules.maxSafeInteger, field: "seq")
         if reason == .agent, agentID == nil { throw .missingField("agent_id") }
         if ratingInvited, !human {
             throw .invalidField("rating_invited", reason: "must be false when `human` is false")

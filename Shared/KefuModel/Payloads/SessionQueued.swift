@@ -7,6 +7,8 @@ public struct SessionQueued: VisitorScoped {
 
     /// The session.
     public var sessionID: SessionID
+    /// The session's event sequence number: from 1, one more for every event of the session, whoever caused it.
+    public var seq: Int
     /// The channel.
     public var channel: String
     /// The visitor's id within the channel.
@@ -17,8 +19,9 @@ public struct SessionQueued: VisitorScoped {
     public var priority: Int
 
     /// Creates the payload.
-    public init(sessionID: SessionID, channel: String, visitorID: String, reason: QueueReason, priority: Int) {
+    public init(sessionID: SessionID, seq: Int, channel: String, visitorID: String, reason: QueueReason, priority: Int) {
         self.sessionID = sessionID
+        self.seq = seq
         self.channel = channel
         self.visitorID = visitorID
         self.reason = reason
@@ -26,7 +29,7 @@ public struct SessionQueued: VisitorScoped {
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel, reason, priority
+        case seq, channel, reason, priority
         case sessionID = "session_id"
         case visitorID = "visitor_id"
     }
@@ -34,6 +37,7 @@ public struct SessionQueued: VisitorScoped {
     /// Checks the visitor and the priority range.
     public func validate() throws(ContractError) {
         try validateVisitor()
+        try FieldRules.integer(seq, in: 1...FieldRules.maxSafeInteger, field: "seq")
         try FieldRules.integer(priority, in: 0...100, field: "priority")
     }
 }

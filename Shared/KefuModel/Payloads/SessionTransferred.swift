@@ -7,6 +7,8 @@ public struct SessionTransferred: VisitorScoped {
 
     /// The session.
     public var sessionID: SessionID
+    /// The session's event sequence number: from 1, one more for every event of the session, whoever caused it.
+    public var seq: Int
     /// The channel.
     public var channel: String
     /// The visitor's id within the channel.
@@ -22,10 +24,11 @@ public struct SessionTransferred: VisitorScoped {
 
     /// Creates the payload.
     public init(
-        sessionID: SessionID, channel: String, visitorID: String, fromAgentID: AgentID, toAgentID: AgentID,
+        sessionID: SessionID, seq: Int, channel: String, visitorID: String, fromAgentID: AgentID, toAgentID: AgentID,
         toAgentName: String, note: String? = nil
     ) {
         self.sessionID = sessionID
+        self.seq = seq
         self.channel = channel
         self.visitorID = visitorID
         self.fromAgentID = fromAgentID
@@ -35,7 +38,7 @@ public struct SessionTransferred: VisitorScoped {
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel, note
+        case seq, channel, note
         case sessionID = "session_id"
         case visitorID = "visitor_id"
         case fromAgentID = "from_agent_id"
@@ -46,6 +49,7 @@ public struct SessionTransferred: VisitorScoped {
     /// Checks the visitor, the agents, the display name and the note.
     public func validate() throws(ContractError) {
         try validateVisitor()
+        try FieldRules.integer(seq, in: 1...FieldRules.maxSafeInteger, field: "seq")
         guard toAgentID != fromAgentID else {
             throw .invalidField("to_agent_id", reason: "must differ from `from_agent_id`")
         }

@@ -1,6 +1,7 @@
 import Hummingbird
 import KefuModel
 import Postgres
+import ServiceLifecycle
 
 /// Everything the runtime needs to run one service.
 public struct ServiceDefinition: Sendable {
@@ -14,6 +15,9 @@ public struct ServiceDefinition: Sendable {
     public var consumers: [ConsumerDefinition]
     /// Adds the service's own HTTP routes next to `/health`, `/ready` and `/metrics`.
     public var routes: @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void
+    /// Extra long-running services (tickers, purges) started with the consumers; each should first
+    /// `try await context.readiness.wait(for: .migrations)` and stop on graceful shutdown.
+    public var backgroundServices: @Sendable (ServiceContext) -> [any Service]
 
     /// Creates a definition.
     public init(
@@ -21,13 +25,15 @@ public struct ServiceDefinition: Sendable {
         defaultPort: Int,
         migrations: [Migration],
         consumers: [ConsumerDefinition],
-        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void = { _, _ in }
+        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void = { _, _ in },
+        backgroundServices: @escaping @Sendable (ServiceContext) -> [any Service] = { _ in [] }
     ) {
         self.name = name
         self.defaultPort = defaultPort
         self.migrations = migrations
         self.consumers = consumers
         self.routes = routes
+        self.backgroundServices = backgroundServices
     }
 
     /// The PostgreSQL schema the service owns.

@@ -3,7 +3,8 @@ import KefuModel
 import Postgres
 import Synchronization
 
-/// The settings in force, with what is expensive to derive from them (the masker) built once per version.
+/// The settings in force, with what is expensive to derive from them (the masker, the templates) built
+/// once per version.
 struct ActiveSettings: Sendable {
     /// The version (0: the defaults, nothing stored yet).
     let version: Int
@@ -11,15 +12,22 @@ struct ActiveSettings: Sendable {
     let document: RoutingSettings
     /// Masks the sensitive-word list.
     let masker: SensitiveWordMasker
+    private let queueTemplate: PromptTemplate?
+    private let idleTemplate: PromptTemplate?
+    /// The out-of-service prompt as shown (`{{`/`}}` unescaped).
+    let outOfServicePrompt: String
 
     init(version: Int, document: RoutingSettings) {
         self.version = version
         self.document = document
-        self.masker = SensitiveWordMasker(words: document.sensitiveWords)
+        masker = document.makeSensitiveWordMasker()
+        queueTemplate = try? document.queue.promptTemplate()
+        idleTemplate = try? document.session.idleWarningTemplate()
+        outOfServicePrompt = (try? document.outOfServiceTemplate())?.render([:]) ?? document.outOfServicePrompt
     }
 
     /// Masks a text (every configured word → `*` per character).
-    func mask(_ text: String) -> String { masker.mask(text) }
+    func mask(_ text: String) -> String { masker.isEmpty ? text : masker.mask(text) }
 
     /// Masks the text of a message; images pass unchanged.
     func mask(_ content: MessageContent) -> MessageContent {
@@ -27,33 +35,41 @@ struct ActiveSettings: Sendable {
         return content
     }
 
-    /// Whether `text` contains one of `phrases` (case-insensitive, trimmed).
-    static func matches(_ text: String, any phrases: [String]) -> Bool {
-        let folded = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        return phrases.contains { phrase in
-            let key = phrase.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            return !key.isEmpty && folded.contains(key)
-        }
-    }
-
     func isTransferKeyword(_ text: String, channel: String) -> Bool {
-        Self.matches(text, any: document.channel(channel).transferKeywords)
+        document.matchesTransferKeyword(text, channel: channel)
     }
 
-    func isExitKeyword(_ text: String) -> Bool { Self.matches(text, any: document.exitKeywords) }
+    func isExitKeyword(_ text: String) -> Bool { document.matchesExitKeyword(text) }
 
-    func isEndPhrase(_ text: String) -> Bool { Self.matches(text, any: document.endPhrases) }
+    func isEndPhrase(_ text: String) -> Bool { document.matchesEndPhrase(text) }
+
+    /// Misses in a row after which the bot hands over (0: never).
+    func unansweredLimit(channel: String) -> Int { document.channel(channel).botUnansweredLimit ?? 0 }
 
     /// Whether the channel offers human service now (switch, channel, hours); staffing and queue room are
     /// checked against the database.
     func humanOffered(channel: String, at date: Date) -> Bool {
-        document.humanServiceEnabled && document.channel(channel).humanEnabled && document.isOpen(at: date)
+        document.humanServiceEnabled && document.channel(channel).humanEnabled && document.serviceHours.isOpen(at: date)
     }
 
     /// The queue prompt filled in.
-    func queuePrompt(position: Int, ahead: Int, etaSeconds: Int?) -> String {
-        document.renderQueuePrompt(position: position, ahead: ahead, etaSeconds: etaSeconds)
+    func queuePrompt(position: Int, etaSeconds: Int?) -> String {
+        let template = queueTemplate ?? (try? RoutingQueueSettings().promptTemplate())
+        let text = template?.renderQueue(position: position, etaSeconds: etaSeconds) ?? ""
+        return text.allSatisfy(\.isWhitespace) ? "您当前排第\(position)位。" : text
     }
+
+    /// The idle warning, with `{minutes}` filled in.
+    var idleWarningPrompt: String {
+        idleTemplate?.render(["minutes": .integer(document.session.idleWarningMinutes)]) ?? document.session.idleWarningPrompt
+    }
+
+    /// Fixed texts routing sends (not part of the settings document).
+    static let botFallbackText = "抱歉，我没有理解您的问题，您可以换个说法，或回复“人工”转人工客服。"
+    static let agentGonePrompt = "客服暂时离开，正在为您重新安排客服，请稍候。"
+    static let leaveMessageHint = "您可以点击“留言”，留下问题和联系方式，我们会尽快联系您。"
+    /// The priority of a visitor's queue entry (lower is served first); `agent_gone` re-queues use 0.
+    static let defaultPriority = 10
 }
 
 /// Reads the settings in force, caching the derived form per version (one cheap query per use).
@@ -76,7 +92,7 @@ final class SettingsCache: Sendable {
         } else {
             let document = try connection.query("SELECT document::text FROM \(schema).settings WHERE version = $1", [version])
             let text = try document.first.map { try $0.decode(String.self, at: 0) } ?? "{}"
-            let decoded = try JSONDecoder().decode(RoutingSettings.self, from: Data(text.utf8))
+            let decoded = try RoutingSettings.decode(jsonData: Data(text.utf8))
             active = ActiveSettings(version: version, document: decoded)
         }
         cached.withLock { current in

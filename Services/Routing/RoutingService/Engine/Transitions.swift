@@ -146,7 +146,7 @@ extension RoutingEngine {
     ) throws {
         guard session.state == .assigned, let agentID = session.agentID else { return }
         try release(session, from: agentID, into: &publication, on: connection)
-        try systemMessage(settings.document.agentGonePrompt, session: &session, into: &publication, on: connection)
+        try systemMessage(ActiveSettings.agentGonePrompt, session: &session, into: &publication, on: connection)
         try enqueue(&session, reason: .agentGone, priority: 0, into: &publication, on: connection)
     }
 }

@@ -12,14 +12,9 @@ extension RoutingEngine {
             let command = try decode(AdminUpdateSettings.self, event).data
             let document: RoutingSettings
             do {
-                document = try command.settings.decode(as: RoutingSettings.self)
-            } catch {
-                throw Refusal(.invalidSettings, "the settings document does not parse: \(Self.shortDescription(error))")
-            }
-            do {
-                try document.validate()
-            } catch let problem as SettingsProblem {
-                throw Refusal(Refusal.Code(rawValue: problem.code) ?? .invalidSettings, problem.message)
+                document = try RoutingSettings.decode(jsonData: JSONEncoder().encode(command.settings))
+            } catch let issue as RoutingConfigIssue {
+                throw Refusal(Self.refusalCode(for: issue), issue.description)
             }
             try connection.execute("LOCK TABLE \(schema).settings IN SHARE ROW EXCLUSIVE MODE")
             let current = try settings.current(on: connection)
@@ -81,17 +76,13 @@ extension RoutingEngine {
             .joined(separator: ",") + "}"
     }
 
-    static func shortDescription(_ error: any Error) -> String {
-        if let error = error as? DecodingError {
-            switch error {
-            case .keyNotFound(let key, let context):
-                return "missing `\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))`"
-            case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-                return "`\(context.codingPath.map(\.stringValue).joined(separator: "."))`: \(context.debugDescription)"
-            @unknown default:
-                return "\(error)"
-            }
+    /// The refusal code for a settings problem (`invalid_schedule`, `invalid_timezone`, `invalid_template`…).
+    static func refusalCode(for issue: RoutingConfigIssue) -> Refusal.Code {
+        switch issue.code {
+        case .invalidTimezone: return .invalidTimezone
+        case .invalidTemplate: return .invalidTemplate
+        case .invalidWindow, .duplicateDate, .conflictingOverride: return .invalidSchedule
+        default: return issue.fieldPath.hasPrefix("service_hours") ? .invalidSchedule : .invalidSettings
         }
-        return String("\(error)".prefix(300))
     }
 }

@@ -104,8 +104,8 @@ extension RoutingEngine {
         try connection.execute(
             "UPDATE \(schema).sessions SET unanswered = $2, pending_question_seq = NULL, pending_question_at = NULL WHERE id = $1",
             [session.id.uuid, session.unanswered])
-        try accept(.text(settings.document.botFallbackText), from: .bot, session: &session, into: &publication, on: connection)
-        let limit = settings.document.channel(session.channel).unansweredLimit
+        try accept(.text(ActiveSettings.botFallbackText), from: .bot, session: &session, into: &publication, on: connection)
+        let limit = settings.unansweredLimit(channel: session.channel)
         if limit > 0, session.unanswered >= limit {
             try requestHuman(&session, reason: .botFailures, settings: settings, into: &publication, on: connection)
         }
@@ -119,10 +119,10 @@ extension RoutingEngine {
     ) throws {
         guard session.state == .bot else { return }
         if try humanAvailable(channel: session.channel, settings: settings, on: connection) {
-            try enqueue(&session, reason: reason, priority: settings.document.defaultPriority, into: &publication, on: connection)
+            try enqueue(&session, reason: reason, priority: ActiveSettings.defaultPriority, into: &publication, on: connection)
         } else {
-            try systemMessage(settings.document.outOfServicePrompt, session: &session, into: &publication, on: connection)
-            try systemMessage(settings.document.leaveMessageHint, session: &session, into: &publication, on: connection)
+            try systemMessage(settings.outOfServicePrompt, session: &session, into: &publication, on: connection)
+            try systemMessage(ActiveSettings.leaveMessageHint, session: &session, into: &publication, on: connection)
             try end(&session, reason: .noService, settings: settings, into: &publication, on: connection)
         }
     }
@@ -133,7 +133,7 @@ extension RoutingEngine {
         guard try agents.anyoneStaffed(on: connection) else { return false }
         let length = try connection.query("SELECT count(*) FROM \(schema).sessions WHERE state = 'queued'")
             .first?.decode(Int.self, at: 0) ?? 0
-        return length < settings.document.maxQueueLength
+        return length < settings.document.queue.maxLength
     }
 
     /// `visitor.request_human`: the transfer button.

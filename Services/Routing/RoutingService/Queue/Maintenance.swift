@@ -42,7 +42,7 @@ extension RoutingEngine {
             SELECT id FROM \(schema).agents
             WHERE absent_since < now() - make_interval(secs => $1) AND load > 0
             ORDER BY absent_since LIMIT $2 FOR UPDATE SKIP LOCKED
-            """, [settings.document.presenceGraceSeconds, limit]).map { AgentID(try $0.decode(UUID.self, at: 0)) }
+            """, [settings.document.session.presenceGraceSeconds, limit]).map { AgentID(try $0.decode(UUID.self, at: 0)) }
         var publication = publication(cause: nil)
         var moved = 0
         for agentID in agentIDs {
@@ -64,15 +64,15 @@ extension RoutingEngine {
     /// Queued longer than the queue timeout: tell the visitor, offer leave-a-message, end (`left`).
     func timeOutQueue(on connection: PostgresConnection, limit: Int) throws -> Int {
         let settings = try self.settings.current(on: connection)
-        let timeout = settings.document.queueTimeoutSeconds
+        let timeout = settings.document.queue.timeoutSeconds
         guard timeout > 0 else { return 0 }
         let ids = try lockedSessionIDs(
             "state = 'queued' AND enqueued_at < now() - make_interval(secs => $1)", [timeout], limit: limit, on: connection)
         var publication = publication(cause: nil)
         for id in ids {
             guard var session = try sessions.read(id, on: connection) else { continue }
-            try systemMessage(settings.document.outOfServicePrompt, session: &session, into: &publication, on: connection)
-            try systemMessage(settings.document.leaveMessageHint, session: &session, into: &publication, on: connection)
+            try systemMessage(settings.outOfServicePrompt, session: &session, into: &publication, on: connection)
+            try systemMessage(ActiveSettings.leaveMessageHint, session: &session, into: &publication, on: connection)
             try end(&session, reason: .queueTimeout, settings: settings, into: &publication, on: connection)
         }
         try publication.flush(to: outbox, on: connection)
@@ -82,9 +82,9 @@ extension RoutingEngine {
     /// Human sessions without a message for a while: a warning once, then the end (`idle_timeout`).
     func handleIdle(on connection: PostgresConnection, limit: Int) throws -> Int {
         let settings = try self.settings.current(on: connection)
-        let timeout = settings.document.idleTimeoutSeconds
+        let timeout = settings.document.session.idleTimeoutSeconds
         guard timeout > 0 else { return 0 }
-        let warnAfter = max(0, timeout - settings.document.idleWarningSeconds)
+        let warnAfter = max(0, timeout - settings.document.session.idleWarningSeconds)
         var publication = publication(cause: nil)
         let ending = try lockedSessionIDs(
             "state = 'assigned' AND last_activity_at < now() - make_interval(secs => $1)", [timeout], limit: limit, on: connection)
@@ -93,13 +93,13 @@ extension RoutingEngine {
             try end(&session, reason: .idleTimeout, settings: settings, into: &publication, on: connection)
         }
         var warned: [SessionID] = []
-        if settings.document.idleWarningSeconds > 0 {
+        if settings.document.session.idleWarningSeconds > 0 {
             warned = try lockedSessionIDs(
                 "state = 'assigned' AND idle_warned_at IS NULL AND last_activity_at < now() - make_interval(secs => $1)",
                 [warnAfter], limit: limit, on: connection)
             for id in warned {
                 guard var session = try sessions.read(id, on: connection) else { continue }
-                try systemMessage(settings.document.idleWarningPrompt, session: &session, into: &publication, on: connection)
+                try systemMessage(settings.idleWarningPrompt, session: &session, into: &publication, on: connection)
                 try connection.execute("UPDATE \(schema).sessions SET idle_warned_at = now() WHERE id = $1", [id.uuid])
             }
         }

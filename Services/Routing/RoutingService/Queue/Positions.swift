@@ -25,9 +25,15 @@ extension RoutingEngine {
             "SELECT avg(seconds) FROM (SELECT seconds FROM \(schema).handle_times ORDER BY ended_at DESC LIMIT $1) recent",
             [tuning.handleTimeSamples]
         ).first?.decode(Double?.self, at: 0)
-        let slots = try connection.query(
-            "SELECT coalesce(sum(capacity), 0) FROM \(schema).agents WHERE status = 'online' AND enabled AND present_until > now()"
-        ).first?.decode(Int.self, at: 0) ?? 0
+        let staffing = try connection.query(
+            """
+            SELECT count(*), coalesce(sum(greatest(capacity - load, 0)), 0), coalesce(sum(capacity), 0)
+            FROM \(schema).agents WHERE status = 'online' AND enabled AND present_until > now()
+            """
+        ).first
+        let capacity = QueueCapacitySnapshot(
+            agentsOnline: try staffing?.decode(Int.self, at: 0) ?? 0, freeSlots: try staffing?.decode(Int.self, at: 1) ?? 0,
+            totalCapacity: try staffing?.decode(Int.self, at: 2) ?? 0)
         let queue = try connection.query(
             """
             SELECT id, published_position, published_ahead, published_eta FROM \(schema).sessions
@@ -36,7 +42,7 @@ extension RoutingEngine {
         var changed: [(id: UUID, position: Int, ahead: Int, eta: Int?)] = []
         for (index, row) in queue.enumerated() {
             let position = index + 1
-            let eta = Self.roundedETA(ahead: index, averageHandleSeconds: average, totalSlots: slots)
+            let eta = Self.roundedETA(position: position, capacity: capacity, averageHandleSeconds: average)
             let old = (try row.decode(Int?.self, at: 1), try row.decode(Int?.self, at: 2), try row.decode(Int?.self, at: 3))
             if old.0 != position || old.1 != index || old.2 != eta {
                 changed.append((try row.decode(UUID.self, at: 0), position, index, eta))
@@ -58,7 +64,7 @@ extension RoutingEngine {
             try publication.event(QueuePosition(
                 sessionID: SessionID(id), seq: seq, channel: try row.decode(at: 1), visitorID: try row.decode(at: 2),
                 position: change.position, ahead: change.ahead, etaSeconds: change.eta,
-                prompt: settings.queuePrompt(position: change.position, ahead: change.ahead, etaSeconds: change.eta)))
+                prompt: settings.queuePrompt(position: change.position, etaSeconds: change.eta)))
             ids.append(id.uuidString.lowercased())
             seqs.append(String(seq))
             positions.append(String(change.position))
@@ -78,10 +84,11 @@ extension RoutingEngine {
         return ids.count
     }
 
-    /// The ETA in whole minutes (seconds, rounded up to 60), so the prompt does not change every second.
-    static func roundedETA(ahead: Int, averageHandleSeconds: Double?, totalSlots: Int) -> Int? {
-        guard let seconds = QueueETA.seconds(ahead: ahead, averageHandleSeconds: averageHandleSeconds, totalSlots: totalSlots)
+    /// The ETA rounded up to whole minutes, so the prompt does not change with every ended session.
+    static func roundedETA(position: Int, capacity: QueueCapacitySnapshot, averageHandleSeconds: Double?) -> Int? {
+        guard let seconds = QueueETAEstimator.estimateSeconds(
+            position: position, capacity: capacity, averageHandleSeconds: averageHandleSeconds)
         else { return nil }
-        return max(60, (seconds + 59) / 60 * 60)
+        return (seconds + 59) / 60 * 60
     }
 }

@@ -32,6 +32,7 @@ CREATE TABLE sessions (
     last_seq bigint NOT NULL DEFAULT 0,
     agent_id uuid REFERENCES agents (id),
     priority integer NOT NULL DEFAULT 10 CHECK (priority BETWEEN 0 AND 100),
+    -- When the session last joined the queue (kept after assignment, for audits and the FIFO check).
     enqueued_at timestamptz,
     queue_reason text,
     unanswered integer NOT NULL DEFAULT 0,
@@ -54,7 +55,7 @@ CREATE TABLE sessions (
     published_ahead integer,
     published_eta integer,
     CHECK ((state = 'assigned') = (agent_id IS NOT NULL)),
-    CHECK ((state = 'queued') = (enqueued_at IS NOT NULL))
+    CHECK (state <> 'queued' OR enqueued_at IS NOT NULL)
 );
 
 CREATE UNIQUE INDEX sessions_one_open_per_visitor ON sessions (channel, visitor_id)

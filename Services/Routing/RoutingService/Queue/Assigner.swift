@@ -110,7 +110,7 @@ extension RoutingEngine {
         try connection.execute(
             """
             UPDATE \(schema).sessions SET state = 'assigned', agent_id = $2, human = true, assigned_at = now(),
-                first_assigned_at = coalesce(first_assigned_at, now()), enqueued_at = NULL, last_seq = $3,
+                first_assigned_at = coalesce(first_assigned_at, now()), last_seq = $3,
                 last_activity_at = now(), idle_warned_at = NULL,
                 published_position = NULL, published_ahead = NULL, published_eta = NULL
             WHERE id = $1

@@ -175,9 +175,9 @@ import TestSupport
         let ends = try await ender.value
         // Quiet: every agent back online; the queue drains until it is empty or every slot is taken.
         try await waitUntil(seconds: 120) {
-            let offline = try await postgres.query("SELECT id FROM routing.agents WHERE status <> 'online'")
+            let offlineAgents = try await postgres.query("SELECT id FROM routing.agents WHERE status <> 'online'")
                 .map { AgentID(try $0.decode(UUID.self, at: 0)) }
-            try await sender.send(offline.map { AgentSetStatus(agentID: $0, status: .online) }, to: streams.commands)
+            try await sender.send(offlineAgents.map { AgentSetStatus(agentID: $0, status: .online) }, to: streams.commands)
             try await sender.send(agents.map { AgentHeartbeat(agentID: $0, ttlSeconds: 300) }, to: streams.commands)
             let row = try await postgres.query(
                 """

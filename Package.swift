@@ -61,7 +61,7 @@ var targets: [Target] = [
         path: "Tests/Tools/StreamWorker", swiftSettings: swiftSettings),
     .executableTarget(
         name: "kefu-bench",
-        dependencies: ["Redis", "RedisStreams", logging, lifecycle],
+        dependencies: ["Redis", "RedisStreams", "Postgres", "KefuModel", "ServiceRuntime", "RoutingService", logging, lifecycle],
         path: "Benchmarks/Bench", swiftSettings: swiftSettings),
     .testTarget(
         name: "RedisTests", dependencies: ["Redis", "TestSupport", logging], swiftSettings: swiftSettings),

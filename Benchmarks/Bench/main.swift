@@ -7,6 +7,10 @@ import Glibc
 
 signal(SIGPIPE, SIG_IGN)
 
+if CommandLine.arguments.dropFirst().first == "routing" {
+    exit(await RoutingBenchmark.main(Array(CommandLine.arguments.dropFirst(2))))
+}
+
 let options: BenchOptions
 do {
     options = try BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))

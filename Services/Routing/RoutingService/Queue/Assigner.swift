@@ -79,11 +79,12 @@ extension RoutingEngine {
         var plan: [(session: UUID, agent: UUID, rule: String, candidates: [AuditCandidate])] = []
         var tick = Date()
         for head in heads {
-            let ranked = pool.filter { $0.load < $0.capacity }.sorted(by: PlannedAgent.before).prefix(5)
-            guard let best = ranked.first, let index = pool.firstIndex(where: { $0.id == best.id }) else { break }
-            let tie = ranked.count > 1 && ranked[ranked.startIndex + 1].load == best.load
+            let ranked = PlannedAgent.best(5, of: pool)
+            guard let index = ranked.first else { break }
+            let best = pool[index]
+            let tie = ranked.count > 1 && pool[ranked[1]].load == best.load
             plan.append((head, best.id, tie ? "fewest_sessions_then_longest_idle" : "fewest_sessions", ranked.map {
-                AuditCandidate(agentID: $0.id.uuidString.lowercased(), load: $0.load, capacity: $0.capacity, idleSince: $0.idleSince)
+                AuditCandidate(agentID: pool[$0].key, load: pool[$0].load, capacity: pool[$0].capacity, idleSince: pool[$0].idleSince)
             }))
             pool[index].load += 1
             tick = tick.addingTimeInterval(0.000_001)
@@ -183,14 +184,37 @@ extension RoutingEngine {
 /// An assignable agent as the planner sees it.
 struct PlannedAgent {
     let id: UUID
+    /// The id as text, the last tie-breaker.
+    let key: String
     var load: Int
     let capacity: Int
     var idleSince: Date
+
+    init(id: UUID, load: Int, capacity: Int, idleSince: Date) {
+        self.id = id
+        key = id.uuidString.lowercased()
+        self.load = load
+        self.capacity = capacity
+        self.idleSince = idleSince
+    }
 
     /// Fewest sessions first, then the longest idle, then the id.
     static func before(_ lhs: PlannedAgent, _ rhs: PlannedAgent) -> Bool {
         if lhs.load != rhs.load { return lhs.load < rhs.load }
         if lhs.idleSince != rhs.idleSince { return lhs.idleSince < rhs.idleSince }
-        return lhs.id.uuidString.lowercased() < rhs.id.uuidString.lowercased()
+        return lhs.key < rhs.key
+    }
+
+    /// Indexes of the `count` best agents with spare capacity, best first (one pass, no full sort).
+    static func best(_ count: Int, of pool: [PlannedAgent]) -> [Int] {
+        var top: [Int] = []
+        top.reserveCapacity(count + 1)
+        for index in pool.indices where pool[index].load < pool[index].capacity {
+            if top.count == count, let last = top.last, !before(pool[index], pool[last]) { continue }
+            let position = top.firstIndex { before(pool[index], pool[$0]) } ?? top.count
+            top.insert(index, at: position)
+            if top.count > count { top.removeLast() }
+        }
+        return top
     }
 }

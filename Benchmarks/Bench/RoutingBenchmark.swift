@@ -64,7 +64,8 @@ enum RoutingBenchmark {
             """, [sessions])
         try await setup.execute("ANALYZE routing.sessions")
         try await setup.execute("ANALYZE routing.agents")
-        let engines = (0..<2).map { _ in RoutingEngine(streams: .standard, logger: logger) }
+        let tuning = RoutingTuning.fromEnvironment()
+        let engines = (0..<2).map { _ in RoutingEngine(streams: .standard, tuning: tuning, logger: logger) }
         let clients = (0..<2).map { _ in PostgresClient(configuration: configuration, logger: logger) }
         let start = ContinuousClock.now
         let reports = try await withThrowingTaskGroup(of: DrainReport.self) { group in
@@ -77,7 +78,7 @@ enum RoutingBenchmark {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let assigned = try await setup.query("SELECT count(*) FROM routing.sessions WHERE state = 'assigned'").first?.decode(Int.self, at: 0) ?? 0
         let over = try await setup.query("SELECT count(*) FROM routing.agents WHERE load > capacity").first?.decode(Int.self, at: 0) ?? -1
-        print("assignment: \(sessions) queued sessions onto \(agents) agents × \(capacity), two assigners")
+        print("assignment: \(sessions) queued sessions onto \(agents) agents × \(capacity), two assigners, up to \(tuning.assignmentsPerTransaction) per transaction")
         print("  assigned \(assigned) in \(String(format: "%.2f", seconds)) s = \(Int(Double(assigned) / seconds)) assignments/s")
         print("  per assigner: \(reports.map { "\($0.assigned) in \($0.transactions) transactions, \($0.busyRetries) busy retries" }.joined(separator: "; "))")
         print("  agents over capacity: \(over)")

@@ -262,7 +262,9 @@ import TestSupport
         }
         var gaps = 0
         var doubleAssignments = 0
+        var outOfOrder = 0
         for (_, events) in perSession {
+            if events.map(\.0) != events.map(\.0).sorted() { outOfOrder += 1 }
             let sorted = events.sorted { $0.0 < $1.0 }
             if sorted.map(\.0) != Array(1...sorted.count) { gaps += 1 }
             var assigned = false
@@ -278,6 +280,9 @@ import TestSupport
         }
         #expect(gaps == 0, "sessions whose seqs have gaps or repeats")
         #expect(doubleAssignments == 0)
+        // Not asserted: each instance's outbox relay publishes its own claimed batch, so two relays may
+        // interleave a session's events in the stream (the seqs are still gapless; readers reorder or fetch
+        // the history). Printed so the runtime's ordering can be followed up.
         #expect(perSession.count == Self.visitors)
 
         let audit = try await postgres.query("SELECT count(*), count(DISTINCT session_id) FROM routing.assignment_audit").first
@@ -287,7 +292,8 @@ import TestSupport
             all requests handled in \(handledAfter); \(try audit?.decode(Int.self, at: 0) ?? 0) assignments of \
             \(try audit?.decode(Int.self, at: 1) ?? 0) sessions, \(toggles) status toggles, \(ends) end commands, \
             \(requeued) sessions now queued after their agent left; final states \(counts); \(samples) capacity samples, \
-            \(violations) violations; \(eventCount) session events, \(gaps) seq gaps, \(doubleAssignments) double assignments; \
+            \(violations) violations; \(eventCount) session events, \(gaps) seq gaps, \(doubleAssignments) double assignments, \
+            \(outOfOrder) sessions with events out of seq order in the stream; \
             FIFO: \(order.count) first assignments, \(inversions) inversions, \(nearInversions) within the commit window
             """)
         for process in processes {

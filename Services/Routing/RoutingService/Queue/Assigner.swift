@@ -16,13 +16,15 @@ public struct DrainReport: Sendable, Equatable {
 /// Assignment: strict FIFO by (priority, enqueue time, id) to the online, present, enabled agent with
 /// spare capacity and the fewest sessions, ties to the longest idle.
 ///
-/// Every assignment happens inside a short transaction that first takes the queue's transaction-level
-/// advisory lock, so assigners of all instances take turns: the head of the queue is only ever assigned
-/// by one of them, in order (FIFO across instances). The session and the agent rows are locked with
-/// `FOR UPDATE SKIP LOCKED` and re-checked under the lock (state `queued`; online, present, enabled and
-/// `load < capacity`), so an assignment never uses a stale row and never exceeds a capacity. The assigner
-/// never waits on a row a handler holds (it gives up the turn and retries shortly), and handlers never
-/// take the advisory lock, so the two cannot deadlock.
+/// Assignments happen in short transactions that first take the queue's transaction-level advisory lock,
+/// so the assigners of all instances take turns and the head of the queue is only ever assigned by one of
+/// them, in order (FIFO across instances). A turn plans up to `assignmentsPerTransaction` assignments from
+/// one read of the queue head and of the assignable agents, then locks exactly the planned session and
+/// agent rows with `FOR UPDATE SKIP LOCKED`, re-checking them under the lock (session still `queued`;
+/// agent online, present, enabled, `load < capacity` and the load the plan was made from). The plan is kept
+/// up to the first row that is held elsewhere or moved, so no assignment ever uses a stale row, exceeds a
+/// capacity or assigns a session twice. The assigner never waits on a row a handler holds (it ends its
+/// turn and retries 2 ms later), and handlers never take the advisory lock, so the two cannot deadlock.
 extension RoutingEngine {
     /// The advisory lock key of the queue (per schema).
     var queueLockKey: String { "kefu.\(schema).queue" }

@@ -2,6 +2,7 @@ import Foundation
 import KefuModel
 import Postgres
 @testable import RoutingService
+import ServiceRuntime
 import Testing
 
 /// Assignment rules, transfer, presence expiry, timeouts and live queue positions.
@@ -36,6 +37,24 @@ import Testing
         try await h.apply(AgentEndSession(sessionID: sessions[0], agentID: b))
         try await h.engine.drainQueue(using: h.postgres)
         #expect(try await agentOf(sessions[4], h) == b)
+    }
+
+    @Test func enqueueTimeIsStampedWhenTheTransactionCommits() async throws {
+        let h = try await RoutingHarness.make()
+        defer { Task { await h.close() } }
+        try await h.onlineAgent("A", capacity: 0)
+        let raw = try EnvelopeCodec.encode(EventEnvelope(source: "test", data: VisitorRequestHuman(channel: "web-pc", visitorID: "slow")))
+        let event = IncomingEvent(entryID: "1-0", header: try EnvelopeCodec.decodeHeader(raw), raw: raw)
+        let engine = h.engine
+        let handledAt = Date()
+        try await h.postgres.transaction { connection in
+            try engine.visitorRequestHuman(event, connection)
+            try connection.execute("SELECT pg_sleep(0.3)")
+        }
+        let row = try #require(try await h.postgres.query(
+            "SELECT enqueued_at, enqueue_stamped FROM routing.sessions WHERE visitor_id = 'slow'").first)
+        #expect(try row.decode(Bool.self, at: 1))
+        #expect(try row.decode(Date.self, at: 0).timeIntervalSince(handledAt) >= 0.3)
     }
 
     @Test func priorityGoesFirstAndStopAcceptingOrAbsentAgentsGetNothing() async throws {

@@ -67,6 +67,7 @@ extension RoutingEngine {
         try connection.execute(
             """
             UPDATE \(schema).sessions SET state = 'queued', agent_id = NULL, priority = $2, enqueued_at = clock_timestamp(),
+                enqueue_stamped = false,
                 queue_reason = $3, last_seq = $4, pending_question_seq = NULL, pending_question_at = NULL,
                 published_position = NULL, published_ahead = NULL, published_eta = NULL, assigned_at = NULL
             WHERE id = $1

@@ -16,13 +16,16 @@ let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 
-/// The five services: name (folder), library target, executable product.
-let services: [(folder: String, library: String, executable: String)] = [
-    ("Gateway", "GatewayService", "kefu-gateway"),
-    ("Routing", "RoutingService", "kefu-routing"),
-    ("Store", "StoreService", "kefu-store"),
-    ("Knowledge", "KnowledgeService", "kefu-knowledge"),
-    ("Reporting", "ReportingService", "kefu-reporting"),
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
+/// The five services: name (folder), library target, executable product, and the library's resources
+/// (`Migrations` for a service with its own SQL migrations).
+let services: [(folder: String, library: String, executable: String, resources: [Resource])] = [
+    ("Gateway", "GatewayService", "kefu-gateway", []),
+    ("Routing", "RoutingService", "kefu-routing", []),
+    ("Store", "StoreService", "kefu-store", []),
+    ("Knowledge", "KnowledgeService", "kefu-knowledge", []),
+    ("Reporting", "ReportingService", "kefu-reporting", [.copy("Migrations")]),
 ]
 
 var targets: [Target] = [
@@ -58,8 +61,12 @@ var targets: [Target] = [
         path: "Tests/Tools/StreamWorker", swiftSettings: swiftSettings),
     .executableTarget(
         name: "kefu-bench",
-        dependencies: ["Redis", "RedisStreams", logging, lifecycle],
+        dependencies: ["Redis", "RedisStreams", "Postgres", "KefuModel", "ReportingService", logging, lifecycle],
         path: "Benchmarks/Bench", swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "kefu",
+        dependencies: [argumentParser, "Postgres", "ServiceRuntime", logging] + services.map { .byName(name: $0.library) },
+        path: "Tools/kefu", swiftSettings: swiftSettings),
     .testTarget(
         name: "RedisTests", dependencies: ["Redis", "TestSupport", logging], swiftSettings: swiftSettings),
     .testTarget(
@@ -78,6 +85,10 @@ var targets: [Target] = [
         dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", "TestSupport", lifecycle],
         swiftSettings: swiftSettings),
     .testTarget(
+        name: "ReportingServiceTests",
+        dependencies: ["ReportingService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel"],
+        swiftSettings: swiftSettings),
+    .testTarget(
         name: "ServicesTests",
         dependencies: ["TestSupport", "Redis", "Postgres", "KefuModel"] + services.map { .byName(name: $0.library) },
         swiftSettings: swiftSettings),
@@ -89,6 +100,7 @@ for service in services {
             name: service.library,
             dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", hummingbird, lifecycle, logging],
             path: "Services/\(service.folder)/\(service.library)",
+            resources: service.resources,
             swiftSettings: swiftSettings))
     targets.append(
         .executableTarget(
@@ -103,6 +115,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: services.map { .executable(name: $0.executable, targets: [$0.executable]) } + [
         .executable(name: "kefu-bench", targets: ["kefu-bench"]),
+        .executable(name: "kefu", targets: ["kefu"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
@@ -111,6 +124,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: targets
 )

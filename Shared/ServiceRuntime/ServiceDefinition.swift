@@ -1,6 +1,7 @@
 import Hummingbird
 import KefuModel
 import Postgres
+import ServiceLifecycle
 
 /// Everything the runtime needs to run one service.
 public struct ServiceDefinition: Sendable {
@@ -14,6 +15,9 @@ public struct ServiceDefinition: Sendable {
     public var consumers: [ConsumerDefinition]
     /// Adds the service's own HTTP routes next to `/health`, `/ready` and `/metrics`.
     public var routes: @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void
+    /// Builds the service's own long-running parts (e.g. export writers), run in the service group next to
+    /// the consumers and stopped with them on graceful shutdown.
+    public var background: @Sendable (ServiceContext) -> [any Service]
 
     /// Creates a definition.
     public init(
@@ -21,13 +25,21 @@ public struct ServiceDefinition: Sendable {
         defaultPort: Int,
         migrations: [Migration],
         consumers: [ConsumerDefinition],
-        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void = { _, _ in }
+        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void = { _, _ in },
+        background: @escaping @Sendable (ServiceContext) -> [any Service] = { _ in [] }
     ) {
         self.name = name
         self.defaultPort = defaultPort
         self.migrations = migrations
         self.consumers = consumers
         self.routes = routes
+        self.background = background
+    }
+
+    /// The runtime's migrations followed by the service's own, as the service applies them at start
+    /// (for operator tools that migrate without starting the service).
+    public func allMigrations() throws -> [Migration] {
+        try RuntimeMigrations.all(adding: migrations)
     }
 
     /// The PostgreSQL schema the service owns.

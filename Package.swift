@@ -89,6 +89,10 @@ var targets: [Target] = [
         dependencies: ["ReportingService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel"],
         swiftSettings: swiftSettings),
     .testTarget(
+        name: "RoutingServiceTests",
+        dependencies: ["RoutingService", "TestSupport", "Redis", "Postgres", "KefuModel", "ServiceRuntime"],
+        swiftSettings: swiftSettings),
+    .testTarget(
         name: "ServicesTests",
         dependencies: ["TestSupport", "Redis", "Postgres", "KefuModel"] + services.map { .byName(name: $0.library) },
         swiftSettings: swiftSettings),

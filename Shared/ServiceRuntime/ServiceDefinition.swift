@@ -15,9 +15,9 @@ public struct ServiceDefinition: Sendable {
     public var consumers: [ConsumerDefinition]
     /// Adds the service's own HTTP routes next to `/health`, `/ready` and `/metrics`.
     public var routes: @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void
-    /// Builds the service's own long-running parts (e.g. export writers), run in the service group next to
-    /// the consumers and stopped with them on graceful shutdown.
-    public var background: @Sendable (ServiceContext) -> [any Service]
+    /// Extra long-running services (tickers, purges) started with the consumers; each should first
+    /// `try await context.readiness.wait(for: .migrations)` and stop on graceful shutdown.
+    public var backgroundServices: @Sendable (ServiceContext) -> [any Service]
 
     /// Creates a definition.
     public init(
@@ -26,14 +26,14 @@ public struct ServiceDefinition: Sendable {
         migrations: [Migration],
         consumers: [ConsumerDefinition],
         routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void = { _, _ in },
-        background: @escaping @Sendable (ServiceContext) -> [any Service] = { _ in [] }
+        backgroundServices: @escaping @Sendable (ServiceContext) -> [any Service] = { _ in [] }
     ) {
         self.name = name
         self.defaultPort = defaultPort
         self.migrations = migrations
         self.consumers = consumers
         self.routes = routes
-        self.background = background
+        self.backgroundServices = backgroundServices
     }
 
     /// The runtime's migrations followed by the service's own, as the service applies them at start

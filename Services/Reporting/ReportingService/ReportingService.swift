@@ -19,7 +19,7 @@ public enum ReportingService {
                 .init(stream: .events, unknownTypes: .acknowledge, handlers: EventHandlers.all(timezone: settings.statsTimezone)),
                 .init(stream: .requests, unknownTypes: .deadLetter, handlers: [.queryRequest: queries.apply]),
             ],
-            background: { context in
+            backgroundServices: { context in
                 exports.bind(streamPrefix: context.streams.prefix)
                 return [
                     ExportService(coordinator: exports, context: context, idleTimeout: settings.exportIdleTimeout),

@@ -1,6 +1,8 @@
 import Foundation
+import KefuModel
 import Postgres
 import Redis
+import ServiceRuntime
 import Testing
 import TestSupport
 
@@ -52,7 +54,8 @@ struct ServiceExecutablesTests {
 
         let postgres = PostgresClient(configuration: try PostgresConfiguration(url: database), logger: .init(label: "test"))
         let versions = try await postgres.query("SELECT version FROM \(service.name).schema_migrations ORDER BY version")
-        #expect(try versions.map { try $0.decode(Int.self, at: 0) } == [1])
+        let definition = try #require(ServiceDefinitionTests.definitions.first { $0.0.rawValue == service.name }?.1)
+        #expect(try versions.map { try $0.decode(Int.self, at: 0) } == definition.allMigrations().map(\.version))
         try await postgres.shutdown()
 
         let client = RedisClient(configuration: try RedisConfiguration(url: redis.url), logger: .init(label: "test"))

@@ -13,7 +13,7 @@ struct ExportService: Service {
     let idleTimeout: Duration
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
+        _ = try? await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 for await job in coordinator.jobs {
                     group.addTask { await export(job) }

@@ -157,7 +157,7 @@ CREATE TABLE meta (
 -- Milliseconds from a to b, never negative; null when either is null.
 CREATE FUNCTION reporting.ms_between(a timestamptz, b timestamptz) RETURNS bigint
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT greatest(0, round(extract(epoch FROM (b - a)) * 1000))::bigint
+    SELECT CASE WHEN a IS NOT NULL AND b IS NOT NULL THEN greatest(0, round(extract(epoch FROM (b - a)) * 1000))::bigint END
 $$;
 
 -- Milliseconds as seconds with three decimals, for exports.

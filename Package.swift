@@ -61,7 +61,10 @@ var targets: [Target] = [
         path: "Tests/Tools/StreamWorker", swiftSettings: swiftSettings),
     .executableTarget(
         name: "kefu-bench",
-        dependencies: ["Redis", "RedisStreams", "Postgres", "KefuModel", "ReportingService", logging, lifecycle],
+        dependencies: [
+            "Redis", "RedisStreams", "Postgres", "KefuModel", "ReportingService", "ServiceRuntime", "TestSupport", logging,
+            lifecycle,
+        ],
         path: "Benchmarks/Bench", swiftSettings: swiftSettings),
     .executableTarget(
         name: "kefu",

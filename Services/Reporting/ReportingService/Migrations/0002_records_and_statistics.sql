@@ -60,8 +60,6 @@ CREATE TABLE session_agents (
     PRIMARY KEY (session_id, seq)
 );
 
-CREATE INDEX session_agents_agent ON session_agents (agent_id);
-
 -- Messages each agent wrote in a session, and when the first one was accepted.
 CREATE TABLE session_agent_messages (
     session_id uuid NOT NULL,

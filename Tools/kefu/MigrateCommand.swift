@@ -36,15 +36,19 @@ struct MigrateCommand: AsyncParsableCommand {
         var logger = Logger(label: "kefu.migrate")
         logger.logLevel = .warning
         let client = try PostgresClient(url: try database.url(), logger: logger)
-        defer { Task { [client] in try? await client.shutdown() } }
-        for definition in Self.definitions where only.isEmpty || only.contains(definition.name) {
-            let migrator = Migrator(schema: definition.schema, migrations: try definition.allMigrations())
-            do {
-                let applied = try await migrator.migrate(using: client, logger: logger)
-                print("\(definition.name): " + (applied.isEmpty ? "up to date" : "applied \(applied.map(String.init).joined(separator: ", "))"))
-            } catch {
-                throw CommandFailure("migrating \(definition.name) failed: \(error)")
+        do {
+            for definition in Self.definitions where only.isEmpty || only.contains(definition.name) {
+                let migrator = Migrator(schema: definition.schema, migrations: try definition.allMigrations())
+                do {
+                    let applied = try await migrator.migrate(using: client, logger: logger)
+                    print("\(definition.name): " + (applied.isEmpty ? "up to date" : "applied \(applied.map(String.init).joined(separator: ", "))"))
+                } catch {
+                    throw CommandFailure("migrating \(definition.name) failed: \(error)")
+                }
             }
+        } catch {
+            try? await client.shutdown()
+            throw error
         }
         try await client.shutdown()
     }

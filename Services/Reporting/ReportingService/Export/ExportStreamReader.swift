@@ -29,7 +29,20 @@ public enum ExportStreamReader {
         redis: RedisClient, key: String, timeout: Duration = .seconds(35), sink: ([UInt8]) async throws -> Void
     ) async throws -> Int {
         let connection = redis.makeDedicatedConnection(readTimeout: timeout + .seconds(5))
-        defer { Task { await connection.close() } }
+        do {
+            let total = try await readLoop(redis: redis, connection: connection, key: key, timeout: timeout, sink: sink)
+            await connection.close()
+            return total
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    private static func readLoop(
+        redis: RedisClient, connection: RedisDedicatedConnection, key: String, timeout: Duration,
+        sink: ([UInt8]) async throws -> Void
+    ) async throws -> Int {
         var last = "0-0"
         var total = 0
         var lastData = ContinuousClock.now

@@ -91,3 +91,64 @@ struct StoreHarness {
             time: time)
     }
 }
+
+/// The store's queries over a harness's database and the shared test Redis, under a fresh prefix.
+struct QueryHarness {
+    let store: StoreHarness
+    let redis: RedisClient
+    let prefix: String
+    let queries: StoreQueries
+
+    static func make() async throws -> QueryHarness {
+        let store = try await StoreHarness.make()
+        let server = try await RedisTestServer.shared()
+        let redis = RedisClient(configuration: try server.configuration, logger: StoreHarness.logger)
+        let prefix = RedisTestServer.uniquePrefix("store")
+        return QueryHarness(
+            store: store, redis: redis, prefix: prefix,
+            queries: StoreQueries(postgres: store.postgres, redis: redis, prefix: prefix, logger: StoreHarness.logger))
+    }
+
+    func shutdown() async {
+        await redis.shutdown()
+        await store.shutdown()
+    }
+
+    /// A `query.request` envelope.
+    static func request(
+        _ name: String, _ actor: Actor, _ params: [String: JSONValue] = [:], id: EventID = .random(),
+        replyTo: String = "test:replies:t1", expiresAt: Timestamp? = nil
+    ) -> EventEnvelope<QueryRequest> {
+        EventEnvelope(
+            id: id, source: "gateway-t1", replyTo: replyTo, expiresAt: expiresAt,
+            data: QueryRequest(name: name, actor: actor, params: .object(params)))
+    }
+
+    /// Asks the store and returns its reply.
+    func ask(_ name: String, _ actor: Actor, _ params: [String: JSONValue] = [:], id: EventID = .random()) async throws -> ReplyResult {
+        try await queries.answer(Self.request(name, actor, params, id: id))
+    }
+
+    /// Writes `bytes` to a fresh blob key, as the gateway does, and returns the key.
+    func upload(_ bytes: [UInt8]) async throws -> String {
+        let key = "\(prefix):blob:\(UUID().uuidString.lowercased())"
+        _ = try await redis.send([Array("SET".utf8), Array(key.utf8), bytes, Array("EX".utf8), Array("300".utf8)]).throwingOnError()
+        return key
+    }
+
+    static func visitor(_ id: String = "v-1", channel: String = "web") -> Actor {
+        Actor(role: .visitor, channel: channel, visitorID: id)
+    }
+
+    static func agent(_ id: AgentID) -> Actor { .staff(id, admin: false) }
+
+    static let admin = Actor.staff(.random(), admin: true)
+}
+
+extension JSONValue {
+    /// The array when this is an array.
+    var arrayValue: [JSONValue]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
+}

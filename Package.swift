@@ -16,13 +16,14 @@ let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 
-/// The five services: name (folder), library target, executable product.
-let services: [(folder: String, library: String, executable: String)] = [
-    ("Gateway", "GatewayService", "kefu-gateway"),
-    ("Routing", "RoutingService", "kefu-routing"),
-    ("Store", "StoreService", "kefu-store"),
-    ("Knowledge", "KnowledgeService", "kefu-knowledge"),
-    ("Reporting", "ReportingService", "kefu-reporting"),
+/// The five services: name (folder), library target, executable product, and the library's resources
+/// (a service's SQL migrations live in `<Name>Service/Migrations`).
+let services: [(folder: String, library: String, executable: String, resources: [Resource])] = [
+    ("Gateway", "GatewayService", "kefu-gateway", []),
+    ("Routing", "RoutingService", "kefu-routing", []),
+    ("Store", "StoreService", "kefu-store", [.copy("Migrations")]),
+    ("Knowledge", "KnowledgeService", "kefu-knowledge", []),
+    ("Reporting", "ReportingService", "kefu-reporting", []),
 ]
 
 var targets: [Target] = [
@@ -82,6 +83,10 @@ var targets: [Target] = [
         dependencies: ["RoutingService", "TestSupport", "Redis", "Postgres", "KefuModel", "ServiceRuntime"],
         swiftSettings: swiftSettings),
     .testTarget(
+        name: "StoreServiceTests",
+        dependencies: ["StoreService", "ServiceRuntime", "RedisStreams", "TestSupport", "Redis", "Postgres", "KefuModel", lifecycle, logging],
+        swiftSettings: swiftSettings),
+    .testTarget(
         name: "ServicesTests",
         dependencies: ["TestSupport", "Redis", "Postgres", "KefuModel"] + services.map { .byName(name: $0.library) },
         swiftSettings: swiftSettings),
@@ -93,6 +98,7 @@ for service in services {
             name: service.library,
             dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", hummingbird, lifecycle, logging],
             path: "Services/\(service.folder)/\(service.library)",
+            resources: service.resources,
             swiftSettings: swiftSettings))
     targets.append(
         .executableTarget(

@@ -20,7 +20,7 @@ let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 /// (a service's SQL migrations live in `<Name>Service/Migrations`).
 let services: [(folder: String, library: String, executable: String, resources: [Resource])] = [
     ("Gateway", "GatewayService", "kefu-gateway", []),
-    ("Routing", "RoutingService", "kefu-routing", []),
+    ("Routing", "RoutingService", "kefu-routing", [.copy("Migrations")]),
     ("Store", "StoreService", "kefu-store", [.copy("Migrations")]),
     ("Knowledge", "KnowledgeService", "kefu-knowledge", []),
     ("Reporting", "ReportingService", "kefu-reporting", []),
@@ -80,7 +80,7 @@ var targets: [Target] = [
         swiftSettings: swiftSettings),
     .testTarget(
         name: "RoutingServiceTests",
-        dependencies: ["RoutingService", "TestSupport", "Redis", "Postgres", "KefuModel", "ServiceRuntime"],
+        dependencies: ["RoutingService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel", logging],
         swiftSettings: swiftSettings),
     .testTarget(
         name: "StoreServiceTests",

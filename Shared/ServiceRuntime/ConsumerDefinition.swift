@@ -26,6 +26,9 @@ public struct ConsumerDefinition: Sendable {
 
     /// Applies one event inside the transaction that also records its id; throwing rolls both back.
     public typealias Apply = @Sendable (IncomingEvent, PostgresConnection) throws -> Void
+    /// Checks an event when it is read, before any transaction: throwing dead-letters it at once with
+    /// the error as the reason (for payloads that can never be applied).
+    public typealias Check = @Sendable (IncomingEvent) throws -> Void
 
     /// Builds the stream handler of a consumer that handles whole batches itself (for example with
     /// multi-row `INSERT`s, or by answering requests), from the running service's context and its group.
@@ -44,13 +47,22 @@ public struct ConsumerDefinition: Sendable {
     /// A batch handler used instead of ``handlers`` when set; it is responsible for honouring
     /// ``unknownTypes``.
     public var handlerFactory: HandlerFactory?
+    /// Runs on every event with a handler when it is read; see ``Check``.
+    public var check: Check?
+    /// Runs after each batch whose transaction committed (e.g. to wake work that must see the effect).
+    public var afterCommit: (@Sendable () async -> Void)?
 
     /// Creates a consumer definition whose events are applied one by one by `handlers`.
-    public init(stream: Stream, unknownTypes: UnknownTypePolicy, handlers: [EventType: Apply] = [:]) {
+    public init(
+        stream: Stream, unknownTypes: UnknownTypePolicy, handlers: [EventType: Apply] = [:], check: Check? = nil,
+        afterCommit: (@Sendable () async -> Void)? = nil
+    ) {
         self.stream = stream
         self.unknownTypes = unknownTypes
         self.handlers = handlers
         self.handlerFactory = nil
+        self.check = check
+        self.afterCommit = afterCommit
     }
 
     /// Creates a consumer definition whose batches go to the handler `handler` builds.
@@ -59,6 +71,8 @@ public struct ConsumerDefinition: Sendable {
         self.unknownTypes = unknownTypes
         self.handlers = [:]
         self.handlerFactory = handler
+        self.check = nil
+        self.afterCommit = nil
     }
 
     /// The full stream name for `service` under `names`.
@@ -82,6 +96,13 @@ public struct IncomingEvent: Sendable {
     public let header: EnvelopeHeader
     /// The whole envelope as received.
     public let raw: [UInt8]
+
+    /// An event as read (also for tests that apply handlers directly).
+    public init(entryID: String, header: EnvelopeHeader, raw: [UInt8]) {
+        self.entryID = entryID
+        self.header = header
+        self.raw = raw
+    }
 
     /// Decodes the whole envelope with `Payload` as its data.
     public func decode<Payload: EventPayload>(_ type: Payload.Type) throws -> EventEnvelope<Payload> {

@@ -87,6 +87,11 @@ var targets: [Target] = [
         dependencies: ["StoreService", "ServiceRuntime", "RedisStreams", "TestSupport", "Redis", "Postgres", "KefuModel", lifecycle, logging],
         swiftSettings: swiftSettings),
     .testTarget(
+        name: "KnowledgeServiceTests",
+        dependencies: ["KnowledgeService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel"],
+        exclude: ["Resources"],
+        swiftSettings: swiftSettings),
+    .testTarget(
         name: "ServicesTests",
         dependencies: ["TestSupport", "Redis", "Postgres", "KefuModel"] + services.map { .byName(name: $0.library) },
         swiftSettings: swiftSettings),

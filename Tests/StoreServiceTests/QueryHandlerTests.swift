@@ -46,6 +46,19 @@ import Testing
         #expect(answers.allSatisfy { $0.source == "store" && $0.causationID == $0.correlationID })
     }
 
+    @Test func aBatchLargerThanTheConcurrencyIsAnsweredWhole() async throws {
+        let harness = try await QueryHarness.make()
+        defer { Task { await harness.shutdown() } }
+        let stream = "\(harness.prefix):replies:gw-4"
+        let requests = (0..<(QueryHandler.concurrency * 3 + 1)).map { _ in
+            QueryHarness.request("history.page", QueryHarness.admin, ["session_id": .string(SessionID.random().description)], replyTo: stream)
+        }
+        try await handle(handler(harness), try requests.enumerated().map { try StoreHarness.entry($1, id: "\($0 + 1)-0") })
+        let answers = try await replies(harness, stream)
+        #expect(Set(answers.compactMap(\.correlationID)) == Set(requests.map(\.id)))
+        #expect(answers.allSatisfy { $0.data.code == "unknown_session" })
+    }
+
     @Test func expiredRequestsAreSkipped() async throws {
         let harness = try await QueryHarness.make()
         defer { Task { await harness.shutdown() } }

@@ -103,7 +103,7 @@ struct QueryHarness {
         let store = try await StoreHarness.make()
         let server = try await RedisTestServer.shared()
         let redis = RedisClient(configuration: try server.configuration, logger: StoreHarness.logger)
-        let prefix = RedisTestServer.uniquePrefix("store")
+        let prefix = "store\(UInt32.random(in: 0...UInt32.max))"
         return QueryHarness(
             store: store, redis: redis, prefix: prefix,
             queries: StoreQueries(postgres: store.postgres, redis: redis, prefix: prefix, logger: StoreHarness.logger))

@@ -20,6 +20,8 @@ struct QueryHandler: StreamHandler {
 
     /// The `source` of replies.
     static let source = "store"
+    /// Requests of one batch answered at the same time.
+    static let concurrency = 8
 
     let queries: StoreQueries
     let producer: StreamProducer
@@ -42,12 +44,19 @@ struct QueryHandler: StreamHandler {
         }
     }
 
+    /// Answers a batch, at most ``concurrency`` requests at a time (an `image.put` may hold 5 MiB).
     func handle(_ batch: [StreamMessage<Message>]) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for message in batch {
+            var waiting = batch.makeIterator()
+            for _ in 0..<Self.concurrency {
+                guard let message = waiting.next() else { break }
                 group.addTask { try await answer(message.message) }
             }
-            try await group.waitForAll()
+            while try await group.next() != nil {
+                if let message = waiting.next() {
+                    group.addTask { try await answer(message.message) }
+                }
+            }
         }
     }
 

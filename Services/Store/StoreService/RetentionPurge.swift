@@ -7,9 +7,9 @@ import ServiceRuntime
 /// per statement so that no statement holds locks for long and the consumers never wait behind it.
 ///
 /// Order per round: events, then images, then the session rows left without events or images. A purge
-/// interrupted half-way leaves sessions that the next round finishes. With `retentionDays` 0 it does
-/// nothing (keep forever). Every instance may run it: concurrent purges delete disjoint or already
-/// deleted rows.
+/// interrupted half-way leaves sessions that the next round finishes. With `retentionDays` 0 it deletes
+/// nothing (keep forever) and only waits for the shutdown, as a service of the group must. Every instance
+/// may run it: concurrent purges delete disjoint or already deleted rows.
 struct RetentionPurge: Service {
     let settings: StoreSettings
     let postgres: PostgresClient
@@ -17,7 +17,10 @@ struct RetentionPurge: Service {
     let logger: Logger
 
     func run() async throws {
-        guard settings.retentionDays > 0 else { return }
+        guard settings.retentionDays > 0 else {
+            try? await gracefulShutdown()
+            return
+        }
         do {
             try await cancelWhenGracefulShutdown {
                 if let readiness { try await readiness.wait(for: .migrations) }
@@ -41,6 +44,7 @@ struct RetentionPurge: Service {
     @discardableResult
     func purgeOnce() async throws -> (events: Int, images: Int, sessions: Int) {
         let days = settings.retentionDays
+        guard days > 0 else { return (0, 0, 0) }
         let batch = settings.purgeBatchSize
         let expired = "SELECT session_id FROM store.sessions WHERE ended_at < now() - make_interval(days => $1)"
         let events = try await repeatDeleting(

@@ -28,7 +28,10 @@ public enum StoreService {
                 },
             ],
             backgroundServices: { context in
-                [RetentionPurge(settings: settings, postgres: context.postgres, readiness: context.readiness, logger: context.logger)]
+                guard settings.retentionDays > 0 else { return [] }
+                return [
+                    RetentionPurge(settings: settings, postgres: context.postgres, readiness: context.readiness, logger: context.logger)
+                ]
             })
     }
 

@@ -19,11 +19,11 @@ let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 /// The five services: name (folder), library target, executable product, and the library's resources
-/// (`Migrations` for a service with its own SQL migrations).
+/// (a service's SQL migrations live in `<Name>Service/Migrations`).
 let services: [(folder: String, library: String, executable: String, resources: [Resource])] = [
     ("Gateway", "GatewayService", "kefu-gateway", []),
-    ("Routing", "RoutingService", "kefu-routing", []),
-    ("Store", "StoreService", "kefu-store", []),
+    ("Routing", "RoutingService", "kefu-routing", [.copy("Migrations")]),
+    ("Store", "StoreService", "kefu-store", [.copy("Migrations")]),
     ("Knowledge", "KnowledgeService", "kefu-knowledge", []),
     ("Reporting", "ReportingService", "kefu-reporting", [.copy("Migrations")]),
 ]
@@ -93,7 +93,16 @@ var targets: [Target] = [
         swiftSettings: swiftSettings),
     .testTarget(
         name: "RoutingServiceTests",
-        dependencies: ["RoutingService", "TestSupport", "Redis", "Postgres", "KefuModel", "ServiceRuntime"],
+        dependencies: ["RoutingService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel", logging],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "StoreServiceTests",
+        dependencies: ["StoreService", "ServiceRuntime", "RedisStreams", "TestSupport", "Redis", "Postgres", "KefuModel", lifecycle, logging],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "KnowledgeServiceTests",
+        dependencies: ["KnowledgeService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel"],
+        exclude: ["Resources"],
         swiftSettings: swiftSettings),
     .testTarget(
         name: "ServicesTests",

@@ -20,13 +20,17 @@ struct MigrateCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    static let definitions: [ServiceDefinition] = [
-        GatewayService.definition(), RoutingService.definition(), StoreService.definition(),
-        KnowledgeService.definition(), ReportingService.definition(),
-    ]
+    static func definitions() throws -> [ServiceDefinition] {
+        [
+            GatewayService.definition(), RoutingService.definition(), try StoreService.definition(),
+            KnowledgeService.definition(), ReportingService.definition(),
+        ]
+    }
+
+    static let names = ["gateway", "routing", "store", "knowledge", "reporting"]
 
     func validate() throws {
-        let names = Set(Self.definitions.map(\.name))
+        let names = Set(Self.names)
         if let unknown = only.first(where: { !names.contains($0) }) {
             throw ValidationError("unknown service '\(unknown)': use \(names.sorted().joined(separator: ", "))")
         }
@@ -37,7 +41,7 @@ struct MigrateCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let client = try PostgresClient(url: try database.url(), logger: logger)
         do {
-            for definition in Self.definitions where only.isEmpty || only.contains(definition.name) {
+            for definition in try Self.definitions() where only.isEmpty || only.contains(definition.name) {
                 let migrator = Migrator(schema: definition.schema, migrations: try definition.allMigrations())
                 do {
                     let applied = try await migrator.migrate(using: client, logger: logger)

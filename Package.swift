@@ -16,17 +16,17 @@ let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 
-/// The five services: name (folder), library target, executable product.
-let services: [(folder: String, library: String, executable: String)] = [
-    ("Gateway", "GatewayService", "kefu-gateway"),
-    ("Routing", "RoutingService", "kefu-routing"),
-    ("Store", "StoreService", "kefu-store"),
-    ("Knowledge", "KnowledgeService", "kefu-knowledge"),
-    ("Reporting", "ReportingService", "kefu-reporting"),
-]
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
-/// Services whose library ships SQL migrations in a `Migrations` resource folder.
-let servicesWithMigrations: Set<String> = ["RoutingService"]
+/// The five services: name (folder), library target, executable product, and the library's resources
+/// (a service's SQL migrations live in `<Name>Service/Migrations`).
+let services: [(folder: String, library: String, executable: String, resources: [Resource])] = [
+    ("Gateway", "GatewayService", "kefu-gateway", []),
+    ("Routing", "RoutingService", "kefu-routing", [.copy("Migrations")]),
+    ("Store", "StoreService", "kefu-store", [.copy("Migrations")]),
+    ("Knowledge", "KnowledgeService", "kefu-knowledge", []),
+    ("Reporting", "ReportingService", "kefu-reporting", [.copy("Migrations")]),
+]
 
 var targets: [Target] = [
     .systemLibrary(
@@ -61,8 +61,15 @@ var targets: [Target] = [
         path: "Tests/Tools/StreamWorker", swiftSettings: swiftSettings),
     .executableTarget(
         name: "kefu-bench",
-        dependencies: ["Redis", "RedisStreams", "Postgres", "KefuModel", "ServiceRuntime", "RoutingService", logging, lifecycle],
+        dependencies: [
+            "Redis", "RedisStreams", "Postgres", "KefuModel", "ReportingService", "RoutingService", "ServiceRuntime",
+            "TestSupport", logging, lifecycle,
+        ],
         path: "Benchmarks/Bench", swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "kefu",
+        dependencies: [argumentParser, "Postgres", "ServiceRuntime", logging] + services.map { .byName(name: $0.library) },
+        path: "Tools/kefu", swiftSettings: swiftSettings),
     .testTarget(
         name: "RedisTests", dependencies: ["Redis", "TestSupport", logging], swiftSettings: swiftSettings),
     .testTarget(
@@ -81,8 +88,21 @@ var targets: [Target] = [
         dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", "TestSupport", lifecycle],
         swiftSettings: swiftSettings),
     .testTarget(
+        name: "ReportingServiceTests",
+        dependencies: ["ReportingService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel"],
+        swiftSettings: swiftSettings),
+    .testTarget(
         name: "RoutingServiceTests",
         dependencies: ["RoutingService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel", logging],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "StoreServiceTests",
+        dependencies: ["StoreService", "ServiceRuntime", "RedisStreams", "TestSupport", "Redis", "Postgres", "KefuModel", lifecycle, logging],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "KnowledgeServiceTests",
+        dependencies: ["KnowledgeService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel"],
+        exclude: ["Resources"],
         swiftSettings: swiftSettings),
     .testTarget(
         name: "ServicesTests",
@@ -96,7 +116,7 @@ for service in services {
             name: service.library,
             dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", hummingbird, lifecycle, logging],
             path: "Services/\(service.folder)/\(service.library)",
-            resources: servicesWithMigrations.contains(service.library) ? [.copy("Migrations")] : [],
+            resources: service.resources,
             swiftSettings: swiftSettings))
     targets.append(
         .executableTarget(
@@ -111,6 +131,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: services.map { .executable(name: $0.executable, targets: [$0.executable]) } + [
         .executable(name: "kefu-bench", targets: ["kefu-bench"]),
+        .executable(name: "kefu", targets: ["kefu"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
@@ -119,6 +140,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: targets
 )

@@ -16,6 +16,10 @@ let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 
+let bcrypt = Target.Dependency.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
+let webSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
+let webSocketClient = Target.Dependency.product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
+
 /// The five services: name (folder), library target, executable product.
 let services: [(folder: String, library: String, executable: String)] = [
     ("Gateway", "GatewayService", "kefu-gateway"),
@@ -83,12 +87,26 @@ var targets: [Target] = [
         swiftSettings: swiftSettings),
 ]
 
+/// What some service libraries need beyond the common dependencies: more products and bundled resources.
+let serviceExtras: [String: (dependencies: [Target.Dependency], resources: [Resource])] = [
+    "GatewayService": ([bcrypt, webSocket, nioCore, nioPosix], [.copy("Migrations"), .copy("Public")]),
+]
+
+targets.append(
+    .testTarget(
+        name: "GatewayServiceTests",
+        dependencies: ["GatewayService", "TestSupport", "Redis", "Postgres", "KefuModel", webSocketClient, logging],
+        swiftSettings: swiftSettings))
+
 for service in services {
+    let extras = serviceExtras[service.library]
     targets.append(
         .target(
             name: service.library,
-            dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", hummingbird, lifecycle, logging],
+            dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", hummingbird, lifecycle, logging]
+                + (extras?.dependencies ?? []),
             path: "Services/\(service.folder)/\(service.library)",
+            resources: extras?.resources,
             swiftSettings: swiftSettings))
     targets.append(
         .executableTarget(
@@ -111,6 +129,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: targets
 )

@@ -1,6 +1,7 @@
 import Hummingbird
 import KefuModel
 import Postgres
+import ServiceLifecycle
 
 /// Everything the runtime needs to run one service.
 public struct ServiceDefinition: Sendable {
@@ -14,6 +15,9 @@ public struct ServiceDefinition: Sendable {
     public var consumers: [ConsumerDefinition]
     /// Adds the service's own HTTP routes next to `/health`, `/ready` and `/metrics`.
     public var routes: @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void
+    /// Replaces the default HTTP application (and `routes`) for a service that needs its own request context,
+    /// server (e.g. WebSocket upgrades) or background tasks; it must add ``OperationalRoutes`` itself.
+    public var application: (@Sendable (ServiceContext) throws -> ServiceApplication)?
 
     /// Creates a definition.
     public init(
@@ -21,13 +25,15 @@ public struct ServiceDefinition: Sendable {
         defaultPort: Int,
         migrations: [Migration],
         consumers: [ConsumerDefinition],
-        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void = { _, _ in }
+        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void = { _, _ in },
+        application: (@Sendable (ServiceContext) throws -> ServiceApplication)? = nil
     ) {
         self.name = name
         self.defaultPort = defaultPort
         self.migrations = migrations
         self.consumers = consumers
         self.routes = routes
+        self.application = application
     }
 
     /// The PostgreSQL schema the service owns.
@@ -41,5 +47,19 @@ public struct ServiceDefinition: Sendable {
     /// The streams the service reads in its group, under `names`.
     public func consumedStreams(_ names: StreamNames) -> [String] {
         consumers.map { $0.streamName(names, service: name) }
+    }
+}
+
+/// A service's own HTTP server and the background tasks that run beside it, in the service's `ServiceGroup`.
+public struct ServiceApplication: Sendable {
+    /// The HTTP server (usually a Hummingbird `Application`).
+    public var http: any Service
+    /// Tasks that run until shutdown (stream tailers, timers).
+    public var services: [any Service]
+
+    /// Creates the pair.
+    public init(http: any Service, services: [any Service] = []) {
+        self.http = http
+        self.services = services
     }
 }

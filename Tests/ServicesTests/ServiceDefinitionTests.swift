@@ -10,7 +10,7 @@ import Testing
 /// Each service's consumers match the contract's subscriptions, so names are defined once in effect.
 @Suite struct ServiceDefinitionTests {
     static let definitions: [(ServiceName, ServiceDefinition)] = [
-        (.gateway, GatewayService.definition()),
+        (.gateway, GatewayService.definition(try! GatewayConfiguration(reader: ConfigReader(environment: ["KEFU_GATEWAY_SECRET": String(repeating: "s", count: 32)])))),
         (.routing, RoutingService.definition()),
         (.store, StoreService.definition()),
         (.knowledge, KnowledgeService.definition()),

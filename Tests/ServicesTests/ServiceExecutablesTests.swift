@@ -22,6 +22,7 @@ struct ServiceExecutablesTests {
         let prefix = "t\(UInt32.random(in: 0...UInt32.max))"
         var environment = [
             "REDIS_URL": redis, "DATABASE_URL": database, "HTTP_PORT": "\(port)", "KEFU_STREAM_PREFIX": prefix,
+            "KEFU_GATEWAY_SECRET": "test-secret-of-at-least-32-bytes-0123456789",
         ]
         environment.merge(extra) { _, new in new }
         return (try TestProcess(executable: TestProcess.product("kefu-\(service)"), environment: environment), port, prefix)
@@ -52,7 +53,7 @@ struct ServiceExecutablesTests {
 
         let postgres = PostgresClient(configuration: try PostgresConfiguration(url: database), logger: .init(label: "test"))
         let versions = try await postgres.query("SELECT version FROM \(service.name).schema_migrations ORDER BY version")
-        #expect(try versions.map { try $0.decode(Int.self, at: 0) } == [1])
+        #expect(try versions.map { try $0.decode(Int.self, at: 0) }.first == 1)
         try await postgres.shutdown()
 
         let client = RedisClient(configuration: try RedisConfiguration(url: redis.url), logger: .init(label: "test"))

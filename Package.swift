@@ -82,6 +82,10 @@ var targets: [Target] = [
         dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", "TestSupport", lifecycle],
         swiftSettings: swiftSettings),
     .testTarget(
+        name: "RoutingServiceTests",
+        dependencies: ["RoutingService", "TestSupport", "Redis", "Postgres", "KefuModel", "ServiceRuntime"],
+        swiftSettings: swiftSettings),
+    .testTarget(
         name: "ServicesTests",
         dependencies: ["TestSupport", "Redis", "Postgres", "KefuModel"] + services.map { .byName(name: $0.library) },
         swiftSettings: swiftSettings),

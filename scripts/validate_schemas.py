@@ -7,7 +7,8 @@ Usage: python3 scripts/validate_schemas.py [TYPE=PATH ...]
 - every docs/schemas/examples/<type>.json validates (and every type has one);
 - every docs/schemas/invalid/<name>.json entry fails with the error it expects;
 - every `redis-cli XADD` command in docs/streams.md parses like a shell would, targets the stream of its
-  type, and its `event` value validates; every example file is shown there;
+  type (`<service>` and `<instance>` in a type's `x-kefu-stream` stand for any service or instance name),
+  and its `event` value validates; every example file is shown there;
 - every TYPE=PATH argument validates as an entry of TYPE.
 
 Prints problems, then one summary line; exits 1 on any problem, 2 on bad usage.
@@ -32,6 +33,11 @@ STREAMS_DOC = ROOT / "docs" / "streams.md"
 ENVELOPE = "envelope.schema.json"
 PREFIX = "kefu"
 MAX_ENTRY_BYTES = 65536
+# Placeholders in `x-kefu-stream` for streams chosen per entry, and the names they stand for.
+STREAM_PLACEHOLDERS = {
+    "<service>": "[a-z0-9][a-z0-9_-]{0,63}",
+    "<instance>": "[a-z0-9][a-z0-9._-]{0,63}",
+}
 
 
 class Checker:
@@ -110,6 +116,13 @@ class Contract:
         )
         self.streams[entry_type] = "%s:%s" % (PREFIX, stream)
         self.checker.ok()
+
+    def stream_matches(self, entry_type, stream):
+        """Whether `stream` is the stream of `entry_type`, filling in any placeholder."""
+        pattern = re.escape(self.streams[entry_type])
+        for placeholder, name in STREAM_PLACEHOLDERS.items():
+            pattern = pattern.replace(re.escape(placeholder), name)
+        return re.fullmatch(pattern, stream) is not None
 
     def errors(self, entry):
         """All validation errors of an entry, dispatched by its type, as (keyword, path, message)."""
@@ -250,9 +263,8 @@ def check_streams_doc(contract, checker, examples):
         if errors:
             checker.fail(here, "event should be valid: " + describe(errors))
             continue
-        expected_stream = contract.streams[entry["type"]]
-        if stream != expected_stream:
-            checker.fail(here, "%s belongs on %s, not %s" % (entry["type"], expected_stream, stream))
+        if not contract.stream_matches(entry["type"], stream):
+            checker.fail(here, "%s belongs on %s, not %s" % (entry["type"], contract.streams[entry["type"]], stream))
             continue
         shown.append(entry)
         checker.ok()

@@ -18,6 +18,9 @@ public struct ServiceDefinition: Sendable {
     /// Replaces the default HTTP application (and `routes`) for a service that needs its own request context,
     /// server (e.g. WebSocket upgrades) or background tasks; it must add ``OperationalRoutes`` itself.
     public var application: (@Sendable (ServiceContext) throws -> ServiceApplication)?
+    /// Extra long-running services (tickers, purges) started with the consumers; each should first
+    /// `try await context.readiness.wait(for: .migrations)` and stop on graceful shutdown.
+    public var backgroundServices: @Sendable (ServiceContext) -> [any Service]
 
     /// Creates a definition.
     public init(
@@ -26,7 +29,8 @@ public struct ServiceDefinition: Sendable {
         migrations: [Migration],
         consumers: [ConsumerDefinition],
         routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void = { _, _ in },
-        application: (@Sendable (ServiceContext) throws -> ServiceApplication)? = nil
+        application: (@Sendable (ServiceContext) throws -> ServiceApplication)? = nil,
+        backgroundServices: @escaping @Sendable (ServiceContext) -> [any Service] = { _ in [] }
     ) {
         self.name = name
         self.defaultPort = defaultPort
@@ -34,6 +38,7 @@ public struct ServiceDefinition: Sendable {
         self.consumers = consumers
         self.routes = routes
         self.application = application
+        self.backgroundServices = backgroundServices
     }
 
     /// The PostgreSQL schema the service owns.

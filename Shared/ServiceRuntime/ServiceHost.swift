@@ -74,7 +74,7 @@ public enum ServiceHost {
             schema: definition.schema, postgres: postgres, producer: context.producer,
             readiness: context.readiness, logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [bootstrap, trimmer, relay] + consumers + extraServices + [http],
+            services: [bootstrap, trimmer, relay] + consumers + definition.backgroundServices(context) + extraServices + [http],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout

@@ -100,9 +100,9 @@ struct PayloadRuleTests {
 
     @Test("an agent ending needs agent_id; ratings only for human sessions")
     func sessionEnded() {
-        let noAgent = SessionEnded(sessionID: session, channel: "web", visitorID: "v", reason: .agent, human: true, ratingInvited: false)
+        let noAgent = SessionEnded(sessionID: session, seq: 9, channel: "web", visitorID: "v", reason: .agent, human: true, ratingInvited: false)
         #expect(throws: ContractError.missingField("agent_id")) { try noAgent.validate() }
-        let botOnly = SessionEnded(sessionID: session, channel: "web", visitorID: "v", reason: .idleTimeout, human: false, ratingInvited: true)
+        let botOnly = SessionEnded(sessionID: session, seq: 9, channel: "web", visitorID: "v", reason: .idleTimeout, human: false, ratingInvited: true)
         #expect(throws: ContractError.self) { try botOnly.validate() }
     }
 

@@ -47,32 +47,91 @@ enum Samples {
             make(BotAnswer(sessionID: session, questionSeq: 3, answered: false, score: 0.25),
                  source: "knowledge", correlationID: question)
         case .sessionCreated:
-            make(SessionCreated(sessionID: session, channel: "web", visitorID: "v-1001", attributes: ["page_url": "https://shop.example.com/"]),
+            make(SessionCreated(sessionID: session, seq: 1, channel: "web", visitorID: "v-1001", attributes: ["page_url": "https://shop.example.com/"]),
                  source: "routing")
         case .sessionQueued:
-            make(SessionQueued(sessionID: session, channel: "web", visitorID: "v-1001", reason: .keyword, priority: 10),
+            make(SessionQueued(sessionID: session, seq: 5, channel: "web", visitorID: "v-1001", reason: .keyword, priority: 10),
                  source: "routing")
         case .queuePosition:
-            make(QueuePosition(sessionID: session, channel: "web", visitorID: "v-1001", position: 3, ahead: 2, etaSeconds: 90,
+            make(QueuePosition(sessionID: session, seq: 6, channel: "web", visitorID: "v-1001", position: 3, ahead: 2, etaSeconds: 90,
                                prompt: "您前面还有 2 人，预计等待 2 分钟"), source: "routing")
         case .sessionAssigned:
-            make(SessionAssigned(sessionID: session, channel: "web", visitorID: "v-1001", agentID: agent, agentName: "客服小王"),
+            make(SessionAssigned(sessionID: session, seq: 7, channel: "web", visitorID: "v-1001", agentID: agent, agentName: "客服小王"),
                  source: "routing")
         case .sessionTransferred:
-            make(SessionTransferred(sessionID: session, channel: "web", visitorID: "v-1001", fromAgentID: agent,
+            make(SessionTransferred(sessionID: session, seq: 10, channel: "web", visitorID: "v-1001", fromAgentID: agent,
                                     toAgentID: otherAgent, toAgentName: "客服小李"), source: "routing")
         case .sessionEnded:
-            make(SessionEnded(sessionID: session, channel: "web", visitorID: "v-1001", reason: .agent, agentID: agent,
+            make(SessionEnded(sessionID: session, seq: 12, channel: "web", visitorID: "v-1001", reason: .agent, agentID: agent,
                               human: true, ratingInvited: true), source: "routing")
         case .messageAccepted:
-            make(MessageAccepted(sessionID: session, seq: 4, channel: "web", visitorID: "v-1001", sender: .agent,
+            make(MessageAccepted(sessionID: session, seq: 8, channel: "web", visitorID: "v-1001", sender: .agent,
                                  agentID: agent, clientMessageID: "wb-78", content: .text("您好，请提供订单号 ***")),
                  source: "routing")
         case .ratingRecorded:
-            make(RatingRecorded(sessionID: session, channel: "web", visitorID: "v-1001", stars: 4, agentID: agent),
+            make(RatingRecorded(sessionID: session, seq: 13, channel: "web", visitorID: "v-1001", stars: 4, agentID: agent),
                  source: "routing")
+        case .agentHeartbeat:
+            make(AgentHeartbeat(agentID: agent, ttlSeconds: 30), source: "gateway-a1")
+        case .agentHandleLeaveMessage:
+            make(AgentHandleLeaveMessage(agentID: agent, leaveMessageID: leaveMessage, action: .close,
+                                         note: "已电话联系，重开发票"), source: "gateway-a1", replyTo: "kefu:replies:gateway-a1")
+        case .adminUpdateSettings:
+            make(AdminUpdateSettings(actorID: admin, expectedVersion: 7, settings: settings), source: "gateway-a1",
+                 replyTo: "kefu:replies:gateway-a1")
+        case .adminUpsertAgent:
+            make(AdminUpsertAgent(actorID: admin, agentID: otherAgent, name: "客服小李", capacity: 5, enabled: true),
+                 source: "gateway-a1")
+        case .queryRequest:
+            make(QueryRequest(name: "history.page", actor: .staff(agent, admin: false),
+                              params: .object(["session_id": .string(session.description), "after_seq": .integer(0),
+                                               "limit": .integer(50)])),
+                 source: "gateway-a1", replyTo: "kefu:replies:gateway-a1")
+        case .replyResult:
+            make(ReplyResult.success(.object([
+                "items": .array([.object([
+                    "seq": .integer(2), "type": .string("message.accepted"), "time": .string("2026-11-25T08:00:00.123Z"),
+                    "data": .object(["sender": .string("visitor"), "text": .string("你好，我的订单还没发货")]),
+                ])]),
+                "last_seq": .integer(13),
+            ])), source: "store", correlationID: question)
+        case .agentUpdated:
+            make(AgentUpdated(agentID: agent, name: "客服小王", status: .online, present: true, capacity: 5, load: 2),
+                 source: "routing")
+        case .leaveMessageUpdated:
+            make(LeaveMessageUpdated(leaveMessageID: leaveMessage, channel: "web", visitorID: "v-1001", sessionID: session,
+                                     state: .closed, agentID: agent), source: "routing")
+        case .assistSuggested:
+            make(AssistSuggested(sessionID: session, questionSeq: 9, agentID: agent, suggestions: [
+                AssistSuggestion(entryID: entry, question: "怎么申请退货？", text: "签收后七天内可在“我的订单”中申请退货。", score: 0.92),
+                AssistSuggestion(entryID: otherEntry, question: "退款多久到账？", text: "退款在审核通过后 1-3 个工作日原路退回。",
+                                 score: 0.41),
+            ]), source: "knowledge")
+        case .knowledgeChanged:
+            make(KnowledgeChanged(entryID: entry, change: .upserted), source: "knowledge")
         }
     }
+
+    static let admin = AgentID("d1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6")!
+    static let leaveMessage = LeaveMessageID("e7f8a9b0-c1d2-4e3f-a4b5-c6d7e8f9a0b1")!
+    static let entry = KnowledgeEntryID("7f8091a2-b3c4-4d5e-8f60-718293a4b5c6")!
+    static let otherEntry = KnowledgeEntryID("8a9b0c1d-2e3f-4a5b-9c6d-7e8f9a0b1c2d")!
+
+    /// A routing settings document: free-form JSON as far as the contract is concerned.
+    static let settings = JSONValue.object([
+        "human_service_enabled": .bool(true),
+        "channels": .object(["web": .object([
+            "human_enabled": .bool(true), "transfer_keywords": .array([.string("人工"), .string("转人工")]),
+            "bot_failures": .integer(2), "transfer_button": .bool(true),
+        ])]),
+        "queue": .object([
+            "prompt": .string("您前面还有 {ahead} 人，预计等待 {eta_minutes} 分钟"), "max_length": .integer(50),
+            "timeout_seconds": .integer(600), "exit_keywords": .array([.string("退出排队")]),
+        ]),
+        "rating_enabled": .bool(true),
+        "idle_end_after_seconds": .integer(900),
+        "eta_factor": .number(1.5),
+    ])
 
     /// More envelopes that exercise the other shapes: images, absent optional fields, other enum cases.
     static let variants: [any AnyEventEnvelope] = [
@@ -88,17 +147,39 @@ enum Samples {
              source: "knowledge", correlationID: question),
         make(BotQuestion(sessionID: session, questionSeq: 9, channel: "wechat", text: "发票"), source: "routing",
              replyTo: "kefu:commands"),
-        make(SessionCreated(sessionID: session, channel: "web", visitorID: "v-5"), source: "routing"),
-        make(SessionQueued(sessionID: session, channel: "web", visitorID: "v-5", reason: .agentGone, priority: 0), source: "routing"),
-        make(QueuePosition(sessionID: session, channel: "web", visitorID: "v-5", position: 1, ahead: 0, prompt: "马上为您接入"),
+        make(SessionCreated(sessionID: session, seq: 1, channel: "web", visitorID: "v-5"), source: "routing"),
+        make(SessionQueued(sessionID: session, seq: 4, channel: "web", visitorID: "v-5", reason: .agentGone, priority: 0), source: "routing"),
+        make(QueuePosition(sessionID: session, seq: 5, channel: "web", visitorID: "v-5", position: 1, ahead: 0, prompt: "马上为您接入"),
              source: "routing"),
-        make(SessionEnded(sessionID: session, channel: "web", visitorID: "v-5", reason: .noService, human: false,
+        make(SessionEnded(sessionID: session, seq: 3, channel: "web", visitorID: "v-5", reason: .noService, human: false,
                           ratingInvited: false), source: "routing"),
         make(MessageAccepted(sessionID: session, seq: 1, channel: "web", visitorID: "v-5", sender: .visitor,
                              clientMessageID: "m-9", content: .image(image)), source: "routing"),
         make(MessageAccepted(sessionID: session, seq: 2, channel: "web", visitorID: "v-5", sender: .system,
                              content: .text("会话已结束")), source: "routing"),
-        make(RatingRecorded(sessionID: session, channel: "web", visitorID: "v-5", stars: 2, comment: "等太久"), source: "routing"),
+        make(RatingRecorded(sessionID: session, seq: 9, channel: "web", visitorID: "v-5", stars: 2, comment: "等太久"), source: "routing"),
+        make(AgentHandleLeaveMessage(agentID: otherAgent, leaveMessageID: leaveMessage, action: .claim), source: "gateway-b2"),
+        make(AdminUpdateSettings(actorID: admin, settings: .object([:])), source: "gateway-a1"),
+        make(AdminUpsertAgent(actorID: admin, agentID: agent, name: "客服小王", capacity: 0, enabled: false), source: "gateway-a1",
+             replyTo: "kefu:replies:gateway-a1"),
+        make(QueryRequest(name: "visitor.current", actor: Actor(role: .visitor, channel: "web", visitorID: "v-1001")),
+             source: "gateway-a1", replyTo: "kefu:replies:gateway-a1"),
+        make(QueryRequest(name: "stats.rebuild", actor: Actor(role: .service),
+                          params: .object(["from": .string("2026-11-01"), "to": .string("2026-11-24")])),
+             source: "reporting-cli", replyTo: "kefu:replies:reporting-cli"),
+        make(QueryRequest(name: "kb.test", actor: .staff(admin, admin: true), params: .object(["question": .string("怎么退货？")])),
+             source: "routing", replyTo: "kefu:commands"),
+        make(ReplyResult.success(), source: "routing", correlationID: question),
+        make(ReplyResult.failure(code: "agent_full", message: "客服小李当前接待已满，请选择其他客服"), source: "routing",
+             correlationID: question),
+        make(ReplyResult(ok: true, message: "已导入 12 条", result: .array([.integer(12), .number(0.5), .null, .bool(false)])),
+             source: "knowledge", correlationID: question),
+        make(AgentUpdated(agentID: otherAgent, name: "客服小李", status: .stopAccepting, present: false, capacity: 0, load: 0),
+             source: "routing"),
+        make(LeaveMessageUpdated(leaveMessageID: leaveMessage, channel: "wechat", visitorID: "o6_bmjrPTlm6_2sgVt7hMZOPfL2M",
+                                 state: .unclaimed), source: "routing"),
+        make(AssistSuggested(sessionID: session, questionSeq: 4, agentID: otherAgent, suggestions: []), source: "knowledge"),
+        make(KnowledgeChanged(entryID: otherEntry, change: .deleted), source: "knowledge"),
     ]
 
     static func make<Payload: EventPayload>(

@@ -42,9 +42,10 @@ struct StreamNamesTests {
         ])
         #expect(ConsumerGroups.subscriptions(for: .gateway, names: names) == [StreamSubscription(stream: "kefu:events", group: nil)])
         #expect(ConsumerGroups.subscriptions(for: .knowledge, names: names) == [
+            StreamSubscription(stream: "kefu:events", group: "knowledge"),
             StreamSubscription(stream: "kefu:requests:knowledge", group: "knowledge"),
         ])
-        for service in [ServiceName.store, .reporting] {
+        for service in [ServiceName.store, .reporting, .knowledge] {
             #expect(ConsumerGroups.subscriptions(for: service, names: names).first == StreamSubscription(stream: "kefu:events", group: service.rawValue))
         }
         #expect(ConsumerGroups.group(for: .gateway) == nil)

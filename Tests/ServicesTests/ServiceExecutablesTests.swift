@@ -32,7 +32,7 @@ struct ServiceExecutablesTests {
         Case(name: "gateway", groups: []),
         Case(name: "routing", groups: ["inbound", "commands", "requests:routing"]),
         Case(name: "store", groups: ["events", "requests:store"]),
-        Case(name: "knowledge", groups: ["requests:knowledge"]),
+        Case(name: "knowledge", groups: ["events", "requests:knowledge"]),
         Case(name: "reporting", groups: ["events", "requests:reporting"]),
     ]
 

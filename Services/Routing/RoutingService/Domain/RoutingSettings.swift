@@ -1,0 +1,110 @@
+import Foundation
+
+/// All routing settings, stored as snake_case JSON.
+///
+/// Decoding is strict about keys and lenient about presence: any key not listed in
+/// this type (at any nesting level, except channel names) is rejected with an
+/// `unknown_key` issue so admins' typos surface instead of silently using defaults,
+/// while missing keys take their defaults. A `channels` object, when present,
+/// replaces the default channel map entirely.
+public struct RoutingSettings: Sendable, Hashable, Codable {
+    /// Default out-of-service prompt.
+    public static let defaultOutOfServicePrompt = "您好，当前不在人工客服服务时间。您可以直接留言，我们会在服务时间内尽快回复您。"
+
+    /// Master switch for human service.
+    public var humanServiceEnabled: Bool
+    /// Settings per channel name (e.g. `web-pc`); see `channel(_:)` for unknown channels.
+    public var channels: [String: RoutingChannelSettings]
+    /// Human service hours.
+    public var serviceHours: ServiceSchedule
+    /// Queue settings.
+    public var queue: RoutingQueueSettings
+    /// Shown when a visitor asks for a human outside service hours (offers leaving a message);
+    /// a template without variables, see `outOfServiceTemplate()`.
+    public var outOfServicePrompt: String
+    /// Human-session settings.
+    public var session: RoutingSessionSettings
+    /// Whether visitors are asked to rate a finished session.
+    public var ratingEnabled: Bool
+    /// Words masked in visitor and agent messages (see `SensitiveWordMasker`).
+    public var sensitiveWords: [String]
+
+    /// Creates settings; every parameter defaults to the standard value.
+    public init(
+        humanServiceEnabled: Bool = true,
+        channels: [String: RoutingChannelSettings] = ["web-pc": .standard, "web-h5": .standard],
+        serviceHours: ServiceSchedule = .alwaysOpen(timezone: "Asia/Shanghai"),
+        queue: RoutingQueueSettings = RoutingQueueSettings(),
+        outOfServicePrompt: String = defaultOutOfServicePrompt,
+        session: RoutingSessionSettings = RoutingSessionSettings(),
+        ratingEnabled: Bool = false,
+        sensitiveWords: [String] = []
+    ) {
+        self.humanServiceEnabled = humanServiceEnabled
+        self.channels = channels
+        self.serviceHours = serviceHours
+        self.queue = queue
+        self.outOfServicePrompt = outOfServicePrompt
+        self.session = session
+        self.ratingEnabled = ratingEnabled
+        self.sensitiveWords = sensitiveWords
+    }
+
+    /// Standard settings: human service on, `web-pc` and `web-h5` channels, open 24/7 in
+    /// Asia/Shanghai, rating off, no sensitive words.
+    public static let defaults = RoutingSettings()
+
+    /// Settings for `name`, falling back to `RoutingChannelSettings.standard` for channels
+    /// without explicit settings (e.g. a newly added connector).
+    public func channel(_ name: String) -> RoutingChannelSettings {
+        channels[name] ?? .standard
+    }
+
+    /// Parses `outOfServicePrompt` as a template without variables (`{{`/`}}` for literal braces).
+    public func outOfServiceTemplate() throws(PromptTemplateError) -> PromptTemplate {
+        try PromptTemplate(outOfServicePrompt, allowedVariables: [])
+    }
+
+    /// Builds a masker for `sensitiveWords`.
+    public func makeSensitiveWordMasker() -> SensitiveWordMasker {
+        SensitiveWordMasker(words: sensitiveWords)
+    }
+
+    /// Decodes JSON strictly (unknown keys rejected, missing keys defaulted) and validates it.
+    public static func decode(jsonData: Data) throws(RoutingConfigIssue) -> RoutingSettings {
+        let settings: RoutingSettings
+        do {
+            settings = try JSONDecoder().decode(RoutingSettings.self, from: jsonData)
+        } catch {
+            throw RoutingConfigIssue.fromDecoding(error)
+        }
+        try settings.validate()
+        return settings
+    }
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case humanServiceEnabled = "human_service_enabled"
+        case channels
+        case serviceHours = "service_hours"
+        case queue
+        case outOfServicePrompt = "out_of_service_prompt"
+        case session
+        case ratingEnabled = "rating_enabled"
+        case sensitiveWords = "sensitive_words"
+    }
+
+    /// Strict decoding; see the type documentation.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = Self.defaults
+        humanServiceEnabled = try container.decode(.humanServiceEnabled, default: defaults.humanServiceEnabled)
+        channels = try container.decode(.channels, default: defaults.channels)
+        serviceHours = try container.decode(.serviceHours, default: defaults.serviceHours)
+        queue = try container.decode(.queue, default: defaults.queue)
+        outOfServicePrompt = try container.decode(.outOfServicePrompt, default: defaults.outOfServicePrompt)
+        session = try container.decode(.session, default: defaults.session)
+        ratingEnabled = try container.decode(.ratingEnabled, default: defaults.ratingEnabled)
+        sensitiveWords = try container.decode(.sensitiveWords, default: defaults.sensitiveWords)
+    }
+}

@@ -99,7 +99,7 @@ let serviceExtras: [String: (dependencies: [Target.Dependency], resources: [Reso
 targets.append(
     .testTarget(
         name: "GatewayServiceTests",
-        dependencies: ["GatewayService", "TestSupport", "Redis", "Postgres", "KefuModel", webSocketClient, logging],
+        dependencies: ["GatewayService", "TestSupport", "Redis", "RedisStreams", "Postgres", "KefuModel", "ServiceRuntime", hummingbird, webSocketClient, logging],
         swiftSettings: swiftSettings))
 
 for service in services {

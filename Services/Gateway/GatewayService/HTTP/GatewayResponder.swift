@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -42,7 +43,7 @@ struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context
         if let allowedOrigin, isAPI {
             response.headers[.accessControlAllowOrigin] = allowedOrigin
             response.headers[.accessControlExposeHeaders] = "Retry-After, Content-Disposition"
-            response.headers.append(HTTPField(name: .vary, value: "Origin"))
+            response.headers[.vary] = "Origin"
         }
         addSecurityHeaders(&response, path: path, isAPI: isAPI)
         return response
@@ -96,7 +97,7 @@ struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context
     }
 }
 
-extension HTTPField.Name {
+extension HTTPFields.Element.Name {
     static let xFrameOptions = Self("X-Frame-Options")!
     static let xForwardedFor = Self("X-Forwarded-For")!
     static let referrerPolicy = Self("Referrer-Policy")!

@@ -20,6 +20,7 @@ final class GatewayHarness: @unchecked Sendable {
     let prefix: String
     let redis: RedisClient
     private(set) var instances: [(process: TestProcess, port: Int, name: String)] = []
+    private(set) var services: [TestProcess] = []
     let responder: StreamResponder
 
     /// Starts one gateway instance (more with ``addInstance(_:)``).
@@ -57,9 +58,24 @@ final class GatewayHarness: @unchecked Sendable {
         return instances.count - 1
     }
 
+    /// Starts the real `kefu-<name>` (e.g. `store`) on the same Redis, database and prefix. Stop the stand-in
+    /// answering for it by not handling its requests.
+    func launchService(_ name: String) async throws {
+        let port = HTTPProbe.freePort()
+        let process = try TestProcess(executable: TestProcess.product("kefu-\(name)"), environment: [
+            "REDIS_URL": redisURL, "DATABASE_URL": databaseURL, "HTTP_PORT": "\(port)", "KEFU_STREAM_PREFIX": prefix,
+            "KEFU_INSTANCE": "\(name)-t", "KEFU_STREAM_BLOCK_MS": "100",
+        ])
+        services.append(process)
+        guard try await HTTPProbe.waitFor("http://127.0.0.1:\(port)/ready", timeout: .seconds(60)) != nil else {
+            throw HarnessError.notReady(process.output())
+        }
+    }
+
     /// Stops everything.
     func shutdown() async {
         responder.stop()
+        for service in services { service.terminate() }
         for instance in instances { instance.process.terminate() }
         await redis.shutdown()
     }

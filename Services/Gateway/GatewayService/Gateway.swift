@@ -36,8 +36,9 @@ struct Gateway: Sendable, CustomStringConvertible {
             producer: context.producer, streams: context.streams, replyStream: replyStream, waiter: waiter, source: source,
             timeout: gateway.requestTimeout)
         self.forwarder = forwarder
-        hub = Hub(buffer: EventBuffer(capacity: gateway.eventBufferSize), logger: context.logger) {
-            try? await forwarder.query(.routing, "queue.summary", actor: Actor(role: .service))
+        hub = Hub(buffer: EventBuffer(capacity: gateway.eventBufferSize), logger: context.logger) { agentID in
+            guard let id = AgentID(agentID) else { return nil }
+            return try? await forwarder.query(.routing, "queue.summary", actor: Actor(role: .agent, agentID: id))
         }
         tokens = TokenStore(postgres: context.postgres, accessTTL: gateway.accessTokenTTL, refreshTTL: gateway.refreshTokenTTL)
         auth = Authenticator(tokens: tokens, secret: gateway.secret)

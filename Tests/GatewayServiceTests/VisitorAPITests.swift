@@ -26,7 +26,19 @@ struct VisitorAPITests {
         let harness = try await GatewayHarness()
         defer { Task { await harness.shutdown() } }
         harness.responder.answer(Self.standardAnswers)
-        let visitor = try await harness.visitor()
+        let started = try await harness.request("POST", "/api/v1/visitor/sessions", json: .object([
+            "channel": "web-h5", "attributes": .object(["page_url": "https://shop.example.com/cart", "name": "王先生"]),
+        ]), headers: ["User-Agent": "KefuTest/1.0"])
+        #expect(started.status == 201, "\(started.text)")
+        #expect(started.json?["channel_config"]?["human_enabled"] == .bool(true))
+        #expect(started.json?["session"] == .null)
+        let visitor = (token: try #require(started.json?["token"]?.stringValue), visitorID: try #require(started.json?["visitor_id"]?.stringValue))
+        let resumed = try await harness.request("POST", "/api/v1/visitor/sessions", token: visitor.token, json: .object(["channel": "web-h5"]))
+        #expect(resumed.status == 200)
+        #expect(resumed.json?["visitor_id"]?.stringValue == visitor.visitorID)
+        let otherChannel = try await harness.request("POST", "/api/v1/visitor/sessions", token: visitor.token, json: .object(["channel": "wechat"]))
+        #expect(otherChannel.status == 400)
+        #expect(otherChannel.errorCode == "invalid_channel")
         let body: JSONValue = .object(["client_message_id": "m-1", "text": "你好"])
         var answers: [String] = []
         for _ in 0..<3 {
@@ -43,7 +55,9 @@ struct VisitorAPITests {
         let inbound = try await harness.entries("inbound").filter { $0["type"]?.stringValue == "visitor.message" }
         #expect(inbound.count == 1, "\(inbound.count) visitor.message entries")
         #expect(inbound.first?["data"]?["visitor_id"]?.stringValue == visitor.visitorID)
-        #expect(inbound.first?["data"]?["channel"]?.stringValue == "web-pc")
+        #expect(inbound.first?["data"]?["channel"]?.stringValue == "web-h5")
+        #expect(inbound.first?["data"]?["attributes"]?["page_url"]?.stringValue == "https://shop.example.com/cart")
+        #expect(inbound.first?["data"]?["attributes"]?["user_agent"]?.stringValue == "KefuTest/1.0")
     }
 
     @Test func badInputIsRefusedAndNothingIsWritten() async throws {

@@ -123,9 +123,9 @@ extension Gateway {
             throw APIError.badRequest(
                 "invalid_channel", "the channel must be one of \(gateway.channels.sorted().joined(separator: ", "))")
         }
-        if let attributes = body.attributes {
-            try validated { () throws(ContractError) in try FieldRules.attributes(attributes) }
-        }
+        var attributes = body.attributes ?? [:]
+        let given = attributes
+        try validated { () throws(ContractError) in try FieldRules.attributes(given) }
         let presented = body.token ?? Authenticator.bearer(request)
         let now = Int64(Date().timeIntervalSince1970)
         var visitor: VisitorToken
@@ -138,6 +138,14 @@ extension Gateway {
         }
         try await limitVisitor(visitor, context: context)
         visitor.expiresAt = now + Int64(gateway.visitorTokenTTL)
+        if resumed, let earlier = await rememberedAttributes(of: visitor) {
+            attributes = earlier.merging(attributes) { _, new in new }
+        }
+        if attributes["user_agent"] == nil, let agent = request.headers[.userAgent] {
+            attributes["user_agent"] = String(agent.unicodeScalars.prefix(FieldRules.maxAttributeValueLength))
+        }
+        if attributes.count > FieldRules.maxAttributes { attributes = given }
+        if !attributes.isEmpty { await rememberAttributes(attributes, of: visitor, context: context) }
         let actor = Principal.visitor(visitor).actor
         async let current = try? forwarder.query(.routing, "visitor.current", actor: actor)
         async let config = try? forwarder.query(.routing, "channel.config", actor: actor, params: ["channel": .string(channel)])
@@ -152,7 +160,7 @@ extension Gateway {
             "channel_config": channelConfig ?? .null,
         ]
         if session == nil || channelConfig == nil { result["routing_available"] = .bool(false) }
-        if let attributes = body.attributes { result["attributes"] = try JSONValue(encoding: attributes) }
+        if !attributes.isEmpty { result["attributes"] = try JSONValue(encoding: attributes) }
         return try jsonResponse(JSONValue.object(result), status: resumed ? .ok : .created)
     }
 
@@ -165,9 +173,11 @@ extension Gateway {
         case (nil, let image?): content = .image(ImageRef(.stored(image)))
         default: throw APIError.badRequest("invalid_field", "send exactly one of `text` and `image_id`")
         }
+        var attributes = body.attributes
+        if attributes == nil { attributes = await rememberedAttributes(of: visitor) }
         let payload = VisitorMessage(
             channel: visitor.channel, visitorID: visitor.visitorID, sessionHint: body.sessionID,
-            clientMessageID: body.clientMessageID, content: content, attributes: body.attributes)
+            clientMessageID: body.clientMessageID, content: content, attributes: attributes)
         try validated { () throws(ContractError) in try payload.validate() }
         let forwarder = forwarder
         return try await idempotent(
@@ -183,5 +193,30 @@ extension Gateway {
         let payload = make(visitor, body.sessionID)
         try validated { () throws(ContractError) in try payload.validate() }
         return try jsonResponse(try await forwarder.command(payload))
+    }
+
+    /// The Redis key holding a visitor's attributes from their last session start.
+    private func attributesKey(_ visitor: VisitorToken) -> String {
+        "\(context.streams.prefix):visitor:\(visitor.channel):\(visitor.visitorID)"
+    }
+
+    /// Keeps the attributes given at session start (page URL, user agent, name…) for the visitor's
+    /// messages, which carry them to routing; they expire with the token.
+    private func rememberAttributes(_ attributes: [String: String], of visitor: VisitorToken, context: GatewayRequestContext) async {
+        guard let json = try? JSONEncoder().encode(attributes) else { return }
+        do {
+            _ = try await self.context.redis.send([
+                Array("SET".utf8), Array(attributesKey(visitor).utf8), Array(json), Array("EX".utf8),
+                Array(String(gateway.visitorTokenTTL).utf8),
+            ])
+        } catch {
+            context.logger.warning("visitor attributes not kept", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The attributes kept for the visitor, if any.
+    private func rememberedAttributes(of visitor: VisitorToken) async -> [String: String]? {
+        guard let bytes = try? await context.redis.send(["GET", attributesKey(visitor)]).bytes else { return nil }
+        return try? JSONDecoder().decode([String: String].self, from: Data(bytes))
     }
 }

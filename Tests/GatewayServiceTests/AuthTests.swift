@@ -91,4 +91,17 @@ struct AuthTests {
         let selfLockout = try await harness.request("PATCH", "/api/v1/admin/accounts/\(admin.agentID)", token: admin.access, json: .object(["disabled": true]))
         #expect(selfLockout.status == 409)
     }
+
+    @Test func passwordGuessingIsLimitedPerUsername() async throws {
+        let harness = try await GatewayHarness(["KEFU_RATE_LOGIN_PER_MIN": "6", "KEFU_RATE_LOGIN_BURST": "3"])
+        defer { Task { await harness.shutdown() } }
+        var statuses: [Int] = []
+        for _ in 0..<6 {
+            statuses.append(try await harness.request("POST", "/api/v1/auth/login", json: .object(["username": "victim", "password": "guess-guess"])).status)
+        }
+        #expect(statuses.prefix(3).allSatisfy { $0 == 401 }, "\(statuses)")
+        #expect(statuses.suffix(2).allSatisfy { $0 == 429 }, "\(statuses)")
+        let other = try await harness.request("POST", "/api/v1/auth/login", json: .object(["username": "someone", "password": "guess-guess"]))
+        #expect(other.status == 401)
+    }
 }

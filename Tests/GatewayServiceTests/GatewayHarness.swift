@@ -46,7 +46,8 @@ final class GatewayHarness: @unchecked Sendable {
             "KEFU_STREAM_BLOCK_MS": "100", "KEFU_GATEWAY_REQUEST_TIMEOUT_MS": "2000",
             "KEFU_BOOTSTRAP_ADMIN_USERNAME": "admin", "KEFU_BOOTSTRAP_ADMIN_PASSWORD": Self.adminPassword,
             "KEFU_RATE_VISITOR_PER_MIN": "100000", "KEFU_RATE_VISITOR_BURST": "10000",
-            "KEFU_RATE_IP_PER_MIN": "1000000", "KEFU_RATE_IP_BURST": "100000", "KEFU_HEARTBEAT_INTERVAL_S": "1",
+            "KEFU_RATE_IP_PER_MIN": "1000000", "KEFU_RATE_IP_BURST": "100000", "KEFU_RATE_LOGIN_BURST": "1000",
+            "KEFU_HEARTBEAT_INTERVAL_S": "1",
             "KEFU_HEARTBEAT_TTL_S": "5",
         ]
         environment.merge(extra) { _, new in new }

@@ -76,6 +76,25 @@ struct HTTPSurfaceTests {
         #expect(failed.text.contains("too large"))
     }
 
+    @Test func sigtermClosesOpenSocketsAndStopsPromptly() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.shutdown() } }
+        let visitor = try await harness.visitor()
+        let socket = SocketProbe(url: "\(harness.wsBase())/api/v1/visitor/ws", bearer: visitor.token)
+        #expect(await socket.wait { $0.contains { $0["type"]?.stringValue == "hello" } })
+        let sse = try SSEReader(port: harness.instances[0].port, path: "/api/v1/visitor/events", headers: ["Authorization": "Bearer \(visitor.token)"])
+        defer { sse.close() }
+        _ = try sse.readIDs(count: 0, timeout: .milliseconds(300))
+        let process = harness.instances[0].process
+        let started = ContinuousClock.now
+        process.send(SIGTERM)
+        let status = await process.waitForExit(timeout: .seconds(20))
+        #expect(status == 0, "\(process.output())")
+        #expect(ContinuousClock.now - started < .seconds(5), "shutdown waited for the sockets")
+        #expect(process.output().contains("stopped cleanly"))
+        await socket.close()
+    }
+
     @Test func refusesToStartWithoutASecret() async throws {
         for (environment, named) in [([String: String](), "KEFU_GATEWAY_SECRET is not set"), (["KEFU_GATEWAY_SECRET": "short"], "at least 32 bytes")] {
             var env = ["REDIS_URL": "redis://127.0.0.1:1/0", "DATABASE_URL": "postgres://kefu@127.0.0.1:1/kefu", "KEFU_GATEWAY_SECRET": ""]

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import Postgres
+import ServiceLifecycle
 import ServiceRuntime
 
 /// The gateway service: the HTTP and WebSocket entry for visitors, agents and admins. See `README.md` beside this folder.
@@ -67,7 +68,7 @@ public enum GatewayService {
             events: StreamTail(
                 redis: context.redis, stream: context.streams.events, blockMilliseconds: configuration.tailBlockMilliseconds,
                 logger: context.logger))
-        return ServiceApplication(http: http, services: [background])
+        return ServiceApplication(http: GatewayHTTP(application: http, hub: gateway.hub), services: [background])
     }
 
     /// The routes the gateway serves, for checking against the OpenAPI document. Builds the application
@@ -80,5 +81,22 @@ public enum GatewayService {
         gateway.addAgentRoutes(router)
         gateway.addAdminRoutes(router)
         return gateway.catalog
+    }
+}
+
+/// The HTTP server, which also closes the open sockets when a graceful shutdown starts (the server waits
+/// for open connections, and sockets stay open until closed).
+struct GatewayHTTP<Inner: Service>: Service, CustomStringConvertible {
+    let application: Inner
+    let hub: Hub
+
+    var description: String { "GatewayHTTP" }
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await application.run()
+        } onGracefulShutdown: {
+            Task { await hub.closeAll() }
+        }
     }
 }

@@ -5,10 +5,14 @@ import NIOPosix
 struct PasswordHasher: Sendable {
     /// The cost of new hashes.
     let cost: Int
+    /// A hash (at the same cost) of a random password nobody has, verified when the username is unknown so
+    /// that a failed login takes as long whether or not the account exists.
+    let decoyHash: String
 
-    /// A hash of a password nobody has, verified when the username is unknown so that a failed login
-    /// takes as long whether or not the account exists.
-    static let decoyHash = Bcrypt.hash("decoy-password-never-used", cost: 4)
+    init(cost: Int) {
+        self.cost = cost
+        decoyHash = Bcrypt.hash(Crypto.base64URL(Crypto.randomBytes(24)), cost: UInt8(cost))
+    }
 
     /// The bcrypt hash of `password`.
     func hash(_ password: String) async throws -> String {

@@ -56,6 +56,14 @@ final class Hub: Sendable {
         }
     }
 
+    /// Closes every socket (at shutdown), so that clients reconnect to another instance and resume.
+    func closeAll() async {
+        let all = state.withLock { state in
+            state.visitors.values.flatMap(\.values) + state.agents.values.flatMap(\.values)
+        }
+        for subscriber in all { await subscriber.close() }
+    }
+
     /// Records that `agentID` serves `sessions` (from routing's `sessions.mine`).
     func seed(agentID: String, sessions: [String]) {
         state.withLock { state in

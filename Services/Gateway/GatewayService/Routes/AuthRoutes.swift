@@ -23,8 +23,9 @@ extension Gateway {
             guard body.username.count <= 64, body.password.count <= 128 else {
                 throw APIError.unauthorized("wrong username or password")
             }
+            try await limitLogin(body.username, context: context)
             let found = try await accounts.credentials(username: body.username)
-            let hash = found?.hash ?? PasswordHasher.decoyHash
+            let hash = found?.hash ?? accounts.hasher.decoyHash
             let matches = try await accounts.hasher.verify(body.password, hash: hash)
             guard let account = found?.account, matches else { throw APIError.unauthorized("wrong username or password") }
             guard !account.disabled else { throw APIError.forbidden("this account is disabled; ask an admin") }
@@ -42,6 +43,20 @@ extension Gateway {
             let staff = try await staff(request)
             try await tokens.revoke(family: staff.family)
             return noContent()
+        }
+    }
+}
+
+extension Gateway {
+    /// Takes a token from the username's login bucket (guessing passwords for one account is slowed down
+    /// whatever the client IP); 429 when empty.
+    func limitLogin(_ username: String, context: GatewayRequestContext) async throws {
+        do {
+            try await limiter.take("login:\(username.lowercased().prefix(64))", limit: gateway.loginRate)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            context.logger.warning("rate limit unavailable; letting the request through", metadata: ["error": "\(error)"])
         }
     }
 }

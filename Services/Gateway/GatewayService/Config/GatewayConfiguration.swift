@@ -41,7 +41,7 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     public var heartbeatTTL: Int
     /// Events kept in memory for socket resumes (`KEFU_EVENT_BUFFER`, default 20000).
     public var eventBufferSize: Int
-    /// Block time of the stream tailers in milliseconds (`KEFU_STREAM_BLOCK_MS`, shared, default 5000).
+    /// Block time of the stream tailers in milliseconds (`KEFU_STREAM_BLOCK_MS`, shared, default 2000).
     public var tailBlockMilliseconds: Int
 
     /// A token bucket: `perMinute` tokens refill per minute, up to `burst`.
@@ -115,7 +115,7 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
                 reason: "must be longer than KEFU_HEARTBEAT_INTERVAL_S (\(heartbeatInterval))")
         }
         eventBufferSize = try reader.int("KEFU_EVENT_BUFFER", default: 20_000, range: 100...1_000_000)
-        tailBlockMilliseconds = try reader.int("KEFU_STREAM_BLOCK_MS", default: 5000, range: 10...60_000)
+        tailBlockMilliseconds = try reader.int("KEFU_STREAM_BLOCK_MS", default: 2000, range: 10...60_000)
     }
 
     private static func origins(_ reader: ConfigReader) throws(ConfigError) -> Set<String> {

@@ -65,6 +65,10 @@ var targets: [Target] = [
         name: "kefu-bench",
         dependencies: ["Redis", "RedisStreams", logging, lifecycle],
         path: "Benchmarks/Bench", swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "kefu-gateway-bench",
+        dependencies: ["KefuModel", hummingbird, webSocketClient, logging],
+        path: "Benchmarks/GatewayBench", swiftSettings: swiftSettings),
     .testTarget(
         name: "RedisTests", dependencies: ["Redis", "TestSupport", logging], swiftSettings: swiftSettings),
     .testTarget(
@@ -134,6 +138,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: services.map { .executable(name: $0.executable, targets: [$0.executable]) } + [
         .executable(name: "kefu-bench", targets: ["kefu-bench"]),
+        .executable(name: "kefu-gateway-bench", targets: ["kefu-gateway-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),

@@ -41,9 +41,20 @@ struct RealtimeTests {
         #expect(await again.wait { _ in again.seqs(session) == [6, 7] }, "\(again.seqs(session))")
         try await harness.publishEvent("message.accepted", Self.message(session, 8, visitor: visitor.visitorID))
         #expect(await again.wait { _ in again.seqs(session) == [6, 7, 8] }, "\(again.seqs(session))")
-        await again.close()
+
+        // Garbage frames get an error frame; the socket keeps working.
+        again.send(.string("not a frame"))
+        again.send(.object(["type": "dance"]))
+        again.send(.object(["type": "ping"]))
+        #expect(await again.wait { frames in
+            frames.contains { $0["code"]?.stringValue == "invalid_frame" } && frames.contains { $0["code"]?.stringValue == "unknown_frame" }
+                && frames.contains { $0["type"]?.stringValue == "pong" }
+        }, "\(again.received)")
+        try await harness.publishEvent("message.accepted", Self.message(session, 9, visitor: visitor.visitorID))
+        #expect(await again.wait { _ in again.seqs(session) == [6, 7, 8, 9] })
 
         // Without a token the upgrade is refused.
+        await again.close()
         let anonymous = try await harness.request("GET", "/api/v1/visitor/ws")
         #expect(anonymous.status == 401)
     }

@@ -1,0 +1,43 @@
+import Hummingbird
+import HummingbirdWebSocket
+
+extension Gateway {
+    /// The two sockets: `/api/v1/visitor/ws` (visitor token) and `/api/v1/agent/ws` (access token). The
+    /// token comes from `Authorization` or, for browsers, the `token` query parameter of the upgrade;
+    /// `resume=<session>:<seq>,…` may resume at once. Upgrades from origins outside `KEFU_CORS_ORIGINS`
+    /// (other than the gateway's own host) are refused.
+    func addWebSocketRoutes(_ router: Router<GatewayRequestContext>) {
+        router.ws("/api/v1/visitor/ws") { request, _ in
+            guard originAllowed(request), (try? auth.visitor(request, allowQuery: true)) != nil else { return .dontUpgrade }
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            guard let visitor = try? auth.visitor(context.request, allowQuery: true) else { return }
+            try await serveWebSocket(
+                .visitor(visitor), resume: Self.resumePoints(context.request.query("resume")), inbound: inbound, outbound: outbound)
+        }
+        router.ws("/api/v1/agent/ws") { request, _ in
+            guard originAllowed(request), (try? await auth.staff(request, allowQuery: true)) != nil else { return .dontUpgrade }
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            guard let staff = try? await auth.staff(context.request, allowQuery: true) else { return }
+            try await serveWebSocket(
+                .staff(staff), resume: Self.resumePoints(context.request.query("resume")), inbound: inbound, outbound: outbound)
+        }
+    }
+
+    /// Same host (any scheme or port), an allowed origin, or no `Origin` (not a browser).
+    func originAllowed(_ request: Request) -> Bool {
+        guard let origin = request.headers[.origin] else { return true }
+        if gateway.corsOrigins.contains(origin) { return true }
+        guard let authority = request.head.authority, let schemeEnd = origin.range(of: "://") else { return false }
+        return Self.hostOnly(origin[schemeEnd.upperBound...]) == Self.hostOnly(Substring(authority))
+    }
+
+    /// `host` from `host[:port]` (or `[v6]:port`), lowercased.
+    static func hostOnly(_ authority: Substring) -> String {
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            return authority[...close].lowercased()
+        }
+        return (authority.split(separator: ":", maxSplits: 1).first.map(String.init) ?? "").lowercased()
+    }
+}

@@ -25,6 +25,9 @@ let services: [(folder: String, library: String, executable: String)] = [
     ("Reporting", "ReportingService", "kefu-reporting"),
 ]
 
+/// Services whose library ships SQL migrations in a `Migrations` resource folder.
+let servicesWithMigrations: Set<String> = ["KnowledgeService"]
+
 var targets: [Target] = [
     .systemLibrary(
         name: "CHiredis", path: "Shared/CHiredis", pkgConfig: "hiredis",
@@ -82,6 +85,10 @@ var targets: [Target] = [
         dependencies: ["RoutingService", "TestSupport", "Redis", "Postgres", "KefuModel", "ServiceRuntime"],
         swiftSettings: swiftSettings),
     .testTarget(
+        name: "KnowledgeServiceTests",
+        dependencies: ["KnowledgeService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel", logging],
+        swiftSettings: swiftSettings),
+    .testTarget(
         name: "ServicesTests",
         dependencies: ["TestSupport", "Redis", "Postgres", "KefuModel"] + services.map { .byName(name: $0.library) },
         swiftSettings: swiftSettings),
@@ -93,6 +100,7 @@ for service in services {
             name: service.library,
             dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", hummingbird, lifecycle, logging],
             path: "Services/\(service.folder)/\(service.library)",
+            resources: servicesWithMigrations.contains(service.library) ? [.copy("Migrations")] : [],
             swiftSettings: swiftSettings))
     targets.append(
         .executableTarget(

@@ -57,6 +57,7 @@ public enum KnowledgeService {
                         .queryRequest: handle { try $0.request($1, $2) },
                     ]),
             ],
+            routes: { router, _ in MatcherRoute.add(to: router, engine: holder.engine) },
             backgroundServices: { context in
                 let engine = KnowledgeEngine(
                     schema: context.configuration.service, streams: context.streams, settings: settings,

@@ -16,17 +16,15 @@ let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 
-/// The five services: name (folder), library target, executable product.
-let services: [(folder: String, library: String, executable: String)] = [
-    ("Gateway", "GatewayService", "kefu-gateway"),
-    ("Routing", "RoutingService", "kefu-routing"),
-    ("Store", "StoreService", "kefu-store"),
-    ("Knowledge", "KnowledgeService", "kefu-knowledge"),
-    ("Reporting", "ReportingService", "kefu-reporting"),
+/// The five services: name (folder), library target, executable product, and the library's resources
+/// (a service's SQL migrations live in `<Name>Service/Migrations`).
+let services: [(folder: String, library: String, executable: String, resources: [Resource])] = [
+    ("Gateway", "GatewayService", "kefu-gateway", []),
+    ("Routing", "RoutingService", "kefu-routing", [.copy("Migrations")]),
+    ("Store", "StoreService", "kefu-store", [.copy("Migrations")]),
+    ("Knowledge", "KnowledgeService", "kefu-knowledge", [.copy("Migrations")]),
+    ("Reporting", "ReportingService", "kefu-reporting", []),
 ]
-
-/// Services whose library ships SQL migrations in a `Migrations` resource folder.
-let servicesWithMigrations: Set<String> = ["KnowledgeService"]
 
 var targets: [Target] = [
     .systemLibrary(
@@ -82,11 +80,16 @@ var targets: [Target] = [
         swiftSettings: swiftSettings),
     .testTarget(
         name: "RoutingServiceTests",
-        dependencies: ["RoutingService", "TestSupport", "Redis", "Postgres", "KefuModel", "ServiceRuntime"],
+        dependencies: ["RoutingService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel", logging],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "StoreServiceTests",
+        dependencies: ["StoreService", "ServiceRuntime", "RedisStreams", "TestSupport", "Redis", "Postgres", "KefuModel", lifecycle, logging],
         swiftSettings: swiftSettings),
     .testTarget(
         name: "KnowledgeServiceTests",
         dependencies: ["KnowledgeService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel", logging],
+        exclude: ["Resources"],
         swiftSettings: swiftSettings),
     .testTarget(
         name: "ServicesTests",
@@ -100,7 +103,7 @@ for service in services {
             name: service.library,
             dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", hummingbird, lifecycle, logging],
             path: "Services/\(service.folder)/\(service.library)",
-            resources: servicesWithMigrations.contains(service.library) ? [.copy("Migrations")] : [],
+            resources: service.resources,
             swiftSettings: swiftSettings))
     targets.append(
         .executableTarget(

@@ -16,7 +16,8 @@ public struct ServiceDefinition: Sendable {
     /// Adds the service's own HTTP routes next to `/health`, `/ready` and `/metrics`.
     public var routes: @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void
     /// Extra long-running services (tickers, purges) started with the consumers; each should first
-    /// `try await context.readiness.wait(for: .migrations)` and stop on graceful shutdown.
+    /// `try await context.readiness.wait(for: .migrations)` and stop on graceful shutdown; one that has
+    /// nothing to do may return at once without stopping the service.
     public var backgroundServices: @Sendable (ServiceContext) -> [any Service]
 
     /// Creates a definition.

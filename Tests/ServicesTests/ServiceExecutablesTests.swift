@@ -30,8 +30,8 @@ struct ServiceExecutablesTests {
 
     static let cases: [Case] = [
         Case(name: "gateway", groups: []),
-        Case(name: "routing", groups: ["inbound", "commands", "requests:routing"]),
-        Case(name: "store", groups: ["events", "requests:store"]),
+        Case(name: "routing", groups: ["inbound", "commands", "requests:routing"], migrations: [1, 2]),
+        Case(name: "store", groups: ["events", "requests:store"], migrations: [1, 2]),
         Case(name: "knowledge", groups: ["events", "requests:knowledge"], migrations: [1, 2]),
         Case(name: "reporting", groups: ["events", "requests:reporting"]),
     ]

@@ -17,11 +17,11 @@ extension KnowledgeEngine {
     func candidates(for text: String, limit: Int, minimum: Double, _ connection: PostgresConnection) throws -> [Candidate] {
         try prepareIndex(connection)
         let hits = index.search(text, limit: limit * 2 + 2).filter { $0.confidence >= minimum }
-        let ids = hits.compactMap { UUID(uuidString: $0.entryID) }
+        let ids = hits.compactMap(\.uuid)
         let records = try entries.find(ids, enabledOnly: true, connection)
         var result: [Candidate] = []
         for hit in hits {
-            guard let id = UUID(uuidString: hit.entryID), let record = records[id] else { continue }
+            guard let id = hit.uuid, let record = records[id] else { continue }
             result.append(Candidate(record: record, confidence: Self.rounded(hit.confidence)))
             if result.count == limit { break }
         }
@@ -32,7 +32,8 @@ extension KnowledgeEngine {
         let question = try TextRules.text(try params.requiredString("question"), field: "question", max: TextRules.maxQuery, multiline: true)
         let limit = try params.int("limit", in: 1...20) ?? 5
         let matches = try candidates(for: question, limit: limit, minimum: 0, connection)
-        let best = matches.first.flatMap { $0.confidence >= settings.threshold ? $0 : nil }
+        let answer = index.answer(question, threshold: settings.threshold)
+        let best = matches.first { $0.record.id == answer?.uuid }
         return .members([
             ("answered", .bool(best != nil)),
             ("entry_id", best.map { .string($0.record.id.lowercasedString) }),

@@ -58,6 +58,10 @@ var targets: [Target] = [
         dependencies: ["ServiceRuntime", "RedisStreams", "Postgres", "KefuModel", lifecycle, logging],
         path: "Tests/Tools/StreamWorker", swiftSettings: swiftSettings),
     .executableTarget(
+        name: "kefu-knowledge-bench",
+        dependencies: ["KnowledgeService", "KefuModel", "Redis", "Postgres", "TestSupport", logging],
+        path: "Benchmarks/KnowledgeBench", swiftSettings: swiftSettings),
+    .executableTarget(
         name: "kefu-bench",
         dependencies: ["Redis", "RedisStreams", logging, lifecycle],
         path: "Benchmarks/Bench", swiftSettings: swiftSettings),
@@ -118,6 +122,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: services.map { .executable(name: $0.executable, targets: [$0.executable]) } + [
         .executable(name: "kefu-bench", targets: ["kefu-bench"]),
+        .executable(name: "kefu-knowledge-bench", targets: ["kefu-knowledge-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),

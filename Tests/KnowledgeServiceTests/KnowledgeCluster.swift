@@ -165,6 +165,19 @@ final class KnowledgeCluster: Sendable {
         return nil
     }
 
+    /// Every entry of `stream` with its fields as text.
+    func entries(of stream: String) async throws -> [RedisReplyEntry] {
+        let reply = try await redis.send(["XRANGE", stream, "-", "+"])
+        return (reply.array ?? []).compactMap { entry in
+            guard let parts = entry.array, let id = parts.first?.string, let values = parts.last?.array else { return nil }
+            var fields: [String: String] = [:]
+            for index in stride(from: 0, to: values.count - 1, by: 2) {
+                if let name = values[index].string { fields[name] = values[index + 1].string ?? "" }
+            }
+            return RedisReplyEntry(id: id, fields: fields)
+        }
+    }
+
     // MARK: matchers of single instances
 
     /// What one instance's matcher answers for `q` (`GET /matcher`).
@@ -219,4 +232,12 @@ extension JSONValue {
 
     /// The string of a member (test convenience).
     func string(_ key: String) -> String? { self[key]?.stringValue }
+}
+
+/// A stream entry read back by a test.
+struct RedisReplyEntry: Sendable, CustomStringConvertible {
+    let id: String
+    let fields: [String: String]
+
+    var description: String { "\(id) \(fields)" }
 }

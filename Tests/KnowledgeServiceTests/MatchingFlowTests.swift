@@ -33,7 +33,7 @@ import Testing
         #expect(answer.entryID?.description == ids["订单什么时候发货"])
         #expect(answer.text == "订单一般在付款后 48 小时内发货。")
         #expect(answer.sessionID == session && answer.questionSeq == 4)
-        #expect((answer.score ?? 0) >= KnowledgeSettings.defaultThresholdForTests)
+        #expect((answer.score ?? 0) >= KnowledgeSettings.defaultThreshold)
 
         let unanswered = try await cluster.ask("你们的客服几点下班，周末上班吗")
         #expect(!unanswered.answered)
@@ -60,6 +60,31 @@ import Testing
         #expect(!fresh.answered)
         let late = try? await cluster.reply(to: expired.id, as: BotAnswer.self, timeout: .milliseconds(300))
         #expect(late == nil)
+    }
+
+    @Test func malformedRequestsAreDeadLetteredOrRefused() async throws {
+        let cluster = try await KnowledgeCluster.start()
+        defer { cluster.stop() }
+        let stream = cluster.streams.requests(service: .knowledge)
+        let id = UUID().uuidString.lowercased()
+        let bad = #"{"id":"\#(id)","type":"bot.question","version":1,"time":"2026-11-25T08:00:00.123Z","source":"routing","reply_to":"\#(cluster.replies)","data":{"session_id":"3f2c8a4e-6b1d-4c8e-9a7f-2d5e8b1c4a90","question_seq":2,"channel":"web","text":""}}"#
+        _ = try await cluster.redis.send(["XADD", stream, "*", "event", bad])
+        var dead: [RedisReplyEntry] = []
+        for _ in 0..<200 where dead.isEmpty {
+            dead = try await cluster.entries(of: stream + ":dead")
+            if dead.isEmpty { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(dead.count == 1)
+        #expect(dead.first?.fields["dead.reason"]?.contains("text") == true, "\(dead)")
+
+        // A query with malformed data is answered instead: its asker is waiting.
+        let query = EventEnvelope(
+            source: "test", replyTo: cluster.replies,
+            data: QueryRequest(name: "kb.get", actor: KnowledgeCluster.agentA, params: ["entry_id": "not-a-uuid"]))
+        try await cluster.add(query, to: stream)
+        let refused = try await cluster.reply(to: query.id, as: ReplyResult.self, timeout: .seconds(10)).data
+        #expect(refused.code == "invalid_params")
+        #expect(try await cluster.ask("发货").answered == false)
     }
 
     @Test func captureCreatesAnEntryAnswerableRightAway() async throws {
@@ -191,9 +216,4 @@ import Testing
         }
         Issue.record("condition still false after \(timeout)")
     }
-}
-
-extension KnowledgeSettings {
-    /// The default bot threshold (a name that reads well in assertions).
-    static var defaultThresholdForTests: Double { defaultThreshold }
 }

@@ -49,13 +49,15 @@ public enum KnowledgeService {
                         .sessionQueued: handle { try $0.sessionQueued($1, $2) },
                         .sessionEnded: handle { try $0.sessionEnded($1, $2) },
                         .messageAccepted: handle { try $0.messageAccepted($1, $2) },
-                    ]),
+                    ],
+                    check: KnowledgeEngine.check),
                 .init(
                     stream: .requests, unknownTypes: .deadLetter,
                     handlers: [
                         .botQuestion: handle { try $0.request($1, $2) },
                         .queryRequest: handle { try $0.request($1, $2) },
-                    ]),
+                    ],
+                    check: KnowledgeEngine.check),
             ],
             routes: { router, _ in MatcherRoute.add(to: router, engine: holder.engine) },
             backgroundServices: { context in

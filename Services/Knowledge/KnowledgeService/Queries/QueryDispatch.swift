@@ -38,6 +38,13 @@ struct Caller: Sendable {
 }
 
 extension KnowledgeEngine {
+    /// The read-time check of both consumers: an entry whose data can never be handled is dead-lettered at
+    /// once with the reason, except a `query.request`, which is answered with `invalid_params` instead.
+    @Sendable static func check(_ event: IncomingEvent) throws {
+        guard event.header.type != .queryRequest else { return }
+        _ = try EnvelopeCodec.decodeAny(event.raw)
+    }
+
     /// Handles an entry of `requests:knowledge`: `bot.question` or `query.request`. Requests past their
     /// `expires_at` are acknowledged without an answer.
     func request(_ event: IncomingEvent, _ connection: PostgresConnection) throws {

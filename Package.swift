@@ -16,6 +16,8 @@ let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
 /// The five services: name (folder), library target, executable product, and the library's resources
 /// (a service's SQL migrations live in `<Name>Service/Migrations`).
 let services: [(folder: String, library: String, executable: String, resources: [Resource])] = [
@@ -23,7 +25,7 @@ let services: [(folder: String, library: String, executable: String, resources: 
     ("Routing", "RoutingService", "kefu-routing", [.copy("Migrations")]),
     ("Store", "StoreService", "kefu-store", [.copy("Migrations")]),
     ("Knowledge", "KnowledgeService", "kefu-knowledge", [.copy("Migrations")]),
-    ("Reporting", "ReportingService", "kefu-reporting", []),
+    ("Reporting", "ReportingService", "kefu-reporting", [.copy("Migrations")]),
 ]
 
 var targets: [Target] = [
@@ -63,8 +65,15 @@ var targets: [Target] = [
         path: "Benchmarks/KnowledgeBench", swiftSettings: swiftSettings),
     .executableTarget(
         name: "kefu-bench",
-        dependencies: ["Redis", "RedisStreams", logging, lifecycle],
+        dependencies: [
+            "Redis", "RedisStreams", "Postgres", "KefuModel", "ReportingService", "ServiceRuntime", "TestSupport", logging,
+            lifecycle,
+        ],
         path: "Benchmarks/Bench", swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "kefu",
+        dependencies: [argumentParser, "Postgres", "ServiceRuntime", logging] + services.map { .byName(name: $0.library) },
+        path: "Tools/kefu", swiftSettings: swiftSettings),
     .testTarget(
         name: "RedisTests", dependencies: ["Redis", "TestSupport", logging], swiftSettings: swiftSettings),
     .testTarget(
@@ -81,6 +90,10 @@ var targets: [Target] = [
     .testTarget(
         name: "ServiceRuntimeTests",
         dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", "TestSupport", lifecycle],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "ReportingServiceTests",
+        dependencies: ["ReportingService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel"],
         swiftSettings: swiftSettings),
     .testTarget(
         name: "RoutingServiceTests",
@@ -123,6 +136,7 @@ let package = Package(
     products: services.map { .executable(name: $0.executable, targets: [$0.executable]) } + [
         .executable(name: "kefu-bench", targets: ["kefu-bench"]),
         .executable(name: "kefu-knowledge-bench", targets: ["kefu-knowledge-bench"]),
+        .executable(name: "kefu", targets: ["kefu"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
@@ -131,6 +145,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: targets
 )

@@ -169,6 +169,12 @@ import Testing
 
         let asAgent = try await harness.ask("sessions.by_visitor", QueryHarness.agent(agentA), params)
         #expect(asAgent.result?["items"]?.arrayValue?.count == 3, "an agent who served the visitor sees every session")
+        let transcript = try await harness.ask("history.page", QueryHarness.agent(agentA), ["session_id": .string(botOnly.description)])
+        #expect(transcript.ok, "an agent who served the visitor reads the transcripts of the visitor's other sessions")
+        let strangers = try await harness.ask("history.page", QueryHarness.agent(agentA), ["session_id": .string(stranger.description)])
+        #expect(strangers.code == "forbidden", "but not those of a visitor they never served")
+        let notServed = try await harness.ask("history.page", QueryHarness.agent(agentB), ["session_id": .string(botOnly.description)])
+        #expect(notServed.code == "forbidden")
         let limited = try await harness.ask("sessions.by_visitor", QueryHarness.admin, params.merging(["limit": .integer(2)]) { $1 })
         #expect(limited.result?["items"]?.arrayValue?.count == 2)
         #expect(try await harness.ask("sessions.by_visitor", QueryHarness.agent(agentB), params).code == "forbidden")

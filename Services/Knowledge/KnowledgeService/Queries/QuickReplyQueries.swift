@@ -32,8 +32,12 @@ extension KnowledgeEngine {
         let items = try rows.prefix(limit).enumerated().map { index, row in
             (json: try QuickReplyRecord(row: row).json, cursor: "o\(offset + index + 1)")
         }
-        guard case .object(var page) = Paging.page(items, limit: limit, hasMore: rows.count > limit) else { return .null }
-        page["categories"] = .array(try quickReplies.categories(of: library, connection).map(\.json))
+        let categories = JSONValue.array(try quickReplies.categories(of: library, connection).map(\.json))
+        let budget = Paging.budget - Paging.encodedSize(categories)
+        guard case .object(var page) = Paging.page(items, limit: limit, hasMore: rows.count > limit, budget: budget) else {
+            return .null
+        }
+        page["categories"] = categories
         return .object(page)
     }
 

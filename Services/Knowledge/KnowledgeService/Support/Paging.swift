@@ -8,7 +8,7 @@ enum Paging {
     static let budget = 48 * 1024
 
     /// Keeps items in order while they fit; `next_cursor` names the last kept one when more remain.
-    static func page(_ items: [(json: JSONValue, cursor: String)], limit: Int, hasMore: Bool) -> JSONValue {
+    static func page(_ items: [(json: JSONValue, cursor: String)], limit: Int, hasMore: Bool, budget: Int = budget) -> JSONValue {
         var kept: [JSONValue] = []
         var used = 0
         var lastCursor: String?

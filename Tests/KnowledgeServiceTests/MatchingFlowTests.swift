@@ -1,6 +1,8 @@
 import Foundation
 @testable import KnowledgeService
 import KefuModel
+import Logging
+import Postgres
 import Testing
 
 /// Bot answers, smart assist, question capture and the matcher of every instance, through the streams.
@@ -205,6 +207,28 @@ import Testing
         }
         let late = try await cluster.launch(name: "test-late")
         try await Self.waitUntil(.seconds(5)) { try await cluster.matcher(late, "怎么申请退款").entries == 2 }
+    }
+
+    @Test func changesWithoutAnEventAreCaughtUpAndReconciled() async throws {
+        let cluster = try await KnowledgeCluster.start(instances: 2, environment: ["KEFU_KNOWLEDGE_RECONCILE_SECONDS": "10"])
+        defer { cluster.stop() }
+        _ = try await Self.seed(cluster)
+        // A row written behind knowledge's back: no knowledge.changed is ever published for it.
+        let postgres = PostgresClient(configuration: try PostgresConfiguration(url: cluster.databaseURL), logger: Logger(label: "test"))
+        let id = UUID()
+        try await postgres.execute(
+            "INSERT INTO knowledge.entries (id, question, answer) VALUES ($1, '积分可以兑换什么礼品', '积分可在会员中心兑换优惠券和礼品。')", [id])
+        try await postgres.shutdown()
+
+        // The instance answering catches up by revision before matching.
+        let answer = try await cluster.ask("积分可以兑换什么礼品")
+        #expect(answer.entryID?.uuid == id)
+        // Every instance's matcher gets it at the latest with the next reconciliation.
+        for instance in cluster.instances {
+            try await Self.waitUntil(.seconds(15)) {
+                try await cluster.matcher(instance, "积分可以兑换什么礼品").top == id.uuidString.lowercased()
+            }
+        }
     }
 
     /// Polls `condition` every 10 ms until it holds; fails the test when `timeout` passes first.

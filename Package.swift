@@ -66,8 +66,8 @@ var targets: [Target] = [
     .executableTarget(
         name: "kefu-bench",
         dependencies: [
-            "Redis", "RedisStreams", "Postgres", "KefuModel", "ReportingService", "ServiceRuntime", "TestSupport", logging,
-            lifecycle,
+            "Redis", "RedisStreams", "Postgres", "KefuModel", "ReportingService", "RoutingService", "ServiceRuntime",
+            "TestSupport", logging, lifecycle,
         ],
         path: "Benchmarks/Bench", swiftSettings: swiftSettings),
     .executableTarget(

@@ -36,9 +36,16 @@
   launcher.className = 'launcher';
   launcher.id = 'kefu-launcher';
   launcher.setAttribute('aria-expanded', 'false');
-  var icon = document.createElement('span');
+  var ns = 'http://www.w3.org/2000/svg';
+  var icon = document.createElementNS(ns, 'svg');
+  icon.setAttribute('viewBox', '0 0 24 24');
+  icon.setAttribute('width', '20');
+  icon.setAttribute('height', '20');
   icon.setAttribute('aria-hidden', 'true');
-  icon.textContent = '\uD83D\uDCAC';
+  var bubble = document.createElementNS(ns, 'path');
+  bubble.setAttribute('d', 'M4 4h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z');
+  bubble.setAttribute('fill', 'currentColor');
+  icon.append(bubble);
   var label = document.createElement('span');
   label.className = 'label';
   var badge = document.createElement('span');
@@ -47,7 +54,7 @@
   var panel = document.createElement('div');
   panel.className = 'panel';
   var frame = document.createElement('iframe');
-  var src = new URL('/chat', base);
+  var src = new URL('/chat/', base);
   src.searchParams.set('channel', channel);
   src.searchParams.set('embed', '1');
   src.searchParams.set('page', location.href.slice(0, 1000));

@@ -65,7 +65,7 @@ export const messages = {
     'leave.submit': '提交留言', 'leave.done': '留言已提交，我们会尽快联系您', 'leave.needDescription': '请填写问题描述',
     'leave.needContact': '请填写手机号或邮箱', 'leave.badPhone': '手机号格式不正确', 'leave.badEmail': '邮箱格式不正确',
 
-    'image.send': '发送图片', 'image.alt': '[图片]', 'image.open': '查看大图', 'image.failed': '图片加载失败', 'image.external': '查看图片链接',
+    'image.send': '发送图片', 'image.button': '图片', 'image.alt': '[图片]', 'image.open': '查看大图', 'image.failed': '图片加载失败', 'image.external': '查看图片链接',
     'image.badType': '只支持 PNG、JPEG、GIF、WebP 图片', 'image.tooLarge': '图片不能超过 5 MB', 'image.uploadFailed': '图片上传失败',
     'image.uploading': '图片上传中…',
 
@@ -213,7 +213,7 @@ export const messages = {
     'leave.submit': 'Send message', 'leave.done': 'Your message was sent; we will contact you soon', 'leave.needDescription': 'Please describe your question',
     'leave.needContact': 'Please give a phone number or an e-mail address', 'leave.badPhone': 'The phone number is not valid', 'leave.badEmail': 'The e-mail address is not valid',
 
-    'image.send': 'Send an image', 'image.alt': '[image]', 'image.open': 'View full size', 'image.failed': 'The image could not be loaded', 'image.external': 'Open the image link',
+    'image.send': 'Send an image', 'image.button': 'Image', 'image.alt': '[image]', 'image.open': 'View full size', 'image.failed': 'The image could not be loaded', 'image.external': 'Open the image link',
     'image.badType': 'Only PNG, JPEG, GIF and WebP images', 'image.tooLarge': 'Images must be 5 MB or smaller', 'image.uploadFailed': 'The image could not be uploaded',
     'image.uploading': 'Uploading image…',
 

@@ -40,8 +40,28 @@ export function imagePicker({ onFiles, label, id, multiple = false }) {
   const button = h('button', {
     type: 'button', class: 'btn icon', id, title: label || t('image.send'), 'aria-label': label || t('image.send'),
     onclick: () => input.click(),
-  }, h('span', { 'aria-hidden': 'true', text: '🖼' }));
+  }, imageIcon(), h('span', { text: t('image.button') }));
   return { input, button };
+}
+
+/** A small picture icon drawn as SVG (no icon font needed). */
+function imageIcon() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('width', '16');
+  svg.setAttribute('height', '16');
+  svg.setAttribute('aria-hidden', 'true');
+  const frame = document.createElementNS(ns, 'rect');
+  for (const [k, v] of Object.entries({ x: 1.5, y: 2.5, width: 13, height: 11, rx: 1.5, fill: 'none', stroke: 'currentColor' })) frame.setAttribute(k, v);
+  const hill = document.createElementNS(ns, 'path');
+  hill.setAttribute('d', 'M2 12l4-4 3 3 2-2 3 3');
+  hill.setAttribute('fill', 'none');
+  hill.setAttribute('stroke', 'currentColor');
+  const sun = document.createElementNS(ns, 'circle');
+  for (const [k, v] of Object.entries({ cx: 11, cy: 6, r: 1.3, fill: 'currentColor' })) sun.setAttribute(k, v);
+  svg.append(frame, hill, sun);
+  return svg;
 }
 
 const cache = new Map();

@@ -175,6 +175,21 @@ export class Workbench {
     }
   }
 
+  /** Reads the queue length (coalesces bursts of queue frames into one request). */
+  refreshQueue() {
+    if (this.queueTimer) return;
+    this.queueTimer = setTimeout(async () => {
+      this.queueTimer = null;
+      try {
+        const summary = await staffApi('GET', '/agent/queue');
+        this.queueLength = summary.length;
+        this.renderMe();
+      } catch {
+        /* keeps the last known number */
+      }
+    }, 150);
+  }
+
   async setStatus(status, quiet = false) {
     try {
       await staffApi('PUT', '/agent/status', { body: { status } });
@@ -412,8 +427,13 @@ export class Workbench {
       return;
     }
     if (frame.type === 'queue') {
-      if (frame.length !== undefined) this.queueLength = frame.length;
-      this.renderMe();
+      // The frame says the queue changed; it carries the numbers when the gateway could read them.
+      if (frame.length !== undefined) {
+        this.queueLength = frame.length;
+        this.renderMe();
+      } else {
+        this.refreshQueue();
+      }
       return;
     }
     if (frame.type === 'gap') {

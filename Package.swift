@@ -20,13 +20,14 @@ let bcrypt = Target.Dependency.product(name: "HummingbirdBcrypt", package: "humm
 let webSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
 let webSocketClient = Target.Dependency.product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
 
-/// The five services: name (folder), library target, executable product.
-let services: [(folder: String, library: String, executable: String)] = [
-    ("Gateway", "GatewayService", "kefu-gateway"),
-    ("Routing", "RoutingService", "kefu-routing"),
-    ("Store", "StoreService", "kefu-store"),
-    ("Knowledge", "KnowledgeService", "kefu-knowledge"),
-    ("Reporting", "ReportingService", "kefu-reporting"),
+/// The five services: name (folder), library target, executable product, and the library's resources
+/// (a service's SQL migrations live in `<Name>Service/Migrations`).
+let services: [(folder: String, library: String, executable: String, resources: [Resource])] = [
+    ("Gateway", "GatewayService", "kefu-gateway", []),
+    ("Routing", "RoutingService", "kefu-routing", [.copy("Migrations")]),
+    ("Store", "StoreService", "kefu-store", [.copy("Migrations")]),
+    ("Knowledge", "KnowledgeService", "kefu-knowledge", []),
+    ("Reporting", "ReportingService", "kefu-reporting", []),
 ]
 
 var targets: [Target] = [
@@ -83,7 +84,16 @@ var targets: [Target] = [
         swiftSettings: swiftSettings),
     .testTarget(
         name: "RoutingServiceTests",
-        dependencies: ["RoutingService", "TestSupport", "Redis", "Postgres", "KefuModel", "ServiceRuntime"],
+        dependencies: ["RoutingService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel", logging],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "StoreServiceTests",
+        dependencies: ["StoreService", "ServiceRuntime", "RedisStreams", "TestSupport", "Redis", "Postgres", "KefuModel", lifecycle, logging],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "KnowledgeServiceTests",
+        dependencies: ["KnowledgeService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel"],
+        exclude: ["Resources"],
         swiftSettings: swiftSettings),
     .testTarget(
         name: "ServicesTests",
@@ -110,7 +120,7 @@ for service in services {
             dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", hummingbird, lifecycle, logging]
                 + (extras?.dependencies ?? []),
             path: "Services/\(service.folder)/\(service.library)",
-            resources: extras?.resources,
+            resources: service.resources + (extras?.resources ?? []),
             swiftSettings: swiftSettings))
     targets.append(
         .executableTarget(

@@ -1,5 +1,6 @@
 import KefuModel
 import Postgres
+import RedisStreams
 
 /// One consumer group a service joins, and what it does with each event type.
 public struct ConsumerDefinition: Sendable {
@@ -25,19 +26,53 @@ public struct ConsumerDefinition: Sendable {
 
     /// Applies one event inside the transaction that also records its id; throwing rolls both back.
     public typealias Apply = @Sendable (IncomingEvent, PostgresConnection) throws -> Void
+    /// Checks an event when it is read, before any transaction: throwing dead-letters it at once with
+    /// the error as the reason (for payloads that can never be applied).
+    public typealias Check = @Sendable (IncomingEvent) throws -> Void
+
+    /// Builds the stream handler of a consumer that handles whole batches itself (for example with
+    /// multi-row `INSERT`s, or by answering requests), from the running service's context and its group.
+    ///
+    /// The handler gets the ``StreamHandler`` contract: acknowledged only after ``StreamHandler/handle(_:)``
+    /// returns, retried entry by entry when it throws, dead-lettered when ``StreamHandler/decode(_:)`` throws.
+    /// It owns its idempotency (e.g. recording event ids in `<schema>.processed_events` in its transaction).
+    public typealias HandlerFactory = @Sendable (_ context: ServiceContext, _ group: String) -> any StreamHandler
 
     /// The stream read.
     public var stream: Stream
     /// Policy for types without a handler.
     public var unknownTypes: UnknownTypePolicy
-    /// Handlers by event type.
+    /// Handlers by event type, each applied alone in the batch's inbox transaction.
     public var handlers: [EventType: Apply]
+    /// A batch handler used instead of ``handlers`` when set; it is responsible for honouring
+    /// ``unknownTypes``.
+    public var handlerFactory: HandlerFactory?
+    /// Runs on every event with a handler when it is read; see ``Check``.
+    public var check: Check?
+    /// Runs after each batch whose transaction committed (e.g. to wake work that must see the effect).
+    public var afterCommit: (@Sendable () async -> Void)?
 
-    /// Creates a consumer definition.
-    public init(stream: Stream, unknownTypes: UnknownTypePolicy, handlers: [EventType: Apply] = [:]) {
+    /// Creates a consumer definition whose events are applied one by one by `handlers`.
+    public init(
+        stream: Stream, unknownTypes: UnknownTypePolicy, handlers: [EventType: Apply] = [:], check: Check? = nil,
+        afterCommit: (@Sendable () async -> Void)? = nil
+    ) {
         self.stream = stream
         self.unknownTypes = unknownTypes
         self.handlers = handlers
+        self.handlerFactory = nil
+        self.check = check
+        self.afterCommit = afterCommit
+    }
+
+    /// Creates a consumer definition whose batches go to the handler `handler` builds.
+    public init(stream: Stream, unknownTypes: UnknownTypePolicy, handler: @escaping HandlerFactory) {
+        self.stream = stream
+        self.unknownTypes = unknownTypes
+        self.handlers = [:]
+        self.handlerFactory = handler
+        self.check = nil
+        self.afterCommit = nil
     }
 
     /// The full stream name for `service` under `names`.
@@ -61,6 +96,13 @@ public struct IncomingEvent: Sendable {
     public let header: EnvelopeHeader
     /// The whole envelope as received.
     public let raw: [UInt8]
+
+    /// An event as read (also for tests that apply handlers directly).
+    public init(entryID: String, header: EnvelopeHeader, raw: [UInt8]) {
+        self.entryID = entryID
+        self.header = header
+        self.raw = raw
+    }
 
     /// Decodes the whole envelope with `Payload` as its data.
     public func decode<Payload: EventPayload>(_ type: Payload.Type) throws -> EventEnvelope<Payload> {

@@ -3,7 +3,8 @@ import RedisStreams
 import ServiceLifecycle
 
 /// One consumer group of a service: waits until the service is bootstrapped, then runs a
-/// ``StreamConsumer`` with an ``EventStreamHandler``.
+/// ``StreamConsumer`` with the consumer's own batch handler (``ConsumerDefinition/handlerFactory``) or,
+/// by default, an ``EventStreamHandler`` over its per-type handlers.
 struct EventConsumerService: Service {
     let definition: ServiceDefinition
     let consumer: ConsumerDefinition
@@ -27,8 +28,18 @@ struct EventConsumerService: Service {
             claimIdleMilliseconds: settings.claimIdleMilliseconds,
             claimIntervalMilliseconds: max(100, min(5_000, settings.claimIdleMilliseconds / 2)),
             maxDeliveries: settings.maxDeliveries)
-        let handler = EventStreamHandler(
-            consumer: consumer, schema: definition.schema, group: definition.group, postgres: context.postgres)
+        if let factory = consumer.handlerFactory {
+            try await consume(with: factory(context, definition.group), configuration)
+        } else {
+            let handler = EventStreamHandler(
+                consumer: consumer, schema: definition.schema, group: definition.group, postgres: context.postgres)
+            try await consume(with: handler, configuration)
+        }
+    }
+
+    private func consume<Handler: StreamHandler>(
+        with handler: Handler, _ configuration: StreamConsumerConfiguration
+    ) async throws {
         let streamConsumer = try StreamConsumer(
             client: context.redis, configuration: configuration, handler: handler, logger: context.logger)
         try await streamConsumer.run()

@@ -8,7 +8,8 @@ import RedisStreams
 /// event redelivered after a crash is recognised and skipped.
 ///
 /// Entries that are not envelopes are dead-lettered at once; so are envelopes of a type without a handler
-/// when the policy says so (otherwise they are acknowledged without effect).
+/// when the policy says so (otherwise they are acknowledged without effect), and envelopes the consumer's
+/// ``ConsumerDefinition/check`` refuses.
 struct EventStreamHandler: StreamHandler {
     /// A decoded entry: an event to apply, or one to acknowledge without effect.
     enum Message: Sendable {
@@ -35,7 +36,9 @@ struct EventStreamHandler: StreamHandler {
             if consumer.unknownTypes == .acknowledge { return .skip }
             throw EventDecodingError.noHandler(type: header.type.rawValue, group: group)
         }
-        return .apply(IncomingEvent(entryID: entry.id, header: header, raw: raw), apply)
+        let event = IncomingEvent(entryID: entry.id, header: header, raw: raw)
+        try consumer.check?(event)
+        return .apply(event, apply)
     }
 
     func handle(_ batch: [StreamMessage<Message>]) async throws {
@@ -56,6 +59,7 @@ struct EventStreamHandler: StreamHandler {
                 try apply(event, connection)
             }
         }
+        await consumer.afterCommit?()
     }
 }
 

@@ -2,9 +2,9 @@ import Foundation
 import Postgres
 
 /// The runtime's own migration (version 1) followed by a service's migrations.
-enum RuntimeMigrations {
+public enum RuntimeMigrations {
     /// The runtime's migrations from the `Migrations` resource folder.
-    static func runtime() throws -> [Migration] {
+    public static func runtime() throws -> [Migration] {
         guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
             throw PostgresError.invalidMigration(reason: "the runtime migrations resource folder is missing")
         }
@@ -12,7 +12,7 @@ enum RuntimeMigrations {
     }
 
     /// The runtime's migrations and `service`'s, refusing versions the runtime reserves.
-    static func all(adding service: [Migration]) throws -> [Migration] {
+    public static func all(adding service: [Migration]) throws -> [Migration] {
         let runtime = try runtime()
         let reserved = Set(runtime.map(\.version))
         if let clash = service.first(where: { reserved.contains($0.version) }) {

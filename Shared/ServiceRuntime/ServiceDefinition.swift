@@ -19,7 +19,8 @@ public struct ServiceDefinition: Sendable {
     /// server (e.g. WebSocket upgrades) or background tasks; it must add ``OperationalRoutes`` itself.
     public var application: (@Sendable (ServiceContext) throws -> ServiceApplication)?
     /// Extra long-running services (tickers, purges) started with the consumers; each should first
-    /// `try await context.readiness.wait(for: .migrations)` and stop on graceful shutdown.
+    /// `try await context.readiness.wait(for: .migrations)` and stop on graceful shutdown; one that has
+    /// nothing to do may return at once without stopping the service.
     public var backgroundServices: @Sendable (ServiceContext) -> [any Service]
 
     /// Creates a definition.

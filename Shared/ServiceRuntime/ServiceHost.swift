@@ -73,8 +73,13 @@ public enum ServiceHost {
         let relay = OutboxRelay(
             schema: definition.schema, postgres: postgres, producer: context.producer,
             readiness: context.readiness, logger: logger)
+        let core: [any Service] = [bootstrap, trimmer, relay] + consumers + extraServices
+        let background = definition.backgroundServices(context).map {
+            ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .ignore)
+        }
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [bootstrap, trimmer, relay] + consumers + definition.backgroundServices(context) + extraServices + [http],
+            services: core.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + background
+                + [ServiceGroupConfiguration.ServiceConfiguration(service: http)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout

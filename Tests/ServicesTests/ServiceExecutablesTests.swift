@@ -11,6 +11,7 @@ struct ServiceExecutablesTests {
     struct Case: Sendable, CustomStringConvertible {
         let name: String
         let groups: [String]
+        var migrations: [Int] = [1]
         var description: String { name }
     }
 
@@ -29,9 +30,9 @@ struct ServiceExecutablesTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "gateway", groups: []),
-        Case(name: "routing", groups: ["inbound", "commands", "requests:routing"]),
-        Case(name: "store", groups: ["events", "requests:store"]),
+        Case(name: "gateway", groups: [], migrations: [1, 2]),
+        Case(name: "routing", groups: ["inbound", "commands", "requests:routing"], migrations: [1, 2]),
+        Case(name: "store", groups: ["events", "requests:store"], migrations: [1, 2]),
         Case(name: "knowledge", groups: ["events", "requests:knowledge"]),
         Case(name: "reporting", groups: ["events", "requests:reporting"]),
     ]
@@ -53,7 +54,7 @@ struct ServiceExecutablesTests {
 
         let postgres = PostgresClient(configuration: try PostgresConfiguration(url: database), logger: .init(label: "test"))
         let versions = try await postgres.query("SELECT version FROM \(service.name).schema_migrations ORDER BY version")
-        #expect(try versions.map { try $0.decode(Int.self, at: 0) }.first == 1)
+        #expect(try versions.map { try $0.decode(Int.self, at: 0) } == service.migrations)
         try await postgres.shutdown()
 
         let client = RedisClient(configuration: try RedisConfiguration(url: redis.url), logger: .init(label: "test"))

@@ -1,20 +1,102 @@
+import Foundation
+import KefuModel
+import Postgres
+import ServiceLifecycle
 import ServiceRuntime
+import Synchronization
 
 /// The routing service: session state, queue and capacity-bound assignment. See `README.md` beside this folder.
 public enum RoutingService {
     /// The service's short name, schema and default HTTP port.
     public static let name = "routing"
 
-    /// What the runtime needs to run this service.
-    public static func definition() -> ServiceDefinition {
-        ServiceDefinition(
+    /// The routing schema's migrations (versions 2 and up), from the `Migrations` resource folder.
+    public static func migrations() throws -> [Migration] {
+        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
+            throw PostgresError.invalidMigration(reason: "the routing migrations resource folder is missing")
+        }
+        return try Migrator.load(directory: directory)
+    }
+
+    /// What the runtime needs to run this service. The engine is built from the service context when the
+    /// host starts (stream names depend on the configured prefix); handlers reach it through `holder`.
+    public static func definition(tuning: RoutingTuning = .fromEnvironment()) -> ServiceDefinition {
+        let holder = EngineHolder()
+        let handle = { (apply: @escaping @Sendable (RoutingEngine, IncomingEvent, PostgresConnection) throws -> Void) in
+            { @Sendable (event: IncomingEvent, connection: PostgresConnection) throws in
+                try apply(try holder.engine(), event, connection)
+            } as ConsumerDefinition.Apply
+        }
+        let check: ConsumerDefinition.Check = { event in try holder.engine().check(event) }
+        let afterCommit: @Sendable () async -> Void = { (try? holder.engine())?.signal.flush() }
+        let migrations: [Migration]
+        do {
+            migrations = try Self.migrations()
+        } catch {
+            // Fails the start with the reason instead of running without a schema.
+            migrations = [Migration(
+                version: 2, name: "missing_resources",
+                sql: "DO $$ BEGIN RAISE EXCEPTION 'the routing migrations were not bundled: \(error)'; END $$")]
+        }
+        return ServiceDefinition(
             name: name,
             defaultPort: 8081,
-            migrations: [],
+            migrations: migrations,
             consumers: [
-                .init(stream: .inbound, unknownTypes: .deadLetter),
-                .init(stream: .commands, unknownTypes: .deadLetter),
-                .init(stream: .requests, unknownTypes: .deadLetter),
-            ])
+                .init(
+                    stream: .inbound, unknownTypes: .deadLetter,
+                    handlers: [
+                        .visitorMessage: handle { try $0.visitorMessage($1, $2) },
+                        .visitorRequestHuman: handle { try $0.visitorRequestHuman($1, $2) },
+                        .visitorEnd: handle { try $0.visitorEnd($1, $2) },
+                        .visitorExitQueue: handle { try $0.visitorExitQueue($1, $2) },
+                        .visitorRating: handle { try $0.visitorRating($1, $2) },
+                        .visitorLeaveMessage: handle { try $0.visitorLeaveMessage($1, $2) },
+                    ],
+                    check: check, afterCommit: afterCommit),
+                .init(
+                    stream: .commands, unknownTypes: .deadLetter,
+                    handlers: [
+                        .agentMessage: handle { try $0.agentMessage($1, $2) },
+                        .agentTransfer: handle { try $0.agentTransfer($1, $2) },
+                        .agentEndSession: handle { try $0.agentEndSession($1, $2) },
+                        .agentSetStatus: handle { try $0.agentSetStatus($1, $2) },
+                        .agentHeartbeat: handle { try $0.agentHeartbeat($1, $2) },
+                        .agentHandleLeaveMessage: handle { try $0.agentHandleLeaveMessage($1, $2) },
+                        .adminUpdateSettings: handle { try $0.adminUpdateSettings($1, $2) },
+                        .adminUpsertAgent: handle { try $0.adminUpsertAgent($1, $2) },
+                        .botAnswer: handle { try $0.botAnswer($1, $2) },
+                    ],
+                    check: check, afterCommit: afterCommit),
+                .init(
+                    stream: .requests, unknownTypes: .deadLetter,
+                    handlers: [.queryRequest: handle { try $0.query($1, $2) }],
+                    check: check),
+            ],
+            backgroundServices: { context in
+                let engine = RoutingEngine(
+                    schema: context.configuration.service, streams: context.streams, tuning: tuning, logger: context.logger)
+                holder.install(engine)
+                return [RoutingTicker(engine: engine, postgres: context.postgres, readiness: context.readiness, logger: context.logger)]
+            })
     }
+}
+
+/// Holds the engine created when the host starts, for the handlers declared before it exists.
+final class EngineHolder: Sendable {
+    private let slot = Mutex<RoutingEngine?>(nil)
+
+    func install(_ engine: RoutingEngine) {
+        slot.withLock { $0 = engine }
+    }
+
+    func engine() throws -> RoutingEngine {
+        guard let engine = slot.withLock({ $0 }) else { throw EngineNotStarted() }
+        return engine
+    }
+}
+
+/// A handler ran before the host built the engine (cannot happen under `ServiceHost`).
+struct EngineNotStarted: Error, CustomStringConvertible {
+    var description: String { "the routing engine is not started yet" }
 }

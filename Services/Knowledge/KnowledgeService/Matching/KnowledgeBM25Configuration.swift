@@ -1,0 +1,101 @@
+/// How a match's 0…1 confidence is derived from the query and the matched question.
+///
+/// Coverage is an IDF-weighted F-measure of query coverage (share of the query's weight found in
+/// the question) and question coverage (share of the question's weight found in the query);
+/// `beta` < 1 favours query coverage. Query tokens unknown to the index count with the maximum IDF.
+/// Evidence is `1 - exp(-score / (evidenceScale * maxIDF))`: it grows with the amount of rare,
+/// matched vocabulary independently of how much else the visitor wrote, which rescues long,
+/// rambling questions that coverage alone under-rates.
+public enum KnowledgeConfidenceModel: Sendable, Equatable {
+    /// Coverage F-measure only.
+    case coverage(beta: Double)
+    /// `(1 - evidenceShare) * coverage + evidenceShare * evidence`.
+    case coverageAndEvidence(beta: Double, evidenceShare: Double, evidenceScale: Double)
+}
+
+/// Tunable parameters of ``KnowledgeBM25Index``. Checked by ``validate()`` when an index is created.
+public struct KnowledgeBM25Configuration: Sendable, Equatable {
+    /// BM25 term-frequency saturation.
+    public var k1: Double = 1.2
+    /// BM25 length normalization, 0…1.
+    public var b: Double = 0.75
+    /// Weight of single CJK characters.
+    public var unigramWeight: Double = 1.0
+    /// Weight of CJK character pairs.
+    public var bigramWeight: Double = 1.0
+    /// Weight of Latin words.
+    public var wordWeight: Double = 1.0
+    /// Weight of digit runs (order numbers and amounts rarely identify a question).
+    public var numberWeight: Double = 0.2
+    /// Share of the other questions' scores added to an entry's best question score (0 = best question only).
+    public var siblingWeight: Double = 0.3
+    /// Multiplier of CJK bigram weights inside the coverage confidence (bigrams spanning two words are noise there).
+    public var coverageBigramFactor: Double = 0.25
+    /// A term is "common" (scored only on questions reached by rarer terms) when more than this
+    /// share of entries use it and more than ``commonTermMinimumEntries`` do. A latency safeguard for
+    /// large knowledge bases; it has no effect below that minimum.
+    public var commonTermEntryShare: Double = 0.02
+    /// Minimum entry count for a term to be treated as common.
+    public var commonTermMinimumEntries: Int = 500
+    /// How ``KnowledgeMatch/confidence`` is computed.
+    public var confidenceModel: KnowledgeConfidenceModel = .coverageAndEvidence(beta: 0.5, evidenceShare: 0.5, evidenceScale: 4)
+    /// Default minimum confidence for ``KnowledgeBM25Index/answer(_:threshold:)``.
+    public var answerThreshold: Double = 0.44
+    /// How many top-scored entries ``KnowledgeBM25Index/answer(_:threshold:)`` considers.
+    public var answerCandidates: Int = 1
+
+    /// Creates the default configuration.
+    public init() {}
+
+    /// Throws ``KnowledgeMatchingError/invalidParameter(name:value:)`` for out-of-range values.
+    public func validate() throws(KnowledgeMatchingError) {
+        let nonNegative: [(String, Double)] = [
+            ("k1", k1), ("unigramWeight", unigramWeight), ("bigramWeight", bigramWeight),
+            ("wordWeight", wordWeight), ("numberWeight", numberWeight), ("siblingWeight", siblingWeight),
+            ("coverageBigramFactor", coverageBigramFactor),
+        ]
+        for (name, value) in nonNegative where !(value >= 0 && value.isFinite) {
+            throw .invalidParameter(name: name, value: value)
+        }
+        guard (0...1).contains(commonTermEntryShare) else {
+            throw .invalidParameter(name: "commonTermEntryShare", value: commonTermEntryShare)
+        }
+        guard commonTermMinimumEntries >= 0 else {
+            throw .invalidParameter(name: "commonTermMinimumEntries", value: Double(commonTermMinimumEntries))
+        }
+        guard (0...1).contains(b) else { throw .invalidParameter(name: "b", value: b) }
+        guard (0...1).contains(answerThreshold) else {
+            throw .invalidParameter(name: "answerThreshold", value: answerThreshold)
+        }
+        guard answerCandidates >= 1 else {
+            throw .invalidParameter(name: "answerCandidates", value: Double(answerCandidates))
+        }
+        switch confidenceModel {
+        case .coverage(let beta):
+            try Self.checkBeta(beta)
+        case .coverageAndEvidence(let beta, let share, let scale):
+            try Self.checkBeta(beta)
+            guard (0...1).contains(share) else { throw .invalidParameter(name: "evidenceShare", value: share) }
+            guard scale > 0, scale.isFinite else { throw .invalidParameter(name: "evidenceScale", value: scale) }
+        }
+    }
+
+    private static func checkBeta(_ beta: Double) throws(KnowledgeMatchingError) {
+        guard beta > 0, beta.isFinite else { throw .invalidParameter(name: "beta", value: beta) }
+    }
+
+    /// Entry frequency above which a term counts as common in an index of `entryCount` entries.
+    public func commonTermEntries(forEntryCount entryCount: Int) -> Int {
+        max(commonTermMinimumEntries, Int(commonTermEntryShare * Double(entryCount)))
+    }
+
+    /// The weight of a token kind.
+    public func weight(of kind: KnowledgeTokenKind) -> Double {
+        switch kind {
+        case .cjkUnigram: unigramWeight
+        case .cjkBigram: bigramWeight
+        case .word: wordWeight
+        case .number: numberWeight
+        }
+    }
+}

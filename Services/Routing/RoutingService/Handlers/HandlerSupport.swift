@@ -1,0 +1,69 @@
+import Foundation
+import KefuModel
+import Postgres
+import ServiceRuntime
+
+extension RoutingEngine {
+    /// Runs one handler inside a savepoint: a ``Refusal`` rolls back whatever the handler did, and only the
+    /// refusal's `reply.result` is published; anything else is rethrown (and the batch retried).
+    func run(
+        _ event: IncomingEvent, on connection: PostgresConnection,
+        _ body: (inout Publication) throws -> Void
+    ) throws {
+        var publication = publication(cause: event.header)
+        try connection.simpleQuery("SAVEPOINT routing_event")
+        do {
+            try body(&publication)
+        } catch let refusal as Refusal {
+            try connection.simpleQuery("ROLLBACK TO SAVEPOINT routing_event")
+            publication = self.publication(cause: event.header)
+            try publication.refuse(refusal)
+            logger.debug("refused", metadata: ["type": "\(event.header.type.rawValue)", "code": "\(refusal.code.rawValue)"])
+        }
+        try publication.flush(to: outbox, on: connection)
+    }
+
+    /// Decodes the whole envelope; a malformed payload becomes a refusal with the most specific code.
+    /// (Entries without `reply_to` were already dead-lettered by ``check(_:)`` when malformed.)
+    func decode<Payload: EventPayload>(_ type: Payload.Type, _ event: IncomingEvent) throws -> EventEnvelope<Payload> {
+        do {
+            return try event.decode(type)
+        } catch let error as ContractError {
+            throw Refusal(Self.refusalCode(for: error, type: Payload.eventType), error.description)
+        }
+    }
+
+    static func refusalCode(for error: ContractError, type: EventType) -> Refusal.Code {
+        if case .invalidField(let field, _) = error {
+            if field.hasSuffix("stars") { return .ratingOutOfRange }
+            if field.hasSuffix("to_agent_id"), type == .agentTransfer { return .transferToSelf }
+        }
+        return .invalidParams
+    }
+
+    /// The runtime's read-time check: an entry nobody waits for (no `reply_to`) with a malformed payload is
+    /// dead-lettered at once; one with `reply_to` is left to the handler, which answers with a refusal.
+    @Sendable func check(_ event: IncomingEvent) throws {
+        guard event.header.replyTo == nil else { return }
+        _ = try EnvelopeCodec.decodeAny(event.raw)
+    }
+}
+
+extension JSONValue {
+    /// Builds a JSON object from optional members (nil members are left out, as the contract wants).
+    static func members(_ pairs: [(String, JSONValue?)]) -> JSONValue {
+        var object: [String: JSONValue] = [:]
+        for (key, value) in pairs { if let value { object[key] = value } }
+        return .object(object)
+    }
+
+    init(_ string: String?) {
+        self = string.map(JSONValue.string) ?? .null
+    }
+
+    static func time(_ date: Date?) -> JSONValue? {
+        date.map { .string(Timestamp($0).rfc3339) }
+    }
+
+    static func int(_ value: Int) -> JSONValue { .integer(Int64(value)) }
+}

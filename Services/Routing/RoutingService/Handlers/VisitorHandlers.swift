@@ -1,0 +1,260 @@
+import Foundation
+import KefuModel
+import Postgres
+import ServiceRuntime
+
+/// Handlers of the inbound stream (`visitor.*`).
+extension RoutingEngine {
+    /// `visitor.message`: dedupe on (channel, visitor_id, client_message_id), open a session if needed, mask,
+    /// number, publish `message.accepted`, then act on the state (bot question, keywords, end phrase).
+    func visitorMessage(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
+        try run(event, on: connection) { publication in
+            let message = try decode(VisitorMessage.self, event).data
+            let fresh = try connection.query(
+                """
+                INSERT INTO \(schema).message_ids (sender, channel, owner_id, client_message_id) VALUES ('visitor', $1, $2, $3)
+                ON CONFLICT DO NOTHING RETURNING 1
+                """, [message.channel, message.visitorID, message.clientMessageID])
+            guard !fresh.isEmpty else {
+                try publication.reply(.success(try acceptedBefore(
+                    sender: "visitor", channel: message.channel, owner: message.visitorID,
+                    clientMessageID: message.clientMessageID, on: connection)))
+                return
+            }
+            let settings = try self.settings.current(on: connection)
+            var (session, created) = try sessions.openOrCreate(
+                channel: message.channel, visitorID: message.visitorID, attributes: message.attributes, on: connection)
+            if created {
+                try announceCreated(&session, attributes: message.attributes, into: &publication, on: connection)
+            } else if let attributes = message.attributes, !attributes.isEmpty {
+                let json = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
+                try connection.execute(
+                    "UPDATE \(schema).sessions SET attributes = attributes || $2::jsonb WHERE id = $1", [session.id.uuid, json])
+            }
+            let content = settings.mask(message.content)
+            let seq = try accept(
+                content, from: .visitor, clientMessageID: message.clientMessageID, session: &session,
+                into: &publication, on: connection)
+            try connection.execute(
+                """
+                UPDATE \(schema).message_ids SET session_id = $4, seq = $5
+                WHERE sender = 'visitor' AND channel = $1 AND owner_id = $2 AND client_message_id = $3
+                """, [message.channel, message.visitorID, message.clientMessageID, session.id.uuid, seq])
+            try react(to: content, seq: seq, session: &session, settings: settings, into: &publication, on: connection)
+            try publication.reply(.success(.members([
+                ("session_id", .string(session.id.description)), ("seq", .int(seq)),
+            ])))
+        }
+    }
+
+    /// What a visitor's message causes in each state.
+    private func react(
+        to content: MessageContent, seq: Int, session: inout SessionRecord, settings: ActiveSettings,
+        into publication: inout Publication, on connection: PostgresConnection
+    ) throws {
+        let text = content.text ?? ""
+        switch session.state {
+        case .bot:
+            if settings.isEndPhrase(text) {
+                try end(&session, reason: .visitorPhrase, settings: settings, into: &publication, on: connection)
+            } else if settings.isTransferKeyword(text, channel: session.channel) {
+                try requestHuman(&session, reason: .keyword, settings: settings, into: &publication, on: connection)
+            } else if content.text != nil {
+                try askBot(text: text, seq: seq, session: &session, into: &publication, on: connection)
+            } else {
+                try botMissed(&session, settings: settings, into: &publication, on: connection)
+            }
+        case .queued:
+            if settings.isExitKeyword(text) {
+                try end(&session, reason: .queueExit, settings: settings, into: &publication, on: connection)
+            } else if settings.isEndPhrase(text) {
+                try end(&session, reason: .visitorPhrase, settings: settings, into: &publication, on: connection)
+            }
+        case .assigned:
+            if settings.isEndPhrase(text) {
+                try end(&session, reason: .visitorPhrase, settings: settings, into: &publication, on: connection)
+            }
+        case .ended, .left:
+            break
+        }
+    }
+
+    /// Sends the visitor's question to knowledge; the answer comes back as `bot.answer` on the commands stream.
+    func askBot(
+        text: String, seq: Int, session: inout SessionRecord, into publication: inout Publication,
+        on connection: PostgresConnection
+    ) throws {
+        let expires = Timestamp(millisecondsSince1970: Timestamp.now().millisecondsSince1970 + Int64(tuning.botAnswerTimeoutSeconds) * 1000)
+        try publication.request(
+            BotQuestion(sessionID: session.id, questionSeq: seq, channel: session.channel, text: text),
+            to: streams.requests(service: .knowledge), replyTo: streams.commands, expiresAt: expires)
+        session.pendingQuestionSeq = seq
+        try connection.execute(
+            "UPDATE \(schema).sessions SET pending_question_seq = $2, pending_question_at = now() WHERE id = $1",
+            [session.id.uuid, seq])
+    }
+
+    /// The bot could not answer: the fallback text, one more miss, and a transfer when the channel's limit is hit.
+    func botMissed(
+        _ session: inout SessionRecord, settings: ActiveSettings, into publication: inout Publication,
+        on connection: PostgresConnection
+    ) throws {
+        session.unanswered += 1
+        session.pendingQuestionSeq = nil
+        try connection.execute(
+            "UPDATE \(schema).sessions SET unanswered = $2, pending_question_seq = NULL, pending_question_at = NULL WHERE id = $1",
+            [session.id.uuid, session.unanswered])
+        try accept(.text(ActiveSettings.botFallbackText), from: .bot, session: &session, into: &publication, on: connection)
+        let limit = settings.unansweredLimit(channel: session.channel)
+        if limit > 0, session.unanswered >= limit {
+            try requestHuman(&session, reason: .botFailures, settings: settings, into: &publication, on: connection)
+        }
+    }
+
+    /// A transfer condition held: queue the session when human service is available, else tell the visitor
+    /// and end the session with `no_service` (offering leave-a-message).
+    func requestHuman(
+        _ session: inout SessionRecord, reason: QueueReason, settings: ActiveSettings,
+        into publication: inout Publication, on connection: PostgresConnection
+    ) throws {
+        guard session.state == .bot else { return }
+        if try humanAvailable(channel: session.channel, settings: settings, on: connection) {
+            try enqueue(&session, reason: reason, priority: ActiveSettings.defaultPriority, into: &publication, on: connection)
+        } else {
+            try systemMessage(settings.outOfServicePrompt, session: &session, into: &publication, on: connection)
+            try systemMessage(ActiveSettings.leaveMessageHint, session: &session, into: &publication, on: connection)
+            try end(&session, reason: .noService, settings: settings, into: &publication, on: connection)
+        }
+    }
+
+    /// Switch, channel, hours, someone online and present, and room in the queue.
+    func humanAvailable(channel: String, settings: ActiveSettings, on connection: PostgresConnection) throws -> Bool {
+        guard settings.humanOffered(channel: channel, at: Date()) else { return false }
+        guard try agents.anyoneStaffed(on: connection) else { return false }
+        let length = try connection.query("SELECT count(*) FROM \(schema).sessions WHERE state = 'queued'")
+            .first?.decode(Int.self, at: 0) ?? 0
+        return length < settings.document.queue.maxLength
+    }
+
+    /// `visitor.request_human`: the transfer button.
+    func visitorRequestHuman(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
+        try run(event, on: connection) { publication in
+            let action = try decode(VisitorRequestHuman.self, event).data
+            let settings = try self.settings.current(on: connection)
+            guard settings.document.channel(action.channel).transferButton else {
+                throw Refusal(.forbidden, "the transfer button is off for channel \(action.channel)")
+            }
+            var (session, created) = try sessions.openOrCreate(
+                channel: action.channel, visitorID: action.visitorID, attributes: nil, on: connection)
+            if created { try announceCreated(&session, attributes: nil, into: &publication, on: connection) }
+            try requestHuman(&session, reason: .visitorRequest, settings: settings, into: &publication, on: connection)
+            try publication.reply(.success(.members([
+                ("session_id", .string(session.id.description)), ("state", .string(session.state.rawValue)),
+            ])))
+        }
+    }
+
+    /// `visitor.end`: the end button.
+    func visitorEnd(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
+        try run(event, on: connection) { publication in
+            let action = try decode(VisitorEnd.self, event).data
+            let settings = try self.settings.current(on: connection)
+            guard settings.document.channel(action.channel).endButton else {
+                throw Refusal(.forbidden, "the end button is off for channel \(action.channel)")
+            }
+            guard var session = try sessions.lockOpen(channel: action.channel, visitorID: action.visitorID, on: connection) else {
+                throw Refusal(.sessionNotActive, "the visitor has no open session")
+            }
+            try end(&session, reason: .visitorButton, settings: settings, into: &publication, on: connection)
+            try publication.reply(.success(.members([("session_id", .string(session.id.description))])))
+        }
+    }
+
+    /// `visitor.exit_queue`.
+    func visitorExitQueue(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
+        try run(event, on: connection) { publication in
+            let action = try decode(VisitorExitQueue.self, event).data
+            let settings = try self.settings.current(on: connection)
+            guard var session = try sessions.lockOpen(channel: action.channel, visitorID: action.visitorID, on: connection),
+                  session.state == .queued
+            else { throw Refusal(.sessionNotActive, "the visitor is not in the queue") }
+            try end(&session, reason: .queueExit, settings: settings, into: &publication, on: connection)
+            try publication.reply(.success(.members([("session_id", .string(session.id.description))])))
+        }
+    }
+
+    /// `visitor.rating`: once per human session that invited one, 1–5 stars, comment masked.
+    func visitorRating(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
+        try run(event, on: connection) { publication in
+            let rating = try decode(VisitorRating.self, event).data
+            guard var session = try sessions.lock(rating.sessionID, on: connection),
+                  session.channel == rating.channel, session.visitorID == rating.visitorID
+            else { throw Refusal(.unknownSession, "no session \(rating.sessionID) for this visitor") }
+            guard session.ratingInvited else {
+                throw Refusal(.ratingNotInvited, "session \(rating.sessionID) did not invite a rating")
+            }
+            guard !session.rated else { throw Refusal(.ratingRepeated, "session \(rating.sessionID) is already rated") }
+            let settings = try self.settings.current(on: connection)
+            let comment = rating.comment.flatMap { $0.isEmpty ? nil : settings.mask($0) }
+            let agentID = try lastAgent(of: session, on: connection)
+            session.rated = true
+            let seq = session.nextSeq()
+            try connection.execute(
+                "INSERT INTO \(schema).ratings (session_id, stars, comment, agent_id) VALUES ($1, $2, $3, $4)",
+                [session.id.uuid, rating.stars, comment, agentID?.uuid])
+            try connection.execute(
+                "UPDATE \(schema).sessions SET rated = true, last_seq = $2 WHERE id = $1", [session.id.uuid, session.lastSeq])
+            try publication.event(RatingRecorded(
+                sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID,
+                stars: rating.stars, comment: comment, agentID: agentID))
+            try publication.reply(.success(.members([("session_id", .string(session.id.description))])))
+        }
+    }
+
+    /// `visitor.leave_message`: stored unclaimed (description masked), `leave_message.updated` published.
+    func visitorLeaveMessage(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
+        try run(event, on: connection) { publication in
+            let message = try decode(VisitorLeaveMessage.self, event).data
+            let settings = try self.settings.current(on: connection)
+            var sessionID: SessionID?
+            if let hint = message.sessionHint, let session = try sessions.read(hint, on: connection),
+               session.channel == message.channel, session.visitorID == message.visitorID {
+                sessionID = session.id
+            } else {
+                sessionID = try connection.query(
+                    "SELECT id FROM \(schema).sessions WHERE channel = $1 AND visitor_id = $2 ORDER BY created_at DESC LIMIT 1",
+                    [message.channel, message.visitorID]
+                ).first.map { SessionID(try $0.decode(UUID.self, at: 0)) }
+            }
+            let id = LeaveMessageID.random()
+            let images = String(decoding: try JSONEncoder().encode(message.images ?? []), as: UTF8.self)
+            try connection.execute(
+                """
+                INSERT INTO \(schema).leave_messages (id, channel, visitor_id, session_id, name, description, phone, email, images)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+                """,
+                [id.uuid, message.channel, message.visitorID, sessionID?.uuid, message.name.map(settings.mask),
+                 settings.mask(message.problemDescription), message.phone, message.email, images])
+            try publication.event(LeaveMessageUpdated(
+                leaveMessageID: id, channel: message.channel, visitorID: message.visitorID, sessionID: sessionID,
+                state: .unclaimed))
+            try publication.reply(.success(.members([("leave_message_id", .string(id.description))])))
+        }
+    }
+
+    /// The result a resent message gets: the seq of the first copy.
+    func acceptedBefore(
+        sender: String, channel: String, owner: String, clientMessageID: String, on connection: PostgresConnection
+    ) throws -> JSONValue {
+        let row = try connection.query(
+            """
+            SELECT session_id::text, seq FROM \(schema).message_ids
+            WHERE sender = $1 AND channel = $2 AND owner_id = $3 AND client_message_id = $4
+            """, [sender, channel, owner, clientMessageID]).first
+        return .members([
+            ("session_id", try row?.decode(String?.self, at: 0).map(JSONValue.string)),
+            ("seq", try row?.decode(Int?.self, at: 1).map(JSONValue.int)),
+            ("duplicate", .bool(true)),
+        ])
+    }
+}

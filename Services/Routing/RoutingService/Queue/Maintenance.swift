@@ -1,0 +1,134 @@
+import Foundation
+import KefuModel
+import Postgres
+import ServiceRuntime
+
+/// Time-driven transitions, run by the ticker: presence expiry and re-routing, queue timeout, idle warning
+/// and timeout, unanswered bot questions. Each pass handles at most `limit` rows in one transaction and
+/// skips rows a handler holds (they are seen on the next tick).
+extension RoutingEngine {
+    /// Runs every time-driven pass once; returns how many rows they changed.
+    @discardableResult
+    public func maintain(using postgres: PostgresClient, limit: Int = 200) async throws -> Int {
+        var changed = 0
+        changed += try await postgres.transaction { try self.expirePresence(on: $0) }
+        changed += try await postgres.transaction { try self.rerouteAbsentAgents(on: $0, limit: limit) }
+        changed += try await postgres.transaction { try self.timeOutQueue(on: $0, limit: limit) }
+        changed += try await postgres.transaction { try self.handleIdle(on: $0, limit: limit) }
+        changed += try await postgres.transaction { try self.timeOutBotQuestions(on: $0, limit: limit) }
+        return changed
+    }
+
+    /// Marks agents whose heartbeat lapsed as absent (`agent.updated` with `present: false`).
+    func expirePresence(on connection: PostgresConnection) throws -> Int {
+        let rows = try connection.query(
+            """
+            UPDATE \(schema).agents SET absent_since = now(), updated_at = now()
+            WHERE id IN (SELECT id FROM \(schema).agents WHERE absent_since IS NULL AND status <> 'offline'
+                         AND coalesce(present_until, '-infinity') <= now() FOR UPDATE SKIP LOCKED)
+            RETURNING \(AgentRecord.columns)
+            """)
+        var publication = publication(cause: nil)
+        for row in rows { try publication.event(try AgentRecord(row: row).updated) }
+        try publication.flush(to: outbox, on: connection)
+        return rows.count
+    }
+
+    /// Agents absent for longer than the grace period lose their sessions to the front of the queue.
+    func rerouteAbsentAgents(on connection: PostgresConnection, limit: Int) throws -> Int {
+        let settings = try self.settings.current(on: connection)
+        let agentIDs = try connection.query(
+            """
+            SELECT id FROM \(schema).agents
+            WHERE absent_since < now() - make_interval(secs => $1) AND load > 0
+            ORDER BY absent_since LIMIT $2 FOR UPDATE SKIP LOCKED
+            """, [settings.document.session.presenceGraceSeconds, limit]).map { AgentID(try $0.decode(UUID.self, at: 0)) }
+        var publication = publication(cause: nil)
+        var moved = 0
+        for agentID in agentIDs {
+            let ids = try connection.query(
+                """
+                SELECT id FROM \(schema).sessions WHERE agent_id = $1 AND state = 'assigned'
+                ORDER BY assigned_at, id FOR UPDATE SKIP LOCKED
+                """, [agentID.uuid]).map { SessionID(try $0.decode(UUID.self, at: 0)) }
+            for id in ids {
+                guard var session = try sessions.read(id, on: connection) else { continue }
+                try requeueAtFront(&session, settings: settings, into: &publication, on: connection)
+                moved += 1
+            }
+        }
+        try publication.flush(to: outbox, on: connection)
+        return moved
+    }
+
+    /// Queued longer than the queue timeout: tell the visitor, offer leave-a-message, end (`left`).
+    func timeOutQueue(on connection: PostgresConnection, limit: Int) throws -> Int {
+        let settings = try self.settings.current(on: connection)
+        let timeout = settings.document.queue.timeoutSeconds
+        guard timeout > 0 else { return 0 }
+        let ids = try lockedSessionIDs(
+            "state = 'queued' AND enqueued_at < now() - make_interval(secs => $1)", [timeout], limit: limit, on: connection)
+        var publication = publication(cause: nil)
+        for id in ids {
+            guard var session = try sessions.read(id, on: connection) else { continue }
+            try systemMessage(settings.outOfServicePrompt, session: &session, into: &publication, on: connection)
+            try systemMessage(ActiveSettings.leaveMessageHint, session: &session, into: &publication, on: connection)
+            try end(&session, reason: .queueTimeout, settings: settings, into: &publication, on: connection)
+        }
+        try publication.flush(to: outbox, on: connection)
+        return ids.count
+    }
+
+    /// Human sessions without a message for a while: a warning once, then the end (`idle_timeout`).
+    func handleIdle(on connection: PostgresConnection, limit: Int) throws -> Int {
+        let settings = try self.settings.current(on: connection)
+        let timeout = settings.document.session.idleTimeoutSeconds
+        guard timeout > 0 else { return 0 }
+        let warnAfter = max(0, timeout - settings.document.session.idleWarningSeconds)
+        var publication = publication(cause: nil)
+        let ending = try lockedSessionIDs(
+            "state = 'assigned' AND last_activity_at < now() - make_interval(secs => $1)", [timeout], limit: limit, on: connection)
+        for id in ending {
+            guard var session = try sessions.read(id, on: connection) else { continue }
+            try end(&session, reason: .idleTimeout, settings: settings, into: &publication, on: connection)
+        }
+        var warned: [SessionID] = []
+        if settings.document.session.idleWarningSeconds > 0 {
+            warned = try lockedSessionIDs(
+                "state = 'assigned' AND idle_warned_at IS NULL AND last_activity_at < now() - make_interval(secs => $1)",
+                [warnAfter], limit: limit, on: connection)
+            for id in warned {
+                guard var session = try sessions.read(id, on: connection) else { continue }
+                try systemMessage(settings.idleWarningPrompt, session: &session, into: &publication, on: connection)
+                try connection.execute("UPDATE \(schema).sessions SET idle_warned_at = now() WHERE id = $1", [id.uuid])
+            }
+        }
+        try publication.flush(to: outbox, on: connection)
+        return ending.count + warned.count
+    }
+
+    /// Bot questions without an answer in time count as unanswered.
+    func timeOutBotQuestions(on connection: PostgresConnection, limit: Int) throws -> Int {
+        let settings = try self.settings.current(on: connection)
+        let ids = try lockedSessionIDs(
+            "state = 'bot' AND pending_question_at < now() - make_interval(secs => $1)",
+            [tuning.botAnswerTimeoutSeconds], limit: limit, on: connection)
+        var publication = publication(cause: nil)
+        for id in ids {
+            guard var session = try sessions.read(id, on: connection) else { continue }
+            try botMissed(&session, settings: settings, into: &publication, on: connection)
+        }
+        try publication.flush(to: outbox, on: connection)
+        return ids.count
+    }
+
+    /// Locks (skipping locked ones) and returns up to `limit` sessions matching `condition`.
+    private func lockedSessionIDs(
+        _ condition: String, _ parameters: [any PostgresEncodable], limit: Int, on connection: PostgresConnection
+    ) throws -> [SessionID] {
+        try connection.query(
+            "SELECT id FROM \(schema).sessions WHERE \(condition) ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED",
+            parameters
+        ).map { SessionID(try $0.decode(UUID.self, at: 0)) }
+    }
+}

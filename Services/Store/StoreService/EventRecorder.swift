@@ -1,0 +1,85 @@
+import KefuModel
+import Logging
+import Postgres
+import RedisStreams
+import ServiceRuntime
+
+/// The store's handler on the events stream: persists every session event (an event whose `data` has
+/// `session_id` and `seq`) and keeps `store.sessions` current, a whole batch at a time.
+///
+/// One batch is one transaction made of one statement (``EventBatchSQL``): it records the event ids in
+/// `store.processed_events` (the runtime's inbox), inserts the fresh events with a multi-row `INSERT … ON
+/// CONFLICT DO NOTHING` (unique on the event id and on `(session_id, seq)`), and upserts one row per
+/// session from the rows actually inserted. The consumer acknowledges the batch only after the commit.
+///
+/// Entries that are not envelopes, and session events whose `data` breaks the contract, are
+/// dead-lettered by the consumer at decode; other event types (`agent.updated`, `assist.suggested`, types
+/// newer than this build…) are acknowledged without effect.
+struct EventRecorder: StreamHandler {
+    /// What an entry is to the store.
+    enum Message: Sendable {
+        /// A session event to store: its id and its envelope as JSON text for PostgreSQL.
+        case store(EventID, String)
+        /// Not the store's concern; acknowledged without effect.
+        case skip
+    }
+
+    /// Event types that belong to a session's sequence and are stored.
+    static let storedTypes: Set<EventType> = [
+        .sessionCreated, .sessionQueued, .queuePosition, .sessionAssigned, .sessionTransferred, .sessionEnded,
+        .messageAccepted, .ratingRecorded,
+    ]
+
+    let postgres: PostgresClient
+    let group: String
+    let logger: Logger
+
+    func decode(_ entry: StreamEntry) throws -> Message {
+        guard let raw = entry[field: StreamNames.entryField] else {
+            throw StoreDecodingError.missingEventField
+        }
+        let header: EnvelopeHeader
+        do {
+            header = try EnvelopeCodec.decodeHeader(raw)
+        } catch ContractError.unknownType {
+            return .skip
+        }
+        guard Self.storedTypes.contains(header.type) else { return .skip }
+        _ = try EnvelopeCodec.decodeAny(raw)
+        return .store(header.id, PostgresJSON.text(raw))
+    }
+
+    func handle(_ batch: [StreamMessage<Message>]) async throws {
+        var seen = Set<EventID>()
+        var envelopes: [String] = []
+        for message in batch {
+            if case .store(let id, let json) = message.message, seen.insert(id).inserted {
+                envelopes.append(json)
+            }
+        }
+        guard !envelopes.isEmpty else { return }
+        let document = "[" + envelopes.joined(separator: ",") + "]"
+        let group = self.group
+        let counts = try await postgres.transaction { connection in
+            let row = try connection.query(EventBatchSQL.record, [document, group])[0]
+            return (fresh: try row.decode(Int.self, at: 0), inserted: try row.decode(Int.self, at: 1))
+        }
+        if counts.inserted < envelopes.count {
+            logger.debug(
+                "events already stored were skipped",
+                metadata: ["batch": "\(envelopes.count)", "fresh_ids": "\(counts.fresh)", "inserted": "\(counts.inserted)"])
+        }
+    }
+}
+
+/// Why an events-stream entry cannot be stored.
+enum StoreDecodingError: Error, CustomStringConvertible {
+    case missingEventField
+
+    var description: String {
+        switch self {
+        case .missingEventField:
+            return "the entry has no '\(StreamNames.entryField)' field holding a JSON envelope"
+        }
+    }
+}

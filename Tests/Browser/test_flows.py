@@ -410,7 +410,7 @@ class Test1MainScenario(Scenario):
             visitor.shot("rated")
             second = self.browsers["agent2"]
             second.visible("#conv-ended")
-            second.text_appears("#wb-messages .line", "5 星")
+            second.text_appears("#wb-messages .line", "访客点击结束")
         self.run_step(body)
 
     def test_14_admin_finds_the_human_session_and_downloads_csv(self):

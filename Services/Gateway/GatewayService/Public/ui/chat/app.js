@@ -30,6 +30,8 @@ export class VisitorChat {
     this.lastEnd = null;
     this.socket = null;
     this.startAttempts = 0;
+    /** Resolves once the visitor token is known (sends wait for it). */
+    this.ready = new Promise((resolve) => { this.markReady = resolve; });
   }
 
   /** Builds the page and connects. */
@@ -109,7 +111,7 @@ export class VisitorChat {
   // ---------- session start and socket ----------
 
   attributes() {
-    const mobile = this.channel === 'web-h5' || matchMedia('(max-width: 600px)').matches;
+    const mobile = this.channel === 'web-h5' || /Mobi|Android|iPhone|iPad/i.test(navigator.userAgent);
     const attrs = {
       user_agent: navigator.userAgent.slice(0, 1024),
       device: mobile ? 'mobile' : 'pc',
@@ -144,6 +146,7 @@ export class VisitorChat {
       this.store.save(true);
       if (!this.list.children.length) this.welcome();
       this.updateControls();
+      this.markReady();
       this.connect();
       this.flushOutbox();
     } catch (error) {
@@ -152,6 +155,14 @@ export class VisitorChat {
       const delay = Math.min(15000, 1000 * 2 ** Math.min(this.startAttempts, 4));
       setTimeout(() => this.openVisitorSession(), delay);
     }
+  }
+
+  /** Gets a fresh visitor token for the same visitor (after a 401). */
+  async renewToken() {
+    const result = await api('POST', '/visitor/sessions', { body: { channel: this.channel, token: this.store.token || undefined } });
+    this.store.token = result.token;
+    this.store.visitorId = result.visitor_id;
+    this.store.save(true);
   }
 
   connect() {
@@ -171,11 +182,7 @@ export class VisitorChat {
       },
       beforeConnect: async (attempt) => {
         // After several failed attempts the token may have expired: renew it.
-        if (attempt >= 3 && attempt % 3 === 0) {
-          const result = await api('POST', '/visitor/sessions', { body: { channel: this.channel, token: this.store.token } });
-          this.store.token = result.token;
-          this.store.save(true);
-        }
+        if (attempt >= 3 && attempt % 3 === 0) await this.renewToken();
       },
     });
     this.socket.start();
@@ -223,7 +230,7 @@ export class VisitorChat {
     switch (item.type) {
       case 'session.created':
         if (isCurrent && this.sessionId !== sid) {
-          if (this.list.querySelector('.msg')) this.line(item, t('chat.newSession'), 'divider');
+          if (this.list.querySelector('.msg:not(.pending)')) this.line(item, t('chat.newSession'), 'divider');
           this.sessionId = sid;
           this.store.current = sid;
           this.state = 'bot';
@@ -428,6 +435,7 @@ export class VisitorChat {
     }
     const placeholder = this.pendingRow({ client_message_id: 'upload', body: { text: t('image.uploading') }, state: 'sending' });
     try {
+      await this.ready;
       const uploaded = await api('POST', '/visitor/images', {
         token: this.store.token, body: file, query: { session_id: OPEN_STATES.includes(this.state) ? this.sessionId : undefined },
       });
@@ -459,7 +467,15 @@ export class VisitorChat {
     entry.state = 'sending';
     this.renderOutbox();
     try {
-      const result = await api('POST', '/visitor/messages', { token: this.store.token, body: entry.body });
+      await this.ready;
+      let result;
+      try {
+        result = await api('POST', '/visitor/messages', { token: this.store.token, body: entry.body });
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.status !== 401) throw e;
+        await this.renewToken();
+        result = await api('POST', '/visitor/messages', { token: this.store.token, body: entry.body });
+      }
       entry.state = 'sent';
       entry.seq = result && result.seq;
       entry.session_id = result && result.session_id;
@@ -522,6 +538,7 @@ export class VisitorChat {
   async action(path, button) {
     if (button) button.disabled = true;
     try {
+      await this.ready;
       return await api('POST', path, { token: this.store.token, body: { session_id: this.sessionId || undefined } });
     } catch (e) {
       toast(e.display || String(e), 'error');

@@ -23,7 +23,7 @@ let webSocketClient = Target.Dependency.product(name: "HummingbirdWSClient", pac
 /// The five services: name (folder), library target, executable product, and the library's resources
 /// (a service's SQL migrations live in `<Name>Service/Migrations`).
 let services: [(folder: String, library: String, executable: String, resources: [Resource])] = [
-    ("Gateway", "GatewayService", "kefu-gateway", []),
+    ("Gateway", "GatewayService", "kefu-gateway", [.copy("Migrations"), .copy("Public")]),
     ("Routing", "RoutingService", "kefu-routing", [.copy("Migrations")]),
     ("Store", "StoreService", "kefu-store", [.copy("Migrations")]),
     ("Knowledge", "KnowledgeService", "kefu-knowledge", []),
@@ -101,26 +101,25 @@ var targets: [Target] = [
         swiftSettings: swiftSettings),
 ]
 
-/// What some service libraries need beyond the common dependencies: more products and bundled resources.
-let serviceExtras: [String: (dependencies: [Target.Dependency], resources: [Resource])] = [
-    "GatewayService": ([bcrypt, webSocket, nioCore, nioPosix], [.copy("Migrations"), .copy("Public")]),
+/// What some service libraries need beyond the common dependencies.
+let serviceDependencies: [String: [Target.Dependency]] = [
+    "GatewayService": [bcrypt, webSocket, nioCore, nioPosix],
 ]
 
 targets.append(
     .testTarget(
         name: "GatewayServiceTests",
-        dependencies: ["GatewayService", "TestSupport", "Redis", "Postgres", "KefuModel", webSocketClient, logging],
+        dependencies: ["GatewayService", "TestSupport", "Redis", "RedisStreams", "Postgres", "KefuModel", "ServiceRuntime", hummingbird, webSocketClient, logging],
         swiftSettings: swiftSettings))
 
 for service in services {
-    let extras = serviceExtras[service.library]
     targets.append(
         .target(
             name: service.library,
             dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", hummingbird, lifecycle, logging]
-                + (extras?.dependencies ?? []),
+                + (serviceDependencies[service.library] ?? []),
             path: "Services/\(service.folder)/\(service.library)",
-            resources: service.resources + (extras?.resources ?? []),
+            resources: service.resources,
             swiftSettings: swiftSettings))
     targets.append(
         .executableTarget(

@@ -8,7 +8,7 @@ import ServiceLifecycle
 import ServiceRuntime
 
 /// Everything the gateway's routes share.
-struct Gateway: Sendable {
+struct Gateway: Sendable, CustomStringConvertible {
     let context: ServiceContext
     let gateway: GatewayConfiguration
     let forwarder: Forwarder
@@ -20,6 +20,7 @@ struct Gateway: Sendable {
     let idempotency: IdempotencyStore
     let limiter: RateLimiter
     let replyStream: String
+    let catalog = RouteCatalog()
 
     init(context: ServiceContext, gateway: GatewayConfiguration) throws {
         self.context = context
@@ -35,8 +36,9 @@ struct Gateway: Sendable {
             producer: context.producer, streams: context.streams, replyStream: replyStream, waiter: waiter, source: source,
             timeout: gateway.requestTimeout)
         self.forwarder = forwarder
-        hub = Hub(buffer: EventBuffer(capacity: gateway.eventBufferSize), logger: context.logger) {
-            try? await forwarder.query(.routing, "queue.summary", actor: Actor(role: .service))
+        hub = Hub(buffer: EventBuffer(capacity: gateway.eventBufferSize), logger: context.logger) { agentID in
+            guard let id = AgentID(agentID) else { return nil }
+            return try? await forwarder.query(.routing, "queue.summary", actor: Actor(role: .agent, agentID: id))
         }
         tokens = TokenStore(postgres: context.postgres, accessTTL: gateway.accessTokenTTL, refreshTTL: gateway.refreshTokenTTL)
         auth = Authenticator(tokens: tokens, secret: gateway.secret)
@@ -46,6 +48,8 @@ struct Gateway: Sendable {
         idempotency = IdempotencyStore(postgres: context.postgres)
         limiter = RateLimiter(redis: context.redis, prefix: context.streams.prefix)
     }
+
+    var description: String { "Gateway(\(replyStream))" }
 
     /// The `source` of this instance's entries and the name of its reply stream: `gateway-<instance>`,
     /// lowercased, other characters replaced by `-`.
@@ -59,10 +63,12 @@ struct Gateway: Sendable {
 }
 
 /// Runs the gateway's background tasks: the reply and events tailers, bootstrap admin and purges.
-struct GatewayBackground: Service {
+struct GatewayBackground: Service, CustomStringConvertible {
     let gateway: Gateway
     let replies: StreamTail
     let events: StreamTail
+
+    var description: String { "GatewayBackground(\(gateway.replyStream))" }
 
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in

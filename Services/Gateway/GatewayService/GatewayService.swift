@@ -40,7 +40,7 @@ public enum GatewayService {
         OperationalRoutes.add(to: router, service: name, readiness: context.readiness)
         if let folder = publicFolder {
             router.add(middleware: FileMiddleware(folder, searchForIndexHtml: true, logger: context.logger)
-                .withAdditionalMediaTypes(forFileExtensions: ["js": .init(type: .application, subType: "javascript", parameters: ["charset": "utf-8"])]))
+                .withAdditionalMediaTypes(forFileExtensions: ["js": .init(type: .application, subType: "javascript", parameter: ("charset", "utf-8"))]))
         }
         gateway.addVisitorRoutes(router)
         gateway.addAuthRoutes(router)
@@ -68,5 +68,17 @@ public enum GatewayService {
                 redis: context.redis, stream: context.streams.events, blockMilliseconds: configuration.tailBlockMilliseconds,
                 logger: context.logger))
         return ServiceApplication(http: http, services: [background])
+    }
+
+    /// The routes the gateway serves, for checking against the OpenAPI document. Builds the application
+    /// without running it (nothing connects).
+    public static func routeCatalog(context: ServiceContext, gateway: GatewayConfiguration) throws -> RouteCatalog {
+        let gateway = try Gateway(context: context, gateway: gateway)
+        let router = Router(context: GatewayRequestContext.self)
+        gateway.addVisitorRoutes(router)
+        gateway.addAuthRoutes(router)
+        gateway.addAgentRoutes(router)
+        gateway.addAdminRoutes(router)
+        return gateway.catalog
     }
 }

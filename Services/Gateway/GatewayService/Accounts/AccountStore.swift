@@ -5,7 +5,7 @@ import ServiceRuntime
 
 /// An agent or admin account as the API shows it (never the password hash).
 struct Account: Codable, Sendable, Equatable {
-    var agentID: UUID
+    var agentID: AgentID
     var username: String
     var displayName: String
     var role: StaffRole
@@ -69,7 +69,7 @@ struct AccountStore: Sendable {
 
     static func account(_ row: PostgresRow) throws -> Account {
         Account(
-            agentID: try row.decode(UUID.self, at: 0), username: try row.decode(String.self, at: 1),
+            agentID: AgentID(try row.decode(UUID.self, at: 0)), username: try row.decode(String.self, at: 1),
             displayName: try row.decode(String.self, at: 2),
             role: StaffRole(rawValue: try row.decode(String.self, at: 3)) ?? .agent,
             capacity: try row.decode(Int.self, at: 4), disabled: try row.decode(Bool.self, at: 5),
@@ -183,7 +183,7 @@ struct AccountStore: Sendable {
 
     private func publish(_ account: Account, by actor: AgentID, on connection: PostgresConnection) throws {
         let payload = AdminUpsertAgent(
-            actorID: actor, agentID: AgentID(account.agentID), name: account.displayName, capacity: account.capacity,
+            actorID: actor, agentID: account.agentID, name: account.displayName, capacity: account.capacity,
             enabled: !account.disabled)
         try outbox.enqueue(EventEnvelope(source: source, data: payload), to: commandsStream, on: connection)
     }

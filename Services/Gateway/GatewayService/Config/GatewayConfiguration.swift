@@ -4,7 +4,7 @@ import ServiceRuntime
 
 /// The gateway's own settings, read from the environment at start (the shared ones are in
 /// ``ServiceConfiguration``). Every variable is documented in `Services/Gateway/README.md`.
-public struct GatewayConfiguration: Sendable {
+public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     /// HMAC-SHA256 key that signs visitor tokens (`KEFU_GATEWAY_SECRET`, required, at least 32 bytes).
     public var secret: [UInt8]
     /// How long a forwarded request waits for its reply (`KEFU_GATEWAY_REQUEST_TIMEOUT_MS`, default 5000).
@@ -48,6 +48,13 @@ public struct GatewayConfiguration: Sendable {
         public var perMinute: Int
         /// Bucket size.
         public var burst: Int
+    }
+
+    /// A summary without the secret or the bootstrap password.
+    public var description: String {
+        "GatewayConfiguration(secret: (\(secret.count) bytes), requestTimeout: \(requestTimeout), channels: \(channels.sorted()), "
+            + "corsOrigins: \(corsOrigins.sorted()), visitorRate: \(visitorRate), ipRate: \(ipRate), "
+            + "bootstrapAdmin: \(bootstrapAdmin.map { $0.username } ?? "none"))"
     }
 
     /// The channels every gateway serves.

@@ -61,6 +61,17 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         return Array((try? encoder.encode(object)) ?? Data(#"{"error":{"code":"internal_error","message":"error"}}"#.utf8))
     }
 
+    /// The API error for a status the framework raised (no route, body too large…).
+    static func framework(_ status: HTTPResponse.Status, request: Request) -> APIError {
+        switch status {
+        case .notFound: return .notFound("not_found", "no route for \(request.method) \(request.uri.path)")
+        case .methodNotAllowed: return APIError(status, "method_not_allowed", "\(request.method) is not allowed here")
+        case .contentTooLarge: return APIError(status, "payload_too_large", "the request body is too large")
+        case .badRequest: return .badRequest("bad_request", "the request is malformed")
+        default: return APIError(status, "http_\(status.code)", status.reasonPhrase)
+        }
+    }
+
     /// The status for a service's refusal code, as `docs/queries.md` defines (specific codes map by suffix).
     public static func status(forCode code: String) -> HTTPResponse.Status {
         switch code {

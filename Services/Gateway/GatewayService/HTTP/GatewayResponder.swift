@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -30,10 +31,14 @@ struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context
             do {
                 if isAPI { try await limitIP(request, context: context) }
                 response = try await inner.respond(to: request, context: context)
+                if response.status.code >= 400, response.headers[.contentType] == nil {
+                    // The router answers an unknown path with a bare 404: give it the API's error shape.
+                    response = APIError.framework(response.status, request: request).response()
+                }
             } catch let error as APIError {
                 response = error.response()
             } catch let error as any HTTPResponseError {
-                response = ErrorMiddleware<Context>.translate(error.status, request: request).response()
+                response = APIError.framework(error.status, request: request).response()
             } catch {
                 context.logger.error("request failed", metadata: ["path": "\(path)", "error": "\(error)"])
                 response = APIError(.internalServerError, "internal_error", "the gateway failed to handle the request").response()
@@ -42,7 +47,7 @@ struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context
         if let allowedOrigin, isAPI {
             response.headers[.accessControlAllowOrigin] = allowedOrigin
             response.headers[.accessControlExposeHeaders] = "Retry-After, Content-Disposition"
-            response.headers.append(HTTPField(name: .vary, value: "Origin"))
+            response.headers[.vary] = "Origin"
         }
         addSecurityHeaders(&response, path: path, isAPI: isAPI)
         return response
@@ -96,7 +101,7 @@ struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context
     }
 }
 
-extension HTTPField.Name {
+extension HTTPFields.Element.Name {
     static let xFrameOptions = Self("X-Frame-Options")!
     static let xForwardedFor = Self("X-Forwarded-For")!
     static let referrerPolicy = Self("Referrer-Policy")!

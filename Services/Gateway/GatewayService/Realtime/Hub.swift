@@ -18,10 +18,10 @@ final class Hub: Sendable {
     let buffer: EventBuffer
     private let state = Mutex(State())
     private let logger: Logger
-    /// Asks routing for the queue summary (debounced); nil when unavailable.
-    private let queueSummary: @Sendable () async -> JSONValue?
+    /// Asks routing for the queue summary as the given agent (debounced); nil when unavailable.
+    private let queueSummary: @Sendable (_ agentID: String) async -> JSONValue?
 
-    init(buffer: EventBuffer, logger: Logger, queueSummary: @escaping @Sendable () async -> JSONValue?) {
+    init(buffer: EventBuffer, logger: Logger, queueSummary: @escaping @Sendable (_ agentID: String) async -> JSONValue?) {
         self.buffer = buffer
         self.logger = logger
         self.queueSummary = queueSummary
@@ -148,7 +148,8 @@ final class Hub: Sendable {
             try? await Task.sleep(for: .milliseconds(250))
             state.withLock { $0.queueRefreshPending = false }
             var frame: [String: JSONValue] = ["type": .string("queue")]
-            if let summary = await queueSummary()?.objectValue {
+            let asker = state.withLock { $0.agents.keys.first }
+            if let asker, let summary = await queueSummary(asker)?.objectValue {
                 frame.merge(summary) { _, new in new }
             }
             let bytes = controlFrame(frame)

@@ -12,25 +12,22 @@ extension Gateway {
         resume.merge(Self.resumePoints(request.query("resume"))) { old, _ in old }
         let (_, frames, cleanup) = await openSubscriber(.visitor(visitor), resume: resume)
         let body = ResponseBody { writer in
-            defer { Task { await cleanup() } }
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                let (keepalive, tick) = AsyncStream<Void>.makeStream()
-                group.addTask {
-                    while !Task.isCancelled {
-                        try await Task.sleep(for: .seconds(15))
-                        tick.yield()
-                    }
+            let (ticks, tick) = AsyncStream<Void>.makeStream()
+            let ticker = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(15))
+                    tick.yield()
                 }
-                group.addTask {
-                    defer { tick.finish() }
-                    try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-                    var merged = Self.merge(frames, keepalive)
-                    while let item = await merged.next() {
-                        try await writer.write(ByteBuffer(string: Self.sseText(item)))
-                    }
-                }
-                defer { group.cancelAll() }
-                _ = try await group.next()
+            }
+            defer {
+                ticker.cancel()
+                tick.finish()
+                Task { await cleanup() }
+            }
+            try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+            var merged = Self.merge(frames, ticks)
+            while let item = await merged.next() {
+                try await writer.write(ByteBuffer(string: Self.sseText(item)))
             }
             try await writer.finish(nil)
         }

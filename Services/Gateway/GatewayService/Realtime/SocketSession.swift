@@ -39,7 +39,7 @@ extension Gateway {
         }
         let subscriber = Subscriber(
             owner: owner, actor: principal.actor, output: continuation, history: historySource(), logger: context.logger)
-        var heartbeat: Task<Void, Never>?
+        var heartbeatTask: Task<Void, Never>?
         if case .staff(let staff) = principal {
             if let mine = try? await forwarder.query(.routing, "sessions.mine", actor: staff.actor),
                let items = mine["items"], case .array(let list) = items {
@@ -47,8 +47,9 @@ extension Gateway {
                 hub.seed(agentID: staff.agentID.description, sessions: ids)
                 hello["sessions"] = items
             }
-            heartbeat = startHeartbeat(staff.agentID)
+            heartbeatTask = startHeartbeat(staff.agentID)
         }
+        let heartbeat = heartbeatTask
         hub.register(subscriber)
         await subscriber.send(controlFrame(hello))
         if !resume.isEmpty { await subscriber.resume(resume) }

@@ -25,11 +25,19 @@ extension Gateway {
         }
     }
 
-    /// Same host, an allowed origin, or no `Origin` (not a browser).
+    /// Same host (any scheme or port), an allowed origin, or no `Origin` (not a browser).
     func originAllowed(_ request: Request) -> Bool {
         guard let origin = request.headers[.origin] else { return true }
         if gateway.corsOrigins.contains(origin) { return true }
-        guard let host = request.head.authority ?? request.headers[.host] else { return false }
-        return origin == "http://\(host)" || origin == "https://\(host)"
+        guard let authority = request.head.authority, let schemeEnd = origin.range(of: "://") else { return false }
+        return Self.hostOnly(origin[schemeEnd.upperBound...]) == Self.hostOnly(Substring(authority))
+    }
+
+    /// `host` from `host[:port]` (or `[v6]:port`), lowercased.
+    static func hostOnly(_ authority: Substring) -> String {
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            return authority[...close].lowercased()
+        }
+        return (authority.split(separator: ":", maxSplits: 1).first.map(String.init) ?? "").lowercased()
     }
 }

@@ -15,7 +15,7 @@ struct SettingsBody: Decodable {
 extension Gateway {
     /// The admin API: `/api/v1/admin/…` (admins only).
     func addAdminRoutes(_ router: Router<GatewayRequestContext>) {
-        let api = router.group("api/v1/admin")
+        let api = RouteGroup(router: router, prefix: "/api/v1/admin", catalog: catalog)
         addAccountRoutes(api)
         api.get("settings") { request, _ in
             try await forward(.routing, "settings.get", actor: try await staff(request, admin: true).actor)
@@ -68,7 +68,7 @@ extension Gateway {
         }
     }
 
-    private func addAccountRoutes(_ api: RouterGroup<GatewayRequestContext>) {
+    private func addAccountRoutes(_ api: RouteGroup) {
         api.get("accounts") { request, _ in
             _ = try await staff(request, admin: true)
             return try jsonResponse(["items": try await accounts.list()])
@@ -97,7 +97,7 @@ extension Gateway {
         }
     }
 
-    private func addKnowledgeRoutes(_ api: RouterGroup<GatewayRequestContext>) {
+    private func addKnowledgeRoutes(_ api: RouteGroup) {
         api.get("knowledge") { request, _ in
             let staff = try await staff(request, admin: true)
             let params = try queryParams(request, strings: ["q", "category", "cursor"], ints: ["limit"], bools: ["enabled"])

@@ -33,7 +33,7 @@ struct LeaveMessageNoteBody: Decodable { var note: String? }
 extension Gateway {
     /// The workbench API: `/api/v1/agent/…` (agents and admins).
     func addAgentRoutes(_ router: Router<GatewayRequestContext>) {
-        let api = router.group("api/v1/agent")
+        let api = RouteGroup(router: router, prefix: "/api/v1/agent", catalog: catalog)
         api.get("me") { request, _ in
             let staff = try await staff(request)
             var result = (try? await forwarder.query(.routing, "agent.me", actor: staff.actor))?.objectValue ?? [:]
@@ -176,7 +176,7 @@ extension Gateway {
     }
 
     /// Quick-reply CRUD of one library under `group` (`personal` for agents, `public` for admins).
-    func addQuickReplyRoutes(_ group: RouterGroup<GatewayRequestContext>, library: String, admin: Bool) {
+    func addQuickReplyRoutes(_ group: RouteGroup, library: String, admin: Bool) {
         let operations: [(method: HTTPRequest.Method, path: String, query: String, id: String?, status: HTTPResponse.Status)] = [
             (.post, "quick-replies", "quick_replies.create", nil, .created),
             (.post, "quick-replies/reorder", "quick_replies.reorder", nil, .ok),
@@ -187,7 +187,7 @@ extension Gateway {
             (.delete, "quick-reply-categories/:id", "quick_reply_categories.delete", "category_id", .ok),
         ]
         for operation in operations {
-            group.on(RouterPath(operation.path), method: operation.method) { request, context -> Response in
+            group.on(operation.path, method: operation.method) { request, context -> Response in
                 let staff = try await staff(request, admin: admin)
                 var params = operation.method == .delete ? [:] : try await objectBody(request)
                 params["library"] = .string(library)

@@ -17,7 +17,7 @@ struct RefreshBody: Decodable {
 extension Gateway {
     /// Staff login, token refresh and logout: `/api/v1/auth/…`.
     func addAuthRoutes(_ router: Router<GatewayRequestContext>) {
-        let api = router.group("api/v1/auth")
+        let api = RouteGroup(router: router, prefix: "/api/v1/auth", catalog: catalog)
         api.post("login") { request, context in
             let body = try await RequestBody.decode(LoginBody.self, from: request, limit: gateway.maxJSONBytes)
             guard body.username.count <= 64, body.password.count <= 128 else {
@@ -28,7 +28,7 @@ extension Gateway {
             let matches = try await accounts.hasher.verify(body.password, hash: hash)
             guard let account = found?.account, matches else { throw APIError.unauthorized("wrong username or password") }
             guard !account.disabled else { throw APIError.forbidden("this account is disabled; ask an admin") }
-            let pair = try await tokens.issue(account: account.agentID)
+            let pair = try await tokens.issue(account: account.agentID.uuid)
             return try jsonResponse(LoginResult(tokens: pair, account: account))
         }
         api.post("refresh") { request, _ in

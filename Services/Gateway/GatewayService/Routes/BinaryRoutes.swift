@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import KefuModel
 import NIOCore
+import Redis
 
 /// Image types recognised by their first bytes.
 enum ImageSniffer {

@@ -92,7 +92,7 @@ extension Gateway {
     }
 }
 
-extension HTTPField.Name {
+extension HTTPFields.Element.Name {
     static let idempotentReplay = Self("Idempotent-Replay")!
 }
 

@@ -60,7 +60,7 @@ struct VisitorLeaveMessageBody: Codable {
 extension Gateway {
     /// The visitor API: `/api/v1/visitor/…`.
     func addVisitorRoutes(_ router: Router<GatewayRequestContext>) {
-        let api = router.group("api/v1/visitor")
+        let api = RouteGroup(router: router, prefix: "/api/v1/visitor", catalog: catalog)
         api.post("sessions") { request, context in try await startSession(request, context: context) }
         api.get("session") { request, context in
             let visitor = try await visitor(request, context: context)

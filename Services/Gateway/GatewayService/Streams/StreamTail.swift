@@ -66,8 +66,8 @@ final class StreamTail: Sendable {
 
     private func read(_ reader: RedisDedicatedConnection, after id: String) async throws -> [TailEntry] {
         let command = ["XREAD", "COUNT", "500", "BLOCK", String(blockMilliseconds), "STREAMS", stream, id]
-        let reply = try await reader.run { [clientID] connection in
-            clientID.store(try connection.clientID(), ordering: .releasing)
+        let reply = try await reader.run { [self] connection in
+            self.clientID.store(try connection.clientID(), ordering: .releasing)
             return try connection.command(command).throwingOnError()
         }
         return Self.entries(reply)

@@ -122,7 +122,7 @@ export class QuickReplies {
       replace(this.listEl, h('li', { class: 'empty', text: t('qr.empty') }));
       return;
     }
-    replace(this.listEl, items.map((item, index) => {
+    replace(this.listEl, items.map((item) => {
       if (this.mode === 'use') {
         return h('li', {}, h('button', {
           type: 'button', class: 'qr-item', dataset: { keyword: item.keyword || '' }, title: t('qr.insert'),
@@ -132,11 +132,20 @@ export class QuickReplies {
       return h('li', { class: 'qr-row', dataset: { id: String(item.id) } },
         h('div', { class: 'qr-text' }, h('strong', { text: item.keyword || '' }), catName(item.category_id) ? h('span', { class: 'tag', text: catName(item.category_id) }) : null, h('p', { text: item.content || '' })),
         h('div', { class: 'row-actions' },
-          h('button', { type: 'button', class: 'link', text: t('common.up'), disabled: index === 0 || !!this.query, onclick: () => this.move(item, -1) }),
-          h('button', { type: 'button', class: 'link', text: t('common.down'), disabled: index === items.length - 1 || !!this.query, onclick: () => this.move(item, 1) }),
+          h('button', { type: 'button', class: 'link', text: t('common.up'), disabled: !this.canMove(item, -1), onclick: () => this.move(item, -1) }),
+          h('button', { type: 'button', class: 'link', text: t('common.down'), disabled: !this.canMove(item, 1), onclick: () => this.move(item, 1) }),
           h('button', { type: 'button', class: 'link', text: t('common.edit'), onclick: () => this.editItem(item) }),
           h('button', { type: 'button', class: 'link danger', text: t('common.delete'), onclick: () => this.deleteItem(item) })));
     }));
+  }
+
+  canMove(item, delta) {
+    const { items = [] } = this.lib();
+    const siblings = items
+      .filter((i) => String(i.category_id ?? '') === String(item.category_id ?? ''))
+      .sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+    const other = siblings.indexOf(item) + delta;
+    return other >= 0 && other < siblings.length;
   }
 
   categoryEditor() {
@@ -217,13 +226,17 @@ export class QuickReplies {
     await this.call('DELETE', '/quick-replies/' + item.id);
   }
 
+  /** Moves a reply up or down among the replies of its own category (the order the server keeps). */
   async move(item, delta) {
-    const items = this.visibleItems();
-    const index = items.indexOf(item);
+    const { items = [] } = this.lib();
+    const siblings = items
+      .filter((i) => String(i.category_id ?? '') === String(item.category_id ?? ''))
+      .sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+    const index = siblings.indexOf(item);
     const other = index + delta;
-    if (other < 0 || other >= items.length) return;
-    [items[index], items[other]] = [items[other], items[index]];
-    await this.call('POST', '/quick-replies/reorder', { ids: items.map((i) => i.id), category_id: this.category || undefined });
+    if (other < 0 || other >= siblings.length) return;
+    [siblings[index], siblings[other]] = [siblings[other], siblings[index]];
+    await this.call('POST', '/quick-replies/reorder', { ids: siblings.map((i) => i.id), category_id: item.category_id || undefined });
   }
 
   /** The personal-library manager in a dialog (from the workbench picker). */

@@ -300,7 +300,7 @@ export class Workbench {
         onclick: () => this.select(s.id),
       },
         h('span', { class: 'who' }, h('strong', { text: this.visitorLabel(s) }), h('span', { class: 'channel', text: t('channel.' + s.channel) === 'channel.' + s.channel ? s.channel : t('channel.' + s.channel) })),
-        h('span', { class: 'preview', text: s.ended ? t('wb.ended') : s.preview || '' }),
+        h('span', { class: 'preview', text: s.transferredTo ? t('wb.transferredAway', { name: s.transferredTo }) : s.ended ? t('wb.ended') : s.preview || '' }),
         h('span', { class: 'meta' },
           s.waitingSince ? h('span', { class: 'waiting', dataset: { since: String(s.waitingSince) }, text: t('wb.waitingFor', { time: duration((Date.now() - s.waitingSince) / 1000) }) }) : null,
           s.unread ? h('span', { class: 'unread', 'aria-label': t('wb.unread', { n: s.unread }), text: String(s.unread) }) : null));
@@ -364,7 +364,7 @@ export class Workbench {
     replace(this.header,
       h('h2', { id: 'conv-title', text: this.visitorLabel(s) }),
       h('span', { class: 'tag', text: t('channel.' + s.channel) === 'channel.' + s.channel ? s.channel : t('channel.' + s.channel) }),
-      s.ended ? h('span', { class: 'tag ended', id: 'conv-ended', text: t('wb.ended') }) : null);
+      s.ended ? h('span', { class: 'tag ended', id: 'conv-ended', text: s.transferredTo ? t('wb.transferredAway', { name: s.transferredTo }) : t('wb.ended') }) : null);
     const disabled = s.ended;
     for (const key of ['transfer', 'end']) this.tools[key].disabled = disabled;
     this.input.disabled = disabled;

@@ -152,10 +152,15 @@ class Browser:
         self.expected_errors = []
 
 
-def wait_for_file(folder, suffix, timeout=TIMEOUT):
+def files_in(folder):
+    return set(os.listdir(folder)) if os.path.isdir(folder) else set()
+
+
+def wait_for_file(folder, suffix, before=frozenset(), timeout=TIMEOUT):
+    """Waits for a complete new file ending in `suffix` (not among `before`)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        names = [n for n in os.listdir(folder) if n.endswith(suffix)] if os.path.isdir(folder) else []
+        names = [n for n in files_in(folder) - set(before) if n.endswith(suffix)]
         if names:
             return os.path.join(folder, sorted(names)[-1])
         time.sleep(0.2)

@@ -226,14 +226,18 @@ export class Workbench {
         assignedAt: info.assigned_at, waitingSince: null,
       };
       this.sessions.set(session.id, session);
-      this.loadHistory(session);
+      // A session that just arrived: store records the assignment a moment after the socket tells us,
+      // and only then lets this agent read the history; give it that moment.
+      if (announce) setTimeout(() => this.loadHistory(session), 600);
+      else this.loadHistory(session);
       if (announce) notify(t('wb.newSession'));
     } else {
       if (info.attributes) session.attributes = { ...session.attributes, ...info.attributes };
       if (session.gone || session.ended) {
         session.gone = false;
         session.ended = false;
-        this.loadHistory(session);
+        session.transferredTo = null;
+        setTimeout(() => this.loadHistory(session), announce ? 600 : 0);
         if (announce) notify(t('wb.newSession'));
       }
     }
@@ -242,17 +246,29 @@ export class Workbench {
     return session;
   }
 
-  async loadHistory(session) {
+  /**
+   * Loads a session's whole history. Store may not have recorded the assignment or transfer that lets
+   * this agent read it yet, so a refusal is retried a few times with a growing pause.
+   */
+  async loadHistory(session, attempt = 0) {
     try {
       const items = await staffHistory(session.id);
       for (const item of items) this.record(session, item, false);
       session.loaded = true;
+      session.error = null;
       if (this.socket) this.socket.resume({ [session.id]: session.lastSeq });
     } catch (e) {
       session.error = e.display || String(e);
+      if (attempt < 6 && !session.gone) {
+        setTimeout(() => this.loadHistory(session, attempt + 1), 400 * 2 ** attempt);
+        return;
+      }
     }
     this.renderList();
-    if (this.selected === session.id) this.renderMessages();
+    if (this.selected === session.id) {
+      this.renderMessages();
+      this.extension.show(session);
+    }
   }
 
   /** Adds an event to a session; false when it was already there. */

@@ -108,11 +108,28 @@ class Browser:
                          f"{css} visible", timeout)
 
     def click(self, css, timeout=TIMEOUT):
-        element = self.wait(lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, css) if e.is_displayed() and e.is_enabled()), None),
-                            f"{css} clickable", timeout)
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-        element.click()
-        return element
+        """Clicks the first visible, enabled match; looks it up again if the page re-rendered it meanwhile."""
+        for attempt in range(5):
+            element = self.wait(lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, css) if e.is_displayed() and e.is_enabled()), None),
+                                f"{css} clickable", timeout)
+            try:
+                self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+                element.click()
+                return element
+            except StaleElementReferenceException:
+                if attempt == 4:
+                    raise
+                time.sleep(0.1)
+
+    def retry(self, action, attempts=5):
+        """Runs `action()` again when the page re-rendered the element it held."""
+        for attempt in range(attempts):
+            try:
+                return action()
+            except StaleElementReferenceException:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.1)
 
     def type(self, css, text, clear=True):
         element = self.visible(css)

@@ -16,6 +16,7 @@ Each step saves screenshots under .build/browser-artifacts/ and fails on browser
 that fails stops the steps after it that depend on it (they are reported as skipped, with the reason).
 """
 
+import base64
 import datetime
 import os
 import struct
@@ -275,11 +276,12 @@ class Test1MainScenario(Scenario):
             agent = self.browsers["agent1"]
             before = int(agent.js("return Number(document.body.dataset.notified || 0)"))
             agent.click("#status-online")
-            item = agent.visible(f'.session-item[data-session="{self.state["session"]}"]')
+            item = f'.session-item[data-session="{self.state["session"]}"]'
+            agent.visible(item)
             agent.wait(lambda d: int(d.execute_script("return Number(document.body.dataset.notified || 0)")) > before, "notification")
             agent.wait(lambda d: d.find_element(By.ID, "queue-count").text == "0", "queue drained")
             agent.shot("session-arrived")
-            item.click()
+            agent.click(item)
             agent.text_appears("#wb-messages .msg.visitor", QUESTION)
             agent.visible("#wb-messages .msg.bot")
             visitor = self.browsers["visitor"]
@@ -307,6 +309,29 @@ class Test1MainScenario(Scenario):
             agent.shot("chat")
             visitor.shot("chat")
         self.run_step(body)
+
+    def test_08b_images_by_paste_and_by_file(self):
+        def body():
+            visitor = self.browsers["visitor"]
+            agent = self.browsers["agent1"]
+            with open(png_file(self.folder), "rb") as handle:
+                data = base64.b64encode(handle.read()).decode()
+            visitor.js("""
+                const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
+                const data = new DataTransfer();
+                data.items.add(new File([bytes], 'screenshot.png', { type: 'image/png' }));
+                document.getElementById('chat-input').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+            """, data)
+            agent.wait(lambda d: d.execute_script(
+                "return Array.from(document.querySelectorAll('#wb-messages .msg.visitor img.msg-image')).some(i => i.complete && i.naturalWidth === 24)"),
+                "the pasted image shown to the agent", 30)
+            agent.find("#wb-image-input").send_keys(png_file(self.folder))
+            visitor.wait(lambda d: d.execute_script(
+                "return Array.from(document.querySelectorAll('.msg.agent img.msg-image')).some(i => i.complete && i.naturalWidth === 24)"),
+                "the agent's image shown to the visitor", 30)
+            agent.shot("images")
+            visitor.shot("images")
+        self.run_step(body, critical=False)
 
     def test_09_network_drop_and_reload_lose_nothing(self):
         def body():
@@ -367,6 +392,28 @@ class Test1MainScenario(Scenario):
             visitor.text_appears(".msg.agent", ANSWER)
         self.run_step(body, critical=False)
 
+    def test_11b_question_capture(self):
+        def body():
+            agent = self.browsers["agent1"]
+            agent.click("#tool-capture")
+            agent.visible("#capture-bar")
+
+            def pick(css, text):
+                agent.retry(lambda: agent.text_appears(css, text).find_element(By.CSS_SELECTOR, "input.capture-pick").click())
+
+            pick("#wb-messages .msg.visitor", "发票能重新开具吗")
+            pick("#wb-messages .msg.agent", ANSWER)
+            agent.click("#capture-next")
+            question = agent.visible("#capture-question")
+            self.assertEqual(question.get_attribute("value"), "发票能重新开具吗")
+            question.send_keys("？")
+            self.assertEqual(agent.find("#capture-answer").get_attribute("value"), ANSWER)
+            agent.shot("capture")
+            agent.click("#capture-save")
+            agent.text_appears(".toast", "已收录到知识库")
+            agent.wait(lambda d: not d.find_element(By.ID, "capture-bar").is_displayed(), "capture mode off")
+        self.run_step(body, critical=False)
+
     def test_12_transfer_to_a_second_agent_with_history(self):
         def body():
             second = self.browser("agent2")
@@ -377,17 +424,24 @@ class Test1MainScenario(Scenario):
             agent.click("#tool-transfer")
             label = agent.text_appears("#transfer-agents label", AGENT2[1])
             self.assertIn("/", label.text)
-            label.click()
+            agent.retry(lambda: agent.text_appears("#transfer-agents label", AGENT2[1]).click())
             agent.shot("transfer-dialog")
             agent.click("#transfer-confirm")
-            item = second.visible(f'.session-item[data-session="{self.state["session"]}"]', timeout=30)
-            item.click()
+            item = f'.session-item[data-session="{self.state["session"]}"]'
+            second.visible(item, timeout=30)
+            visitor = self.browsers["visitor"]
+            self.visitor_send(visitor, "还在吗")
+            badge = second.visible(f'.session-item[data-session="{self.state["session"]}"] .unread')
+            self.assertEqual(badge.text, "1")
+            second.visible(f'.session-item[data-session="{self.state["session"]}"] .waiting')
+            second.shot("unread")
+            second.click(item)
+            second.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, ".session-item .unread"), "unread cleared")
             second.text_appears("#wb-messages .msg.visitor", QUESTION)
             second.visible("#wb-messages .msg.bot")
             second.text_appears("#wb-messages .msg.agent", "您好，我是客服小王")
             second.text_appears("#wb-messages .line", AGENT2[1])
             second.shot("history-after-transfer")
-            visitor = self.browsers["visitor"]
             visitor.text_appears(".line", "已为您转接至客服 " + AGENT2[1])
             self.agent_send(second, "我是客服小李，继续为您服务")
             visitor.text_appears(".msg.agent", "我是客服小李，继续为您服务")
@@ -395,16 +449,53 @@ class Test1MainScenario(Scenario):
                        "agent1 sees the session as handed over")
         self.run_step(body)
 
+    def test_12b_personal_quick_reply_library(self):
+        def body():
+            second = self.browsers["agent2"]
+            visitor = self.browsers["visitor"]
+            second.click("#tab-quick")
+            second.click("#qr-manage")
+            second.visible("#qr-manager")
+            second.type("#qrm-new-category", "我的")
+            second.click("#qrm-add-category")
+            second.text_appears("#qr-manager .chip", "我的")
+            second.click("#qrm-add")
+            second.type("#qr-keyword", "稍等")
+            second.type("#qr-content", "请稍等，我帮您查询一下。")
+            second.click("#qr-save")
+            second.text_appears("#qrm-list", "稍等")
+            second.shot("personal-library")
+            second.find("#qr-manager").send_keys(Keys.ESCAPE)
+            second.wait(lambda d: not d.find_elements(By.ID, "qr-manager"), "manager closed")
+            second.click("#qr-tab-personal")
+            second.type("#qr-search", "稍等")
+            second.click('.qr-item[data-keyword="稍等"]')
+            second.find("#wb-input").send_keys(Keys.ENTER)
+            visitor.text_appears(".msg.agent", "请稍等，我帮您查询一下。")
+        self.run_step(body, critical=False)
+
     def test_13_visitor_ends_and_rates_five_stars(self):
         def body():
             visitor = self.browsers["visitor"]
             visitor.click("#chat-end")
             card = visitor.visible("#rating-card")
             visitor.shot("rating-card")
-            visitor.click('#rating-card .star[data-stars="5"]')
+            # Keyboard only: focus the first star, arrows to five, Tab to the comment and to the button.
+            visitor.js("document.querySelector('#rating-card .star').focus()")
+            first = visitor.driver.switch_to.active_element
+            first.send_keys(Keys.SPACE)
+            for _ in range(4):
+                visitor.driver.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)
             self.assertEqual(len(card.find_elements(By.CSS_SELECTOR, ".star.on")), 5)
-            visitor.type("#rating-comment", "很满意")
-            visitor.click("#rating-submit")
+            focused = visitor.js("const e = document.activeElement; return [e.dataset.stars, getComputedStyle(e).outlineStyle]")
+            self.assertEqual(focused[0], "5")
+            self.assertNotEqual(focused[1], "none", "the focused star has no visible outline")
+            visitor.driver.switch_to.active_element.send_keys(Keys.TAB)
+            visitor.driver.switch_to.active_element.send_keys("很满意")
+            self.assertEqual(visitor.js("return document.activeElement.id"), "rating-comment")
+            visitor.driver.switch_to.active_element.send_keys(Keys.TAB)
+            self.assertEqual(visitor.js("return document.activeElement.id"), "rating-submit")
+            visitor.driver.switch_to.active_element.send_keys(Keys.ENTER)
             visitor.text_appears("#rating-done", "5 星")
             visitor.shot("rated")
             second = self.browsers["agent2"]
@@ -429,7 +520,7 @@ class Test1MainScenario(Scenario):
             self.assertIsNotNone(row, "the session is not in the records")
             self.assertEqual(row.get_attribute("data-type"), "human")
             admin.shot("records")
-            row.find_element(By.CSS_SELECTOR, ".open-transcript").click()
+            admin.retry(lambda: admin.find(f'#records-rows tr[data-session="{session}"] .open-transcript').click())
             admin.text_appears("#transcript .msg.visitor", QUESTION)
             admin.shot("transcript")
             admin.find("#transcript-dialog").send_keys(Keys.ESCAPE)
@@ -443,6 +534,22 @@ class Test1MainScenario(Scenario):
             self.assertIn("human", content)
             admin.shot("csv-downloaded")
         self.run_step(body)
+
+    def test_15_report_charts(self):
+        def body():
+            admin = self.admin_page("reports")
+            admin.visible("#chart-sessions svg")
+
+            def values(css):
+                return admin.js("return Array.from(document.querySelectorAll(arguments[0])).map(e => Number(e.getAttribute('data-value')))", css)
+
+            admin.wait(lambda d: sum(values("#chart-sessions rect.bar")) >= 1, "sessions per day drawn")
+            self.assertGreaterEqual(len(values("#chart-wait circle.dot")), 1, "no queue-wait point")
+            ratings = values("#chart-rating rect.bar")
+            self.assertEqual(len(ratings), 5)
+            self.assertGreaterEqual(ratings[4], 1, "the 5-star rating is not counted")
+            admin.shot("reports")
+        self.run_step(body, critical=False)
 
 
 class Test2PhoneLeaveMessage(Scenario):

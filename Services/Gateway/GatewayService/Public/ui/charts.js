@@ -12,11 +12,12 @@ function el(name, attrs = {}, text) {
 }
 
 /** A "nice" upper bound and step for an axis from 0 to `max`. */
-export function niceScale(max, ticks = 5) {
+export function niceScale(max, ticks = 5, integer = false) {
   if (!(max > 0)) return { top: 1, step: 1 };
   const raw = max / ticks;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) || raw;
+  let step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) || raw;
+  if (integer) step = Math.max(1, Math.ceil(step));
   return { top: Math.ceil(max / step) * step, step };
 }
 
@@ -55,8 +56,9 @@ function legend(svg, series, width) {
 
 /** Grouped bars: `series` = [{ name, values, color }], one value per label. */
 export function barChart({ labels, series, title, width = 640, height = 260, format = (v) => String(Math.round(v * 100) / 100) }) {
-  const max = Math.max(0, ...series.flatMap((s) => s.values.map((v) => Number(v) || 0)));
-  const { top, step } = niceScale(max);
+  const all = series.flatMap((s) => s.values.map((v) => Number(v) || 0));
+  const max = Math.max(0, ...all);
+  const { top, step } = niceScale(max, 5, all.every((v) => Number.isInteger(v)));
   const f = frame({ width, height, title, labels, top, step, format });
   const inner = f.band * 0.8;
   const barW = inner / series.length;

@@ -30,7 +30,7 @@ export function pastedImages(event) {
 /** A hidden file input and the button that opens it; `onFiles(files)` gets what was picked. */
 export function imagePicker({ onFiles, label, id, multiple = false }) {
   const input = h('input', {
-    type: 'file', accept: IMAGE_TYPES.join(','), hidden: true, multiple, id: id ? id + '-input' : undefined,
+    type: 'file', accept: IMAGE_TYPES.join(','), class: 'visually-hidden', tabindex: '-1', multiple, id: id ? id + '-input' : undefined,
     onchange: () => {
       const files = Array.from(input.files || []);
       input.value = '';

@@ -19,6 +19,7 @@ let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let bcrypt = Target.Dependency.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
 let webSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
 let webSocketClient = Target.Dependency.product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 /// The five services: name (folder), library target, executable product, and the library's resources
 /// (a service's SQL migrations live in `<Name>Service/Migrations`).
@@ -27,7 +28,7 @@ let services: [(folder: String, library: String, executable: String, resources: 
     ("Routing", "RoutingService", "kefu-routing", [.copy("Migrations")]),
     ("Store", "StoreService", "kefu-store", [.copy("Migrations")]),
     ("Knowledge", "KnowledgeService", "kefu-knowledge", []),
-    ("Reporting", "ReportingService", "kefu-reporting", []),
+    ("Reporting", "ReportingService", "kefu-reporting", [.copy("Migrations")]),
 ]
 
 var targets: [Target] = [
@@ -63,8 +64,15 @@ var targets: [Target] = [
         path: "Tests/Tools/StreamWorker", swiftSettings: swiftSettings),
     .executableTarget(
         name: "kefu-bench",
-        dependencies: ["Redis", "RedisStreams", logging, lifecycle],
+        dependencies: [
+            "Redis", "RedisStreams", "Postgres", "KefuModel", "ReportingService", "ServiceRuntime", "TestSupport", logging,
+            lifecycle,
+        ],
         path: "Benchmarks/Bench", swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "kefu",
+        dependencies: [argumentParser, "Postgres", "ServiceRuntime", logging] + services.map { .byName(name: $0.library) },
+        path: "Tools/kefu", swiftSettings: swiftSettings),
     .testTarget(
         name: "RedisTests", dependencies: ["Redis", "TestSupport", logging], swiftSettings: swiftSettings),
     .testTarget(
@@ -81,6 +89,10 @@ var targets: [Target] = [
     .testTarget(
         name: "ServiceRuntimeTests",
         dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", "TestSupport", lifecycle],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "ReportingServiceTests",
+        dependencies: ["ReportingService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel"],
         swiftSettings: swiftSettings),
     .testTarget(
         name: "RoutingServiceTests",
@@ -134,6 +146,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: services.map { .executable(name: $0.executable, targets: [$0.executable]) } + [
         .executable(name: "kefu-bench", targets: ["kefu-bench"]),
+        .executable(name: "kefu", targets: ["kefu"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
@@ -144,6 +157,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: targets
 )

@@ -317,6 +317,12 @@ class Test1MainScenario(Scenario):
             self.assertNotIn(SENSITIVE, agent.find("#wb-messages").text)
             self.agent_send(agent, "您好，我是客服小王")
             visitor.text_appears(".msg.agent", "您好，我是客服小王")
+            field = agent.visible("#wb-input")
+            field.send_keys("第一行", Keys.SHIFT, Keys.ENTER, Keys.SHIFT, "第二行")
+            self.assertEqual(field.get_attribute("value"), "第一行\n第二行", "Shift+Enter must add a line, not send")
+            field.send_keys(Keys.ENTER)
+            line = visitor.text_appears(".msg.agent .msg-text", "第二行")
+            self.assertEqual(line.text, "第一行\n第二行")
             probe = "<img src=x onerror=window.__xss=1><b>bold</b>"
             self.visitor_send(visitor, probe)
             agent.text_appears("#wb-messages .msg.visitor", "<b>bold</b>")

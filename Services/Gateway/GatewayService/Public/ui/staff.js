@@ -19,7 +19,7 @@ function store(value) {
 /** Logs in; returns the account. */
 export async function login(username, password) {
   const result = await api('POST', '/auth/login', { body: { username, password } });
-  store({ access_token: result.access_token, refresh_token: result.refresh_token, account: result.account });
+  store({ access_token: result.access_token, refresh_token: result.refresh_token, account: result.account, expires_at: expiry(result) });
   return result.account;
 }
 
@@ -36,13 +36,23 @@ export async function logout() {
   }
 }
 
+/** When an access token stops working (ms since epoch), from the server's `expires_in` seconds. */
+function expiry(pair) {
+  return pair.expires_in ? Date.now() + pair.expires_in * 1000 : null;
+}
+
+/** Whether the stored access token is about to expire (refresh first instead of collecting a 401). */
+function expiring(current) {
+  return !!current.expires_at && current.expires_at - Date.now() < 60000;
+}
+
 async function refresh() {
   const current = auth();
   if (!current || !current.refresh_token) throw new ApiError(401, 'unauthorized', t('error.unauthorized'));
   if (!refreshing) {
     refreshing = api('POST', '/auth/refresh', { body: { refresh_token: current.refresh_token } })
       .then((pair) => {
-        store({ ...current, access_token: pair.access_token, refresh_token: pair.refresh_token });
+        store({ ...current, access_token: pair.access_token, refresh_token: pair.refresh_token, expires_at: expiry(pair) });
         return pair.access_token;
       })
       .finally(() => {
@@ -54,9 +64,9 @@ async function refresh() {
 
 /** The current access token, refreshed first when `force`. */
 export async function accessToken(force = false) {
-  if (force) return refresh();
   const current = auth();
   if (!current) throw new ApiError(401, 'unauthorized', t('error.unauthorized'));
+  if (force || expiring(current)) return refresh();
   return current.access_token;
 }
 
@@ -70,11 +80,18 @@ export async function staffApi(method, path, options = {}) {
     window.dispatchEvent(new CustomEvent('kefu:signed-out'));
     throw new ApiError(401, 'unauthorized', t('error.unauthorized'));
   }
+  let token = current.access_token;
+  if (expiring(current)) {
+    try {
+      token = await refresh();
+    } catch {
+      /* the call below gets the 401 and signs out */
+    }
+  }
   try {
-    return await api(method, path, { ...options, token: current.access_token });
+    return await api(method, path, { ...options, token });
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 401) throw error;
-    let token;
     try {
       token = await refresh();
     } catch {

@@ -16,6 +16,7 @@ let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let bcrypt = Target.Dependency.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
 let webSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
 let webSocketClient = Target.Dependency.product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
@@ -27,7 +28,7 @@ let services: [(folder: String, library: String, executable: String, resources: 
     ("Routing", "RoutingService", "kefu-routing", [.copy("Migrations")]),
     ("Store", "StoreService", "kefu-store", [.copy("Migrations")]),
     ("Knowledge", "KnowledgeService", "kefu-knowledge", []),
-    ("Reporting", "ReportingService", "kefu-reporting", []),
+    ("Reporting", "ReportingService", "kefu-reporting", [.copy("Migrations")]),
 ]
 
 var targets: [Target] = [
@@ -63,8 +64,15 @@ var targets: [Target] = [
         path: "Tests/Tools/StreamWorker", swiftSettings: swiftSettings),
     .executableTarget(
         name: "kefu-bench",
-        dependencies: ["Redis", "RedisStreams", logging, lifecycle],
+        dependencies: [
+            "Redis", "RedisStreams", "Postgres", "KefuModel", "ReportingService", "RoutingService", "ServiceRuntime",
+            "TestSupport", logging, lifecycle,
+        ],
         path: "Benchmarks/Bench", swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "kefu",
+        dependencies: [argumentParser, "Postgres", "ServiceRuntime", logging] + services.map { .byName(name: $0.library) },
+        path: "Tools/kefu", swiftSettings: swiftSettings),
     .executableTarget(
         name: "kefu-gateway-bench",
         dependencies: ["KefuModel", hummingbird, webSocketClient, logging],
@@ -85,6 +93,10 @@ var targets: [Target] = [
     .testTarget(
         name: "ServiceRuntimeTests",
         dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", "TestSupport", lifecycle],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "ReportingServiceTests",
+        dependencies: ["ReportingService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel"],
         swiftSettings: swiftSettings),
     .testTarget(
         name: "RoutingServiceTests",
@@ -138,6 +150,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: services.map { .executable(name: $0.executable, targets: [$0.executable]) } + [
         .executable(name: "kefu-bench", targets: ["kefu-bench"]),
+        .executable(name: "kefu", targets: ["kefu"]),
         .executable(name: "kefu-gateway-bench", targets: ["kefu-gateway-bench"]),
     ],
     dependencies: [
@@ -147,6 +160,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Redis
 
@@ -6,6 +7,14 @@ import Glibc
 #endif
 
 signal(SIGPIPE, SIG_IGN)
+
+if CommandLine.arguments.dropFirst().first == "routing" {
+    exit(await RoutingBenchmark.main(Array(CommandLine.arguments.dropFirst(2))))
+}
+if CommandLine.arguments.dropFirst().first == "export" {
+    await runExportBenchmark(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
 
 let options: BenchOptions
 do {
@@ -70,4 +79,48 @@ func rate(_ count: Int, _ seconds: Double) -> Int {
 
 func seconds(_ value: Double) -> String {
     String(Double(Int(value * 1000)) / 1000)
+}
+
+/// `kefu-bench export [--redis-url URL] --database-url URL [--count N] [--bin DIR]`.
+func runExportBenchmark(_ arguments: [String]) async {
+    var redisURL = "redis://127.0.0.1:6379"
+    var databaseURL = ""
+    var count = 1_000_000
+    var binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    var iterator = arguments.makeIterator()
+    while let flag = iterator.next() {
+        guard let value = iterator.next() else {
+            print("kefu-bench export: \(flag) needs a value")
+            exit(2)
+        }
+        switch flag {
+        case "--redis-url": redisURL = value
+        case "--database-url": databaseURL = value
+        case "--count":
+            guard let number = Int(value.filter { $0 != "_" }), number > 0 else {
+                print("kefu-bench export: --count must be a positive integer")
+                exit(2)
+            }
+            count = number
+        case "--bin": binaries = URL(fileURLWithPath: value)
+        default:
+            print("usage: kefu-bench export [--redis-url URL] --database-url URL [--count N] [--bin DIR]")
+            exit(2)
+        }
+    }
+    guard !databaseURL.isEmpty else {
+        print("kefu-bench export: --database-url is required")
+        exit(2)
+    }
+    var logger = Logger(label: "kefu.bench.export")
+    logger.logLevel = .warning
+    print("kefu-bench export: \(count) session records, sessions export, release build")
+    do {
+        try await ExportBenchmark(
+            redisURL: redisURL, databaseURL: databaseURL, count: count, binaries: binaries, logger: logger
+        ).run()
+    } catch {
+        print("kefu-bench export: \(error)")
+        exit(1)
+    }
 }

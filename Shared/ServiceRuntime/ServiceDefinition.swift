@@ -42,6 +42,12 @@ public struct ServiceDefinition: Sendable {
         self.backgroundServices = backgroundServices
     }
 
+    /// The runtime's migrations followed by the service's own, as the service applies them at start
+    /// (for operator tools that migrate without starting the service).
+    public func allMigrations() throws -> [Migration] {
+        try RuntimeMigrations.all(adding: migrations)
+    }
+
     /// The PostgreSQL schema the service owns.
     public var schema: String { name }
 

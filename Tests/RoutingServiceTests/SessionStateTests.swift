@@ -1,6 +1,7 @@
 import Foundation
 import KefuModel
 @testable import RoutingService
+import ServiceRuntime
 import Testing
 
 /// Every state transition and refusal of the session state machine, applied through the real handlers
@@ -217,6 +218,37 @@ import Testing
         #expect(before == after)
         #expect(try await h.load(of: owner) == 1)
         #expect(try await h.load(of: other) == 0)
+    }
+
+    @Test func endPhraseEndsAHumanSessionAndFreesTheSlot() async throws {
+        let h = try await RoutingHarness.make()
+        defer { Task { await h.close() } }
+        let agent = try await h.onlineAgent("小王", capacity: 1)
+        let session = try await h.requestHuman("v1")
+        try await h.engine.drainQueue(using: h.postgres)
+        _ = try await h.say("v1", "结束会话")
+        #expect(try await h.state(of: session) == "ended")
+        #expect(try await h.load(of: agent) == 0)
+        let ended = try #require(try await h.sessionEvents(session).last).decode(SessionEnded.self)
+        #expect(ended.reason == .visitorPhrase && ended.human && ended.agentID == agent && !ended.ratingInvited)
+        let late = try await h.apply(AgentMessage(sessionID: session, agentID: agent, clientMessageID: "late", content: .text("hi")))
+        #expect(try await h.reply(to: late).code == "session_not_active")
+    }
+
+    @Test func malformedEntriesWithoutReplyToAreDeadLetteredAtOnce() async throws {
+        let h = try await RoutingHarness.make()
+        defer { Task { await h.close() } }
+        func event(replyTo: String?) throws -> IncomingEvent {
+            var object: [String: Any] = [
+                "id": UUID().uuidString.lowercased(), "type": "visitor.rating", "version": 1, "time": Timestamp.now().rfc3339,
+                "source": "test", "data": ["channel": "web-pc", "visitor_id": "v1", "session_id": UUID().uuidString.lowercased(), "stars": 9],
+            ]
+            if let replyTo { object["reply_to"] = replyTo }
+            let raw = Array(try JSONSerialization.data(withJSONObject: object))
+            return IncomingEvent(entryID: "1-0", header: try EnvelopeCodec.decodeHeader(raw), raw: raw)
+        }
+        #expect(throws: ContractError.self) { try h.engine.check(try event(replyTo: nil)) }
+        try h.engine.check(try event(replyTo: RoutingHarness.replyStream))
     }
 
     private func apply(_ payload: any EventPayload, _ h: RoutingHarness) async throws -> EventID {

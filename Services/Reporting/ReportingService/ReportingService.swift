@@ -1,3 +1,4 @@
+import KefuModel
 import ServiceRuntime
 
 /// The reporting service: conversation records, statistics and CSV exports. See `README.md` beside this folder.
@@ -5,15 +6,25 @@ public enum ReportingService {
     /// The service's short name, schema and default HTTP port.
     public static let name = "reporting"
 
-    /// What the runtime needs to run this service.
-    public static func definition() -> ServiceDefinition {
-        ServiceDefinition(
+    /// What the runtime needs to run this service, with `settings` (default: the defaults, for tests that
+    /// only inspect the definition).
+    public static func definition(settings: ReportingSettings = ReportingSettings()) -> ServiceDefinition {
+        let exports = ExportCoordinator(limit: settings.maxExports)
+        let queries = QueryHandler(settings: settings, exports: exports)
+        return ServiceDefinition(
             name: name,
             defaultPort: 8084,
-            migrations: [],
+            migrations: (try? ReportingMigrations.load()) ?? [],
             consumers: [
-                .init(stream: .events, unknownTypes: .acknowledge),
-                .init(stream: .requests, unknownTypes: .deadLetter),
-            ])
+                .init(stream: .events, unknownTypes: .acknowledge, handlers: EventHandlers.all(timezone: settings.statsTimezone)),
+                .init(stream: .requests, unknownTypes: .deadLetter, handlers: [.queryRequest: queries.apply]),
+            ],
+            backgroundServices: { context in
+                exports.bind(streamPrefix: context.streams.prefix)
+                return [
+                    ExportService(coordinator: exports, context: context, idleTimeout: settings.exportIdleTimeout),
+                    StatsTimezoneGuard(timezone: settings.statsTimezone, context: context),
+                ]
+            })
     }
 }

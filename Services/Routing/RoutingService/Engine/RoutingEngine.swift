@@ -56,7 +56,7 @@ public struct RoutingTuning: Sendable {
     /// How long routing waits for a `bot.answer` before counting the question unanswered.
     public var botAnswerTimeoutSeconds = 15
     /// Sessions assigned per drain transaction at most.
-    public var assignmentsPerTransaction = 32
+    public var assignmentsPerTransaction = 64
     /// How many recent handle times the ETA averages.
     public var handleTimeSamples = 50
     /// How often the ticker runs.
@@ -74,6 +74,9 @@ public struct RoutingTuning: Sendable {
         if let value = environment["KEFU_ROUTING_BOT_TIMEOUT_S"].flatMap(Int.init), value > 0 { tuning.botAnswerTimeoutSeconds = value }
         if let value = environment["KEFU_ROUTING_TICK_MS"].flatMap(Int.init), value >= 10 { tuning.tickInterval = .milliseconds(value) }
         if let value = environment["KEFU_ROUTING_POSITION_MS"].flatMap(Int.init), value >= 10 { tuning.positionInterval = .milliseconds(value) }
+        if let value = environment["KEFU_ROUTING_ASSIGN_BATCH"].flatMap(Int.init), (1...1_000).contains(value) {
+            tuning.assignmentsPerTransaction = value
+        }
         return tuning
     }
 }

@@ -67,6 +67,7 @@ extension RoutingEngine {
         try connection.execute(
             """
             UPDATE \(schema).sessions SET state = 'queued', agent_id = NULL, priority = $2, enqueued_at = clock_timestamp(),
+                enqueue_stamped = false,
                 queue_reason = $3, last_seq = $4, pending_question_seq = NULL, pending_question_at = NULL,
                 published_position = NULL, published_ahead = NULL, published_eta = NULL, assigned_at = NULL
             WHERE id = $1
@@ -98,7 +99,7 @@ extension RoutingEngine {
         try connection.execute(
             """
             UPDATE \(schema).sessions SET state = $2, agent_id = NULL, ended_at = now(), end_reason = $3, last_seq = $4,
-                rating_invited = $5, enqueued_at = NULL, pending_question_seq = NULL, pending_question_at = NULL
+                rating_invited = $5, pending_question_seq = NULL, pending_question_at = NULL
             WHERE id = $1
             """, [session.id.uuid, session.state.rawValue, reason.rawValue, session.lastSeq, session.ratingInvited])
         if fromQueue { requestDrain() }
@@ -111,7 +112,7 @@ extension RoutingEngine {
         on connection: PostgresConnection
     ) throws {
         try connection.execute(
-            "UPDATE \(schema).session_agents SET released_at = now() WHERE session_id = $1 AND agent_id = $2 AND released_at IS NULL",
+            "UPDATE \(schema).session_agents SET released_at = clock_timestamp() WHERE session_id = $1 AND agent_id = $2 AND released_at IS NULL",
             [session.id.uuid, agentID.uuid])
         if let agent = try agents.changeLoad(agentID, by: -1, on: connection) {
             try publication.event(agent.updated)

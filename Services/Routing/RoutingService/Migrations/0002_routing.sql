@@ -32,7 +32,10 @@ CREATE TABLE sessions (
     last_seq bigint NOT NULL DEFAULT 0,
     agent_id uuid REFERENCES agents (id),
     priority integer NOT NULL DEFAULT 10 CHECK (priority BETWEEN 0 AND 100),
+    -- When the session last joined the queue (kept after assignment, for audits and the FIFO check). Set
+    -- again when the enqueuing transaction commits (trigger below), so queue order is commit order.
     enqueued_at timestamptz,
+    enqueue_stamped boolean NOT NULL DEFAULT true,
     queue_reason text,
     unanswered integer NOT NULL DEFAULT 0,
     pending_question_seq bigint,
@@ -54,7 +57,7 @@ CREATE TABLE sessions (
     published_ahead integer,
     published_eta integer,
     CHECK ((state = 'assigned') = (agent_id IS NOT NULL)),
-    CHECK ((state = 'queued') = (enqueued_at IS NOT NULL))
+    CHECK (state <> 'queued' OR enqueued_at IS NOT NULL)
 );
 
 CREATE UNIQUE INDEX sessions_one_open_per_visitor ON sessions (channel, visitor_id)
@@ -62,6 +65,21 @@ CREATE UNIQUE INDEX sessions_one_open_per_visitor ON sessions (channel, visitor_
 CREATE INDEX sessions_queue ON sessions (priority, enqueued_at, id) WHERE state = 'queued';
 CREATE INDEX sessions_by_agent ON sessions (agent_id) WHERE state = 'assigned';
 CREATE INDEX sessions_by_visitor ON sessions (channel, visitor_id, created_at);
+-- Queue order is the order in which entries became visible: a deferred trigger re-stamps `enqueued_at` when
+-- the enqueuing transaction commits, so a request handled early in a long batch does not overtake, from the
+-- assigner's point of view, one that was already waiting when the batch committed.
+CREATE FUNCTION stamp_enqueued_at() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format(
+        'UPDATE %I.sessions SET enqueued_at = clock_timestamp(), enqueue_stamped = true WHERE id = $1 AND NOT enqueue_stamped',
+        TG_TABLE_SCHEMA) USING NEW.id;
+    RETURN NULL;
+END
+$$;
+
+CREATE CONSTRAINT TRIGGER sessions_stamp_enqueued_at AFTER UPDATE OF enqueue_stamped ON sessions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NOT NEW.enqueue_stamped) EXECUTE FUNCTION stamp_enqueued_at();
+
 CREATE INDEX sessions_pending_question ON sessions (pending_question_at) WHERE pending_question_at IS NOT NULL;
 
 -- Every agent who held a session, in order (a transfer closes one row and opens the next).

@@ -16,13 +16,15 @@ public struct DrainReport: Sendable, Equatable {
 /// Assignment: strict FIFO by (priority, enqueue time, id) to the online, present, enabled agent with
 /// spare capacity and the fewest sessions, ties to the longest idle.
 ///
-/// Every assignment happens inside a short transaction that first takes the queue's transaction-level
-/// advisory lock, so assigners of all instances take turns: the head of the queue is only ever assigned
-/// by one of them, in order (FIFO across instances). The session and the agent rows are locked with
-/// `FOR UPDATE SKIP LOCKED` and re-checked under the lock (state `queued`; online, present, enabled and
-/// `load < capacity`), so an assignment never uses a stale row and never exceeds a capacity. The assigner
-/// never waits on a row a handler holds (it gives up the turn and retries shortly), and handlers never
-/// take the advisory lock, so the two cannot deadlock.
+/// Assignments happen in short transactions that first take the queue's transaction-level advisory lock,
+/// so the assigners of all instances take turns and the head of the queue is only ever assigned by one of
+/// them, in order (FIFO across instances). A turn plans up to `assignmentsPerTransaction` assignments from
+/// one read of the queue head and of the assignable agents, then locks exactly the planned session and
+/// agent rows with `FOR UPDATE SKIP LOCKED`, re-checking them under the lock (session still `queued`;
+/// agent online, present, enabled, `load < capacity` and the load the plan was made from). The plan is kept
+/// up to the first row that is held elsewhere or moved, so no assignment ever uses a stale row, exceeds a
+/// capacity or assigns a session twice. The assigner never waits on a row a handler holds (it ends its
+/// turn and retries 2 ms later), and handlers never take the advisory lock, so the two cannot deadlock.
 extension RoutingEngine {
     /// The advisory lock key of the queue (per schema).
     var queueLockKey: String { "kefu.\(schema).queue" }
@@ -53,80 +55,168 @@ extension RoutingEngine {
     /// Why a batch transaction stopped.
     enum BatchStop: Sendable { case exhausted, busy, batchFull }
 
-    /// One transaction: up to `assignmentsPerTransaction` assignments.
+    /// One transaction: plans up to `assignmentsPerTransaction` assignments from one read of the queue head
+    /// and of the assignable agents (FIFO heads, each to the agent with the fewest sessions, ties to the
+    /// longest idle, as if assigned one by one), locks the planned rows with `SKIP LOCKED`, keeps the plan
+    /// up to the first row that is locked elsewhere or changed since it was read, and applies it in a few
+    /// set-based statements.
     func assignBatch(on connection: PostgresConnection) throws -> (assigned: Int, stop: BatchStop) {
         try connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", [queueLockKey])
-        var publication = publication(cause: nil)
-        var assigned = 0
-        var stop = BatchStop.batchFull
-        while assigned < tuning.assignmentsPerTransaction {
-            let step = try assignHead(into: &publication, on: connection)
-            if case .assigned = step { assigned += 1; continue }
-            stop = step == .busy ? .busy : .exhausted
-            break
-        }
-        try publication.flush(to: outbox, on: connection)
-        return (assigned, stop)
-    }
-
-    enum AssignStep: Equatable { case assigned, busy, emptyQueue, noAgent }
-
-    /// Assigns the head of the queue to the best agent, if both exist and neither is locked elsewhere.
-    func assignHead(into publication: inout Publication, on connection: PostgresConnection) throws -> AssignStep {
-        guard let head = try connection.query(
-            "SELECT id FROM \(schema).sessions WHERE state = 'queued' ORDER BY priority, enqueued_at, id LIMIT 1"
-        ).first.map({ SessionID(try $0.decode(UUID.self, at: 0)) }) else { return .emptyQueue }
-        let candidates = try connection.query(
+        let limit = tuning.assignmentsPerTransaction
+        let heads = try connection.query(
+            "SELECT id FROM \(schema).sessions WHERE state = 'queued' ORDER BY priority, enqueued_at, id LIMIT $1", [limit]
+        ).map { try $0.decode(UUID.self, at: 0) }
+        guard !heads.isEmpty else { return (0, .exhausted) }
+        var pool = try connection.query(
             """
             SELECT id, load, capacity, idle_since FROM \(schema).agents
             WHERE status = 'online' AND enabled AND present_until > now() AND load < capacity
-            ORDER BY load, idle_since, id LIMIT 5
             """
         ).map { row in
-            (id: AgentID(try row.decode(UUID.self, at: 0)), load: try row.decode(Int.self, at: 1),
-             capacity: try row.decode(Int.self, at: 2), idleSince: try row.decode(Date.self, at: 3))
+            PlannedAgent(id: try row.decode(UUID.self, at: 0), load: try row.decode(Int.self, at: 1),
+                         capacity: try row.decode(Int.self, at: 2), idleSince: try row.decode(Date.self, at: 3))
         }
-        guard let best = candidates.first else { return .noAgent }
-        guard var session = try connection.query(
-            "SELECT \(SessionRecord.columns) FROM \(schema).sessions WHERE id = $1 AND state = 'queued' FOR UPDATE SKIP LOCKED",
-            [head.uuid]
-        ).first.map(SessionRecord.init(row:)) else { return .busy }
-        guard let agentRow = try connection.query(
+        guard !pool.isEmpty else { return (0, .exhausted) }
+        let snapshot = Dictionary(uniqueKeysWithValues: pool.map { ($0.id, $0.load) })
+        var plan: [(session: UUID, agent: UUID, rule: String, candidates: [AuditCandidate])] = []
+        var tick = Date()
+        for head in heads {
+            let ranked = PlannedAgent.best(5, of: pool)
+            guard let index = ranked.first else { break }
+            let best = pool[index]
+            let tie = ranked.count > 1 && pool[ranked[1]].load == best.load
+            plan.append((head, best.id, tie ? "fewest_sessions_then_longest_idle" : "fewest_sessions", ranked.map {
+                AuditCandidate(agentID: pool[$0].key, load: pool[$0].load, capacity: pool[$0].capacity, idleSince: pool[$0].idleSince)
+            }))
+            pool[index].load += 1
+            tick = tick.addingTimeInterval(0.000_001)
+            pool[index].idleSince = max(tick, Date())
+        }
+        guard !plan.isEmpty else { return (0, .exhausted) }
+
+        // Lock what the plan touches, never waiting, and keep it up to the first row that moved.
+        let lockedSessions = Set(try connection.query(
+            "SELECT id FROM \(schema).sessions WHERE id = ANY($1::uuid[]) AND state = 'queued' FOR UPDATE SKIP LOCKED",
+            [Self.uuidArray(plan.map(\.session))]).map { try $0.decode(UUID.self, at: 0) })
+        let agentIDs = Array(Set(plan.map(\.agent)))
+        var lockedAgents: [UUID: Int] = [:]
+        for row in try connection.query(
             """
-            SELECT \(AgentRecord.columns) FROM \(schema).agents
-            WHERE id = $1 AND status = 'online' AND enabled AND present_until > now() AND load < capacity
+            SELECT id, load FROM \(schema).agents
+            WHERE id = ANY($1::uuid[]) AND status = 'online' AND enabled AND present_until > now() AND load < capacity
             FOR UPDATE SKIP LOCKED
-            """, [best.id.uuid]
-        ).first else { return .busy }
-        var agent = try AgentRecord(row: agentRow)
-        agent.load += 1
-        try connection.execute(
-            "UPDATE \(schema).agents SET load = $2, last_assigned_at = now(), idle_since = now(), updated_at = now() WHERE id = $1",
-            [agent.id.uuid, agent.load])
-        session.state = .assigned
-        session.agentID = agent.id
-        session.human = true
-        let seq = session.nextSeq()
-        try connection.execute(
+            """, [Self.uuidArray(agentIDs)]) {
+            lockedAgents[try row.decode(UUID.self, at: 0)] = try row.decode(Int.self, at: 1)
+        }
+        var kept = 0
+        for step in plan {
+            guard lockedSessions.contains(step.session), let load = lockedAgents[step.agent], load == snapshot[step.agent] else { break }
+            kept += 1
+        }
+        guard kept > 0 else { return (0, .busy) }
+        let applied = Array(plan.prefix(kept))
+        try apply(applied, on: connection)
+        return (kept, kept < plan.count ? .busy : (plan.count < limit ? .exhausted : .batchFull))
+    }
+
+    /// Writes a checked plan: sessions assigned (each takes its next `seq`), agents' loads raised, history and
+    /// audit rows, `session.assigned` per session and `agent.updated` per agent.
+    private func apply(
+        _ plan: [(session: UUID, agent: UUID, rule: String, candidates: [AuditCandidate])], on connection: PostgresConnection
+    ) throws {
+        let sessions = Self.uuidArray(plan.map(\.session))
+        let agents = Self.uuidArray(plan.map(\.agent))
+        let assigned = try connection.query(
             """
-            UPDATE \(schema).sessions SET state = 'assigned', agent_id = $2, human = true, assigned_at = now(),
-                first_assigned_at = coalesce(first_assigned_at, now()), enqueued_at = NULL, last_seq = $3,
+            UPDATE \(schema).sessions s SET state = 'assigned', agent_id = v.agent, human = true, assigned_at = now(),
+                first_assigned_at = coalesce(s.first_assigned_at, now()), last_seq = s.last_seq + 1,
                 last_activity_at = now(), idle_warned_at = NULL,
                 published_position = NULL, published_ahead = NULL, published_eta = NULL
-            WHERE id = $1
-            """, [session.id.uuid, agent.id.uuid, session.lastSeq])
+            FROM unnest($1::uuid[], $2::uuid[]) AS v(id, agent)
+            WHERE s.id = v.id
+            RETURNING s.id, s.last_seq, s.channel, s.visitor_id, s.agent_id
+            """, [sessions, agents])
+        var counts: [UUID: Int] = [:]
+        for step in plan { counts[step.agent, default: 0] += 1 }
+        let agentRows = try connection.query(
+            """
+            UPDATE \(schema).agents a SET load = a.load + v.n, last_assigned_at = now(), idle_since = now(), updated_at = now()
+            FROM unnest($1::uuid[], $2::int[]) AS v(agent_key, n)
+            WHERE a.id = v.agent_key
+            RETURNING \(AgentRecord.columns)
+            """, [Self.uuidArray(Array(counts.keys)), "{" + counts.values.map(String.init).joined(separator: ",") + "}"])
         try connection.execute(
-            "INSERT INTO \(schema).session_agents (session_id, agent_id, assigned_at, via) VALUES ($1, $2, clock_timestamp(), 'queue')",
-            [session.id.uuid, agent.id.uuid])
-        let audit = candidates.map { AuditCandidate(agentID: $0.id.description, load: $0.load, capacity: $0.capacity, idleSince: $0.idleSince) }
-        let rule = candidates.count > 1 && candidates[1].load == best.load ? "fewest_sessions_then_longest_idle" : "fewest_sessions"
+            """
+            INSERT INTO \(schema).session_agents (session_id, agent_id, assigned_at, via)
+            SELECT v.session, v.agent, clock_timestamp(), 'queue' FROM unnest($1::uuid[], $2::uuid[]) AS v(session, agent)
+            """, [sessions, agents])
+        let candidates = String(decoding: try JSONEncoder().encode(plan.map(\.candidates)), as: UTF8.self)
         try connection.execute(
-            "INSERT INTO \(schema).assignment_audit (session_id, agent_id, rule, candidates) VALUES ($1, $2, $3, $4::jsonb)",
-            [session.id.uuid, agent.id.uuid, rule, String(decoding: try JSONEncoder().encode(audit), as: UTF8.self)])
-        try publication.event(SessionAssigned(
-            sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID, agentID: agent.id,
-            agentName: agent.name))
-        try publication.event(agent.updated)
-        return .assigned
+            """
+            INSERT INTO \(schema).assignment_audit (session_id, agent_id, rule, candidates)
+            SELECT v.session, v.agent, v.rule, c.value
+            FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS v(session, agent, rule, n)
+            JOIN jsonb_array_elements($4::jsonb) WITH ORDINALITY AS c(value, n) ON c.n = v.n
+            ORDER BY v.n
+            """, [sessions, agents, Self.textArray(plan.map(\.rule)), candidates])
+        var byID: [UUID: AgentRecord] = [:]
+        for row in agentRows {
+            let agent = try AgentRecord(row: row)
+            byID[agent.id.uuid] = agent
+        }
+        var publication = publication(cause: nil)
+        var order: [UUID: Int] = [:]
+        for (index, step) in plan.enumerated() { order[step.session] = index }
+        let rows = try assigned.sorted { (order[try $0.decode(UUID.self, at: 0)] ?? 0) < (order[try $1.decode(UUID.self, at: 0)] ?? 0) }
+        for row in rows {
+            let agentID: UUID = try row.decode(at: 4)
+            try publication.event(SessionAssigned(
+                sessionID: SessionID(try row.decode(UUID.self, at: 0)), seq: try row.decode(at: 1), channel: try row.decode(at: 2),
+                visitorID: try row.decode(at: 3), agentID: AgentID(agentID), agentName: byID[agentID]?.name ?? "客服"))
+        }
+        for agent in byID.values.sorted(by: { $0.id.description < $1.id.description }) { try publication.event(agent.updated) }
+        try publication.flush(to: outbox, on: connection)
+    }
+
+    static func uuidArray(_ ids: [UUID]) -> String {
+        "{" + ids.map { $0.uuidString.lowercased() }.joined(separator: ",") + "}"
+    }
+}
+
+/// An assignable agent as the planner sees it.
+struct PlannedAgent {
+    let id: UUID
+    /// The id as text, the last tie-breaker.
+    let key: String
+    var load: Int
+    let capacity: Int
+    var idleSince: Date
+
+    init(id: UUID, load: Int, capacity: Int, idleSince: Date) {
+        self.id = id
+        key = id.uuidString.lowercased()
+        self.load = load
+        self.capacity = capacity
+        self.idleSince = idleSince
+    }
+
+    /// Fewest sessions first, then the longest idle, then the id.
+    static func before(_ lhs: PlannedAgent, _ rhs: PlannedAgent) -> Bool {
+        if lhs.load != rhs.load { return lhs.load < rhs.load }
+        if lhs.idleSince != rhs.idleSince { return lhs.idleSince < rhs.idleSince }
+        return lhs.key < rhs.key
+    }
+
+    /// Indexes of the `count` best agents with spare capacity, best first (one pass, no full sort).
+    static func best(_ count: Int, of pool: [PlannedAgent]) -> [Int] {
+        var top: [Int] = []
+        top.reserveCapacity(count + 1)
+        for index in pool.indices where pool[index].load < pool[index].capacity {
+            if top.count == count, let last = top.last, !before(pool[index], pool[last]) { continue }
+            let position = top.firstIndex { before(pool[index], pool[$0]) } ?? top.count
+            top.insert(index, at: position)
+            if top.count > count { top.removeLast() }
+        }
+        return top
     }
 }

@@ -1,0 +1,117 @@
+import Foundation
+import KefuModel
+import Logging
+import Postgres
+import RoutingService
+import ServiceRuntime
+
+/// `kefu-bench routing`: assignments per second draining a queue with two assigners (two engines, each with
+/// its own connection pool, as two routing instances have), and sensitive-word masking time.
+enum RoutingBenchmark {
+    static let usage = """
+        usage: kefu-bench routing --database-url URL [--sessions N] [--agents N] [--capacity N] [--words N]
+          --database-url  an empty PostgreSQL database (the routing schema is created in it)
+          --sessions      queued sessions to drain (default 10000)
+          --agents        online agents (default 500)
+          --capacity      auto-accept count of each agent (default 20)
+          --words         sensitive words for the masking measurement (default 10000)
+        """
+
+    static func main(_ arguments: [String]) async -> Int32 {
+        var options: [String: String] = [:]
+        var iterator = arguments.makeIterator()
+        while let flag = iterator.next() {
+            if flag == "--help" || flag == "-h" { print(usage); return 0 }
+            guard flag.hasPrefix("--"), let value = iterator.next() else { print("kefu-bench routing: bad arguments\n\(usage)"); return 2 }
+            options[String(flag.dropFirst(2))] = value
+        }
+        guard let url = options["database-url"] else { print("kefu-bench routing: --database-url is required\n\(usage)"); return 2 }
+        let sessions = Int(options["sessions"] ?? "") ?? 10_000
+        let agents = Int(options["agents"] ?? "") ?? 500
+        let capacity = Int(options["capacity"] ?? "") ?? 20
+        let words = Int(options["words"] ?? "") ?? 10_000
+        do {
+            masking(words: words)
+            try await assignments(url: url, sessions: sessions, agents: agents, capacity: capacity)
+            return 0
+        } catch {
+            print("kefu-bench routing: \(error)")
+            return 1
+        }
+    }
+
+    /// Drains `sessions` queued sessions onto `agents` agents with two concurrent assigners.
+    static func assignments(url: String, sessions: Int, agents: Int, capacity: Int) async throws {
+        var logger = Logger(label: "kefu.bench.routing")
+        logger.logLevel = .warning
+        var configuration = try PostgresConfiguration(url: url)
+        configuration.poolSize = 2
+        let setup = PostgresClient(configuration: configuration, logger: logger)
+        let migrations = try RuntimeMigrations.all(adding: RoutingService.migrations())
+        _ = try await Migrator(schema: "routing", migrations: migrations).migrate(using: setup, logger: logger)
+        try await setup.execute("TRUNCATE routing.assignment_audit, routing.session_agents, routing.outbox, routing.sessions, routing.agents CASCADE")
+        try await setup.execute(
+            """
+            INSERT INTO routing.agents (id, name, capacity, status, present_until, idle_since)
+            SELECT gen_random_uuid(), '客服' || i, $2, 'online', now() + interval '1 hour', now() - i * interval '1 second'
+            FROM generate_series(1, $1) i
+            """, [agents, capacity])
+        try await setup.execute(
+            """
+            INSERT INTO routing.sessions (id, channel, visitor_id, state, last_seq, priority, enqueued_at, queue_reason)
+            SELECT gen_random_uuid(), 'web-pc', 'bench-' || i, 'queued', 2, 10, now() + i * interval '1 microsecond', 'visitor_request'
+            FROM generate_series(1, $1) i
+            """, [sessions])
+        try await setup.execute("ANALYZE routing.sessions")
+        try await setup.execute("ANALYZE routing.agents")
+        let tuning = RoutingTuning.fromEnvironment()
+        let engines = (0..<2).map { _ in RoutingEngine(streams: .standard, tuning: tuning, logger: logger) }
+        let clients = (0..<2).map { _ in PostgresClient(configuration: configuration, logger: logger) }
+        let start = ContinuousClock.now
+        let reports = try await withThrowingTaskGroup(of: DrainReport.self) { group in
+            for index in 0..<2 {
+                group.addTask { try await engines[index].drainQueue(using: clients[index]) }
+            }
+            return try await group.reduce(into: [DrainReport]()) { $0.append($1) }
+        }
+        let elapsed = start.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let assigned = try await setup.query("SELECT count(*) FROM routing.sessions WHERE state = 'assigned'").first?.decode(Int.self, at: 0) ?? 0
+        let over = try await setup.query("SELECT count(*) FROM routing.agents WHERE load > capacity").first?.decode(Int.self, at: 0) ?? -1
+        print("assignment: \(sessions) queued sessions onto \(agents) agents × \(capacity), two assigners, up to \(tuning.assignmentsPerTransaction) per transaction")
+        print("  assigned \(assigned) in \(String(format: "%.2f", seconds)) s = \(Int(Double(assigned) / seconds)) assignments/s")
+        print("  per assigner: \(reports.map { "\($0.assigned) in \($0.transactions) transactions, \($0.busyRetries) busy retries" }.joined(separator: "; "))")
+        print("  agents over capacity: \(over)")
+        for client in clients { try await client.shutdown() }
+        try await setup.shutdown()
+    }
+
+    /// Masks a 1 KB message against `words` sensitive words.
+    static func masking(words count: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质".map(String.init))
+        let latin = Array("abcdefghijklmnopqrstuvwxyz").map(String.init)
+        var unique: Set<String> = []
+        var list: [String] = []
+        while list.count < count {
+            let length = Int.random(in: 2...4, using: &generator)
+            let pool = list.count % 5 == 0 ? latin : alphabet
+            let word = (0..<length).map { _ in pool.randomElement(using: &generator)! }.joined()
+            if unique.insert(word).inserted { list.append(word) }
+        }
+        let masker = SensitiveWordMasker(words: list)
+        var message = ""
+        while message.utf8.count < 1_000 {
+            message += Bool.random(using: &generator) ? list.randomElement(using: &generator)! : alphabet.randomElement(using: &generator)!
+            if message.count % 37 == 0 { message += " Hello " }
+        }
+        for _ in 0..<1_000 { _ = masker.mask(message) }
+        let iterations = 20_000
+        var checksum = 0
+        let start = ContinuousClock.now
+        for _ in 0..<iterations { checksum &+= masker.mask(message).utf8.count }
+        let elapsed = start.duration(to: .now)
+        let micros = (Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12) / Double(iterations)
+        print("masking: \(message.utf8.count)-byte message, \(masker.wordCount) words: \(String(format: "%.1f", micros)) µs per message (checksum \(checksum % 1000))")
+    }
+}

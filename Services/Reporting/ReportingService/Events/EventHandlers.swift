@@ -1,0 +1,86 @@
+import KefuModel
+import Postgres
+import ServiceRuntime
+
+/// Applies the events of `kefu:events` to the records and statistics. Each handler is one call of a
+/// `reporting.on_*` function (see the migration), inside the runtime's inbox transaction: the envelope id
+/// is recorded in the same transaction, a seq already applied to the session is skipped, and every update
+/// merges (least/greatest, keyed rows), so redelivery, duplicates and out-of-order arrival converge to the
+/// same record. Statistics days are in `timezone`.
+enum EventHandlers {
+    static func all(timezone: String) -> [EventType: ConsumerDefinition.Apply] {
+        [
+            .sessionCreated: { event, connection in
+                let data = try event.decode(SessionCreated.self).data
+                try connection.query(
+                    "SELECT reporting.on_session_created($1, $2, $3, $4, $5, $6)",
+                    [data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone])
+            },
+            .sessionQueued: { event, connection in
+                let data = try event.decode(SessionQueued.self).data
+                try connection.query(
+                    "SELECT reporting.on_session_queued($1, $2, $3, $4, $5, $6)",
+                    [data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone])
+            },
+            .sessionAssigned: { event, connection in
+                let data = try event.decode(SessionAssigned.self).data
+                try connection.query(
+                    "SELECT reporting.on_session_agent($1, $2, $3, $4, $5, $6, $7, $8, NULL)",
+                    [
+                        data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone,
+                        data.agentID.uuid, data.agentName,
+                    ])
+            },
+            .sessionTransferred: { event, connection in
+                let data = try event.decode(SessionTransferred.self).data
+                try connection.query(
+                    "SELECT reporting.on_session_agent($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    [
+                        data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone,
+                        data.toAgentID.uuid, data.toAgentName, data.fromAgentID.uuid,
+                    ])
+            },
+            .sessionEnded: { event, connection in
+                let data = try event.decode(SessionEnded.self).data
+                try connection.query(
+                    "SELECT reporting.on_session_ended($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    [
+                        data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone,
+                        data.reason.rawValue, data.agentID?.uuid, data.human,
+                    ])
+            },
+            .messageAccepted: { event, connection in
+                let data = try event.decode(MessageAccepted.self).data
+                try connection.query(
+                    "SELECT reporting.on_message($1, $2, $3, $4, $5, $6, $7, $8)",
+                    [
+                        data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone,
+                        data.sender.rawValue, data.agentID?.uuid,
+                    ])
+            },
+            .ratingRecorded: { event, connection in
+                let data = try event.decode(RatingRecorded.self).data
+                try connection.query(
+                    "SELECT reporting.on_rating($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    [
+                        data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone,
+                        data.stars, data.comment, data.agentID?.uuid,
+                    ])
+            },
+            .leaveMessageUpdated: { event, connection in
+                let data = try event.decode(LeaveMessageUpdated.self).data
+                try connection.query(
+                    "SELECT reporting.on_leave_message($1, $2, $3, $4, $5, $6, $7, $8)",
+                    [
+                        data.leaveMessageID.uuid, data.channel, data.visitorID, data.sessionID?.uuid,
+                        data.state.rawValue, data.agentID?.uuid, event.header.time.date, timezone,
+                    ])
+            },
+            .agentUpdated: { event, connection in
+                let data = try event.decode(AgentUpdated.self).data
+                try connection.query(
+                    "SELECT reporting.note_agent($1, $2, $3)", [data.agentID.uuid, data.name, event.header.time.date])
+            },
+        ]
+    }
+}

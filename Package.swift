@@ -27,7 +27,7 @@ let services: [(folder: String, library: String, executable: String, resources: 
     ("Gateway", "GatewayService", "kefu-gateway", [.copy("Migrations"), .copy("Public")]),
     ("Routing", "RoutingService", "kefu-routing", [.copy("Migrations")]),
     ("Store", "StoreService", "kefu-store", [.copy("Migrations")]),
-    ("Knowledge", "KnowledgeService", "kefu-knowledge", []),
+    ("Knowledge", "KnowledgeService", "kefu-knowledge", [.copy("Migrations")]),
     ("Reporting", "ReportingService", "kefu-reporting", [.copy("Migrations")]),
 ]
 
@@ -62,6 +62,10 @@ var targets: [Target] = [
         name: "kefu-stream-worker",
         dependencies: ["ServiceRuntime", "RedisStreams", "Postgres", "KefuModel", lifecycle, logging],
         path: "Tests/Tools/StreamWorker", swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "kefu-knowledge-bench",
+        dependencies: ["KnowledgeService", "KefuModel", "Redis", "Postgres", "TestSupport", logging],
+        path: "Benchmarks/KnowledgeBench", swiftSettings: swiftSettings),
     .executableTarget(
         name: "kefu-bench",
         dependencies: [
@@ -108,7 +112,7 @@ var targets: [Target] = [
         swiftSettings: swiftSettings),
     .testTarget(
         name: "KnowledgeServiceTests",
-        dependencies: ["KnowledgeService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel"],
+        dependencies: ["KnowledgeService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel", logging],
         exclude: ["Resources"],
         swiftSettings: swiftSettings),
     .testTarget(
@@ -150,6 +154,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: services.map { .executable(name: $0.executable, targets: [$0.executable]) } + [
         .executable(name: "kefu-bench", targets: ["kefu-bench"]),
+        .executable(name: "kefu-knowledge-bench", targets: ["kefu-knowledge-bench"]),
         .executable(name: "kefu", targets: ["kefu"]),
         .executable(name: "kefu-gateway-bench", targets: ["kefu-gateway-bench"]),
     ],

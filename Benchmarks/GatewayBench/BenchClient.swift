@@ -79,12 +79,17 @@ final class BenchLog: Sendable {
         var pushed: [String: ContinuousClock.Instant] = [:]
         var assigned: Set<String> = []
         var sessions: [Int: String] = [:]
+        var eventToSocket: [Double] = []
     }
 
     private let state = Mutex(State())
 
     func sent(_ id: String, at time: ContinuousClock.Instant) { state.withLock { $0.sent[id] = time } }
     func pushed(_ id: String, at time: ContinuousClock.Instant) { state.withLock { if $0.pushed[id] == nil { $0.pushed[id] = time } } }
+    /// Milliseconds from the event's creation by routing (its envelope `time`) to its arrival on a socket.
+    func eventAge(_ milliseconds: Double) { state.withLock { $0.eventToSocket.append(milliseconds) } }
+    var eventAges: [Double] { state.withLock { $0.eventToSocket.sorted() } }
+
     func assigned(_ session: String) { _ = state.withLock { $0.assigned.insert(session) } }
     func session(_ session: String, visitor: Int) { state.withLock { $0.sessions[visitor] = session } }
 

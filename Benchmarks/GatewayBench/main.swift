@@ -38,6 +38,9 @@ func runBenchmark(_ options: GatewayBenchOptions) async throws {
             case "message.accepted":
                 if frame["data"]?["sender"]?.stringValue == "visitor", let id = frame["data"]?["client_message_id"]?.stringValue {
                     log.pushed(id, at: time)
+                    if id.hasPrefix("m"), let text = frame["time"]?.stringValue, let created = Timestamp(rfc3339: text) {
+                        log.eventAge(Date().timeIntervalSince(created.date) * 1000)
+                    }
                 }
             default: break
             }
@@ -106,6 +109,12 @@ func runBenchmark(_ options: GatewayBenchOptions) async throws {
     print("  delivered to agent sockets: \(results.latencies.count) of \(total) in \(String(format: "%.2f", seconds)) s")
     print("  throughput: \(Int(Double(results.latencies.count) / seconds)) msg/s (visitor HTTP send → agent WebSocket)")
     print("  latency send → agent socket: p50 \(String(format: "%.1f", percentile(0.5))) ms, p99 \(String(format: "%.1f", percentile(0.99))) ms, max \(String(format: "%.1f", results.latencies.last ?? 0)) ms")
+
+    let ages = log.eventAges
+    if !ages.isEmpty {
+        func agePercentile(_ p: Double) -> Double { ages[min(ages.count - 1, Int(Double(ages.count) * p))] }
+        print("  event created by routing → agent socket (outbox relay, tail, push): p50 \(String(format: "%.1f", agePercentile(0.5))) ms, p99 \(String(format: "%.1f", agePercentile(0.99))) ms")
+    }
 
     // Store: every session's history reaches its last message.
     let storeStart = ContinuousClock.now

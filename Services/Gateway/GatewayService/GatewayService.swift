@@ -11,15 +11,17 @@ public enum GatewayService {
     /// The service's short name, schema and default HTTP port.
     public static let name = "gateway"
 
-    /// What the runtime needs to run this service, with the gateway's own settings (read them first with
-    /// ``GatewayConfiguration/init(reader:)`` so a bad value stops the process before anything starts).
-    public static func definition(_ gateway: GatewayConfiguration) -> ServiceDefinition {
+    /// What the runtime needs to run this service, with the gateway's own settings. `kefu-gateway` reads
+    /// them first (``GatewayConfiguration/init(reader:)``) so that a bad value stops the process before
+    /// anything starts; without them (tools that only need the migrations) they are read from the
+    /// environment when the application is built.
+    public static func definition(_ gateway: GatewayConfiguration? = nil) -> ServiceDefinition {
         ServiceDefinition(
             name: name,
             defaultPort: 8080,
             migrations: migrations(),
             consumers: [],
-            application: { context in try application(context: context, gateway: gateway) })
+            application: { context in try application(context: context, gateway: gateway ?? GatewayConfiguration()) })
     }
 
     /// The `gateway` schema's migrations bundled with the library.

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import NIOCore
@@ -12,6 +13,15 @@ public struct GatewayRequestContext: RequestContext, WebSocketRequestContext, Re
         coreContext = .init(source: source)
         webSocket = .init()
         remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The client's address: the peer, or the first `X-Forwarded-For` hop when `trustProxy` (only behind
+    /// the operator's own proxy, which must overwrite the header).
+    func clientIP(_ request: Request, trustProxy: Bool) -> String {
+        if trustProxy, let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").first {
+            return forwarded.trimmingCharacters(in: .whitespaces)
+        }
+        return remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// Bodies are read with explicit per-route limits; this is the outer bound (an image plus headroom).

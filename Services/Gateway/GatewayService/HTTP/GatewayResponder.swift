@@ -65,7 +65,7 @@ struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context
     }
 
     private func limitIP(_ request: Request, context: Context) async throws {
-        let ip = clientIP(request, context: context)
+        let ip = context.clientIP(request, trustProxy: trustProxy)
         do {
             try await limiter.take("ip:\(ip)", limit: ipRate)
         } catch let error as APIError {
@@ -75,13 +75,6 @@ struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context
         }
     }
 
-    /// The client's address: the peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
-    func clientIP(_ request: Request, context: Context) -> String {
-        if trustProxy, let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").first {
-            return forwarded.trimmingCharacters(in: .whitespaces)
-        }
-        return context.remoteAddress?.ipAddress ?? "unknown"
-    }
 
     private func addSecurityHeaders(_ response: inout Response, path: String, isAPI: Bool) {
         response.headers[.xContentTypeOptions] = "nosniff"

@@ -13,6 +13,7 @@ final class Hub: Sendable {
         var agents: [String: [UUID: Subscriber]] = [:]
         var sessionAgents: [String: Set<String>] = [:]
         var queueRefreshPending = false
+        var closing = false
     }
 
     let buffer: EventBuffer
@@ -29,15 +30,17 @@ final class Hub: Sendable {
 
     static func visitorKey(_ channel: String, _ visitorID: String) -> String { channel + "\u{1F}" + visitorID }
 
-    /// Adds a socket.
-    func register(_ subscriber: Subscriber) {
+    /// Adds a socket; false once the instance is shutting down (the caller closes it).
+    func register(_ subscriber: Subscriber) -> Bool {
         state.withLock { state in
+            if state.closing { return false }
             switch subscriber.owner {
             case .visitor(let channel, let visitorID):
                 state.visitors[Self.visitorKey(channel, visitorID), default: [:]][subscriber.id] = subscriber
             case .agent(let agentID):
                 state.agents[agentID, default: [:]][subscriber.id] = subscriber
             }
+            return true
         }
     }
 
@@ -59,7 +62,8 @@ final class Hub: Sendable {
     /// Closes every socket (at shutdown), so that clients reconnect to another instance and resume.
     func closeAll() async {
         let all = state.withLock { state in
-            state.visitors.values.flatMap(\.values) + state.agents.values.flatMap(\.values)
+            state.closing = true
+            return state.visitors.values.flatMap(\.values) + state.agents.values.flatMap(\.values)
         }
         for subscriber in all { await subscriber.close() }
     }

@@ -50,7 +50,11 @@ extension Gateway {
             heartbeatTask = startHeartbeat(staff.agentID)
         }
         let heartbeat = heartbeatTask
-        hub.register(subscriber)
+        guard hub.register(subscriber) else {
+            heartbeat?.cancel()
+            await subscriber.close()
+            return (subscriber, stream, {})
+        }
         await subscriber.send(controlFrame(hello))
         if !resume.isEmpty { await subscriber.resume(resume) }
         let hub = hub

@@ -123,8 +123,10 @@ extension Gateway {
             }
             let key = blobKey()
             _ = try await context.redis.send([Array("SET".utf8), Array(key.utf8), bytes, Array("EX".utf8), Array("300".utf8)])
+            let createCategories = request.query("create_categories") == "true"
             return try await forward(
-                .knowledge, "kb.import", actor: staff.actor, params: ["blob_key": .string(key), "format": .string(format)])
+                .knowledge, "kb.import", actor: staff.actor,
+                params: ["blob_key": .string(key), "format": .string(format), "create_categories": .bool(createCategories)])
         }
         api.get("knowledge/export") { request, _ in
             let staff = try await staff(request, admin: true)

@@ -17,14 +17,17 @@ let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let bcrypt = Target.Dependency.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
+let webSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
+let webSocketClient = Target.Dependency.product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
 
 /// The five services: name (folder), library target, executable product, and the library's resources
 /// (a service's SQL migrations live in `<Name>Service/Migrations`).
 let services: [(folder: String, library: String, executable: String, resources: [Resource])] = [
-    ("Gateway", "GatewayService", "kefu-gateway", []),
+    ("Gateway", "GatewayService", "kefu-gateway", [.copy("Migrations"), .copy("Public")]),
     ("Routing", "RoutingService", "kefu-routing", [.copy("Migrations")]),
     ("Store", "StoreService", "kefu-store", [.copy("Migrations")]),
-    ("Knowledge", "KnowledgeService", "kefu-knowledge", []),
+    ("Knowledge", "KnowledgeService", "kefu-knowledge", [.copy("Migrations")]),
     ("Reporting", "ReportingService", "kefu-reporting", [.copy("Migrations")]),
 ]
 
@@ -60,6 +63,10 @@ var targets: [Target] = [
         dependencies: ["ServiceRuntime", "RedisStreams", "Postgres", "KefuModel", lifecycle, logging],
         path: "Tests/Tools/StreamWorker", swiftSettings: swiftSettings),
     .executableTarget(
+        name: "kefu-knowledge-bench",
+        dependencies: ["KnowledgeService", "KefuModel", "Redis", "Postgres", "TestSupport", logging],
+        path: "Benchmarks/KnowledgeBench", swiftSettings: swiftSettings),
+    .executableTarget(
         name: "kefu-bench",
         dependencies: [
             "Redis", "RedisStreams", "Postgres", "KefuModel", "ReportingService", "RoutingService", "ServiceRuntime",
@@ -70,6 +77,10 @@ var targets: [Target] = [
         name: "kefu",
         dependencies: [argumentParser, "Postgres", "ServiceRuntime", logging] + services.map { .byName(name: $0.library) },
         path: "Tools/kefu", swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "kefu-gateway-bench",
+        dependencies: ["KefuModel", hummingbird, webSocketClient, logging],
+        path: "Benchmarks/GatewayBench", swiftSettings: swiftSettings),
     .testTarget(
         name: "RedisTests", dependencies: ["Redis", "TestSupport", logging], swiftSettings: swiftSettings),
     .testTarget(
@@ -101,7 +112,7 @@ var targets: [Target] = [
         swiftSettings: swiftSettings),
     .testTarget(
         name: "KnowledgeServiceTests",
-        dependencies: ["KnowledgeService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel"],
+        dependencies: ["KnowledgeService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel", logging],
         exclude: ["Resources"],
         swiftSettings: swiftSettings),
     .testTarget(
@@ -110,11 +121,23 @@ var targets: [Target] = [
         swiftSettings: swiftSettings),
 ]
 
+/// What some service libraries need beyond the common dependencies.
+let serviceDependencies: [String: [Target.Dependency]] = [
+    "GatewayService": [bcrypt, webSocket, nioCore, nioPosix],
+]
+
+targets.append(
+    .testTarget(
+        name: "GatewayServiceTests",
+        dependencies: ["GatewayService", "TestSupport", "Redis", "RedisStreams", "Postgres", "KefuModel", "ServiceRuntime", hummingbird, webSocketClient, logging],
+        swiftSettings: swiftSettings))
+
 for service in services {
     targets.append(
         .target(
             name: service.library,
-            dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", hummingbird, lifecycle, logging],
+            dependencies: ["ServiceRuntime", "RedisStreams", "Redis", "Postgres", "KefuModel", hummingbird, lifecycle, logging]
+                + (serviceDependencies[service.library] ?? []),
             path: "Services/\(service.folder)/\(service.library)",
             resources: service.resources,
             swiftSettings: swiftSettings))
@@ -131,7 +154,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: services.map { .executable(name: $0.executable, targets: [$0.executable]) } + [
         .executable(name: "kefu-bench", targets: ["kefu-bench"]),
+        .executable(name: "kefu-knowledge-bench", targets: ["kefu-knowledge-bench"]),
         .executable(name: "kefu", targets: ["kefu"]),
+        .executable(name: "kefu-gateway-bench", targets: ["kefu-gateway-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
@@ -141,6 +166,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: targets
 )

@@ -45,6 +45,14 @@ ensure_packages() {
   command -v swift >/dev/null || die "swift is not on PATH (Swift 6.2 or newer is needed)"
 }
 
+# What the browser tests need besides ensure_packages: Debian's chromium and chromium-driver, a CJK font
+# for readable screenshots, and selenium from PyPI.
+ensure_browser_packages() {
+  ensure_packages chromium chromium-driver fonts-wqy-zenhei
+  python3 -c 'import selenium' 2>/dev/null || pip install -q selenium >/dev/null 2>&1 \
+    || pip install -q --break-system-packages selenium >/dev/null || die "cannot install selenium (pip)"
+}
+
 # The newest PostgreSQL server bin folder.
 pg_bin() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1

@@ -5,8 +5,9 @@ import Foundation
 #endif
 
 /// Turns Foundation's `DecodingError` into a ``ContractError`` that names the field.
-enum DecodingErrorMapper {
-    static func map(_ error: DecodingError, bytes: [UInt8]) -> ContractError {
+public enum DecodingErrorMapper {
+    /// Maps `error`, raised while decoding `bytes`, to a contract error naming the field.
+    public static func map(_ error: DecodingError, bytes: [UInt8]) -> ContractError {
         switch error {
         case .keyNotFound(let key, let context):
             return .missingField(FieldPath.render(context.codingPath + [key]))

@@ -21,6 +21,20 @@ public struct ServiceContext: Sendable {
     /// The service's logger.
     public let logger: Logger
 
+    /// Creates a context from its parts (the host does this; tests may too).
+    public init(
+        configuration: ServiceConfiguration, redis: RedisClient, producer: StreamProducer, postgres: PostgresClient,
+        streams: StreamNames, readiness: Readiness, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.redis = redis
+        self.producer = producer
+        self.postgres = postgres
+        self.streams = streams
+        self.readiness = readiness
+        self.logger = logger
+    }
+
     /// The service's outbox: events enqueued here in a transaction are published after it commits.
     public var outbox: Outbox { Outbox(schema: configuration.service) }
 }

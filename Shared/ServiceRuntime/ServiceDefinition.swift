@@ -15,6 +15,9 @@ public struct ServiceDefinition: Sendable {
     public var consumers: [ConsumerDefinition]
     /// Adds the service's own HTTP routes next to `/health`, `/ready` and `/metrics`.
     public var routes: @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void
+    /// Replaces the default HTTP application (and `routes`) for a service that needs its own request context,
+    /// server (e.g. WebSocket upgrades) or background tasks; it must add ``OperationalRoutes`` itself.
+    public var application: (@Sendable (ServiceContext) throws -> ServiceApplication)?
     /// Extra long-running services (tickers, purges) started with the consumers; each should first
     /// `try await context.readiness.wait(for: .migrations)` and stop on graceful shutdown; one that has
     /// nothing to do may return at once without stopping the service.
@@ -27,6 +30,7 @@ public struct ServiceDefinition: Sendable {
         migrations: [Migration],
         consumers: [ConsumerDefinition],
         routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void = { _, _ in },
+        application: (@Sendable (ServiceContext) throws -> ServiceApplication)? = nil,
         backgroundServices: @escaping @Sendable (ServiceContext) -> [any Service] = { _ in [] }
     ) {
         self.name = name
@@ -34,6 +38,7 @@ public struct ServiceDefinition: Sendable {
         self.migrations = migrations
         self.consumers = consumers
         self.routes = routes
+        self.application = application
         self.backgroundServices = backgroundServices
     }
 
@@ -54,5 +59,19 @@ public struct ServiceDefinition: Sendable {
     /// The streams the service reads in its group, under `names`.
     public func consumedStreams(_ names: StreamNames) -> [String] {
         consumers.map { $0.streamName(names, service: name) }
+    }
+}
+
+/// A service's own HTTP server and the background tasks that run beside it, in the service's `ServiceGroup`.
+public struct ServiceApplication: Sendable {
+    /// The HTTP server (usually a Hummingbird `Application`).
+    public var http: any Service
+    /// Tasks that run until shutdown (stream tailers, timers).
+    public var services: [any Service]
+
+    /// Creates the pair.
+    public init(http: any Service, services: [any Service] = []) {
+        self.http = http
+        self.services = services
     }
 }

@@ -46,16 +46,24 @@ public enum ServiceHost {
             readiness: Readiness(),
             logger: logger)
 
-        let router = Router()
-        router.add(middleware: MetricsMiddleware())
-        OperationalRoutes.add(to: router, service: definition.name, readiness: context.readiness)
-        definition.routes(router, context)
-        let http = Application(
-            router: router,
-            configuration: .init(
-                address: .hostname(configuration.httpHost, port: configuration.httpPort),
-                serverName: "kefu-\(definition.name)"),
-            logger: logger)
+        let http: any Service
+        var extraServices: [any Service] = []
+        if let application = definition.application {
+            let built = try application(context)
+            http = built.http
+            extraServices = built.services
+        } else {
+            let router = Router()
+            router.add(middleware: MetricsMiddleware())
+            OperationalRoutes.add(to: router, service: definition.name, readiness: context.readiness)
+            definition.routes(router, context)
+            http = Application(
+                router: router,
+                configuration: .init(
+                    address: .hostname(configuration.httpHost, port: configuration.httpPort),
+                    serverName: "kefu-\(definition.name)"),
+                logger: logger)
+        }
 
         let bootstrap = BootstrapService(definition: definition, context: context, probeInterval: .seconds(5))
         let consumers = definition.consumers.map { EventConsumerService(definition: definition, consumer: $0, context: context) }
@@ -65,7 +73,7 @@ public enum ServiceHost {
         let relay = OutboxRelay(
             schema: definition.schema, postgres: postgres, producer: context.producer,
             readiness: context.readiness, logger: logger)
-        let core: [any Service] = [bootstrap, trimmer, relay] + consumers
+        let core: [any Service] = [bootstrap, trimmer, relay] + consumers + extraServices
         let background = definition.backgroundServices(context).map {
             ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .ignore)
         }

@@ -165,6 +165,21 @@ import Testing
         #expect(try await h.state(of: try await h.requestHuman("q3")) == "ended")
     }
 
+    @Test func anAgentWhoStoppedAcceptingStillKeepsTheQueueOpenButAnAbsentOneDoesNot() async throws {
+        let h = try await RoutingHarness.make()
+        defer { Task { await h.close() } }
+        let agent = try await h.onlineAgent("小王", capacity: 2)
+        try await h.apply(AgentSetStatus(agentID: agent, status: .stopAccepting))
+        let waiting = try await h.requestHuman("v1")
+        #expect(try await h.state(of: waiting) == "queued", "停止接入 is on duty: the visitor waits in the queue")
+        #expect(try await h.load(of: agent) == 0, "but gets nothing while not accepting")
+
+        try await h.postgres.execute("UPDATE routing.agents SET present_until = now() - interval '1 second' WHERE id = $1", [agent.uuid])
+        let late = try await h.requestHuman("v2")
+        #expect(try await h.state(of: late) == "ended", "nobody at a workbench: out-of-service prompt and leave-a-message")
+        #expect(try await h.sessionEvents(late).last?.decode(SessionEnded.self).reason == .noService)
+    }
+
     @Test func botMissesCountAndTransferAfterTheLimit() async throws {
         let h = try await RoutingHarness.make()
         defer { Task { await h.close() } }

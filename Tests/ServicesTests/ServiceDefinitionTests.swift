@@ -11,7 +11,7 @@ import Testing
 @Suite struct ServiceDefinitionTests {
     static func definitions() throws -> [(ServiceName, ServiceDefinition)] {
         [
-            (.gateway, GatewayService.definition()),
+            (.gateway, GatewayService.definition(try GatewayConfiguration(reader: ConfigReader(environment: ["KEFU_GATEWAY_SECRET": String(repeating: "s", count: 32)])))),
             (.routing, RoutingService.definition()),
             (.store, try StoreService.definition()),
             (.knowledge, KnowledgeService.definition()),

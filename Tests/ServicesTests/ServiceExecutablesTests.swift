@@ -23,16 +23,17 @@ struct ServiceExecutablesTests {
         let prefix = "t\(UInt32.random(in: 0...UInt32.max))"
         var environment = [
             "REDIS_URL": redis, "DATABASE_URL": database, "HTTP_PORT": "\(port)", "KEFU_STREAM_PREFIX": prefix,
+            "KEFU_GATEWAY_SECRET": "test-secret-of-at-least-32-bytes-0123456789",
         ]
         environment.merge(extra) { _, new in new }
         return (try TestProcess(executable: TestProcess.product("kefu-\(service)"), environment: environment), port, prefix)
     }
 
     static let cases: [Case] = [
-        Case(name: "gateway", groups: []),
+        Case(name: "gateway", groups: [], migrations: [1, 2]),
         Case(name: "routing", groups: ["inbound", "commands", "requests:routing"], migrations: [1, 2]),
         Case(name: "store", groups: ["events", "requests:store"], migrations: [1, 2]),
-        Case(name: "knowledge", groups: ["events", "requests:knowledge"]),
+        Case(name: "knowledge", groups: ["events", "requests:knowledge"], migrations: [1, 2]),
         Case(name: "reporting", groups: ["events", "requests:reporting"], migrations: [1, 2]),
     ]
 

@@ -21,8 +21,11 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     static func definitions() throws -> [ServiceDefinition] {
-        [
-            GatewayService.definition(), RoutingService.definition(), try StoreService.definition(),
+        // Only the migrations are used here: the gateway's definition needs its configuration, and a
+        // placeholder secret is enough to build it (nothing is signed or served).
+        let gateway = try GatewayConfiguration(reader: ConfigReader(environment: ["KEFU_GATEWAY_SECRET": String(repeating: "m", count: 32)]))
+        return [
+            GatewayService.definition(gateway), RoutingService.definition(), try StoreService.definition(),
             KnowledgeService.definition(), ReportingService.definition(),
         ]
     }

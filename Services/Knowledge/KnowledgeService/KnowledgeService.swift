@@ -1,19 +1,92 @@
+import Foundation
+import KefuModel
+import Postgres
 import ServiceRuntime
+import Synchronization
 
-/// The knowledge service: knowledge base, bot answers, smart assist and quick replies. See `README.md` beside this folder.
+/// The knowledge service: knowledge base, bot answers, smart assist, question capture and quick replies.
+/// See `README.md` beside this folder.
 public enum KnowledgeService {
     /// The service's short name, schema and default HTTP port.
     public static let name = "knowledge"
 
-    /// What the runtime needs to run this service.
-    public static func definition() -> ServiceDefinition {
-        ServiceDefinition(
+    /// The knowledge schema's migrations (versions 2 and up), from the `Migrations` resource folder.
+    public static func migrations() throws -> [Migration] {
+        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
+            throw PostgresError.invalidMigration(reason: "the knowledge migrations resource folder is missing")
+        }
+        return try Migrator.load(directory: directory)
+    }
+
+    /// What the runtime needs to run this service. The engine is built when the host starts (stream names
+    /// and Redis settings come from the service context); handlers reach it through a holder.
+    public static func definition(settings: KnowledgeSettings = KnowledgeSettings()) -> ServiceDefinition {
+        let holder = EngineHolder()
+        let handle = { (apply: @escaping @Sendable (KnowledgeEngine, IncomingEvent, PostgresConnection) throws -> Void) in
+            { @Sendable (event: IncomingEvent, connection: PostgresConnection) throws in
+                try apply(try holder.engine(), event, connection)
+            } as ConsumerDefinition.Apply
+        }
+        let migrations: [Migration]
+        do {
+            migrations = try Self.migrations()
+        } catch {
+            // Fails the start with the reason instead of running without a schema.
+            migrations = [Migration(
+                version: 2, name: "missing_resources",
+                sql: "DO $$ BEGIN RAISE EXCEPTION 'the knowledge migrations were not bundled: \(error)'; END $$")]
+        }
+        return ServiceDefinition(
             name: name,
             defaultPort: 8083,
-            migrations: [],
+            migrations: migrations,
             consumers: [
-                .init(stream: .events, unknownTypes: .acknowledge),
-                .init(stream: .requests, unknownTypes: .deadLetter),
-            ])
+                .init(
+                    stream: .events, unknownTypes: .acknowledge,
+                    handlers: [
+                        .sessionAssigned: handle { try $0.sessionAssigned($1, $2) },
+                        .sessionTransferred: handle { try $0.sessionTransferred($1, $2) },
+                        .sessionQueued: handle { try $0.sessionQueued($1, $2) },
+                        .sessionEnded: handle { try $0.sessionEnded($1, $2) },
+                        .messageAccepted: handle { try $0.messageAccepted($1, $2) },
+                    ],
+                    check: KnowledgeEngine.check),
+                .init(
+                    stream: .requests, unknownTypes: .deadLetter,
+                    handlers: [
+                        .botQuestion: handle { try $0.request($1, $2) },
+                        .queryRequest: handle { try $0.request($1, $2) },
+                    ],
+                    check: KnowledgeEngine.check),
+            ],
+            routes: { router, _ in MatcherRoute.add(to: router, engine: holder.engine) },
+            backgroundServices: { context in
+                let engine = KnowledgeEngine(
+                    schema: context.configuration.service, streams: context.streams, settings: settings,
+                    index: KnowledgeIndex(),
+                    blobs: BlobStore(configuration: context.redis.configuration, prefix: context.streams.prefix),
+                    logger: context.logger)
+                holder.install(engine)
+                return [ChangeFollower(engine: engine, context: context)]
+            })
     }
+}
+
+/// The engine, installed when the host builds the service's background services (before any consumer runs).
+final class EngineHolder: Sendable {
+    private let installed = Mutex<KnowledgeEngine?>(nil)
+
+    func install(_ engine: KnowledgeEngine) {
+        installed.withLock { $0 = engine }
+    }
+
+    func engine() throws -> KnowledgeEngine {
+        guard let engine = installed.withLock({ $0 }) else { throw EngineNotInstalled() }
+        return engine
+    }
+}
+
+/// A handler ran before the host built the engine (a bug in the start-up order).
+struct EngineNotInstalled: Error, CustomStringConvertible {
+    var description: String { "the knowledge engine is not installed yet" }
 }

@@ -1,4 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
 import KnowledgeService
 import ServiceRuntime
 
-await ServiceHost.main(KnowledgeService.definition())
+let settings: KnowledgeSettings
+do {
+    settings = try KnowledgeSettings.fromEnvironment()
+} catch {
+    FileHandle.standardError.write(Data("kefu-knowledge: \(error)\n".utf8))
+    exit(2)
+}
+await ServiceHost.main(KnowledgeService.definition(settings: settings))

@@ -68,10 +68,14 @@ struct AgentStore {
         ).first.map(AgentRecord.init(row:))
     }
 
-    /// Whether anyone could take a session now or later without an admin: online, enabled and present.
+    /// Whether someone is at a workbench who could take the session now or after switching to 在线: an
+    /// enabled, present agent who is online or has stopped accepting (停止接入 keeps them on duty).
     func anyoneStaffed(on connection: PostgresConnection) throws -> Bool {
         try connection.query(
-            "SELECT EXISTS (SELECT 1 FROM \(schema).agents WHERE status = 'online' AND enabled AND present_until > now())"
+            """
+            SELECT EXISTS (SELECT 1 FROM \(schema).agents
+                           WHERE status IN ('online', 'stop_accepting') AND enabled AND present_until > now())
+            """
         ).first?.decode(Bool.self, at: 0) ?? false
     }
 }

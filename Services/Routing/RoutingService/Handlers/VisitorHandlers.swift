@@ -127,7 +127,7 @@ extension RoutingEngine {
         }
     }
 
-    /// Switch, channel, hours, someone online and present, and room in the queue.
+    /// Switch, channel, hours, someone present at a workbench (在线 or 停止接入), and room in the queue.
     func humanAvailable(channel: String, settings: ActiveSettings, on connection: PostgresConnection) throws -> Bool {
         guard settings.humanOffered(channel: channel, at: Date()) else { return false }
         guard try agents.anyoneStaffed(on: connection) else { return false }

@@ -1,0 +1,112 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Hummingbird
+import HummingbirdWSClient
+import KefuModel
+import Logging
+import Synchronization
+
+/// HTTP calls to the gateway.
+struct BenchHTTP: Sendable {
+    let base: String
+
+    func call(_ method: String, _ path: String, token: String? = nil, json: JSONValue? = nil) async throws -> (Int, JSONValue?) {
+        var request = URLRequest(url: URL(string: base + path)!, timeoutInterval: 30)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let json {
+            request.httpBody = try JSONEncoder().encode(json)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, try? JSONDecoder().decode(JSONValue.self, from: data))
+    }
+
+    func expect(_ method: String, _ path: String, token: String? = nil, json: JSONValue? = nil, _ statuses: Set<Int> = [200]) async throws -> JSONValue {
+        let (status, body) = try await call(method, path, token: token, json: json)
+        guard statuses.contains(status) else {
+            throw GatewayBenchError.failed("\(method) \(path) answered \(status): \(body.map { "\($0)" } ?? "")")
+        }
+        return body ?? .null
+    }
+}
+
+/// A WebSocket that hands every event frame to `onFrame` with the time it arrived.
+final class BenchSocket: Sendable {
+    private let task: Task<Void, any Error>
+    private let stop: AsyncStream<Void>.Continuation
+
+    init(url: String, token: String, onFrame: @escaping @Sendable (JSONValue, ContinuousClock.Instant) -> Void) {
+        let (stopped, stop) = AsyncStream<Void>.makeStream()
+        self.stop = stop
+        var headers = HTTPFields()
+        headers[.authorization] = "Bearer \(token)"
+        let configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 20, additionalHeaders: headers)
+        task = Task {
+            try await WebSocketClient.connect(url: url, configuration: configuration, logger: Logger(label: "bench")) { inbound, outbound, _ in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await message in inbound.messages(maxSize: 1 << 20) {
+                            let now = ContinuousClock.now
+                            guard case .text(let text) = message,
+                                  let frame = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { continue }
+                            onFrame(frame, now)
+                        }
+                    }
+                    group.addTask {
+                        for await _ in stopped {}
+                        try await outbound.close(.normalClosure, reason: nil)
+                    }
+                    _ = try await group.next()
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+
+    func close() async {
+        stop.finish()
+        _ = try? await task.value
+    }
+}
+
+/// Times recorded by the sockets, shared across tasks.
+final class BenchLog: Sendable {
+    private struct State {
+        var sent: [String: ContinuousClock.Instant] = [:]
+        var pushed: [String: ContinuousClock.Instant] = [:]
+        var assigned: Set<String> = []
+        var sessions: [Int: String] = [:]
+        var eventToSocket: [Double] = []
+    }
+
+    private let state = Mutex(State())
+
+    func sent(_ id: String, at time: ContinuousClock.Instant) { state.withLock { $0.sent[id] = time } }
+    func pushed(_ id: String, at time: ContinuousClock.Instant) { state.withLock { if $0.pushed[id] == nil { $0.pushed[id] = time } } }
+    /// Milliseconds from the event's creation by routing (its envelope `time`) to its arrival on a socket.
+    func eventAge(_ milliseconds: Double) { state.withLock { $0.eventToSocket.append(milliseconds) } }
+    var eventAges: [Double] { state.withLock { $0.eventToSocket.sorted() } }
+
+    func assigned(_ session: String) { _ = state.withLock { $0.assigned.insert(session) } }
+    func session(_ session: String, visitor: Int) { state.withLock { $0.sessions[visitor] = session } }
+
+    var assignedCount: Int { state.withLock { $0.assigned.count } }
+    var pushedCount: Int { state.withLock { $0.pushed.count } }
+    var sessions: [Int: String] { state.withLock { $0.sessions } }
+
+    /// Latencies in milliseconds from send to the agent's socket, and the span of the run.
+    func results() -> (latencies: [Double], first: ContinuousClock.Instant?, last: ContinuousClock.Instant?) {
+        state.withLock { state in
+            var latencies: [Double] = []
+            for (id, pushed) in state.pushed {
+                guard let sent = state.sent[id] else { continue }
+                let (seconds, attoseconds) = (pushed - sent).components
+                latencies.append(Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+            }
+            return (latencies.sorted(), state.sent.values.min(), state.pushed.values.max())
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import KefuModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+signal(SIGPIPE, SIG_IGN)
+
+/// `kefu-gateway-bench`: N visitor sockets and M agent sockets on a running gateway (with routing and
+/// store): every visitor is served by an agent, then each sends K messages; reports messages per second
+/// through the whole path (gateway → routing → events → gateway push), the send → agent-socket latency,
+/// and how long store takes to have committed every message.
+func runBenchmark(_ options: GatewayBenchOptions) async throws {
+    let http = BenchHTTP(base: options.gateway)
+    let ws = options.gateway.replacingOccurrences(of: "http", with: "ws", options: .anchored)
+    let admin = try await http.expect("POST", "/api/v1/auth/login", json: .object([
+        "username": .string(options.adminUser), "password": .string(options.adminPassword),
+    ]))
+    guard let adminToken = admin["access_token"]?.stringValue else { throw GatewayBenchError.failed("no admin token") }
+    let run = UInt32.random(in: 0...UInt32.max)
+    let capacity = min(50, (options.visitors + options.agents - 1) / options.agents)
+    let log = BenchLog()
+    var sockets: [BenchSocket] = []
+
+    for index in 0..<options.agents {
+        let username = "bench\(run)a\(index)"
+        _ = try await http.expect("POST", "/api/v1/admin/accounts", token: adminToken, json: .object([
+            "username": .string(username), "display_name": .string("压测客服\(index)"), "role": "agent",
+            "password": "bench-password", "capacity": .integer(Int64(capacity)),
+        ]), [201])
+        let login = try await http.expect("POST", "/api/v1/auth/login", json: .object(["username": .string(username), "password": "bench-password"]))
+        guard let token = login["access_token"]?.stringValue else { throw GatewayBenchError.failed("no agent token") }
+        sockets.append(BenchSocket(url: "\(ws)/api/v1/agent/ws", token: token) { frame, time in
+            guard frame["type"]?.stringValue == "event", let session = frame["session_id"]?.stringValue else { return }
+            switch frame["event"]?.stringValue {
+            case "session.assigned": log.assigned(session)
+            case "message.accepted":
+                if frame["data"]?["sender"]?.stringValue == "visitor", let id = frame["data"]?["client_message_id"]?.stringValue {
+                    log.pushed(id, at: time)
+                    if id.hasPrefix("m"), let text = frame["time"]?.stringValue, let created = Timestamp(rfc3339: text) {
+                        log.eventAge(Date().timeIntervalSince(created.date) * 1000)
+                    }
+                }
+            default: break
+            }
+        })
+        // Routing learns the account through the outbox; retry until it accepts the status.
+        var online = false
+        for _ in 0..<50 where !online {
+            online = (try await http.call("PUT", "/api/v1/agent/status", token: token, json: .object(["status": "online"]))).0 == 200
+            if !online { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        guard online else { throw GatewayBenchError.failed("agent \(username) could not go online") }
+    }
+
+    var visitors: [(token: String, index: Int)] = []
+    for index in 0..<options.visitors {
+        let started = try await http.expect("POST", "/api/v1/visitor/sessions", json: .object(["channel": "web-pc"]), [200, 201])
+        guard let token = started["token"]?.stringValue else { throw GatewayBenchError.failed("no visitor token") }
+        visitors.append((token, index))
+        sockets.append(BenchSocket(url: "\(ws)/api/v1/visitor/ws", token: token) { frame, _ in
+            if frame["event"]?.stringValue == "session.created", let session = frame["session_id"]?.stringValue {
+                log.session(session, visitor: index)
+            }
+        })
+    }
+    print("kefu-gateway-bench: \(options.agents) agent sockets (capacity \(capacity)), \(options.visitors) visitor sockets, \(options.messages) messages each")
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for visitor in visitors {
+            group.addTask {
+                _ = try await http.expect("POST", "/api/v1/visitor/messages", token: visitor.token, json: .object([
+                    "client_message_id": .string("h\(run)-\(visitor.index)"), "text": "人工",
+                ]))
+            }
+        }
+        try await group.waitForAll()
+    }
+    let deadline = ContinuousClock.now + .seconds(60)
+    while log.assignedCount < options.visitors, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+    guard log.assignedCount == options.visitors else {
+        throw GatewayBenchError.failed("only \(log.assignedCount) of \(options.visitors) sessions were assigned")
+    }
+
+    let total = options.visitors * options.messages
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for visitor in visitors {
+            group.addTask {
+                for number in 0..<options.messages {
+                    let id = "m\(run)-\(visitor.index)-\(number)"
+                    log.sent(id, at: .now)
+                    _ = try await http.expect("POST", "/api/v1/visitor/messages", token: visitor.token, json: .object([
+                        "client_message_id": .string(id), "text": .string("压测消息 \(number)"),
+                    ]))
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    let pushDeadline = ContinuousClock.now + .seconds(60)
+    while log.pushedCount < total, ContinuousClock.now < pushDeadline { try await Task.sleep(for: .milliseconds(20)) }
+    let results = log.results()
+    guard let first = results.first, let last = results.last, !results.latencies.isEmpty else {
+        throw GatewayBenchError.failed("no message reached an agent socket")
+    }
+    let span = last - first
+    let seconds = Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18
+    func percentile(_ p: Double) -> Double { results.latencies[min(results.latencies.count - 1, Int(Double(results.latencies.count) * p))] }
+    print("  delivered to agent sockets: \(results.latencies.count) of \(total) in \(String(format: "%.2f", seconds)) s")
+    print("  throughput: \(Int(Double(results.latencies.count) / seconds)) msg/s (visitor HTTP send → agent WebSocket)")
+    print("  latency send → agent socket: p50 \(String(format: "%.1f", percentile(0.5))) ms, p99 \(String(format: "%.1f", percentile(0.99))) ms, max \(String(format: "%.1f", results.latencies.last ?? 0)) ms")
+
+    let ages = log.eventAges
+    if !ages.isEmpty {
+        func agePercentile(_ p: Double) -> Double { ages[min(ages.count - 1, Int(Double(ages.count) * p))] }
+        print("  event created by routing → agent socket (outbox relay, tail, push): p50 \(String(format: "%.1f", agePercentile(0.5))) ms, p99 \(String(format: "%.1f", agePercentile(0.99))) ms")
+    }
+
+    // Store: every session's history reaches its last message.
+    let storeStart = ContinuousClock.now
+    var pending = Set(visitors.map(\.index))
+    let storeDeadline = ContinuousClock.now + .seconds(60)
+    while !pending.isEmpty, ContinuousClock.now < storeDeadline {
+        for index in pending {
+            guard let session = log.sessions[index] else { continue }
+            let (_, page) = try await http.call("GET", "/api/v1/visitor/history?session_id=\(session)&after_seq=\(options.messages)&limit=200", token: visitors[index].token)
+            if case .array(let items)? = page?["items"], let lastSeq = page?["last_seq"]?.intValue,
+               lastSeq >= options.messages + 2, items.count >= 1 {
+                pending.remove(index)
+            }
+        }
+        if !pending.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+    }
+    let storeSpan = ContinuousClock.now - storeStart
+    print("  store: \(options.visitors - pending.count) of \(options.visitors) sessions committed through their last message \(storeSpan) after the last push")
+    for socket in sockets { await socket.close() }
+}
+
+do {
+    let options = try GatewayBenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
+    try await runBenchmark(options)
+} catch GatewayBenchError.usage {
+    print(GatewayBenchOptions.usage)
+} catch {
+    print("kefu-gateway-bench: \(error)")
+    exit(1)
+}

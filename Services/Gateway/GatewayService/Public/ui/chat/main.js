@@ -1,0 +1,17 @@
+// Entry of /chat: the H5 page, and the panel the widget embeds (`?embed=1&channel=web-pc`).
+import { VisitorChat } from './app.js';
+import { applyLang, t } from '../i18n.js';
+
+const params = new URLSearchParams(location.search);
+const channelParam = params.get('channel') || '';
+const channel = /^[a-z0-9][a-z0-9_-]{0,63}$/.test(channelParam) ? channelParam : 'web-h5';
+const embed = params.get('embed') === '1';
+const pageUrl = params.get('page') || '';
+applyLang();
+document.body.classList.toggle('embedded', embed);
+const chat = new VisitorChat(document.getElementById('app'), { channel, embed, pageUrl });
+chat.start();
+window.kefuChat = chat;
+if (embed && window.parent !== window) {
+  window.parent.postMessage({ type: 'kefu:ready', labels: { open: t('widget.open'), close: t('common.close'), unread: t('widget.unread') } }, '*');
+}

@@ -1,0 +1,172 @@
+import Foundation
+import KefuModel
+import Logging
+import Synchronization
+
+/// Routes the events this instance tails to its sockets: visitors get their own events, agents the
+/// events of sessions they serve (a session → agents map kept from `session.assigned`, `.transferred`
+/// and `.ended`, seeded from routing's `sessions.mine`), their own `agent.updated` and `assist.suggested`,
+/// every `leave_message.updated`, and queue changes.
+final class Hub: Sendable {
+    private struct State {
+        var visitors: [String: [UUID: Subscriber]] = [:]
+        var agents: [String: [UUID: Subscriber]] = [:]
+        var sessionAgents: [String: Set<String>] = [:]
+        var queueRefreshPending = false
+        var closing = false
+    }
+
+    let buffer: EventBuffer
+    private let state = Mutex(State())
+    private let logger: Logger
+    /// Asks routing for the queue summary as the given agent (debounced); nil when unavailable.
+    private let queueSummary: @Sendable (_ agentID: String) async -> JSONValue?
+
+    init(buffer: EventBuffer, logger: Logger, queueSummary: @escaping @Sendable (_ agentID: String) async -> JSONValue?) {
+        self.buffer = buffer
+        self.logger = logger
+        self.queueSummary = queueSummary
+    }
+
+    static func visitorKey(_ channel: String, _ visitorID: String) -> String { channel + "\u{1F}" + visitorID }
+
+    /// Adds a socket; false once the instance is shutting down (the caller closes it).
+    func register(_ subscriber: Subscriber) -> Bool {
+        state.withLock { state in
+            if state.closing { return false }
+            switch subscriber.owner {
+            case .visitor(let channel, let visitorID):
+                state.visitors[Self.visitorKey(channel, visitorID), default: [:]][subscriber.id] = subscriber
+            case .agent(let agentID):
+                state.agents[agentID, default: [:]][subscriber.id] = subscriber
+            }
+            return true
+        }
+    }
+
+    /// Removes a socket.
+    func unregister(_ subscriber: Subscriber) {
+        state.withLock { state in
+            switch subscriber.owner {
+            case .visitor(let channel, let visitorID):
+                let key = Self.visitorKey(channel, visitorID)
+                state.visitors[key]?.removeValue(forKey: subscriber.id)
+                if state.visitors[key]?.isEmpty == true { state.visitors[key] = nil }
+            case .agent(let agentID):
+                state.agents[agentID]?.removeValue(forKey: subscriber.id)
+                if state.agents[agentID]?.isEmpty == true { state.agents[agentID] = nil }
+            }
+        }
+    }
+
+    /// Closes every socket (at shutdown), so that clients reconnect to another instance and resume.
+    func closeAll() async {
+        let all = state.withLock { state in
+            state.closing = true
+            return state.visitors.values.flatMap(\.values) + state.agents.values.flatMap(\.values)
+        }
+        for subscriber in all { await subscriber.close() }
+    }
+
+    /// Records that `agentID` serves `sessions` (from routing's `sessions.mine`).
+    func seed(agentID: String, sessions: [String]) {
+        state.withLock { state in
+            for session in sessions { state.sessionAgents[session.lowercased(), default: []].insert(agentID) }
+        }
+    }
+
+    /// Whether `agentID` serves `session` as far as this instance knows.
+    func serves(agentID: String, session: String) -> Bool {
+        state.withLock { $0.sessionAgents[session]?.contains(agentID) == true }
+    }
+
+    /// How many sockets are open (visitors, agents).
+    var counts: (visitors: Int, agents: Int) {
+        state.withLock { state in
+            (state.visitors.values.reduce(0) { $0 + $1.count }, state.agents.values.reduce(0) { $0 + $1.count })
+        }
+    }
+
+    /// Handles a batch tailed from the events stream, in order.
+    func dispatch(_ entries: [TailEntry]) async {
+        var queueChanged = false
+        for entry in entries {
+            guard let bytes = entry.event, let event = LiveEvent.parse(bytes) else { continue }
+            buffer.append(event)
+            let targets = route(event)
+            for target in targets { await target.offer(event) }
+            if ["session.queued", "session.assigned", "session.ended", "queue.position"].contains(event.type) {
+                queueChanged = true
+            }
+        }
+        if queueChanged { scheduleQueueRefresh() }
+    }
+
+    /// The sockets `event` goes to; updates the session → agents map.
+    private func route(_ event: LiveEvent) -> [Subscriber] {
+        state.withLock { state in
+            var targets: [Subscriber] = []
+            if let channel = event.channel, let visitorID = event.visitorID {
+                targets += state.visitors[Self.visitorKey(channel, visitorID)]?.values.map { $0 } ?? []
+            }
+            var agents: Set<String> = []
+            if let session = event.sessionID {
+                switch event.type {
+                case "session.assigned":
+                    if let agent = event.agentID { state.sessionAgents[session, default: []].insert(agent) }
+                case "session.transferred":
+                    if let agent = event.toAgentID { state.sessionAgents[session, default: []].insert(agent) }
+                default:
+                    break
+                }
+                agents = state.sessionAgents[session] ?? []
+                switch event.type {
+                case "session.transferred":
+                    if let from = event.fromAgentID {
+                        agents.insert(from)
+                        state.sessionAgents[session]?.remove(from)
+                    }
+                case "session.ended":
+                    if let agent = event.agentID { agents.insert(agent) }
+                    state.sessionAgents[session] = nil
+                case "assist.suggested":
+                    agents = event.agentID.map { [$0] } ?? []
+                default:
+                    break
+                }
+            }
+            switch event.type {
+            case "agent.updated":
+                agents = event.agentID.map { [$0] } ?? []
+            case "leave_message.updated":
+                agents = Set(state.agents.keys)
+            default:
+                break
+            }
+            for agent in agents { targets += state.agents[agent]?.values.map { $0 } ?? [] }
+            return targets
+        }
+    }
+
+    /// Refreshes the queue summary once per burst of queue changes and sends it to every agent socket.
+    private func scheduleQueueRefresh() {
+        let start = state.withLock { state -> Bool in
+            guard !state.queueRefreshPending, !state.agents.isEmpty else { return false }
+            state.queueRefreshPending = true
+            return true
+        }
+        guard start else { return }
+        Task {
+            try? await Task.sleep(for: .milliseconds(250))
+            state.withLock { $0.queueRefreshPending = false }
+            var frame: [String: JSONValue] = ["type": .string("queue")]
+            let asker = state.withLock { $0.agents.keys.first }
+            if let asker, let summary = await queueSummary(asker)?.objectValue {
+                frame.merge(summary) { _, new in new }
+            }
+            let bytes = controlFrame(frame)
+            let agents = state.withLock { $0.agents.values.flatMap { $0.values } }
+            for agent in agents { await agent.send(bytes) }
+        }
+    }
+}

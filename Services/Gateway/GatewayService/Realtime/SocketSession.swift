@@ -1,0 +1,160 @@
+import Foundation
+import HummingbirdWebSocket
+import KefuModel
+import Logging
+
+/// What a client may send on its socket.
+struct ClientFrame: Decodable {
+    var type: String
+    var sessions: [String: Int]?
+}
+
+extension Gateway {
+    /// Parses `resume=<session>:<seq>,…` (WebSocket query) or a `Last-Event-ID` of `<session>:<seq>`.
+    static func resumePoints(_ text: String?) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for item in (text ?? "").split(separator: ",") {
+            let parts = item.split(separator: ":")
+            guard parts.count == 2, let session = SessionID(String(parts[0])), let seq = Int(parts[1]), seq >= 0 else { continue }
+            result[session.description] = seq
+        }
+        return result
+    }
+
+    /// Creates, registers and greets the subscriber of a socket; for agents, seeds the session map and
+    /// starts the presence heartbeat. Returns the subscriber, its frames, and what to run when it closes.
+    func openSubscriber(_ principal: Principal, resume: [String: Int]) async -> (Subscriber, AsyncStream<[UInt8]>, @Sendable () async -> Void) {
+        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingOldest(10_000))
+        let owner: Subscriber.Owner
+        var hello: [String: JSONValue] = ["type": .string("hello")]
+        switch principal {
+        case .visitor(let token):
+            owner = .visitor(channel: token.channel, visitorID: token.visitorID)
+            hello["channel"] = .string(token.channel)
+            hello["visitor_id"] = .string(token.visitorID)
+        case .staff(let staff):
+            owner = .agent(agentID: staff.agentID.description)
+            hello["agent_id"] = .string(staff.agentID.description)
+            hello["role"] = .string(staff.role.rawValue)
+        }
+        let subscriber = Subscriber(
+            owner: owner, actor: principal.actor, output: continuation, history: historySource(), logger: context.logger)
+        var heartbeatTask: Task<Void, Never>?
+        if case .staff(let staff) = principal {
+            if let mine = try? await forwarder.query(.routing, "sessions.mine", actor: staff.actor),
+               let items = mine["items"], case .array(let list) = items {
+                let ids = list.compactMap { $0["session_id"]?.stringValue }
+                hub.seed(agentID: staff.agentID.description, sessions: ids)
+                hello["sessions"] = items
+            }
+            heartbeatTask = startHeartbeat(staff.agentID)
+        }
+        let heartbeat = heartbeatTask
+        guard hub.register(subscriber) else {
+            heartbeat?.cancel()
+            await subscriber.close()
+            return (subscriber, stream, {})
+        }
+        await subscriber.send(controlFrame(hello))
+        if !resume.isEmpty { await subscriber.resume(resume) }
+        let hub = hub
+        let cleanup: @Sendable () async -> Void = {
+            heartbeat?.cancel()
+            hub.unregister(subscriber)
+            await subscriber.close()
+        }
+        return (subscriber, stream, cleanup)
+    }
+
+    /// Sends `agent.heartbeat` now and every interval until cancelled.
+    private func startHeartbeat(_ agentID: AgentID) -> Task<Void, Never> {
+        let forwarder = forwarder
+        let interval = gateway.heartbeatInterval
+        let ttl = gateway.heartbeatTTL
+        let logger = context.logger
+        return Task {
+            while !Task.isCancelled {
+                do {
+                    try await forwarder.publish(AgentHeartbeat(agentID: agentID, ttlSeconds: ttl))
+                } catch {
+                    logger.warning("heartbeat not sent", metadata: ["agent": "\(agentID)", "error": "\(error)"])
+                }
+                try? await Task.sleep(for: .seconds(interval))
+            }
+        }
+    }
+
+    /// Where subscribers fetch missed events: the buffer, else store's `history.page` with `kinds=all`.
+    func historySource() -> Subscriber.HistorySource {
+        let forwarder = forwarder
+        let hub = hub
+        return Subscriber.HistorySource(
+            buffer: hub.buffer,
+            fetch: { session, after, actor in
+                let params: [String: JSONValue] = [
+                    "session_id": .string(session), "after_seq": .integer(Int64(after)), "limit": .integer(200),
+                    "kinds": .string("all"),
+                ]
+                guard let page = try? await forwarder.query(.store, "history.page", actor: actor, params: params),
+                      case .array(let items)? = page["items"] else { return nil }
+                let events = items.compactMap { item -> LiveEvent? in
+                    guard let type = item["type"]?.stringValue, var data = item["data"]?.objectValue else { return nil }
+                    if data["seq"] == nil, let seq = item["seq"] { data["seq"] = seq }
+                    return LiveEvent.make(type: type, time: item["time"]?.stringValue, data: .object(data), sessionID: session)
+                }
+                return (events, page["next_after_seq"] != nil)
+            },
+            mayReadBuffered: { owner, event in
+                switch owner {
+                case .visitor(let channel, let visitorID): event.concerns(channel: channel, visitorID: visitorID)
+                case .agent(let agentID): event.sessionID.map { hub.serves(agentID: agentID, session: $0) } ?? false
+                }
+            })
+    }
+
+    /// Serves one WebSocket until either side closes it.
+    func serveWebSocket(
+        _ principal: Principal, resume: [String: Int], inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter
+    ) async throws {
+        let (subscriber, frames, cleanup) = await openSubscriber(principal, resume: resume)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await frame in frames {
+                    do {
+                        try await outbound.write(.text(String(decoding: frame, as: UTF8.self)))
+                    } catch {
+                        break
+                    }
+                }
+            }
+            group.addTask {
+                do {
+                    for try await message in inbound.messages(maxSize: 64 * 1024) {
+                        guard case .text(let text) = message,
+                              let frame = try? JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8)) else {
+                            await subscriber.send(controlFrame([
+                                "type": .string("error"), "code": .string("invalid_frame"),
+                                "message": .string("send JSON text frames like {\"type\":\"resume\",\"sessions\":{…}}"),
+                            ]))
+                            continue
+                        }
+                        switch frame.type {
+                        case "resume": await subscriber.resume(frame.sessions ?? [:])
+                        case "ping": await subscriber.send(controlFrame(["type": .string("pong")]))
+                        default:
+                            await subscriber.send(controlFrame([
+                                "type": .string("error"), "code": .string("unknown_frame"),
+                                "message": .string("unknown frame type \(frame.type.prefix(40))"),
+                            ]))
+                        }
+                    }
+                } catch {}
+                await cleanup()
+            }
+            await group.next()
+            await cleanup()
+            try? await outbound.close(.normalClosure, reason: nil)
+            group.cancelAll()
+        }
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import Hummingbird
+import KefuModel
+
+/// `POST /agent/sessions/{id}/messages` body.
+struct AgentSendBody: Codable {
+    var clientMessageID: String
+    var text: String?
+    var imageID: ImageID?
+    enum CodingKeys: String, CodingKey {
+        case text
+        case clientMessageID = "client_message_id"
+        case imageID = "image_id"
+    }
+}
+
+/// `PUT /agent/status` body.
+struct StatusBody: Decodable { var status: AgentStatus }
+
+/// `POST /agent/sessions/{id}/transfer` body.
+struct TransferBody: Decodable {
+    var toAgentID: AgentID
+    var note: String?
+    enum CodingKeys: String, CodingKey {
+        case note
+        case toAgentID = "to_agent_id"
+    }
+}
+
+/// `POST /agent/leave-messages/{id}/claim|close` body.
+struct LeaveMessageNoteBody: Decodable { var note: String? }
+
+extension Gateway {
+    /// The workbench API: `/api/v1/agent/…` (agents and admins).
+    func addAgentRoutes(_ router: Router<GatewayRequestContext>) {
+        let api = RouteGroup(router: router, prefix: "/api/v1/agent", catalog: catalog)
+        api.get("me") { request, _ in
+            let staff = try await staff(request)
+            var result = (try? await forwarder.query(.routing, "agent.me", actor: staff.actor))?.objectValue ?? [:]
+            if let account = try await accounts.get(staff.agentID.uuid) {
+                result["agent_id"] = .string(staff.agentID.description)
+                result["username"] = .string(account.username)
+                result["display_name"] = .string(account.displayName)
+                result["role"] = .string(account.role.rawValue)
+                result["capacity"] = .integer(Int64(account.capacity))
+            }
+            return try jsonResponse(JSONValue.object(result))
+        }
+        api.put("status") { request, _ in
+            let staff = try await staff(request)
+            let body = try await RequestBody.decode(StatusBody.self, from: request, limit: gateway.maxJSONBytes)
+            return try jsonResponse(try await forwarder.command(AgentSetStatus(agentID: staff.agentID, status: body.status)))
+        }
+        api.get("sessions") { request, _ in
+            try await forward(.routing, "sessions.mine", actor: try await staff(request).actor)
+        }
+        api.get("queue") { request, _ in
+            try await forward(.routing, "queue.summary", actor: try await staff(request).actor)
+        }
+        api.get("agents") { request, _ in
+            let staff = try await staff(request)
+            var params = try queryParams(request, bools: ["online_only"])
+            if params["online_only"] == nil { params["online_only"] = .bool(true) }
+            return try await forward(.routing, "agents.list", actor: staff.actor, params: params)
+        }
+        api.get("sessions/:session_id") { request, context in
+            let staff = try await staff(request)
+            let session: SessionID = try request.uuidParameter("session_id", context)
+            return try await forward(.routing, "session.get", actor: staff.actor, params: ["session_id": .string(session.description)])
+        }
+        api.get("sessions/:session_id/history") { request, context in
+            let staff = try await staff(request)
+            let session: SessionID = try request.uuidParameter("session_id", context)
+            var params = try queryParams(request, strings: ["kinds"], ints: ["after_seq", "limit"])
+            params["session_id"] = .string(session.description)
+            return try await forward(.store, "history.page", actor: staff.actor, params: params)
+        }
+        api.get("sessions/:session_id/visitor") { request, context in
+            let staff = try await staff(request)
+            let session: SessionID = try request.uuidParameter("session_id", context)
+            let current = try await forwarder.query(.routing, "session.get", actor: staff.actor, params: ["session_id": .string(session.description)])
+            var result: [String: JSONValue] = ["session": current]
+            if let channel = current["channel"], let visitor = current["visitor_id"] {
+                result["previous_sessions"] = try await forwarder.query(
+                    .store, "sessions.by_visitor", actor: staff.actor,
+                    params: ["channel": channel, "visitor_id": visitor, "limit": .integer(20)])["items"] ?? .array([])
+            }
+            return try jsonResponse(JSONValue.object(result))
+        }
+        api.post("sessions/:session_id/messages") { request, context in
+            let staff = try await staff(request)
+            let session: SessionID = try request.uuidParameter("session_id", context)
+            let body = try await RequestBody.decode(AgentSendBody.self, from: request, limit: gateway.maxJSONBytes)
+            let content: MessageContent
+            switch (body.text, body.imageID) {
+            case (let text?, nil): content = .text(text)
+            case (nil, let image?): content = .image(ImageRef(.stored(image)))
+            default: throw APIError.badRequest("invalid_field", "send exactly one of `text` and `image_id`")
+            }
+            let payload = AgentMessage(sessionID: session, agentID: staff.agentID, clientMessageID: body.clientMessageID, content: content)
+            try validated { () throws(ContractError) in try payload.validate() }
+            let forwarder = forwarder
+            return try await idempotent(scope: "agent:\(staff.agentID):\(session)", key: body.clientMessageID, request: body) { id in
+                try await forwarder.command(payload, id: id)
+            }
+        }
+        api.post("sessions/:session_id/transfer") { request, context in
+            let staff = try await staff(request)
+            let session: SessionID = try request.uuidParameter("session_id", context)
+            let body = try await RequestBody.decode(TransferBody.self, from: request, limit: gateway.maxJSONBytes)
+            guard body.toAgentID != staff.agentID else {
+                throw APIError.badRequest("transfer_to_self", "choose another agent than yourself")
+            }
+            let payload = AgentTransfer(sessionID: session, agentID: staff.agentID, toAgentID: body.toAgentID, note: body.note)
+            try validated { () throws(ContractError) in try payload.validate() }
+            return try jsonResponse(try await forwarder.command(payload))
+        }
+        api.post("sessions/:session_id/end") { request, context in
+            let staff = try await staff(request)
+            let session: SessionID = try request.uuidParameter("session_id", context)
+            return try jsonResponse(try await forwarder.command(AgentEndSession(sessionID: session, agentID: staff.agentID)))
+        }
+        api.post("sessions/:session_id/capture") { request, context in
+            let staff = try await staff(request)
+            let session: SessionID = try request.uuidParameter("session_id", context)
+            var params = try await objectBody(request)
+            params["session_id"] = .string(session.description)
+            return try await forward(.knowledge, "kb.capture", actor: staff.actor, params: params, status: .created)
+        }
+        api.post("assist") { request, _ in
+            let staff = try await staff(request)
+            let params = try await objectBody(request)
+            guard params["text"]?.stringValue != nil else { throw APIError.badRequest("invalid_params", "`text` is required") }
+            return try await forward(.knowledge, "assist.suggest", actor: staff.actor, params: params)
+        }
+        api.get("quick-replies") { request, _ in
+            let staff = try await staff(request)
+            let params = try queryParams(request, strings: ["library", "category_id", "q"])
+            if params["library"] != nil {
+                return try await forward(.knowledge, "quick_replies.list", actor: staff.actor, params: params)
+            }
+            var both: [String: JSONValue] = [:]
+            for library in ["public", "personal"] {
+                var scoped = params
+                scoped["library"] = .string(library)
+                both[library] = try await forwarder.query(.knowledge, "quick_replies.list", actor: staff.actor, params: scoped)
+            }
+            return try jsonResponse(JSONValue.object(both))
+        }
+        addQuickReplyRoutes(api, library: "personal", admin: false)
+        api.get("leave-messages") { request, _ in
+            let staff = try await staff(request)
+            let params = try queryParams(request, strings: ["state", "cursor"], ints: ["limit"])
+            return try await forward(.routing, "leave_messages.list", actor: staff.actor, params: params)
+        }
+        for action in [LeaveMessageAction.claim, .close] {
+            api.post("leave-messages/:leave_message_id/\(action.rawValue)") { request, context in
+                let staff = try await staff(request)
+                let id: LeaveMessageID = try request.uuidParameter("leave_message_id", context)
+                let body = try await RequestBody.decode(LeaveMessageNoteBody.self, from: request, limit: gateway.maxJSONBytes)
+                let payload = AgentHandleLeaveMessage(agentID: staff.agentID, leaveMessageID: id, action: action, note: body.note)
+                try validated { () throws(ContractError) in try payload.validate() }
+                return try jsonResponse(try await forwarder.command(payload))
+            }
+        }
+        api.post("images") { request, _ in
+            try await uploadImage(request, actor: try await staff(request).actor)
+        }
+        api.get("images/:image_id") { request, context in
+            try await downloadImage(request, context: context, actor: try await staff(request).actor)
+        }
+        api.get("ws") { request, _ in
+            _ = try await auth.staff(request, allowQuery: true)
+            throw APIError(.upgradeRequired, "upgrade_required", "open this URL as a WebSocket")
+        }
+    }
+
+    /// Quick-reply CRUD of one library under `group` (`personal` for agents, `public` for admins).
+    func addQuickReplyRoutes(_ group: RouteGroup, library: String, admin: Bool) {
+        let operations: [(method: HTTPRequest.Method, path: String, query: String, id: String?, status: HTTPResponse.Status)] = [
+            (.post, "quick-replies", "quick_replies.create", nil, .created),
+            (.post, "quick-replies/reorder", "quick_replies.reorder", nil, .ok),
+            (.put, "quick-replies/:id", "quick_replies.update", "id", .ok),
+            (.delete, "quick-replies/:id", "quick_replies.delete", "id", .ok),
+            (.post, "quick-reply-categories", "quick_reply_categories.create", nil, .created),
+            (.put, "quick-reply-categories/:id", "quick_reply_categories.update", "category_id", .ok),
+            (.delete, "quick-reply-categories/:id", "quick_reply_categories.delete", "category_id", .ok),
+        ]
+        for operation in operations {
+            group.on(operation.path, method: operation.method) { request, context -> Response in
+                let staff = try await staff(request, admin: admin)
+                var params = operation.method == .delete ? [:] : try await objectBody(request)
+                params["library"] = .string(library)
+                if let idName = operation.id {
+                    let id: Identifier<QuickReplyTag> = try request.uuidParameter("id", context)
+                    params[idName] = .string(id.description)
+                }
+                return try await forward(.knowledge, operation.query, actor: staff.actor, params: params, status: operation.status)
+            }
+        }
+    }
+}
+
+/// Tag for quick-reply and category ids in paths.
+enum QuickReplyTag {}

@@ -1,0 +1,222 @@
+import Foundation
+import Hummingbird
+import KefuModel
+
+/// `POST /visitor/sessions` body.
+struct StartVisitorSession: Codable {
+    var channel: String?
+    var token: String?
+    var attributes: [String: String]?
+}
+
+/// `POST /visitor/messages` body.
+struct VisitorSendBody: Codable {
+    var clientMessageID: String
+    var text: String?
+    var imageID: ImageID?
+    var sessionID: SessionID?
+    var attributes: [String: String]?
+
+    enum CodingKeys: String, CodingKey {
+        case text, attributes
+        case clientMessageID = "client_message_id"
+        case imageID = "image_id"
+        case sessionID = "session_id"
+    }
+}
+
+/// Bodies of the visitor's buttons (转人工, end, exit queue).
+struct VisitorHintBody: Codable {
+    var sessionID: SessionID?
+    enum CodingKeys: String, CodingKey { case sessionID = "session_id" }
+}
+
+/// `POST /visitor/rating` body.
+struct VisitorRatingBody: Codable {
+    var sessionID: SessionID
+    var stars: Int
+    var comment: String?
+    enum CodingKeys: String, CodingKey {
+        case stars, comment
+        case sessionID = "session_id"
+    }
+}
+
+/// `POST /visitor/leave-message` body.
+struct VisitorLeaveMessageBody: Codable {
+    var name: String?
+    var description: String
+    var phone: String?
+    var email: String?
+    var imageIDs: [ImageID]?
+    var sessionID: SessionID?
+    enum CodingKeys: String, CodingKey {
+        case name, description, phone, email
+        case imageIDs = "image_ids"
+        case sessionID = "session_id"
+    }
+}
+
+extension Gateway {
+    /// The visitor API: `/api/v1/visitor/…`.
+    func addVisitorRoutes(_ router: Router<GatewayRequestContext>) {
+        let api = RouteGroup(router: router, prefix: "/api/v1/visitor", catalog: catalog)
+        api.post("sessions") { request, context in try await startSession(request, context: context) }
+        api.get("session") { request, context in
+            let visitor = try await visitor(request, context: context)
+            return try await forward(.routing, "visitor.current", actor: Principal.visitor(visitor).actor)
+        }
+        api.post("messages") { request, context in try await visitorSend(request, context: context) }
+        api.post("request-human") { request, context in
+            try await visitorAction(request, context: context) { VisitorRequestHuman(channel: $0.channel, visitorID: $0.visitorID, sessionHint: $1) }
+        }
+        api.post("end") { request, context in
+            try await visitorAction(request, context: context) { VisitorEnd(channel: $0.channel, visitorID: $0.visitorID, sessionHint: $1) }
+        }
+        api.post("exit-queue") { request, context in
+            try await visitorAction(request, context: context) { VisitorExitQueue(channel: $0.channel, visitorID: $0.visitorID, sessionHint: $1) }
+        }
+        api.post("rating") { request, context in
+            let visitor = try await visitor(request, context: context)
+            let body = try await RequestBody.decode(VisitorRatingBody.self, from: request, limit: gateway.maxJSONBytes)
+            let payload = VisitorRating(
+                channel: visitor.channel, visitorID: visitor.visitorID, sessionID: body.sessionID, stars: body.stars, comment: body.comment)
+            try validated { () throws(ContractError) in try payload.validate() }
+            return try jsonResponse(try await forwarder.command(payload))
+        }
+        api.post("leave-message") { request, context in
+            let visitor = try await visitor(request, context: context)
+            let body = try await RequestBody.decode(VisitorLeaveMessageBody.self, from: request, limit: gateway.maxJSONBytes)
+            let payload = VisitorLeaveMessage(
+                channel: visitor.channel, visitorID: visitor.visitorID, sessionHint: body.sessionID, name: body.name,
+                problemDescription: body.description, phone: body.phone, email: body.email,
+                images: body.imageIDs.map { $0.map { ImageRef(.stored($0)) } })
+            try validated { () throws(ContractError) in try payload.validate() }
+            return try jsonResponse(try await forwarder.command(payload))
+        }
+        api.get("history") { request, context in
+            let visitor = try await visitor(request, context: context)
+            var params = try queryParams(request, strings: ["session_id", "kinds"], ints: ["after_seq", "limit"])
+            guard params["session_id"] != nil else { throw APIError.badRequest("invalid_params", "`session_id` is required") }
+            if params["kinds"] == nil { params["kinds"] = .string("messages") }
+            return try await forward(.store, "history.page", actor: Principal.visitor(visitor).actor, params: params)
+        }
+        api.post("images") { request, context in
+            let visitor = try await visitor(request, context: context)
+            return try await uploadImage(request, actor: Principal.visitor(visitor).actor)
+        }
+        api.get("images/:image_id") { request, context in
+            let visitor = try await visitor(request, context: context)
+            return try await downloadImage(request, context: context, actor: Principal.visitor(visitor).actor)
+        }
+        api.get("events") { request, context in try await serverSentEvents(request, context: context) }
+        api.get("ws") { request, _ in
+            _ = try auth.visitor(request, allowQuery: true)
+            throw APIError(.upgradeRequired, "upgrade_required", "open this URL as a WebSocket")
+        }
+    }
+
+    private func startSession(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let body = try await RequestBody.decode(StartVisitorSession.self, from: request, limit: gateway.maxJSONBytes)
+        let channel = body.channel ?? "web-pc"
+        guard gateway.channels.contains(channel) else {
+            throw APIError.badRequest(
+                "invalid_channel", "the channel must be one of \(gateway.channels.sorted().joined(separator: ", "))")
+        }
+        var attributes = body.attributes ?? [:]
+        let given = attributes
+        try validated { () throws(ContractError) in try FieldRules.attributes(given) }
+        let presented = body.token ?? Authenticator.bearer(request)
+        let now = Int64(Date().timeIntervalSince1970)
+        var visitor: VisitorToken
+        var resumed = false
+        if let presented, let existing = VisitorToken.verify(presented, secret: gateway.secret), existing.channel == channel {
+            visitor = existing
+            resumed = true
+        } else {
+            visitor = VisitorToken(channel: channel, visitorID: VisitorToken.newVisitorID(), expiresAt: 0)
+        }
+        try await limitVisitor(visitor, context: context)
+        visitor.expiresAt = now + Int64(gateway.visitorTokenTTL)
+        if resumed, let earlier = await rememberedAttributes(of: visitor) {
+            attributes = earlier.merging(attributes) { _, new in new }
+        }
+        if attributes["user_agent"] == nil, let agent = request.headers[.userAgent] {
+            attributes["user_agent"] = String(agent.unicodeScalars.prefix(FieldRules.maxAttributeValueLength))
+        }
+        if attributes.count > FieldRules.maxAttributes { attributes = given }
+        if !attributes.isEmpty { await rememberAttributes(attributes, of: visitor, context: context) }
+        let actor = Principal.visitor(visitor).actor
+        async let current = try? forwarder.query(.routing, "visitor.current", actor: actor)
+        async let config = try? forwarder.query(.routing, "channel.config", actor: actor, params: ["channel": .string(channel)])
+        let (session, channelConfig) = await (current, config)
+        var result: [String: JSONValue] = [
+            "token": .string(visitor.signed(secret: gateway.secret)),
+            "visitor_id": .string(visitor.visitorID),
+            "channel": .string(channel),
+            "expires_at": .string(Timestamp(millisecondsSince1970: visitor.expiresAt * 1000).rfc3339),
+            "resumed": .bool(resumed),
+            "session": session?["session"] ?? .null,
+            "channel_config": channelConfig ?? .null,
+        ]
+        if session == nil || channelConfig == nil { result["routing_available"] = .bool(false) }
+        if !attributes.isEmpty { result["attributes"] = try JSONValue(encoding: attributes) }
+        return try jsonResponse(JSONValue.object(result), status: resumed ? .ok : .created)
+    }
+
+    private func visitorSend(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let visitor = try await visitor(request, context: context)
+        let body = try await RequestBody.decode(VisitorSendBody.self, from: request, limit: gateway.maxJSONBytes)
+        let content: MessageContent
+        switch (body.text, body.imageID) {
+        case (let text?, nil): content = .text(text)
+        case (nil, let image?): content = .image(ImageRef(.stored(image)))
+        default: throw APIError.badRequest("invalid_field", "send exactly one of `text` and `image_id`")
+        }
+        var attributes = body.attributes
+        if attributes == nil { attributes = await rememberedAttributes(of: visitor) }
+        let payload = VisitorMessage(
+            channel: visitor.channel, visitorID: visitor.visitorID, sessionHint: body.sessionID,
+            clientMessageID: body.clientMessageID, content: content, attributes: attributes)
+        try validated { () throws(ContractError) in try payload.validate() }
+        let forwarder = forwarder
+        return try await idempotent(
+            scope: "visitor:\(visitor.channel):\(visitor.visitorID)", key: body.clientMessageID, request: body
+        ) { id in try await forwarder.command(payload, id: id) }
+    }
+
+    private func visitorAction<Kind>(
+        _ request: Request, context: GatewayRequestContext, _ make: (VisitorToken, SessionID?) -> VisitorAction<Kind>
+    ) async throws -> Response {
+        let visitor = try await visitor(request, context: context)
+        let body = try await RequestBody.decode(VisitorHintBody.self, from: request, limit: gateway.maxJSONBytes)
+        let payload = make(visitor, body.sessionID)
+        try validated { () throws(ContractError) in try payload.validate() }
+        return try jsonResponse(try await forwarder.command(payload))
+    }
+
+    /// The Redis key holding a visitor's attributes from their last session start.
+    private func attributesKey(_ visitor: VisitorToken) -> String {
+        "\(context.streams.prefix):visitor:\(visitor.channel):\(visitor.visitorID)"
+    }
+
+    /// Keeps the attributes given at session start (page URL, user agent, name…) for the visitor's
+    /// messages, which carry them to routing; they expire with the token.
+    private func rememberAttributes(_ attributes: [String: String], of visitor: VisitorToken, context: GatewayRequestContext) async {
+        guard let json = try? JSONEncoder().encode(attributes) else { return }
+        do {
+            _ = try await self.context.redis.send([
+                Array("SET".utf8), Array(attributesKey(visitor).utf8), Array(json), Array("EX".utf8),
+                Array(String(gateway.visitorTokenTTL).utf8),
+            ])
+        } catch {
+            context.logger.warning("visitor attributes not kept", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The attributes kept for the visitor, if any.
+    private func rememberedAttributes(of visitor: VisitorToken) async -> [String: String]? {
+        guard let bytes = try? await context.redis.send(["GET", attributesKey(visitor)]).bytes else { return nil }
+        return try? JSONDecoder().decode([String: String].self, from: Data(bytes))
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Synchronization
+
+/// This instance's BM25 matcher plus what it knows about each entry's revision, behind one lock.
+///
+/// Every source of changes — the full load at start, the `knowledge.changed` follower, the catch-up by
+/// revision before a request is answered and the periodic reconciliation — goes through ``apply(_:tombstones:)``,
+/// which ignores a row older than the revision already applied, so the sources may race in any order.
+/// Until the full load has happened the index is empty and ignores changes (the load includes them).
+final class KnowledgeIndex: Sendable {
+    private struct State: ~Copyable {
+        var matcher: KnowledgeBM25Index?
+        /// Every entry applied (enabled or not) with its revision.
+        var revisions: [UUID: Int64] = [:]
+        /// Entries deleted while this instance ran (ids are never reused).
+        var deleted: Set<UUID> = []
+        /// The highest revision seen.
+        var highWater: Int64 = 0
+    }
+
+    private let state = Mutex(State())
+    /// The matcher's scoring parameters.
+    let configuration: KnowledgeBM25Configuration
+
+    /// An empty index; ``ensureLoaded(_:)`` fills it.
+    init(configuration: KnowledgeBM25Configuration = KnowledgeBM25Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Whether the full load has happened.
+    var isLoaded: Bool { state.withLock { $0.matcher != nil } }
+
+    /// How many (enabled) entries the matcher holds.
+    var count: Int { state.withLock { $0.matcher?.count ?? 0 } }
+
+    /// The highest revision this index has seen.
+    var highWater: Int64 { state.withLock { $0.highWater } }
+
+    /// Loads everything with `load` unless already loaded; concurrent callers wait for the first.
+    func ensureLoaded(_ load: () throws -> IndexSnapshot) throws {
+        try state.withLock { state in
+            guard state.matcher == nil else { return }
+            let snapshot = try load()
+            var fresh = State()
+            fresh.matcher = try KnowledgeBM25Index(configuration: configuration)
+            Self.apply(snapshot.rows, tombstones: [], to: &fresh)
+            fresh.highWater = max(fresh.highWater, snapshot.highWater)
+            state = fresh
+        }
+    }
+
+    /// Applies reloaded rows and deletions; rows older than what was applied are ignored.
+    func apply(_ rows: [IndexRow], tombstones: [IndexTombstone] = []) {
+        state.withLock { Self.apply(rows, tombstones: tombstones, to: &$0) }
+    }
+
+    /// Forgets entries that no longer exist in PostgreSQL (no tombstone found either).
+    func forget(_ ids: [UUID]) {
+        state.withLock { state in
+            guard state.matcher != nil else { return }
+            for id in ids {
+                state.matcher?.remove(entryID: id.lowercasedString)
+                state.revisions[id] = nil
+                state.deleted.insert(id)
+            }
+        }
+    }
+
+    /// The revision applied per entry, for reconciliation.
+    func revisions() -> [UUID: Int64] {
+        state.withLock { $0.revisions }
+    }
+
+    /// Up to `limit` matches for `text`, ranked by score.
+    func search(_ text: String, limit: Int) -> [KnowledgeMatch] {
+        state.withLock { $0.matcher?.search(text, limit: limit) ?? [] }
+    }
+
+    /// The engine's answer for `text` at `threshold`, if any.
+    func answer(_ text: String, threshold: Double) -> KnowledgeMatch? {
+        state.withLock { $0.matcher?.answer(text, threshold: threshold) }
+    }
+
+    private static func apply(_ rows: [IndexRow], tombstones: [IndexTombstone], to state: inout State) {
+        guard state.matcher != nil else { return }
+        for row in rows where !state.deleted.contains(row.id) {
+            if let known = state.revisions[row.id], known > row.revision { continue }
+            state.revisions[row.id] = row.revision
+            state.highWater = max(state.highWater, row.revision)
+            let entry = KnowledgeIndexEntry(
+                id: row.id.lowercasedString, question: row.question, similarQuestions: row.similar, enabled: row.enabled)
+            do {
+                try state.matcher?.upsert(entry)
+            } catch {
+                state.matcher?.remove(entryID: entry.id)
+            }
+        }
+        for tombstone in tombstones {
+            state.matcher?.remove(entryID: tombstone.id.lowercasedString)
+            state.revisions[tombstone.id] = nil
+            state.deleted.insert(tombstone.id)
+            state.highWater = max(state.highWater, tombstone.revision)
+        }
+    }
+}
+
+extension UUID {
+    /// The lowercase 8-4-4-4-12 form used on the wire and as matcher keys.
+    var lowercasedString: String { uuidString.lowercased() }
+}

@@ -1,0 +1,654 @@
+"""End-to-end scenarios in headless Chromium against the whole stack (issue 5's proof).
+
+Scenario 1 (desktop, 1280×800): the admin turns rating on and adds a sensitive word, creates two agents,
+a knowledge entry and a public quick reply; a visitor on a page with the widget asks the bot, asks for a
+human while the only agent is 停止接入 and sees a live queue position; the agent switches to 在线 and gets
+the session without reloading; they chat (the sensitive word arrives as *), the gateway restarts and
+nothing is lost or duplicated; the agent inserts a quick reply and sends a smart-assist suggestion,
+transfers to a second agent who sees the whole history; the visitor ends with the end button and gives 5
+stars; the admin finds the session as a human session in the records and downloads its CSV.
+
+Scenario 2 (phone, 375×667): out of hours (a holiday override set in the admin console), the H5 visitor
+asks for a human, gets the leave-a-message form, leaves a message with a phone number and an image; the
+admin claims and closes it; the page switches to English.
+
+Each step saves screenshots under .build/browser-artifacts/ and fails on browser console errors. A step
+that fails stops the steps after it that depend on it (they are reported as skipped, with the reason).
+"""
+
+import base64
+import datetime
+import os
+import struct
+import time
+import unittest
+import zlib
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from browser import ARTIFACTS, Browser, files_in, wait_for_file
+from stack import Stack, StackError
+
+STACK = None
+STACK_ERROR = None
+
+AGENT1 = ("xiaowang", "客服小王", "agent-pass-1")
+AGENT2 = ("xiaoli", "客服小李", "agent-pass-2")
+QUESTION = "发票可以重新开吗？"
+ANSWER = "可以的，请在“我的订单”中申请换开发票，1-3 个工作日内重新开具。"
+QUICK_KEYWORD = "问候"
+QUICK_CONTENT = "您好，很高兴为您服务！请问有什么可以帮您？"
+SENSITIVE = "傻瓜"
+
+
+def setUpModule():
+    global STACK, STACK_ERROR
+    try:
+        STACK = Stack().start()
+    except StackError as error:
+        STACK_ERROR = str(error)
+    except Exception as error:  # noqa: BLE001 - reported by every test
+        STACK_ERROR = f"{type(error).__name__}: {error}"
+
+
+def tearDownModule():
+    if STACK:
+        STACK.stop()
+
+
+def png_file(folder):
+    """Writes a small valid PNG and returns its path."""
+    width, height = 24, 16
+    rows = b"".join(b"\x00" + bytes([30, 100, 220]) * width for _ in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+    data += chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "picture.png")
+    with open(path, "wb") as handle:
+        handle.write(data)
+    return path
+
+
+class Scenario(unittest.TestCase):
+    """Ordered steps sharing browsers; a failed critical step skips the rest of its scenario."""
+
+    folder_name = "scenario"
+    broken = None
+    browsers = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.browsers = {}
+        cls.broken = None
+        cls.state = {}
+        cls.folder = os.path.join(ARTIFACTS, cls.folder_name)
+        os.makedirs(cls.folder, exist_ok=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        for browser in cls.browsers.values():
+            browser.quit()
+
+    def browser(self, name, **options):
+        if name not in self.browsers:
+            self.browsers[name] = Browser(name, self.folder, **options)
+        return self.browsers[name]
+
+    def setUp(self):
+        if STACK_ERROR:
+            self.fail("the stack did not start: " + STACK_ERROR)
+        if type(self).broken:
+            self.skipTest(f"an earlier step failed ({type(self).broken})")
+
+    def run_step(self, body, critical=True):
+        try:
+            body()
+            self.check_consoles()
+        except BaseException:
+            if critical:
+                type(self).broken = self._testMethodName
+            for browser in self.browsers.values():
+                browser.shot("failed-" + self._testMethodName)
+                browser.console_errors()  # reported with this step's failure, not the next step's
+            raise
+
+    def check_consoles(self):
+        problems = []
+        for name, browser in self.browsers.items():
+            for message in browser.console_errors():
+                problems.append(f"{name}: {message}")
+        self.assertEqual(problems, [], "browser console errors")
+
+    # ---------- shared actions ----------
+
+    def staff_login(self, browser, path, username, password):
+        browser.get(STACK.url + path)
+        browser.type("#login-username", username)
+        browser.type("#login-password", password)
+        browser.click("#login-submit")
+
+    def admin_page(self, section):
+        admin = self.browsers["admin"]
+        admin.get(STACK.url + "/admin#/" + section)
+        admin.visible("#page-" + section)
+        return admin
+
+    def save_settings(self, admin):
+        admin.click("#settings-save")
+        admin.text_appears(".toast", "已保存")
+        admin.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, ".toast"), "toast gone", 10)
+
+    def enter_widget(self, visitor):
+        """Switches into the chat frame of the widget (inside its shadow root)."""
+        visitor.driver.switch_to.default_content()
+        host = visitor.wait(lambda d: d.find_element(By.ID, "kefu-widget"), "widget host")
+        frame = visitor.wait(lambda d: host.shadow_root.find_element(By.CSS_SELECTOR, "iframe"), "widget frame")
+        visitor.driver.switch_to.frame(frame)
+        visitor.visible("#chat-input")
+
+    def visitor_send(self, visitor, text):
+        field = visitor.visible("#chat-input")
+        field.send_keys(text)
+        field.send_keys(Keys.ENTER)
+
+    def agent_send(self, agent, text):
+        field = agent.visible("#wb-input")
+        field.clear()
+        field.send_keys(text)
+        field.send_keys(Keys.ENTER)
+
+
+class Test1MainScenario(Scenario):
+    folder_name = "1-main"
+
+    def test_01_admin_settings_and_accounts(self):
+        def body():
+            admin = self.browser("admin", downloads=os.path.join(self.folder, "downloads"))
+            self.staff_login(admin, "/admin", *STACK.admin)
+            admin.visible("#nav-human")
+            admin.shot("admin-console")
+            self.admin_page("rating")
+            box = admin.visible("#set-rating-enabled")
+            if not box.is_selected():
+                box.click()
+            self.save_settings(admin)
+            self.assertTrue(admin.visible("#set-rating-enabled").is_selected())
+            self.admin_page("session")
+            words = admin.visible("#set-sensitive-words")
+            words.send_keys(Keys.END, "\n" + SENSITIVE)
+            self.save_settings(admin)
+            self.assertIn(SENSITIVE, admin.visible("#set-sensitive-words").get_attribute("value"))
+            admin.shot("session-settings")
+            self.admin_page("accounts")
+            for username, name, password in (AGENT1, AGENT2):
+                admin.click("#account-new")
+                admin.type("#new-username", username)
+                admin.type("#new-display-name", name)
+                admin.type("#new-password", password)
+                admin.type("#new-capacity", "3")
+                admin.click("#account-create")
+                admin.visible(f'tr[data-username="{username}"]')
+            admin.shot("accounts")
+        self.run_step(body)
+
+    def test_02_admin_knowledge_and_public_quick_reply(self):
+        def body():
+            admin = self.admin_page("knowledge")
+            admin.click("#kb-new")
+            admin.type("#kb-question", QUESTION)
+            admin.type("#kb-similar", "怎么重开发票")
+            admin.type("#kb-answer", ANSWER)
+            admin.click("#kb-save")
+            admin.text_appears("#kb-rows tr", QUESTION)
+            admin.type("#kb-test-input", "发票能重新开吗")
+            admin.click("#kb-test-run")
+            admin.text_appears("#kb-test-answered", "可以回答")
+            admin.shot("knowledge")
+            self.admin_page("quick-replies")
+            admin.type("#pqr-new-category", "常用")
+            admin.click("#pqr-add-category")
+            admin.text_appears(".chip", "常用")
+            admin.click("#pqr-add")
+            admin.type("#qr-keyword", QUICK_KEYWORD)
+            admin.type("#qr-content", QUICK_CONTENT)
+            admin.js("const s = document.getElementById('qr-item-category'); s.selectedIndex = s.options.length - 1;")
+            admin.click("#qr-save")
+            admin.text_appears("#pqr-list", QUICK_KEYWORD)
+            admin.shot("public-quick-replies")
+        self.run_step(body, critical=False)
+
+    def test_03_agent_logs_in_and_stops_accepting(self):
+        def body():
+            agent = self.browser("agent1")
+            self.staff_login(agent, "/workbench", AGENT1[0], AGENT1[2])
+            agent.text_appears("#me-name", AGENT1[1])
+            agent.wait(lambda d: d.find_element(By.ID, "status-online").get_attribute("aria-pressed") == "true", "online after login")
+            agent.click("#status-stop")
+            agent.wait(lambda d: d.find_element(By.ID, "status-stop").get_attribute("aria-pressed") == "true", "停止接入 pressed")
+            agent.text_appears("#wb-connection", "已连接")
+            agent.shot("stop-accepting")
+        self.run_step(body)
+
+    def test_04_visitor_asks_the_bot(self):
+        def body():
+            visitor = self.browser("visitor")
+            visitor.get(STACK.url + "/demo/")
+            host = visitor.wait(lambda d: d.find_element(By.ID, "kefu-widget"), "widget host")
+            launcher = visitor.wait(lambda d: host.shadow_root.find_element(By.CSS_SELECTOR, "#kefu-launcher"), "launcher")
+            visitor.wait(lambda d: launcher.text.strip() == "在线客服", "launcher label from the chat frame")
+            visitor.shot("page-with-launcher")
+            launcher.click()
+            self.enter_widget(visitor)
+            visitor.text_appears(".line.welcome", "智能客服")
+            self.visitor_send(visitor, QUESTION)
+            visitor.text_appears(".msg.visitor:not(.pending)", QUESTION)
+            bot = visitor.visible(".msg.bot .msg-text", timeout=30)
+            self.state["bot_text"] = bot.text
+            visitor.shot("bot-answer")
+            self.state["session"] = visitor.js("return window.kefuChat.sessionId")
+            self.assertTrue(self.state["session"])
+        self.run_step(body)
+
+    def test_05_bot_answer_comes_from_the_knowledge_base(self):
+        self.run_step(lambda: self.assertIn("换开发票", self.state.get("bot_text", "")), critical=False)
+
+    def test_06_visitor_requests_a_human_and_queues(self):
+        def body():
+            visitor = self.browsers["visitor"]
+            visitor.click("#chat-human")
+            box = visitor.visible("#queue-box")
+            visitor.wait(lambda d: d.find_element(By.ID, "queue-position").get_attribute("data-position") == "1", "queue position 1")
+            self.assertTrue(visitor.find("#queue-prompt").text.strip())
+            self.assertIn("第 1 位", box.text)
+            visitor.shot("queued")
+            agent = self.browsers["agent1"]
+            agent.wait(lambda d: d.find_element(By.ID, "queue-count").text == "1", "the agent sees 1 waiting")
+            agent.shot("one-waiting")
+        self.run_step(body)
+
+    def test_06b_second_visitor_queues_behind_and_exits(self):
+        def body():
+            other = self.browser("visitor2")
+            other.get(STACK.url + "/chat")
+            other.visible("#chat-input")
+            other.click("#chat-human")
+            other.wait(lambda d: d.find_element(By.ID, "queue-position").get_attribute("data-position") == "2", "second in the queue")
+            self.assertIn("前面 1 人", other.find("#queue-facts").text)
+            other.shot("second-in-queue")
+            other.click("#queue-exit")
+            other.text_appears(".line", "您已退出排队")
+            other.wait(lambda d: not d.find_element(By.ID, "queue-box").is_displayed(), "queue box hidden")
+            visitor = self.browsers["visitor"]
+            self.assertEqual(visitor.find("#queue-position").get_attribute("data-position"), "1")
+            self.browsers["agent1"].wait(lambda d: d.find_element(By.ID, "queue-count").text == "1", "one waiting again")
+        self.run_step(body, critical=False)
+
+    def test_07_agent_goes_online_and_gets_the_session(self):
+        def body():
+            agent = self.browsers["agent1"]
+            before = int(agent.js("return Number(document.body.dataset.notified || 0)"))
+            agent.click("#status-online")
+            item = f'.session-item[data-session="{self.state["session"]}"]'
+            agent.visible(item)
+            agent.wait(lambda d: int(d.execute_script("return Number(document.body.dataset.notified || 0)")) > before, "notification")
+            agent.wait(lambda d: d.find_element(By.ID, "queue-count").text == "0", "queue drained")
+            agent.shot("session-arrived")
+            agent.click(item)
+            agent.text_appears("#wb-messages .msg.visitor", QUESTION)
+            agent.visible("#wb-messages .msg.bot")
+            visitor = self.browsers["visitor"]
+            visitor.text_appears(".line", AGENT1[1])
+            visitor.wait(lambda d: not d.find_element(By.ID, "queue-box").is_displayed(), "queue box hidden")
+            visitor.shot("agent-joined")
+        self.run_step(body)
+
+    def test_08_chat_with_masking_and_escaping(self):
+        def body():
+            visitor = self.browsers["visitor"]
+            agent = self.browsers["agent1"]
+            self.visitor_send(visitor, f"你真是个{SENSITIVE}吗")
+            agent.text_appears("#wb-messages .msg.visitor", "你真是个**吗")
+            visitor.text_appears(".msg.visitor:not(.pending)", "你真是个**吗")
+            self.assertNotIn(SENSITIVE, agent.find("#wb-messages").text)
+            self.agent_send(agent, "您好，我是客服小王")
+            visitor.text_appears(".msg.agent", "您好，我是客服小王")
+            field = agent.visible("#wb-input")
+            field.send_keys("第一行", Keys.SHIFT, Keys.ENTER, Keys.SHIFT, "第二行")
+            self.assertEqual(field.get_attribute("value"), "第一行\n第二行", "Shift+Enter must add a line, not send")
+            field.send_keys(Keys.ENTER)
+            line = visitor.text_appears(".msg.agent .msg-text", "第二行")
+            self.assertEqual(line.text, "第一行\n第二行")
+            probe = "<img src=x onerror=window.__xss=1><b>bold</b>"
+            self.visitor_send(visitor, probe)
+            agent.text_appears("#wb-messages .msg.visitor", "<b>bold</b>")
+            for browser in (agent, visitor):
+                self.assertIsNone(browser.js("return window.__xss === undefined ? null : window.__xss"))
+                self.assertEqual(browser.js("return document.querySelectorAll('.messages b, .messages img[src=\"x\"]').length"), 0)
+            agent.shot("chat")
+            visitor.shot("chat")
+        self.run_step(body)
+
+    def test_08b_images_by_paste_and_by_file(self):
+        def body():
+            visitor = self.browsers["visitor"]
+            agent = self.browsers["agent1"]
+            with open(png_file(self.folder), "rb") as handle:
+                data = base64.b64encode(handle.read()).decode()
+            visitor.js("""
+                const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
+                const data = new DataTransfer();
+                data.items.add(new File([bytes], 'screenshot.png', { type: 'image/png' }));
+                document.getElementById('chat-input').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+            """, data)
+            agent.wait(lambda d: d.execute_script(
+                "return Array.from(document.querySelectorAll('#wb-messages .msg.visitor img.msg-image')).some(i => i.complete && i.naturalWidth === 24)"),
+                "the pasted image shown to the agent", 30)
+            agent.find("#wb-image-input").send_keys(png_file(self.folder))
+            visitor.wait(lambda d: d.execute_script(
+                "return Array.from(document.querySelectorAll('.msg.agent img.msg-image')).some(i => i.complete && i.naturalWidth === 24)"),
+                "the agent's image shown to the visitor", 30)
+            agent.shot("images")
+            visitor.shot("images")
+        self.run_step(body, critical=False)
+
+    def test_09_network_drop_and_reload_lose_nothing(self):
+        def body():
+            visitor = self.browsers["visitor"]
+            agent = self.browsers["agent1"]
+            # Every open page loses the gateway for a moment: its failed requests are expected here only.
+            for browser in self.browsers.values():
+                browser.expect_errors(r"WebSocket", r"ERR_CONNECTION_REFUSED", r"Failed to load resource", r"net::ERR")
+            STACK.stop_service("gateway")
+            visitor.text_appears("#chat-banner", "网络已断开", timeout=15)
+            self.visitor_send(visitor, "断网时发送的消息")
+            visitor.visible(".msg.pending.failed", timeout=20)
+            visitor.shot("send-failed")
+            STACK.start_service("gateway")
+            STACK.wait_ready("gateway")
+            visitor.text_appears(".msg.visitor:not(.pending)", "断网时发送的消息", timeout=40)
+            agent.text_appears("#wb-messages .msg.visitor", "断网时发送的消息", timeout=40)
+            self.agent_send(agent, "网络恢复后客服的回复")
+            visitor.text_appears(".msg.agent", "网络恢复后客服的回复", timeout=30)
+            self.assertEqual(len([e for e in visitor.finds(".msg.visitor") if "断网时发送的消息" in e.text]), 1)
+            self.assertEqual(len([e for e in agent.finds("#wb-messages .msg.visitor") if "断网时发送的消息" in e.text]), 1)
+            for browser in self.browsers.values():
+                browser.console_errors()
+                browser.forget_expected()
+            visitor.driver.switch_to.default_content()
+            visitor.driver.refresh()
+            self.enter_widget(visitor)
+            visitor.text_appears(".msg.agent", "网络恢复后客服的回复")
+            seqs = visitor.js("return Array.from(document.querySelectorAll('#messages > li[data-seq]')).map(li => li.dataset.session + ':' + li.dataset.seq)")
+            self.assertEqual(len(seqs), len(set(seqs)), "a seq is shown twice after the reload")
+            self.assertEqual(len([e for e in visitor.finds(".msg.visitor") if "断网时发送的消息" in e.text]), 1)
+            visitor.shot("after-reload")
+        self.run_step(body)
+
+    def test_10_quick_reply_inserted_and_sent(self):
+        def body():
+            agent = self.browsers["agent1"]
+            visitor = self.browsers["visitor"]
+            agent.click("#tab-quick")
+            agent.click("#qr-tab-public")
+            agent.click(f'.qr-item[data-keyword="{QUICK_KEYWORD}"]')
+            self.assertIn(QUICK_CONTENT, agent.find("#wb-input").get_attribute("value"))
+            agent.shot("quick-reply-inserted")
+            agent.find("#wb-input").send_keys(Keys.ENTER)
+            visitor.text_appears(".msg.agent", QUICK_CONTENT)
+        self.run_step(body, critical=False)
+
+    def test_11_smart_assist_suggestion_sent(self):
+        def body():
+            agent = self.browsers["agent1"]
+            visitor = self.browsers["visitor"]
+            self.visitor_send(visitor, "发票能重新开具吗")
+            agent.text_appears("#wb-messages .msg.visitor", "发票能重新开具吗")
+            suggestion = agent.visible("#assist-send-0", timeout=30)
+            self.assertIn("换开发票", suggestion.text)
+            agent.shot("smart-assist")
+            suggestion.click()
+            visitor.text_appears(".msg.agent", ANSWER)
+        self.run_step(body, critical=False)
+
+    def test_11b_question_capture(self):
+        def body():
+            agent = self.browsers["agent1"]
+            agent.click("#tool-capture")
+            agent.visible("#capture-bar")
+
+            def pick(css, text):
+                agent.retry(lambda: agent.text_appears(css, text).find_element(By.CSS_SELECTOR, "input.capture-pick").click())
+
+            pick("#wb-messages .msg.visitor", "发票能重新开具吗")
+            pick("#wb-messages .msg.agent", ANSWER)
+            agent.click("#capture-next")
+            question = agent.visible("#capture-question")
+            self.assertEqual(question.get_attribute("value"), "发票能重新开具吗")
+            question.send_keys("？")
+            self.assertEqual(agent.find("#capture-answer").get_attribute("value"), ANSWER)
+            agent.shot("capture")
+            agent.click("#capture-save")
+            agent.text_appears(".toast", "已收录到知识库")
+            agent.wait(lambda d: not d.find_element(By.ID, "capture-bar").is_displayed(), "capture mode off")
+        self.run_step(body, critical=False)
+
+    def test_12_transfer_to_a_second_agent_with_history(self):
+        def body():
+            second = self.browser("agent2")
+            self.staff_login(second, "/workbench", AGENT2[0], AGENT2[2])
+            second.text_appears("#me-name", AGENT2[1])
+            second.wait(lambda d: d.find_element(By.ID, "status-online").get_attribute("aria-pressed") == "true", "agent2 online")
+            agent = self.browsers["agent1"]
+            agent.click("#tool-transfer")
+            label = agent.text_appears("#transfer-agents label", AGENT2[1])
+            self.assertIn("/", label.text)
+            agent.retry(lambda: agent.text_appears("#transfer-agents label", AGENT2[1]).click())
+            agent.shot("transfer-dialog")
+            agent.click("#transfer-confirm")
+            item = f'.session-item[data-session="{self.state["session"]}"]'
+            second.visible(item, timeout=30)
+            visitor = self.browsers["visitor"]
+            self.visitor_send(visitor, "还在吗")
+            badge = second.visible(f'.session-item[data-session="{self.state["session"]}"] .unread')
+            self.assertEqual(badge.text, "1")
+            second.visible(f'.session-item[data-session="{self.state["session"]}"] .waiting')
+            second.shot("unread")
+            second.click(item)
+            second.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, ".session-item .unread"), "unread cleared")
+            second.text_appears("#wb-messages .msg.visitor", QUESTION)
+            second.visible("#wb-messages .msg.bot")
+            second.text_appears("#wb-messages .msg.agent", "您好，我是客服小王")
+            second.text_appears("#wb-messages .line", AGENT2[1])
+            second.shot("history-after-transfer")
+            visitor.text_appears(".line", "已为您转接至客服 " + AGENT2[1])
+            self.agent_send(second, "我是客服小李，继续为您服务")
+            visitor.text_appears(".msg.agent", "我是客服小李，继续为您服务")
+            agent.wait(lambda d: d.find_element(By.CSS_SELECTOR, f'.session-item[data-session="{self.state["session"]}"]').get_attribute("class").find("ended") >= 0,
+                       "agent1 sees the session as handed over")
+        self.run_step(body)
+
+    def test_12b_personal_quick_reply_library(self):
+        def body():
+            second = self.browsers["agent2"]
+            visitor = self.browsers["visitor"]
+            second.click("#tab-quick")
+            second.click("#qr-manage")
+            second.visible("#qr-manager")
+            second.type("#qrm-new-category", "我的")
+            second.click("#qrm-add-category")
+            second.text_appears("#qr-manager .chip", "我的")
+            second.click("#qrm-add")
+            second.type("#qr-keyword", "稍等")
+            second.type("#qr-content", "请稍等，我帮您查询一下。")
+            second.click("#qr-save")
+            second.text_appears("#qrm-list", "稍等")
+            second.shot("personal-library")
+            second.find("#qr-manager").send_keys(Keys.ESCAPE)
+            second.wait(lambda d: not d.find_elements(By.ID, "qr-manager"), "manager closed")
+            second.click("#qr-tab-personal")
+            second.type("#qr-search", "稍等")
+            second.click('.qr-item[data-keyword="稍等"]')
+            second.find("#wb-input").send_keys(Keys.ENTER)
+            visitor.text_appears(".msg.agent", "请稍等，我帮您查询一下。")
+        self.run_step(body, critical=False)
+
+    def test_13_visitor_ends_and_rates_five_stars(self):
+        def body():
+            visitor = self.browsers["visitor"]
+            visitor.click("#chat-end")
+            card = visitor.visible("#rating-card")
+            visitor.shot("rating-card")
+            # Keyboard only: focus the first star, arrows to five, Tab to the comment and to the button.
+            visitor.js("document.querySelector('#rating-card .star').focus()")
+            first = visitor.driver.switch_to.active_element
+            first.send_keys(Keys.SPACE)
+            for _ in range(4):
+                visitor.driver.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)
+            self.assertEqual(len(card.find_elements(By.CSS_SELECTOR, ".star.on")), 5)
+            focused = visitor.js("const e = document.activeElement; return [e.dataset.stars, getComputedStyle(e).outlineStyle]")
+            self.assertEqual(focused[0], "5")
+            self.assertNotEqual(focused[1], "none", "the focused star has no visible outline")
+            visitor.driver.switch_to.active_element.send_keys(Keys.TAB)
+            visitor.driver.switch_to.active_element.send_keys("很满意")
+            self.assertEqual(visitor.js("return document.activeElement.id"), "rating-comment")
+            visitor.driver.switch_to.active_element.send_keys(Keys.TAB)
+            self.assertEqual(visitor.js("return document.activeElement.id"), "rating-submit")
+            visitor.driver.switch_to.active_element.send_keys(Keys.ENTER)
+            visitor.text_appears("#rating-done", "5 星")
+            visitor.shot("rated")
+            second = self.browsers["agent2"]
+            second.visible("#conv-ended")
+            second.text_appears("#wb-messages .line", "访客点击结束")
+        self.run_step(body)
+
+    def test_14_admin_finds_the_human_session_and_downloads_csv(self):
+        def body():
+            admin = self.admin_page("records")
+            admin.js("const s = document.getElementById('rec-type'); s.value = 'human';")
+            session = self.state["session"]
+            row = None
+            for _ in range(20):
+                admin.click("#records-search")
+                admin.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#records-rows tr[data-session], #records-empty, #records-rows .form-error"), "records loaded")
+                rows = admin.finds(f'#records-rows tr[data-session="{session}"]')
+                if rows:
+                    row = rows[0]
+                    break
+                time.sleep(1)
+            self.assertIsNotNone(row, "the session is not in the records")
+            self.assertEqual(row.get_attribute("data-type"), "human")
+            admin.shot("records")
+            admin.retry(lambda: admin.find(f'#records-rows tr[data-session="{session}"] .open-transcript').click())
+            admin.text_appears("#transcript .msg.visitor", QUESTION)
+            admin.shot("transcript")
+            admin.find("#transcript-dialog").send_keys(Keys.ESCAPE)
+            admin.wait(lambda d: not d.find_elements(By.ID, "transcript-dialog"), "transcript closed")
+            for name in files_in(admin.downloads):
+                os.remove(os.path.join(admin.downloads, name))
+            admin.click("#export-sessions")
+            path = wait_for_file(admin.downloads, ".csv", timeout=30)
+            with open(path, encoding="utf-8-sig") as handle:
+                content = handle.read()
+            self.assertIn(session, content)
+            self.assertIn("human", content)
+            admin.shot("csv-downloaded")
+        self.run_step(body)
+
+    def test_15_report_charts(self):
+        def body():
+            admin = self.admin_page("reports")
+            admin.visible("#chart-sessions svg")
+
+            def values(css):
+                return admin.js("return Array.from(document.querySelectorAll(arguments[0])).map(e => Number(e.getAttribute('data-value')))", css)
+
+            admin.wait(lambda d: sum(values("#chart-sessions rect.bar")) >= 1, "sessions per day drawn")
+            self.assertGreaterEqual(len(values("#chart-wait circle.dot")), 1, "no queue-wait point")
+            ratings = values("#chart-rating rect.bar")
+            self.assertEqual(len(ratings), 5)
+            self.assertGreaterEqual(ratings[4], 1, "the 5-star rating is not counted")
+            admin.shot("reports")
+        self.run_step(body, critical=False)
+
+
+class Test2PhoneLeaveMessage(Scenario):
+    folder_name = "2-phone"
+
+    def test_01_admin_closes_today(self):
+        def body():
+            admin = self.browser("admin")
+            self.staff_login(admin, "/admin", *STACK.admin)
+            admin.visible("#nav-human")
+            self.admin_page("human")
+            admin.type("#set-timezone", "UTC")
+            admin.click("#add-override")
+            today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+            admin.js("const input = document.querySelector('#override-rows tr:last-child .ov-date'); input.value = arguments[0];", today)
+            self.assertEqual(admin.find("#override-rows tr:last-child .ov-kind").get_attribute("value"), "closed")
+            admin.shot("holiday-override")
+            self.save_settings(admin)
+            admin.wait(lambda d: d.execute_script("return Array.from(document.querySelectorAll('#override-rows .ov-date')).some(i => i.value === arguments[0])", today),
+                       "the override is saved")
+        self.run_step(body)
+
+    def test_02_phone_visitor_leaves_a_message(self):
+        def body():
+            phone = self.browser("phone", phone=True)
+            phone.get(STACK.url + "/chat")
+            phone.visible("#chat-input")
+            width = phone.js("return [document.documentElement.scrollWidth, window.innerWidth]")
+            self.assertEqual(width[1], 375)
+            self.assertLessEqual(width[0], width[1], "the page scrolls sideways at 375 px")
+            self.visitor_send(phone, "你好")
+            phone.visible(".msg.bot", timeout=30)
+            phone.click("#chat-human")
+            phone.visible("#leave-dialog", timeout=20)
+            phone.text_appears(".line", "留言")
+            phone.shot("no-service")
+            phone.type("#leave-description", "周末想咨询退货流程，请联系我")
+            phone.type("#leave-phone", "13800138000")
+            phone.find("#leave-file").send_keys(png_file(self.folder))
+            phone.visible("#leave-images li img")
+            phone.shot("leave-form")
+            phone.click("#leave-submit")
+            phone.visible("#leave-done")
+            phone.shot("left")
+        self.run_step(body)
+
+    def test_03_admin_claims_and_closes_the_message(self):
+        def body():
+            admin = self.admin_page("leave")
+            item = admin.text_appears("#alm-list .lm-item", "周末想咨询退货流程")
+            self.assertIn("13800138000", item.text)
+            admin.visible("#alm-list .lm-item .msg-image")
+            admin.shot("unclaimed")
+            item.find_element(By.XPATH, ".//button[contains(., '接单')]").click()
+            admin.click("#lm-confirm")
+            admin.click("#alm-tab-claimed")
+            item = admin.text_appears("#alm-list .lm-item", "周末想咨询退货流程")
+            item.find_element(By.XPATH, ".//button[contains(., '结单')]").click()
+            admin.type("#lm-note", "已电话回复")
+            admin.click("#lm-confirm")
+            admin.click("#alm-tab-closed")
+            admin.text_appears("#alm-list .lm-item", "已电话回复")
+            admin.shot("closed")
+        self.run_step(body)
+
+    def test_04_phone_page_switches_to_english(self):
+        def body():
+            phone = self.browsers["phone"]
+            phone.click("#lang-switch")
+            phone.wait(lambda d: d.find_element(By.ID, "chat-send").text == "Send", "English labels")
+            phone.text_appears(".msg.visitor", "你好")
+            self.assertEqual(phone.js("return document.documentElement.lang"), "en")
+            phone.shot("english")
+        self.run_step(body)
+
+
+if __name__ == "__main__":
+    unittest.main()

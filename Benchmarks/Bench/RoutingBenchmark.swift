@@ -33,6 +33,7 @@ enum RoutingBenchmark {
         do {
             masking(words: words)
             try await assignments(url: url, sessions: sessions, agents: agents, capacity: capacity)
+            try await handlers(url: url, visitors: 5_000)
             return 0
         } catch {
             print("kefu-bench routing: \(error)")
@@ -84,6 +85,54 @@ enum RoutingBenchmark {
         print("  agents over capacity: \(over)")
         for client in clients { try await client.shutdown() }
         try await setup.shutdown()
+    }
+
+    /// Applies `visitors` first messages (bot path) and `visitors` transfer requests (queue path) through the
+    /// handlers, 100 per transaction as the runtime's consumers batch them, on one connection.
+    static func handlers(url: String, visitors: Int) async throws {
+        var logger = Logger(label: "kefu.bench.routing")
+        logger.logLevel = .warning
+        var configuration = try PostgresConfiguration(url: url)
+        configuration.poolSize = 1
+        let client = PostgresClient(configuration: configuration, logger: logger)
+        try await client.execute("TRUNCATE routing.assignment_audit, routing.session_agents, routing.outbox, routing.sessions, routing.message_ids CASCADE")
+        try await client.execute("UPDATE routing.agents SET capacity = 0, load = 0")
+        var settings = RoutingSettings.defaults
+        settings.queue.maxLength = 10_000
+        let document = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+        try await client.execute(
+            "INSERT INTO routing.settings (version, document, updated_by) VALUES (1, $1::jsonb, $2) ON CONFLICT (version) DO UPDATE SET document = excluded.document",
+            [document, UUID()])
+        let engine = RoutingEngine(streams: .standard, logger: logger)
+        func events<P: EventPayload>(_ make: (Int) -> P) throws -> [IncomingEvent] {
+            try (0..<visitors).map { index in
+                let raw = try EnvelopeCodec.encode(EventEnvelope(source: "bench", data: make(index)))
+                return IncomingEvent(entryID: "0-\(index)", header: try EnvelopeCodec.decodeHeader(raw), raw: raw)
+            }
+        }
+        let rounds: [(String, [IncomingEvent])] = [
+            ("visitor.message (new session, bot question)", try events {
+                VisitorMessage(channel: "web-pc", visitorID: "bench-\($0)", clientMessageID: "m-\($0)", content: .text("你好，我的订单还没发货"))
+            }),
+            ("visitor.request_human (queued)", try events { VisitorRequestHuman(channel: "web-pc", visitorID: "bench-\($0)") }),
+        ]
+        for (label, batch) in rounds {
+            let start = ContinuousClock.now
+            var index = 0
+            while index < batch.count {
+                let slice = Array(batch[index..<min(batch.count, index + 100)])
+                try await client.transaction { connection in
+                    for event in slice { try engine.apply(event, on: connection) }
+                }
+                index += slice.count
+            }
+            let elapsed = start.duration(to: .now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            print("handlers: \(batch.count) × \(label), 100 per transaction, one connection: \(Int(Double(batch.count) / seconds)) events/s")
+        }
+        let queued = try await client.query("SELECT count(*) FROM routing.sessions WHERE state = 'queued'").first?.decode(Int.self, at: 0) ?? 0
+        print("  sessions queued: \(queued)")
+        try await client.shutdown()
     }
 
     /// Masks a 1 KB message against `words` sensitive words.

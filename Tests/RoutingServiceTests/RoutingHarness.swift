@@ -64,7 +64,7 @@ final class RoutingHarness: @unchecked Sendable {
         let event = IncomingEvent(entryID: "0-1", header: header, raw: raw)
         let engine = self.engine
         try await postgres.transaction { connection in
-            try Self.handler(for: header.type)(engine, event, connection)
+            try engine.apply(event, on: connection)
         }
         engine.signal.flush()
     }
@@ -81,29 +81,7 @@ final class RoutingHarness: @unchecked Sendable {
         return id
     }
 
-    static func handler(for type: EventType) -> (RoutingEngine, IncomingEvent, PostgresConnection) throws -> Void {
-        switch type {
-        case .visitorMessage: return { try $0.visitorMessage($1, $2) }
-        case .visitorRequestHuman: return { try $0.visitorRequestHuman($1, $2) }
-        case .visitorEnd: return { try $0.visitorEnd($1, $2) }
-        case .visitorExitQueue: return { try $0.visitorExitQueue($1, $2) }
-        case .visitorRating: return { try $0.visitorRating($1, $2) }
-        case .visitorLeaveMessage: return { try $0.visitorLeaveMessage($1, $2) }
-        case .agentMessage: return { try $0.agentMessage($1, $2) }
-        case .agentTransfer: return { try $0.agentTransfer($1, $2) }
-        case .agentEndSession: return { try $0.agentEndSession($1, $2) }
-        case .agentSetStatus: return { try $0.agentSetStatus($1, $2) }
-        case .agentHeartbeat: return { try $0.agentHeartbeat($1, $2) }
-        case .agentHandleLeaveMessage: return { try $0.agentHandleLeaveMessage($1, $2) }
-        case .adminUpdateSettings: return { try $0.adminUpdateSettings($1, $2) }
-        case .adminUpsertAgent: return { try $0.adminUpsertAgent($1, $2) }
-        case .botAnswer: return { try $0.botAnswer($1, $2) }
-        case .queryRequest: return { try $0.query($1, $2) }
-        default: return { _, _, _ in throw HarnessError.noHandler(type) }
-        }
-    }
-
-    enum HarnessError: Error { case noHandler(EventType), noReply(EventID) }
+    enum HarnessError: Error { case noReply(EventID) }
 
     /// Everything published since the last call.
     func published() async throws -> [Published] {

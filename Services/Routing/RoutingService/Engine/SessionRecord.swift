@@ -99,7 +99,8 @@ struct SessionStore {
     }
 
     /// Inserts a new bot session for the visitor unless another transaction just did; returns the
-    /// visitor's open session, locked, and whether it is the new one.
+    /// visitor's open session, locked, and whether it is the new one. A new session's `last_seq` is already 1:
+    /// the caller publishes its `session.created` with that number.
     func openOrCreate(
         channel: String, visitorID: String, attributes: [String: String]?, on connection: PostgresConnection
     ) throws -> (SessionRecord, created: Bool) {
@@ -107,8 +108,8 @@ struct SessionStore {
         let attributesJSON = String(decoding: try JSONEncoder().encode(attributes ?? [:]), as: UTF8.self)
         let inserted = try connection.query(
             """
-            INSERT INTO \(schema).sessions (id, channel, visitor_id, state, attributes)
-            VALUES ($1, $2, $3, 'bot', $4::jsonb)
+            INSERT INTO \(schema).sessions (id, channel, visitor_id, state, attributes, last_seq)
+            VALUES ($1, $2, $3, 'bot', $4::jsonb, 1)
             ON CONFLICT (channel, visitor_id) WHERE state IN ('bot', 'queued', 'assigned') DO NOTHING
             RETURNING \(SessionRecord.columns)
             """, [UUID(), channel, visitorID, attributesJSON])

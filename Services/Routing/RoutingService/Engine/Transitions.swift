@@ -11,16 +11,14 @@ extension RoutingEngine {
     var sessions: SessionStore { SessionStore(schema: schema) }
     var agents: AgentStore { AgentStore(schema: schema) }
 
-    /// Publishes `session.created` for a session just inserted.
+    /// Publishes `session.created` (seq 1, taken when the row was inserted) for a session just inserted.
     func announceCreated(
         _ session: inout SessionRecord, attributes: [String: String]?, into publication: inout Publication,
         on connection: PostgresConnection
     ) throws {
-        let seq = session.nextSeq()
         try publication.event(SessionCreated(
-            sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID,
+            sessionID: session.id, seq: 1, channel: session.channel, visitorID: session.visitorID,
             attributes: attributes?.isEmpty == false ? attributes : nil))
-        try connection.execute("UPDATE \(schema).sessions SET last_seq = $2 WHERE id = $1", [session.id.uuid, session.lastSeq])
     }
 
     /// Appends a message to the transcript (`message.accepted`), already masked by the caller.

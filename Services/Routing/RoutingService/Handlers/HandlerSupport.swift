@@ -67,3 +67,35 @@ extension JSONValue {
 
     static func int(_ value: Int) -> JSONValue { .integer(Int64(value)) }
 }
+
+extension RoutingEngine {
+    /// Applies one event with the handler the consumers use for its type (inside the caller's transaction).
+    public func apply(_ event: IncomingEvent, on connection: PostgresConnection) throws {
+        switch event.header.type {
+        case .visitorMessage: try visitorMessage(event, connection)
+        case .visitorRequestHuman: try visitorRequestHuman(event, connection)
+        case .visitorEnd: try visitorEnd(event, connection)
+        case .visitorExitQueue: try visitorExitQueue(event, connection)
+        case .visitorRating: try visitorRating(event, connection)
+        case .visitorLeaveMessage: try visitorLeaveMessage(event, connection)
+        case .agentMessage: try agentMessage(event, connection)
+        case .agentTransfer: try agentTransfer(event, connection)
+        case .agentEndSession: try agentEndSession(event, connection)
+        case .agentSetStatus: try agentSetStatus(event, connection)
+        case .agentHeartbeat: try agentHeartbeat(event, connection)
+        case .agentHandleLeaveMessage: try agentHandleLeaveMessage(event, connection)
+        case .adminUpdateSettings: try adminUpdateSettings(event, connection)
+        case .adminUpsertAgent: try adminUpsertAgent(event, connection)
+        case .botAnswer: try botAnswer(event, connection)
+        case .queryRequest: try query(event, connection)
+        default: throw UnhandledEventType(type: event.header.type)
+        }
+    }
+}
+
+/// An event type routing has no handler for.
+public struct UnhandledEventType: Error, CustomStringConvertible {
+    /// The type.
+    public let type: EventType
+    public var description: String { "routing has no handler for \(type.rawValue)" }
+}

@@ -131,9 +131,12 @@ extension RoutingEngine {
     func humanAvailable(channel: String, settings: ActiveSettings, on connection: PostgresConnection) throws -> Bool {
         guard settings.humanOffered(channel: channel, at: Date()) else { return false }
         guard try agents.anyoneStaffed(on: connection) else { return false }
-        let length = try connection.query("SELECT count(*) FROM \(schema).sessions WHERE state = 'queued'")
-            .first?.decode(Int.self, at: 0) ?? 0
-        return length < settings.document.queue.maxLength
+        // Counting stops at the limit, so a long queue costs no more than the limit.
+        let maxLength = settings.document.queue.maxLength
+        let length = try connection.query(
+            "SELECT count(*) FROM (SELECT 1 FROM \(schema).sessions WHERE state = 'queued' LIMIT $1) queued", [maxLength]
+        ).first?.decode(Int.self, at: 0) ?? 0
+        return length < maxLength
     }
 
     /// `visitor.request_human`: the transfer button.

@@ -67,11 +67,15 @@ extension RoutingEngine {
             "SELECT id FROM \(schema).sessions WHERE state = 'queued' ORDER BY priority, enqueued_at, id LIMIT $1", [limit]
         ).map { try $0.decode(UUID.self, at: 0) }
         guard !heads.isEmpty else { return (0, .exhausted) }
+        // The best `heads + 5` agents are enough: each planned assignment changes one agent's key, so the
+        // agents left unchanged among them always rank at least as well as any agent not read, and the five
+        // best candidates of every step (for the audit) are among them too.
         var pool = try connection.query(
             """
             SELECT id, load, capacity, idle_since FROM \(schema).agents
             WHERE status = 'online' AND enabled AND present_until > now() AND load < capacity
-            """
+            ORDER BY load, idle_since, id LIMIT $1
+            """, [heads.count + 5]
         ).map { row in
             PlannedAgent(id: try row.decode(UUID.self, at: 0), load: try row.decode(Int.self, at: 1),
                          capacity: try row.decode(Int.self, at: 2), idleSince: try row.decode(Date.self, at: 3))

@@ -155,6 +155,20 @@ import Testing
         #expect(try await h.load(of: a) == 0)
     }
 
+    @Test func theTickerRequeuesSessionsLeftWithAnOfflineAgent() async throws {
+        let h = try await RoutingHarness.make()
+        defer { Task { await h.close() } }
+        let a = try await h.onlineAgent("A", capacity: 1)
+        let s = try await h.requestHuman("v1")
+        try await h.engine.drainQueue(using: h.postgres)
+        // As if the session had been held by a handler while the agent logged out.
+        try await h.postgres.execute("UPDATE routing.agents SET status = 'offline', present_until = NULL WHERE id = $1", [a.uuid])
+        #expect(try await h.state(of: s) == "assigned")
+        try await h.engine.maintain(using: h.postgres)
+        #expect(try await h.state(of: s) == "queued")
+        #expect(try await h.load(of: a) == 0)
+    }
+
     @Test func queuePositionsArePublishedOnEveryChangeAndOnlyThen() async throws {
         let h = try await RoutingHarness.make()
         defer { Task { await h.close() } }

@@ -135,14 +135,18 @@ extension RoutingEngine {
         }
     }
 
-    /// Sends every session of `agentID` back to the front of the queue (the agent logged out or vanished).
+    /// Sends the sessions of `agentID` back to the front of the queue (the agent logged out). The agent row is
+    /// already locked, so sessions are taken with `SKIP LOCKED` (never waiting against the lock order); one
+    /// held by a handler right now is re-queued by the ticker, which also re-queues for offline agents.
     func requeueSessions(of agentID: AgentID, into publication: inout Publication, on connection: PostgresConnection) throws {
         let settings = try self.settings.current(on: connection)
         let ids = try connection.query(
-            "SELECT id FROM \(schema).sessions WHERE agent_id = $1 AND state = 'assigned' ORDER BY assigned_at, id",
-            [agentID.uuid]).map { SessionID(try $0.decode(UUID.self, at: 0)) }
+            """
+            SELECT id FROM \(schema).sessions WHERE agent_id = $1 AND state = 'assigned'
+            ORDER BY assigned_at, id FOR UPDATE SKIP LOCKED
+            """, [agentID.uuid]).map { SessionID(try $0.decode(UUID.self, at: 0)) }
         for id in ids {
-            guard var session = try sessions.lock(id, on: connection), session.agentID == agentID else { continue }
+            guard var session = try sessions.read(id, on: connection), session.agentID == agentID else { continue }
             try requeueAtFront(&session, settings: settings, into: &publication, on: connection)
         }
     }

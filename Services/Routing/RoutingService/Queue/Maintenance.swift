@@ -34,13 +34,14 @@ extension RoutingEngine {
         return rows.count
     }
 
-    /// Agents absent for longer than the grace period lose their sessions to the front of the queue.
+    /// Agents absent for longer than the grace period, and agents logged out whose sessions could not all be
+    /// moved at once, lose their sessions to the front of the queue.
     func rerouteAbsentAgents(on connection: PostgresConnection, limit: Int) throws -> Int {
         let settings = try self.settings.current(on: connection)
         let agentIDs = try connection.query(
             """
             SELECT id FROM \(schema).agents
-            WHERE absent_since < now() - make_interval(secs => $1) AND load > 0
+            WHERE (absent_since < now() - make_interval(secs => $1) OR status = 'offline') AND load > 0
             ORDER BY absent_since LIMIT $2 FOR UPDATE SKIP LOCKED
             """, [settings.document.session.presenceGraceSeconds, limit]).map { AgentID(try $0.decode(UUID.self, at: 0)) }
         var publication = publication(cause: nil)

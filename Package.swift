@@ -100,7 +100,7 @@ var targets: [Target] = [
         swiftSettings: swiftSettings),
     .testTarget(
         name: "ReportingServiceTests",
-        dependencies: ["ReportingService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel"],
+        dependencies: ["ReportingService", "ServiceRuntime", "TestSupport", "Redis", "Postgres", "KefuModel", logging],
         swiftSettings: swiftSettings),
     .testTarget(
         name: "RoutingServiceTests",

@@ -10,8 +10,8 @@ import Foundation
 struct Kefu: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kefu",
-        abstract: "Kefu operator tool: exports, migrations and statistics.",
-        subcommands: [ExportCommand.self, MigrateCommand.self, StatsCommand.self])
+        abstract: "Kefu operator tool: exports, migrations, statistics and staff accounts.",
+        subcommands: [ExportCommand.self, MigrateCommand.self, StatsCommand.self, AdminCommand.self])
 }
 
 /// The database connection options shared by every command.

@@ -19,7 +19,7 @@ public enum FieldRules {
     /// Longest visitor attribute value, in Unicode scalars.
     public static let maxAttributeValueLength = 1024
     /// Most images attached to one leave-a-message.
-    public static let maxImages = 5
+    public static let maxImages = 3
     /// Longest image URL.
     public static let maxURLLength = 2048
     /// Longest opaque token (visitor id, client message id).

@@ -77,11 +77,14 @@ struct PayloadRuleTests {
         }
     }
 
-    @Test("leave-a-message takes at most 5 images")
-    func leaveMessageImages() {
-        let images = Array(repeating: ImageRef(.url("https://x.example/a.png")), count: 6)
+    @Test("leave-a-message takes at most 3 images")
+    func leaveMessageImages() throws {
+        let images = Array(repeating: ImageRef(.url("https://x.example/a.png")), count: 4)
         let payload = VisitorLeaveMessage(channel: "web", visitorID: "v", problemDescription: "help", email: "a@b.c", images: images)
-        #expect(throws: ContractError.invalidField("images", reason: "must have at most 5 items, got 6")) { try payload.validate() }
+        #expect(throws: ContractError.invalidField("images", reason: "must have at most 3 items, got 4")) { try payload.validate() }
+        let three = VisitorLeaveMessage(
+            channel: "web", visitorID: "v", problemDescription: "help", email: "a@b.c", images: Array(images.prefix(3)))
+        try three.validate()
     }
 
     @Test("agent messages name the agent, other senders do not")

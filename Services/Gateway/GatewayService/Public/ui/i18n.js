@@ -61,7 +61,7 @@ export const messages = {
 
     'leave.title': '留言', 'leave.intro': '客服暂时无法接待，请留下您的问题和联系方式，我们会尽快联系您。',
     'leave.description': '问题描述', 'leave.name': '称呼（选填）', 'leave.phone': '手机号', 'leave.email': '邮箱',
-    'leave.contactHint': '手机号和邮箱至少填写一项', 'leave.addImages': '添加图片（最多 5 张）', 'leave.maxImages': '最多上传 5 张图片',
+    'leave.contactHint': '手机号和邮箱至少填写一项', 'leave.addImages': '添加图片（最多 3 张）', 'leave.maxImages': '最多上传 3 张图片',
     'leave.submit': '提交留言', 'leave.done': '留言已提交，我们会尽快联系您', 'leave.needDescription': '请填写问题描述',
     'leave.needContact': '请填写手机号或邮箱', 'leave.badPhone': '手机号格式不正确', 'leave.badEmail': '邮箱格式不正确',
 
@@ -209,7 +209,7 @@ export const messages = {
 
     'leave.title': 'Leave a message', 'leave.intro': 'No agent can serve you right now. Leave your question and how to reach you, and we will get back to you.',
     'leave.description': 'Your question', 'leave.name': 'Name (optional)', 'leave.phone': 'Phone', 'leave.email': 'E-mail',
-    'leave.contactHint': 'Give a phone number or an e-mail address', 'leave.addImages': 'Add images (up to 5)', 'leave.maxImages': 'At most 5 images',
+    'leave.contactHint': 'Give a phone number or an e-mail address', 'leave.addImages': 'Add images (up to 3)', 'leave.maxImages': 'At most 3 images',
     'leave.submit': 'Send message', 'leave.done': 'Your message was sent; we will contact you soon', 'leave.needDescription': 'Please describe your question',
     'leave.needContact': 'Please give a phone number or an e-mail address', 'leave.badPhone': 'The phone number is not valid', 'leave.badEmail': 'The e-mail address is not valid',
 

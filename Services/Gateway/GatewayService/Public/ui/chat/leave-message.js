@@ -22,7 +22,7 @@ export function leaveMessageForm({ token, sessionId, onDone }) {
       const files = Array.from(fileInput.files || []);
       fileInput.value = '';
       for (const file of files) {
-        if (images.length >= 5) {
+        if (images.length >= 3) {
           dialog.error(t('leave.maxImages'));
           break;
         }

@@ -2,7 +2,6 @@ import Foundation
 import KefuModel
 import Postgres
 import ServiceRuntime
-import Synchronization
 
 /// The knowledge service: knowledge base, bot answers, smart assist, question capture and quick replies.
 /// See `README.md` beside this folder.
@@ -21,10 +20,10 @@ public enum KnowledgeService {
     /// What the runtime needs to run this service. The engine is built when the host starts (stream names
     /// and Redis settings come from the service context); handlers reach it through a holder.
     public static func definition(settings: KnowledgeSettings = KnowledgeSettings()) -> ServiceDefinition {
-        let holder = EngineHolder()
+        let holder = LateBound<KnowledgeEngine>("knowledge engine")
         let handle = { (apply: @escaping @Sendable (KnowledgeEngine, IncomingEvent, PostgresConnection) throws -> Void) in
             { @Sendable (event: IncomingEvent, connection: PostgresConnection) throws in
-                try apply(try holder.engine(), event, connection)
+                try apply(try holder.get(), event, connection)
             } as ConsumerDefinition.Apply
         }
         let migrations: [Migration]
@@ -59,7 +58,7 @@ public enum KnowledgeService {
                     ],
                     check: KnowledgeEngine.check),
             ],
-            routes: { router, _ in MatcherRoute.add(to: router, engine: holder.engine) },
+            routes: { router, _ in MatcherRoute.add(to: router, engine: holder.get) },
             backgroundServices: { context in
                 let engine = KnowledgeEngine(
                     schema: context.configuration.service, streams: context.streams, settings: settings,
@@ -70,23 +69,4 @@ public enum KnowledgeService {
                 return [ChangeFollower(engine: engine, context: context)]
             })
     }
-}
-
-/// The engine, installed when the host builds the service's background services (before any consumer runs).
-final class EngineHolder: Sendable {
-    private let installed = Mutex<KnowledgeEngine?>(nil)
-
-    func install(_ engine: KnowledgeEngine) {
-        installed.withLock { $0 = engine }
-    }
-
-    func engine() throws -> KnowledgeEngine {
-        guard let engine = installed.withLock({ $0 }) else { throw EngineNotInstalled() }
-        return engine
-    }
-}
-
-/// A handler ran before the host built the engine (a bug in the start-up order).
-struct EngineNotInstalled: Error, CustomStringConvertible {
-    var description: String { "the knowledge engine is not installed yet" }
 }

@@ -3,7 +3,6 @@ import KefuModel
 import Postgres
 import ServiceLifecycle
 import ServiceRuntime
-import Synchronization
 
 /// The routing service: session state, queue and capacity-bound assignment. See `README.md` beside this folder.
 public enum RoutingService {
@@ -21,14 +20,14 @@ public enum RoutingService {
     /// What the runtime needs to run this service. The engine is built from the service context when the
     /// host starts (stream names depend on the configured prefix); handlers reach it through `holder`.
     public static func definition(tuning: RoutingTuning = .fromEnvironment()) -> ServiceDefinition {
-        let holder = EngineHolder()
+        let holder = LateBound<RoutingEngine>("routing engine")
         let handle = { (apply: @escaping @Sendable (RoutingEngine, IncomingEvent, PostgresConnection) throws -> Void) in
             { @Sendable (event: IncomingEvent, connection: PostgresConnection) throws in
-                try apply(try holder.engine(), event, connection)
+                try apply(try holder.get(), event, connection)
             } as ConsumerDefinition.Apply
         }
-        let check: ConsumerDefinition.Check = { event in try holder.engine().check(event) }
-        let afterCommit: @Sendable () async -> Void = { (try? holder.engine())?.signal.flush() }
+        let check: ConsumerDefinition.Check = { event in try holder.get().check(event) }
+        let afterCommit: @Sendable () async -> Void = { (try? holder.get())?.signal.flush() }
         let migrations: [Migration]
         do {
             migrations = try Self.migrations()
@@ -80,23 +79,4 @@ public enum RoutingService {
                 return [RoutingTicker(engine: engine, postgres: context.postgres, readiness: context.readiness, logger: context.logger)]
             })
     }
-}
-
-/// Holds the engine created when the host starts, for the handlers declared before it exists.
-final class EngineHolder: Sendable {
-    private let slot = Mutex<RoutingEngine?>(nil)
-
-    func install(_ engine: RoutingEngine) {
-        slot.withLock { $0 = engine }
-    }
-
-    func engine() throws -> RoutingEngine {
-        guard let engine = slot.withLock({ $0 }) else { throw EngineNotStarted() }
-        return engine
-    }
-}
-
-/// A handler ran before the host built the engine (cannot happen under `ServiceHost`).
-struct EngineNotStarted: Error, CustomStringConvertible {
-    var description: String { "the routing engine is not started yet" }
 }

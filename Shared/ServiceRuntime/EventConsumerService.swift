@@ -32,7 +32,8 @@ struct EventConsumerService: Service {
             try await consume(with: factory(context, definition.group), configuration)
         } else {
             let handler = EventStreamHandler(
-                consumer: consumer, schema: definition.schema, group: definition.group, postgres: context.postgres)
+                consumer: consumer, schema: definition.schema, group: definition.group, postgres: context.postgres,
+                outboxWake: context.outboxWake)
             try await consume(with: handler, configuration)
         }
     }

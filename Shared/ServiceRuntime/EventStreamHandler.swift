@@ -21,6 +21,7 @@ struct EventStreamHandler: StreamHandler {
     let schema: String
     let group: String
     let postgres: PostgresClient
+    var outboxWake: OutboxWake?
 
     func decode(_ entry: StreamEntry) throws -> Message {
         guard let raw = entry[field: StreamNames.entryField] else {
@@ -59,6 +60,7 @@ struct EventStreamHandler: StreamHandler {
                 try apply(event, connection)
             }
         }
+        outboxWake?.notify()
         await consumer.afterCommit?()
     }
 }

@@ -19,9 +19,10 @@ public struct OutboxRelay: Service {
     let producer: StreamProducer
     let readiness: Readiness?
     let logger: Logger
+    let wake: OutboxWake?
     /// Rows claimed per round.
     public var batchSize = 100
-    /// Pause after a round that found less than a full batch.
+    /// Pause after a round that found less than a full batch (cut short by a wake).
     public var pollInterval: Duration = .milliseconds(100)
     /// How long a claim holds before another relay may publish the rows.
     public var claimDuration: Duration = .seconds(30)
@@ -31,13 +32,18 @@ public struct OutboxRelay: Service {
     public var purgeInterval: Duration = .seconds(600)
     private let published = Counter(label: "kefu_outbox_published_total")
 
-    /// Creates a relay; when `readiness` is given it waits for migrations before starting.
-    public init(schema: String, postgres: PostgresClient, producer: StreamProducer, readiness: Readiness?, logger: Logger) {
+    /// Creates a relay; when `readiness` is given it waits for migrations before starting; `wake` (the
+    /// context's ``OutboxWake``) cuts the poll short right after a commit.
+    public init(
+        schema: String, postgres: PostgresClient, producer: StreamProducer, readiness: Readiness?, logger: Logger,
+        wake: OutboxWake? = nil
+    ) {
         self.schema = schema
         self.postgres = postgres
         self.producer = producer
         self.readiness = readiness
         self.logger = logger
+        self.wake = wake
     }
 
     public func run() async throws {
@@ -59,7 +65,14 @@ public struct OutboxRelay: Service {
                         logger.warning("outbox relay round failed; retrying", metadata: ["error": "\(error)"])
                         try await Task.sleep(for: .seconds(1))
                     }
-                    if !full { try await Task.sleep(for: pollInterval) }
+                    if !full {
+                        if let wake {
+                            await wake.wait(upTo: pollInterval)
+                            try Task.checkCancellation()
+                        } else {
+                            try await Task.sleep(for: pollInterval)
+                        }
+                    }
                 }
             }
         } catch is CancellationError {

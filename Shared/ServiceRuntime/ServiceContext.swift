@@ -20,11 +20,13 @@ public struct ServiceContext: Sendable {
     public let readiness: Readiness
     /// The service's logger.
     public let logger: Logger
+    /// Wakes the outbox relay after a commit that enqueued events (see ``OutboxWake``).
+    public let outboxWake: OutboxWake
 
     /// Creates a context from its parts (the host does this; tests may too).
     public init(
         configuration: ServiceConfiguration, redis: RedisClient, producer: StreamProducer, postgres: PostgresClient,
-        streams: StreamNames, readiness: Readiness, logger: Logger
+        streams: StreamNames, readiness: Readiness, logger: Logger, outboxWake: OutboxWake = OutboxWake()
     ) {
         self.configuration = configuration
         self.redis = redis
@@ -33,6 +35,7 @@ public struct ServiceContext: Sendable {
         self.streams = streams
         self.readiness = readiness
         self.logger = logger
+        self.outboxWake = outboxWake
     }
 
     /// The service's outbox: events enqueued here in a transaction are published after it commits.

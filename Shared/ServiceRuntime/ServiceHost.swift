@@ -72,7 +72,7 @@ public enum ServiceHost {
             interval: .seconds(60), logger: logger)
         let relay = OutboxRelay(
             schema: definition.schema, postgres: postgres, producer: context.producer,
-            readiness: context.readiness, logger: logger)
+            readiness: context.readiness, logger: logger, wake: context.outboxWake)
         let core: [any Service] = [bootstrap, trimmer, relay] + consumers + extraServices
         let background = definition.backgroundServices(context).map {
             ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .ignore)

@@ -53,6 +53,49 @@ import TestSupport
             data: VisitorMessage(channel: "web-pc", visitorID: "v1", clientMessageID: UUID().uuidString, content: .text(text)))
     }
 
+    @Test func aWakeAfterCommitPublishesWithoutWaitingForThePoll() async throws {
+        let fixture = try await fixture()
+        defer { Task { await fixture.shutdown() } }
+        let wake = OutboxWake()
+        var relay = OutboxRelay(
+            schema: "outboxtest", postgres: fixture.postgres, producer: StreamProducer(client: fixture.redis),
+            readiness: nil, logger: Logger(label: "test"), wake: wake)
+        relay.pollInterval = .seconds(30)
+        let running = Task { try await relay.run() }
+        defer { running.cancel() }
+        try await Task.sleep(for: .milliseconds(300))
+
+        let outbox = fixture.outbox
+        let stream = fixture.stream
+        try await fixture.postgres.transaction { try outbox.enqueue(Self.message("叫醒"), to: stream, on: $0) }
+        let started = ContinuousClock.now
+        wake.notify()
+        while try await fixture.streamTexts().isEmpty, ContinuousClock.now - started < .seconds(10) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(try await fixture.streamTexts() == ["叫醒"])
+        #expect(elapsed < .seconds(5), "published after \(elapsed), not at the 30 s poll")
+
+        try await fixture.postgres.transaction { try outbox.enqueue(Self.message("不叫"), to: stream, on: $0) }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await fixture.streamTexts() == ["叫醒"], "without a wake the relay keeps to its poll")
+    }
+
+    @Test func aWakeWhileTheRelayIsBusyIsRememberedAndCancellationEndsTheWait() async throws {
+        let wake = OutboxWake()
+        wake.notify()
+        let started = ContinuousClock.now
+        await wake.wait(upTo: .seconds(30))
+        #expect(ContinuousClock.now - started < .seconds(1))
+        let waiting = Task { await wake.wait(upTo: .seconds(30)) }
+        try await Task.sleep(for: .milliseconds(100))
+        waiting.cancel()
+        let cancelledAt = ContinuousClock.now
+        await waiting.value
+        #expect(ContinuousClock.now - cancelledAt < .seconds(1))
+    }
+
     @Test func publishesWhatCommittedInOrderAndOnce() async throws {
         let fixture = try await fixture()
         let outbox = fixture.outbox

@@ -28,6 +28,7 @@ ensure_packages() {
   command -v pkg-config >/dev/null || missing+=(pkg-config)
   command -v curl >/dev/null || missing+=(curl)
   command -v runuser >/dev/null || missing+=(util-linux)
+  command -v python3 >/dev/null || missing+=(python3)
   local extra
   for extra in "$@"; do
     case "$extra" in

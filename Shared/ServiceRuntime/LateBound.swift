@@ -1,3 +1,4 @@
+import Postgres
 import Synchronization
 
 /// A value built when the host starts the service (it needs the ``ServiceContext``), for handlers and routes
@@ -29,5 +30,14 @@ public final class LateBound<Value: Sendable>: Sendable {
         public let name: String
         /// The message.
         public var description: String { "the \(name) is not installed yet" }
+    }
+}
+
+extension LateBound {
+    /// A consumer handler that applies `body` to the installed value (``NotInstalled`` before it is).
+    public func handler(
+        _ body: @escaping @Sendable (Value, IncomingEvent, PostgresConnection) throws -> Void
+    ) -> ConsumerDefinition.Apply {
+        { event, connection in try body(try self.get(), event, connection) }
     }
 }

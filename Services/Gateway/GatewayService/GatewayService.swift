@@ -26,9 +26,7 @@ public enum GatewayService {
 
     /// The `gateway` schema's migrations bundled with the library.
     public static func migrations() -> [Migration] {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil),
-              let migrations = try? Migrator.load(directory: directory) else { return [] }
-        return migrations
+        Migration.bundled(name, in: .module)
     }
 
     /// The folder of static files served at `/`.

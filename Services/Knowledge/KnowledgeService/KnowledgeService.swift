@@ -11,30 +11,15 @@ public enum KnowledgeService {
 
     /// The knowledge schema's migrations (versions 2 and up), from the `Migrations` resource folder.
     public static func migrations() throws -> [Migration] {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw PostgresError.invalidMigration(reason: "the knowledge migrations resource folder is missing")
-        }
-        return try Migrator.load(directory: directory)
+        try Migration.loadBundled(name, in: .module)
     }
 
     /// What the runtime needs to run this service. The engine is built when the host starts (stream names
     /// and Redis settings come from the service context); handlers reach it through a holder.
     public static func definition(settings: KnowledgeSettings = KnowledgeSettings()) -> ServiceDefinition {
         let holder = LateBound<KnowledgeEngine>("knowledge engine")
-        let handle = { (apply: @escaping @Sendable (KnowledgeEngine, IncomingEvent, PostgresConnection) throws -> Void) in
-            { @Sendable (event: IncomingEvent, connection: PostgresConnection) throws in
-                try apply(try holder.get(), event, connection)
-            } as ConsumerDefinition.Apply
-        }
-        let migrations: [Migration]
-        do {
-            migrations = try Self.migrations()
-        } catch {
-            // Fails the start with the reason instead of running without a schema.
-            migrations = [Migration(
-                version: 2, name: "missing_resources",
-                sql: "DO $$ BEGIN RAISE EXCEPTION 'the knowledge migrations were not bundled: \(error)'; END $$")]
-        }
+        let handle = holder.handler
+        let migrations = Migration.bundled(name, in: .module)
         return ServiceDefinition(
             name: name,
             defaultPort: 8083,

@@ -5,9 +5,6 @@ import Postgres
 public enum ReportingMigrations {
     /// Loads the bundled migrations.
     public static func load() throws -> [Migration] {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw PostgresError.invalidMigration(reason: "the reporting migrations resource folder is missing")
-        }
-        return try Migrator.load(directory: directory)
+        try Migration.loadBundled(ReportingService.name, in: .module)
     }
 }

@@ -1,3 +1,4 @@
+import Postgres
 import KefuModel
 import ServiceRuntime
 
@@ -14,7 +15,7 @@ public enum ReportingService {
         return ServiceDefinition(
             name: name,
             defaultPort: 8084,
-            migrations: (try? ReportingMigrations.load()) ?? [],
+            migrations: Migration.bundled(name, in: .module),
             consumers: [
                 .init(stream: .events, unknownTypes: .acknowledge, handlers: EventHandlers.all(timezone: settings.statsTimezone)),
                 .init(stream: .requests, unknownTypes: .deadLetter, handlers: [.queryRequest: queries.apply]),

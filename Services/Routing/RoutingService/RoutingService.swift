@@ -11,32 +11,17 @@ public enum RoutingService {
 
     /// The routing schema's migrations (versions 2 and up), from the `Migrations` resource folder.
     public static func migrations() throws -> [Migration] {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw PostgresError.invalidMigration(reason: "the routing migrations resource folder is missing")
-        }
-        return try Migrator.load(directory: directory)
+        try Migration.loadBundled(name, in: .module)
     }
 
     /// What the runtime needs to run this service. The engine is built from the service context when the
     /// host starts (stream names depend on the configured prefix); handlers reach it through `holder`.
     public static func definition(tuning: RoutingTuning = .fromEnvironment()) -> ServiceDefinition {
         let holder = LateBound<RoutingEngine>("routing engine")
-        let handle = { (apply: @escaping @Sendable (RoutingEngine, IncomingEvent, PostgresConnection) throws -> Void) in
-            { @Sendable (event: IncomingEvent, connection: PostgresConnection) throws in
-                try apply(try holder.get(), event, connection)
-            } as ConsumerDefinition.Apply
-        }
+        let handle = holder.handler
         let check: ConsumerDefinition.Check = { event in try holder.get().check(event) }
         let afterCommit: @Sendable () async -> Void = { (try? holder.get())?.signal.flush() }
-        let migrations: [Migration]
-        do {
-            migrations = try Self.migrations()
-        } catch {
-            // Fails the start with the reason instead of running without a schema.
-            migrations = [Migration(
-                version: 2, name: "missing_resources",
-                sql: "DO $$ BEGIN RAISE EXCEPTION 'the routing migrations were not bundled: \(error)'; END $$")]
-        }
+        let migrations = Migration.bundled(name, in: .module)
         return ServiceDefinition(
             name: name,
             defaultPort: 8081,

@@ -37,9 +37,6 @@ public enum StoreService {
 
     /// The store's migrations (version 2 and up) from the bundled `Migrations` folder.
     public static func migrations() throws -> [Migration] {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw PostgresError.invalidMigration(reason: "the store's Migrations resource folder is missing from the bundle")
-        }
-        return try Migrator.load(directory: directory)
+        try Migration.loadBundled(name, in: .module)
     }
 }

@@ -27,6 +27,29 @@ export function pastedImages(event) {
   return files;
 }
 
+/**
+ * The message input of the widget and the workbench: Enter sends (Shift+Enter, or an IME composition,
+ * inserts a newline), pasted images go to `onImage(file)` one by one. `attrs` are the textarea's own.
+ */
+export function composer(attrs, { onSend, onImage }) {
+  return h('textarea', {
+    ...attrs,
+    onkeydown: (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        onSend();
+      }
+    },
+    onpaste: (e) => {
+      const files = pastedImages(e);
+      if (files.length) {
+        e.preventDefault();
+        files.forEach(onImage);
+      }
+    },
+  });
+}
+
 /** A hidden file input and the button that opens it; `onFiles(files)` gets what was picked. */
 export function imagePicker({ onFiles, label, id, multiple = false }) {
   const input = h('input', {

@@ -6,7 +6,7 @@ import { staffApi, accessToken, logout } from '../staff.js';
 import { LiveSocket } from '../socket.js';
 import { duration } from '../format.js';
 import { openDialog, confirmDialog, toast } from '../dialog.js';
-import { imagePicker, pastedImages, checkImage } from '../media.js';
+import { imagePicker, composer, checkImage } from '../media.js';
 import { transcriptRow, staffHistory } from '../transcript.js';
 import { notify, setBaseTitle } from './notify.js';
 import { Extension } from './extension.js';
@@ -115,21 +115,8 @@ export class Workbench {
     this.header = h('div', { class: 'conv-head', id: 'conv-head' });
     this.messages = h('ol', { class: 'messages', id: 'wb-messages', role: 'log', 'aria-live': 'polite', 'aria-label': t('wb.messages') });
     this.assist = h('section', { class: 'assist', id: 'assist-panel', 'aria-label': t('wb.assist'), hidden: true });
-    this.input = h('textarea', {
-      id: 'wb-input', rows: 3, maxlength: 5000, placeholder: t('wb.inputHint'), 'aria-label': t('wb.input'),
-      onkeydown: (e) => {
-        if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-          e.preventDefault();
-          this.sendText();
-        }
-      },
-      onpaste: (e) => {
-        const files = pastedImages(e);
-        if (files.length) {
-          e.preventDefault();
-          files.forEach((f) => this.sendImage(f));
-        }
-      },
+    this.input = composer({ id: 'wb-input', rows: 3, maxlength: 5000, placeholder: t('wb.inputHint'), 'aria-label': t('wb.input') }, {
+      onSend: () => this.sendText(), onImage: (file) => this.sendImage(file),
     });
     const picker = imagePicker({ id: 'wb-image', label: t('wb.sendImage'), onFiles: (files) => files.forEach((f) => this.sendImage(f)) });
     this.tools = {

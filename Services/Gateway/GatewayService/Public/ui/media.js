@@ -31,7 +31,7 @@ export function pastedImages(event) {
  * The message input of the widget and the workbench: Enter sends (Shift+Enter, or an IME composition,
  * inserts a newline), pasted images go to `onImage(file)` one by one. `attrs` are the textarea's own.
  */
-export function composer(attrs, { onSend, onImage }) {
+export function messageInput(attrs, { onSend, onImage }) {
   return h('textarea', {
     ...attrs,
     onkeydown: (e) => {

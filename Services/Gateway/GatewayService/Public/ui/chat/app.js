@@ -5,7 +5,7 @@ import { api, ApiError } from '../api.js';
 import { h, $, randomId, replace } from '../dom.js';
 import { t, langSwitch, applyTitle } from '../i18n.js';
 import { LiveSocket } from '../socket.js';
-import { imagePicker, imageView, composer, checkImage } from '../media.js';
+import { imagePicker, imageView, messageInput, checkImage } from '../media.js';
 import { toast } from '../dialog.js';
 import { duration, shortTime } from '../format.js';
 import { VisitorStore } from './store.js';
@@ -49,7 +49,7 @@ export class VisitorChat {
     this.banner = h('div', { class: 'chat-banner', id: 'chat-banner', role: 'status', hidden: true });
     this.queueBox = h('section', { class: 'queue-box', id: 'queue-box', hidden: true, 'aria-live': 'polite', 'aria-label': t('chat.queueTitle') });
     this.list = h('ol', { class: 'messages', id: 'messages', role: 'log', 'aria-live': 'polite', 'aria-label': t('chat.messages') });
-    this.input = composer({ id: 'chat-input', rows: 2, maxlength: 5000, placeholder: t('chat.placeholder'), 'aria-label': t('chat.placeholder') }, {
+    this.input = messageInput({ id: 'chat-input', rows: 2, maxlength: 5000, placeholder: t('chat.placeholder'), 'aria-label': t('chat.placeholder') }, {
       onSend: () => this.sendText(), onImage: (file) => this.sendImage(file),
     });
     const picker = imagePicker({ id: 'chat-image', onFiles: (files) => files.forEach((f) => this.sendImage(f)) });

@@ -6,7 +6,7 @@ import { staffApi, accessToken, logout } from '../staff.js';
 import { LiveSocket } from '../socket.js';
 import { duration } from '../format.js';
 import { openDialog, confirmDialog, toast } from '../dialog.js';
-import { imagePicker, composer, checkImage } from '../media.js';
+import { imagePicker, messageInput, checkImage } from '../media.js';
 import { transcriptRow, staffHistory } from '../transcript.js';
 import { notify, setBaseTitle } from './notify.js';
 import { Extension } from './extension.js';
@@ -115,7 +115,7 @@ export class Workbench {
     this.header = h('div', { class: 'conv-head', id: 'conv-head' });
     this.messages = h('ol', { class: 'messages', id: 'wb-messages', role: 'log', 'aria-live': 'polite', 'aria-label': t('wb.messages') });
     this.assist = h('section', { class: 'assist', id: 'assist-panel', 'aria-label': t('wb.assist'), hidden: true });
-    this.input = composer({ id: 'wb-input', rows: 3, maxlength: 5000, placeholder: t('wb.inputHint'), 'aria-label': t('wb.input') }, {
+    this.input = messageInput({ id: 'wb-input', rows: 3, maxlength: 5000, placeholder: t('wb.inputHint'), 'aria-label': t('wb.input') }, {
       onSend: () => this.sendText(), onImage: (file) => this.sendImage(file),
     });
     const picker = imagePicker({ id: 'wb-image', label: t('wb.sendImage'), onFiles: (files) => files.forEach((f) => this.sendImage(f)) });

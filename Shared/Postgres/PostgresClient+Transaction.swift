@@ -41,13 +41,16 @@ extension PostgresClient {
 
 extension PostgresConnection {
     /// BEGIN, run `body`, COMMIT; ROLLBACK if anything throws.
+    /// BEGIN is queued, so it travels with the body's first statement; statements the body queued travel
+    /// with COMMIT.
     func runTransaction<T>(isolation: PostgresIsolationLevel, _ body: (PostgresConnection) throws -> T) throws -> T {
-        try simpleQuery("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+        queue("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
         do {
             let value = try body(self)
             try commit()
             return value
         } catch {
+            discardQueued()
             if isInTransaction {
                 try? simpleQuery("ROLLBACK")
             }
@@ -59,9 +62,14 @@ extension PostgresConnection {
     /// the server would answer such a COMMIT with ROLLBACK.
     func commit() throws(PostgresError) {
         if !isBroken, PQtransactionStatus(handle) == PQTRANS_INERROR {
+            discardQueued()
             try simpleQuery("ROLLBACK")
             throw .query(sqlState: "25P02", message: "transaction was aborted by an earlier error and has been rolled back")
         }
-        try simpleQuery("COMMIT")
+        if queued.isEmpty {
+            try simpleQuery("COMMIT")
+        } else {
+            _ = try pipeline([PostgresStatement("COMMIT")])
+        }
     }
 }

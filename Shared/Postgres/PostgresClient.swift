@@ -45,7 +45,8 @@ public final class PostgresClient: Sendable {
 
     /// Runs `body` with a checked-out connection on a pool thread.
     ///
-    /// A transaction left open by `body` is rolled back before the connection returns to the pool.
+    /// Statements `body` queued (``PostgresConnection/queue(_:_:)``) are sent when it returns; a transaction
+    /// left open by `body` is rolled back before the connection returns to the pool.
     /// - Throws: `body`'s error, `.connectionFailed`, `.poolClosed`, or `CancellationError` if the task
     ///   was cancelled before `body` started.
     public func withConnection<T: Sendable>(
@@ -61,7 +62,11 @@ public final class PostgresClient: Sendable {
                 } catch {
                     return (.failure(error), nil)
                 }
-                let result = Result { try body(pooled.connection) }
+                let result = Result {
+                    let value = try body(pooled.connection)
+                    try pooled.connection.flush()
+                    return value
+                }
                 return (result, ConnectionFactory.reusable(pooled, logger: logger))
             }
         } catch {

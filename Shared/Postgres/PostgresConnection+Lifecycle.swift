@@ -31,6 +31,7 @@ extension PostgresConnection {
     /// open. Returns false when the connection must be closed instead (broken, or mid-COPY).
     func prepareForReuse() -> Bool {
         guard !isBroken else { return false }
+        discardQueued()
         switch PQtransactionStatus(handle) {
         case PQTRANS_IDLE:
             return true

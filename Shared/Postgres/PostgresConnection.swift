@@ -11,6 +11,11 @@ import Logging
 public final class PostgresConnection {
     let handle: OpaquePointer
     private var isFinished = false
+    /// Statements queued by ``queue(_:_:)``, sent with the next round trip.
+    var queued: [PostgresStatement] = []
+    /// Round trips to the server so far (each statement sent alone, each pipeline, each simple query):
+    /// what the batch handlers are measured by.
+    public internal(set) var roundTrips = 0
     private let notices: NoticeSink
 
     /// Opens a connection with the session settings the decoders rely on
@@ -82,8 +87,10 @@ public final class PostgresConnection {
     /// Runs one or more `;`-separated statements without parameters (simple query protocol), as
     /// migrations need. Outside an explicit transaction the server runs them as one implicit transaction.
     public func simpleQuery(_ sql: String) throws(PostgresError) {
+        try flush()
         try ensureOpen()
         try Self.checkNoNUL(sql)
+        roundTrips += 1
         guard PQsendQuery(handle, sql) == 1 else {
             throw sendFailure()
         }
@@ -106,13 +113,17 @@ public final class PostgresConnection {
     // MARK: - Internals
 
     func query(_ sql: String, values: [PostgresValue]) throws(PostgresError) -> PostgresRows {
+        if !queued.isEmpty {
+            return try runQueued(then: PostgresStatement(sql: sql, values: values))
+        }
         try ensureOpen()
         try Self.checkNoNUL(sql)
+        roundTrips += 1
         try send(sql, values: values)
         return try collectResults() ?? PostgresRows(columns: PostgresColumns(names: [], typeOIDs: []), rows: [], affectedRows: 0)
     }
 
-    private func send(_ sql: String, values: [PostgresValue]) throws(PostgresError) {
+    func send(_ sql: String, values: [PostgresValue]) throws(PostgresError) {
         var types = [Oid](repeating: 0, count: values.count)
         var formats = [Int32](repeating: 0, count: values.count)
         var lengths = [Int32](repeating: 0, count: values.count)
@@ -235,7 +246,7 @@ public final class PostgresConnection {
         return String(cString: escaped)
     }
 
-    private static func rows(of result: OpaquePointer) -> PostgresRows {
+    static func rows(of result: OpaquePointer) -> PostgresRows {
         let columnCount = Int(PQnfields(result))
         let rowCount = Int(PQntuples(result))
         var names: [String] = []
@@ -271,7 +282,7 @@ public final class PostgresConnection {
         return PostgresRows(columns: columns, rows: rows, affectedRows: affected)
     }
 
-    private static func checkNoNUL(_ sql: String) throws(PostgresError) {
+    static func checkNoNUL(_ sql: String) throws(PostgresError) {
         if sql.utf8.contains(0) {
             throw .client(reason: "SQL text contains a NUL character")
         }

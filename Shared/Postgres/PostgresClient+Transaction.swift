@@ -45,6 +45,7 @@ extension PostgresConnection {
     /// with COMMIT.
     func runTransaction<T>(isolation: PostgresIsolationLevel, _ body: (PostgresConnection) throws -> T) throws -> T {
         queue("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+        transactionNotes = []
         do {
             let value = try body(self)
             try commit()

@@ -16,6 +16,9 @@ public final class PostgresConnection {
     /// Round trips to the server so far (each statement sent alone, each pipeline, each simple query):
     /// what the batch handlers are measured by.
     public internal(set) var roundTrips = 0
+    /// Values that code inside a transaction leaves for the code that commits it (the service runtime's
+    /// outbox lists the rows to publish right after COMMIT). Emptied when a transaction begins.
+    public var transactionNotes: [any Sendable] = []
     private let notices: NoticeSink
 
     /// Opens a connection with the session settings the decoders rely on

@@ -39,8 +39,14 @@ public struct StreamProducer: Sendable {
     /// - Throws: ``StreamError/batchFailed(addedIDs:reason:)`` at the first error reply (the entries
     ///   before it were added), or a ``Redis/RedisError`` if the connection broke (some may have been added).
     public func addBatch(stream: String, entries: [StreamFields]) async throws -> [String] {
+        try await addBatch(entries.map { (stream: stream, fields: $0) })
+    }
+
+    /// Appends entries to their streams in order, `pipelineDepth` per round trip, and returns their ids
+    /// (as ``addBatch(stream:entries:)``, for entries bound for several streams).
+    public func addBatch(_ entries: [(stream: String, fields: StreamFields)]) async throws -> [String] {
         if entries.isEmpty { return [] }
-        let commands = entries.map { xadd(stream: stream, fields: $0) }
+        let commands = entries.map { xadd(stream: $0.stream, fields: $0.fields) }
         let depth = pipelineDepth
         return try await client.withConnection { connection in
             var ids: [String] = []

@@ -29,6 +29,8 @@ public struct ConsumerDefinition: Sendable {
     /// Checks an event when it is read, before any transaction: throwing dead-letters it at once with
     /// the error as the reason (for payloads that can never be applied).
     public typealias Check = @Sendable (IncomingEvent) throws -> Void
+    /// Reads what a batch's handlers need (see ``prepare``).
+    public typealias Prepare = @Sendable ([IncomingEvent], PostgresConnection) throws -> Void
 
     /// Builds the stream handler of a consumer that handles whole batches itself (for example with
     /// multi-row `INSERT`s, or by answering requests), from the running service's context and its group.
@@ -51,17 +53,21 @@ public struct ConsumerDefinition: Sendable {
     public var check: Check?
     /// Runs after each batch whose transaction committed (e.g. to wake work that must see the effect).
     public var afterCommit: (@Sendable () async -> Void)?
+    /// Runs once per batch inside its transaction, before the handlers, with the events to apply (fresh,
+    /// in stream order): reads what the handlers need for the whole batch in one round trip.
+    public var prepare: Prepare?
 
     /// Creates a consumer definition whose events are applied one by one by `handlers`.
     public init(
         stream: Stream, unknownTypes: UnknownTypePolicy, handlers: [EventType: Apply] = [:], check: Check? = nil,
-        afterCommit: (@Sendable () async -> Void)? = nil
+        prepare: Prepare? = nil, afterCommit: (@Sendable () async -> Void)? = nil
     ) {
         self.stream = stream
         self.unknownTypes = unknownTypes
         self.handlers = handlers
         self.handlerFactory = nil
         self.check = check
+        self.prepare = prepare
         self.afterCommit = afterCommit
     }
 
@@ -72,6 +78,7 @@ public struct ConsumerDefinition: Sendable {
         self.handlers = [:]
         self.handlerFactory = handler
         self.check = nil
+        self.prepare = nil
         self.afterCommit = nil
     }
 

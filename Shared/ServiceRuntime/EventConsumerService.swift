@@ -33,7 +33,7 @@ struct EventConsumerService: Service {
         } else {
             let handler = EventStreamHandler(
                 consumer: consumer, schema: definition.schema, group: definition.group, postgres: context.postgres,
-                outboxWake: context.outboxWake)
+                publisher: context.publisher)
             try await consume(with: handler, configuration)
         }
     }

@@ -5,7 +5,10 @@ import RedisStreams
 
 /// Applies Kefu events from a stream: decodes each envelope header, then applies the batch in one
 /// PostgreSQL transaction that also records every event id in `<schema>.processed_events`, so an
-/// event redelivered after a crash is recognised and skipped.
+/// event redelivered after a crash is recognised and skipped. Handlers queue their writes
+/// (``Postgres/PostgresConnection/queue(_:_:)``), so a batch costs a few round trips, not a few per event:
+/// BEGIN with the inbox insert, the consumer's ``ConsumerDefinition/prepare`` read (reference data and
+/// rows of the whole batch), then every write with COMMIT. The outbox rows are published right after.
 ///
 /// Entries that are not envelopes are dead-lettered at once; so are envelopes of a type without a handler
 /// when the policy says so (otherwise they are acknowledged without effect), and envelopes the consumer's
@@ -21,7 +24,8 @@ struct EventStreamHandler: StreamHandler {
     let schema: String
     let group: String
     let postgres: PostgresClient
-    var outboxWake: OutboxWake?
+    /// Publishes the batch's outbox rows right after its commit (nil: the relay does).
+    var publisher: OutboxPublisher?
 
     func decode(_ entry: StreamEntry) throws -> Message {
         guard let raw = entry[field: StreamNames.entryField] else {
@@ -50,17 +54,20 @@ struct EventStreamHandler: StreamHandler {
         guard !work.isEmpty else { return }
         let table = "\(schema).processed_events"
         let group = self.group
-        try await postgres.transaction { connection in
+        let notes = try await postgres.transaction { connection in
             let ids = "{" + work.map { $0.0.header.id.description }.joined(separator: ",") + "}"
             let fresh = try connection.query(
                 "INSERT INTO \(table) (consumer_group, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id::text",
                 [group, ids])
             var pending = Set(try fresh.map { try $0.decode(String.self, at: 0) })
-            for (event, apply) in work where pending.remove(event.header.id.description) != nil {
+            let batch = work.filter { pending.remove($0.0.header.id.description) != nil }
+            try consumer.prepare?(batch.map(\.0), connection)
+            for (event, apply) in batch {
                 try apply(event, connection)
             }
+            return Outbox.enqueued(on: connection)
         }
-        outboxWake?.notify()
+        await publisher?.publish(notes)
         await consumer.afterCommit?()
     }
 }

@@ -6,9 +6,13 @@ import Postgres
 import RedisStreams
 import ServiceLifecycle
 
-/// Publishes the service's outbox: claims unpublished rows in id order (`FOR UPDATE SKIP LOCKED`, so
-/// instances share the work), `XADD`s them, then marks them published. A claim lasts `claimDuration`;
-/// rows of a relay that died mid-way are published again once it expires (at-least-once).
+/// The outbox's crash fallback: the committing code publishes its own rows (``OutboxPublisher``); the relay
+/// publishes what nobody did — rows whose writer's claim ran out (the writer died or could not reach Redis)
+/// and rows a publisher released. It claims unpublished rows in id order (`FOR UPDATE SKIP LOCKED`, so
+/// instances share the work), `XADD`s them, then marks them published. A claim lasts `claimDuration`; a
+/// round that fails to publish releases its claim at once, and so does a stopping relay, so no committed
+/// row waits for a claim to expire after Redis or PostgreSQL is back. Rows of a relay that died mid-way are
+/// published again once its claim expires (at-least-once).
 ///
 /// Also the runtime's janitor: every `purgeInterval` it deletes published outbox rows and processed
 /// event ids older than `retention`.
@@ -23,17 +27,17 @@ public struct OutboxRelay: Service {
     /// Rows claimed per round.
     public var batchSize = 100
     /// Pause after a round that found less than a full batch (cut short by a wake).
-    public var pollInterval: Duration = .milliseconds(100)
+    public var pollInterval: Duration = .milliseconds(250)
     /// How long a claim holds before another relay may publish the rows.
-    public var claimDuration: Duration = .seconds(30)
+    public var claimDuration: Duration = .seconds(5)
     /// How long published rows and processed event ids are kept.
     public var retention: Duration = .seconds(7 * 24 * 3600)
     /// How often old rows are purged.
     public var purgeInterval: Duration = .seconds(600)
-    private let published = Counter(label: "kefu_outbox_published_total")
+    private let published = Counter(label: "kefu_outbox_published_total", dimensions: [("by", "relay")])
 
     /// Creates a relay; when `readiness` is given it waits for migrations before starting; `wake` (the
-    /// context's ``OutboxWake``) cuts the poll short right after a commit.
+    /// context's ``OutboxWake``) cuts the poll short when a publisher hands rows back.
     public init(
         schema: String, postgres: PostgresClient, producer: StreamProducer, readiness: Readiness?, logger: Logger,
         wake: OutboxWake? = nil
@@ -111,15 +115,16 @@ public struct OutboxRelay: Service {
         }
         guard !rows.isEmpty else { return 0 }
         let ordered = rows.sorted { $0.id < $1.id }
-        var start = ordered.startIndex
-        while start < ordered.endIndex {
-            let stream = ordered[start].stream
-            let end = ordered[start...].firstIndex { $0.stream != stream } ?? ordered.endIndex
-            let entries: [StreamFields] = ordered[start..<end].map { [(name: StreamNames.entryField, value: $0.payload)] }
-            try await producer.addBatch(stream: stream, entries: entries)
-            start = end
-        }
         let ids = "{" + ordered.map { String($0.id) }.joined(separator: ",") + "}"
+        do {
+            try await producer.addBatch(ordered.map {
+                (stream: $0.stream, fields: [(name: StreamNames.entryField, value: $0.payload)])
+            })
+        } catch {
+            try? await postgres.execute(
+                "UPDATE \(table) SET claimed_until = NULL WHERE id = ANY($1::bigint[]) AND published_at IS NULL", [ids])
+            throw error
+        }
         try await postgres.execute("UPDATE \(table) SET published_at = now() WHERE id = ANY($1::bigint[])", [ids])
         published.increment(by: ordered.count)
         return ordered.count

@@ -1,8 +1,8 @@
 import Synchronization
 
-/// Wakes the service's ``OutboxRelay`` right after a transaction that enqueued events commits, so replies
-/// and events leave within milliseconds instead of at the relay's next poll. Notifications while the relay
-/// is busy are remembered (one is enough); the relay still polls, so a missed wake only costs latency.
+/// Wakes the service's ``OutboxRelay`` when an ``OutboxPublisher`` could not publish rows after a commit
+/// and released them, so they leave at once instead of at the relay's next poll. Notifications while the
+/// relay is busy are remembered (one is enough); the relay still polls, so a missed wake only costs latency.
 public final class OutboxWake: Sendable {
     private struct State {
         var pending = false

@@ -20,8 +20,10 @@ public struct ServiceContext: Sendable {
     public let readiness: Readiness
     /// The service's logger.
     public let logger: Logger
-    /// Wakes the outbox relay after a commit that enqueued events (see ``OutboxWake``).
+    /// Wakes the outbox relay when a publisher hands rows back to it (see ``OutboxWake``).
     public let outboxWake: OutboxWake
+    /// Publishes a transaction's outbox rows right after it commits.
+    public let publisher: OutboxPublisher
 
     /// Creates a context from its parts (the host does this; tests may too).
     public init(
@@ -36,6 +38,7 @@ public struct ServiceContext: Sendable {
         self.readiness = readiness
         self.logger = logger
         self.outboxWake = outboxWake
+        publisher = OutboxPublisher(postgres: postgres, producer: producer, wake: outboxWake, logger: logger)
     }
 
     /// The service's outbox: events enqueued here in a transaction are published after it commits.

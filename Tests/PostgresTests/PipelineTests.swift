@@ -88,3 +88,18 @@ extension IntegrationTests {
         }
     }
 }
+
+extension IntegrationTests {
+    @Suite("Array parameters")
+    struct ArrayParameterTests {
+        @Test func textArraysRoundTripAnyString() async throws {
+            try await withTestClient { client in
+                let values: [String?] = ["plain", "with \"quotes\"", "back\\slash", "{braces},comma", "中文 空格", "", "NULL", nil]
+                let rows = try await client.query(
+                    "SELECT v, v IS NULL FROM unnest($1::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n", [PostgresArray.literal(values)])
+                let decoded = try rows.map { try $0.decode(String?.self, at: 0) }
+                #expect(decoded == values)
+            }
+        }
+    }
+}

@@ -8,7 +8,8 @@ import Testing
 import TestSupport
 @testable import ServiceRuntime
 
-/// The outbox publishes exactly what committed, in order, once; expired claims are published again.
+/// The outbox publishes exactly what committed, in order, once: the committer right after the commit, the
+/// relay whatever a committer left (released, or its claim expired); expired claims are published again.
 @Suite struct OutboxRelayTests {
     struct Fixture {
         let postgres: PostgresClient
@@ -29,6 +30,21 @@ import TestSupport
                 guard let bytes = fields.last?.bytes else { return "" }
                 return try EnvelopeCodec.decode(bytes, as: VisitorMessage.self).data.content.text ?? ""
             }
+        }
+
+        func publisher(_ client: RedisClient? = nil, wake: OutboxWake = OutboxWake()) -> OutboxPublisher {
+            OutboxPublisher(
+                postgres: postgres, producer: StreamProducer(client: client ?? redis), wake: wake, logger: Logger(label: "test"))
+        }
+
+        /// What a committer that died before publishing leaves once its claim has run out.
+        func expireWriterClaims() async throws {
+            try await postgres.execute(
+                "UPDATE outboxtest.outbox SET claimed_until = now() - interval '1 second' WHERE published_at IS NULL")
+        }
+
+        func unpublishedCount() async throws -> Int {
+            try await postgres.query("SELECT count(*) FROM outboxtest.outbox WHERE published_at IS NULL")[0].decode(Int.self, at: 0)
         }
 
         func shutdown() async {
@@ -68,6 +84,7 @@ import TestSupport
         let outbox = fixture.outbox
         let stream = fixture.stream
         try await fixture.postgres.transaction { try outbox.enqueue(Self.message("叫醒"), to: stream, on: $0) }
+        try await fixture.postgres.execute("UPDATE outboxtest.outbox SET claimed_until = NULL")
         let started = ContinuousClock.now
         wake.notify()
         while try await fixture.streamTexts().isEmpty, ContinuousClock.now - started < .seconds(10) {
@@ -78,6 +95,7 @@ import TestSupport
         #expect(elapsed < .seconds(5), "published after \(elapsed), not at the 30 s poll")
 
         try await fixture.postgres.transaction { try outbox.enqueue(Self.message("不叫"), to: stream, on: $0) }
+        try await fixture.postgres.execute("UPDATE outboxtest.outbox SET claimed_until = NULL WHERE published_at IS NULL")
         try await Task.sleep(for: .milliseconds(500))
         #expect(try await fixture.streamTexts() == ["叫醒"], "without a wake the relay keeps to its poll")
     }
@@ -116,6 +134,8 @@ import TestSupport
             try outbox.enqueue(Self.message("三"), to: stream, on: connection)
         }
         let relay = fixture.relay()
+        #expect(try await relay.relayOnce() == 0, "the writer's claim holds")
+        try await fixture.expireWriterClaims()
         #expect(try await relay.relayOnce() == 3)
         #expect(try await relay.relayOnce() == 0)
         #expect(try await fixture.streamTexts() == ["一", "二", "三"])
@@ -146,6 +166,7 @@ import TestSupport
         try await fixture.postgres.transaction { connection in
             for index in 0..<1_000 { try outbox.enqueue(Self.message("m\(index)"), to: stream, on: connection) }
         }
+        try await fixture.expireWriterClaims()
         let relays = [fixture.relay(), fixture.relay(), fixture.relay()]
         try await withThrowingTaskGroup(of: Void.self) { group in
             for relay in relays {
@@ -171,6 +192,7 @@ import TestSupport
                 [UUID(), UUID()])
         }
         var relay = fixture.relay()
+        try await fixture.expireWriterClaims()
         try await relay.relayOnce()
         try await fixture.postgres.execute("UPDATE outboxtest.outbox SET published_at = now() - interval '30 days' WHERE id = 1")
         relay.retention = .seconds(24 * 3600)
@@ -179,6 +201,69 @@ import TestSupport
         let processedLeft = try await fixture.postgres.query("SELECT count(*) FROM outboxtest.processed_events")
         #expect(try outboxLeft[0].decode(Int.self, at: 0) == 1)
         #expect(try processedLeft[0].decode(Int.self, at: 0) == 1)
+        await fixture.shutdown()
+    }
+
+    @Test func theCommitterPublishesRightAfterTheCommitAndMarksTheRows() async throws {
+        let fixture = try await fixture()
+        let outbox = fixture.outbox
+        let stream = fixture.stream
+        let started = ContinuousClock.now
+        try await fixture.publisher().transaction { connection in
+            try outbox.enqueue(Self.message("一"), to: stream, on: connection)
+            try outbox.enqueue(Self.message("二"), to: stream, on: connection)
+        }
+        #expect(try await fixture.streamTexts() == ["一", "二"])
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(try await fixture.unpublishedCount() == 0)
+        try await fixture.expireWriterClaims()
+        #expect(try await fixture.relay().relayOnce() == 0, "nothing left for the relay")
+        await fixture.shutdown()
+    }
+
+    @Test func rowsThatCouldNotBePublishedAreReleasedAtOnce() async throws {
+        let fixture = try await fixture()
+        let outbox = fixture.outbox
+        let stream = fixture.stream
+        let deadRedis = RedisClient(configuration: try RedisConfiguration(url: "redis://127.0.0.1:1/0"), logger: Logger(label: "test"))
+        let wake = OutboxWake()
+        try await fixture.publisher(deadRedis, wake: wake).transaction { connection in
+            try outbox.enqueue(Self.message("稍后"), to: stream, on: connection)
+        }
+        #expect(try await fixture.streamTexts().isEmpty)
+        await wake.wait(upTo: .seconds(5))
+        #expect(try await fixture.relay().relayOnce() == 1, "released to the relay without waiting for the claim")
+        #expect(try await fixture.streamTexts() == ["稍后"])
+
+        try await fixture.postgres.transaction { connection in
+            try outbox.enqueue(Self.message("中断"), to: stream, on: connection)
+        }
+        try await fixture.expireWriterClaims()
+        let failing = OutboxRelay(
+            schema: "outboxtest", postgres: fixture.postgres, producer: StreamProducer(client: deadRedis),
+            readiness: nil, logger: Logger(label: "test"))
+        await #expect(throws: (any Error).self) { try await failing.relayOnce() }
+        #expect(try await fixture.relay().relayOnce() == 1, "a relay that failed to publish released its claim")
+        #expect(try await fixture.streamTexts() == ["稍后", "中断"])
+        await deadRedis.shutdown()
+        await fixture.shutdown()
+    }
+
+    @Test func rowsOfACommitterThatDiedArePublishedWithinTwoSeconds() async throws {
+        let fixture = try await fixture()
+        let outbox = fixture.outbox
+        let stream = fixture.stream
+        try await fixture.postgres.transaction { connection in
+            try outbox.enqueue(Self.message("遗留"), to: stream, on: connection)
+        }
+        let relay = fixture.relay()
+        let started = ContinuousClock.now
+        while try await relay.relayOnce() == 0, ContinuousClock.now - started < .seconds(10) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(try await fixture.streamTexts() == ["遗留"])
+        #expect(elapsed < .milliseconds(2_600), "published \(elapsed) after the commit")
         await fixture.shutdown()
     }
 }

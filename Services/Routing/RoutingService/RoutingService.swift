@@ -21,6 +21,9 @@ public enum RoutingService {
         let handle = holder.handler
         let check: ConsumerDefinition.Check = { event in try holder.get().check(event) }
         let afterCommit: @Sendable () async -> Void = { (try? holder.get())?.signal.flush() }
+        let prepare: ConsumerDefinition.Prepare = { events, connection in
+            try RoutingBatch.prepare(events, schema: try holder.get().schema, on: connection)
+        }
         let migrations = Migration.bundled(name, in: .module)
         return ServiceDefinition(
             name: name,
@@ -37,7 +40,7 @@ public enum RoutingService {
                         .visitorRating: handle { try $0.visitorRating($1, $2) },
                         .visitorLeaveMessage: handle { try $0.visitorLeaveMessage($1, $2) },
                     ],
-                    check: check, afterCommit: afterCommit),
+                    check: check, prepare: prepare, afterCommit: afterCommit),
                 .init(
                     stream: .commands, unknownTypes: .deadLetter,
                     handlers: [
@@ -51,7 +54,7 @@ public enum RoutingService {
                         .adminUpsertAgent: handle { try $0.adminUpsertAgent($1, $2) },
                         .botAnswer: handle { try $0.botAnswer($1, $2) },
                     ],
-                    check: check, afterCommit: afterCommit),
+                    check: check, prepare: prepare, afterCommit: afterCommit),
                 .init(
                     stream: .requests, unknownTypes: .deadLetter,
                     handlers: [.queryRequest: handle { try $0.query($1, $2) }],
@@ -59,7 +62,8 @@ public enum RoutingService {
             ],
             backgroundServices: { context in
                 let engine = RoutingEngine(
-                    schema: context.configuration.service, streams: context.streams, tuning: tuning, logger: context.logger)
+                    schema: context.configuration.service, streams: context.streams, tuning: tuning,
+                    publisher: context.publisher, logger: context.logger)
                 holder.install(engine)
                 return [RoutingTicker(engine: engine, postgres: context.postgres, readiness: context.readiness, logger: context.logger)]
             })

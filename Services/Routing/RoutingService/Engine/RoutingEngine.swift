@@ -20,11 +20,14 @@ public final class RoutingEngine: Sendable {
     let settings: SettingsCache
     let signal: DrainSignal
     let logger: Logger
+    /// Publishes the outbox rows of the engine's own transactions (assigner, ticker) right after they commit;
+    /// without one the relay publishes them.
+    let publisher: OutboxPublisher?
 
     /// Creates an engine.
     public init(
         schema: String = "routing", streams: StreamNames, source: String = "routing", tuning: RoutingTuning = .init(),
-        logger: Logger = Logger(label: "kefu.routing")
+        publisher: OutboxPublisher? = nil, logger: Logger = Logger(label: "kefu.routing")
     ) {
         self.schema = schema
         self.streams = streams
@@ -32,7 +35,16 @@ public final class RoutingEngine: Sendable {
         self.tuning = tuning
         self.settings = SettingsCache(schema: schema)
         self.signal = DrainSignal()
+        self.publisher = publisher
         self.logger = logger
+    }
+
+    /// Runs `body` in a transaction of `postgres` and publishes what it enqueued right after the commit.
+    func transaction<T: Sendable>(
+        _ postgres: PostgresClient, _ body: @escaping @Sendable (PostgresConnection) throws -> T
+    ) async throws -> T {
+        guard let publisher else { return try await postgres.transaction(body) }
+        return try await publisher.transaction(body)
     }
 
     /// The outbox of the routing schema.

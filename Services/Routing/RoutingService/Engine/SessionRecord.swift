@@ -76,7 +76,8 @@ struct SessionStore {
 
     /// Locks and returns a session by id.
     func lock(_ id: SessionID, on connection: PostgresConnection) throws -> SessionRecord? {
-        try connection.query(
+        if let session = RoutingBatch.current(on: connection)?.take(id) { return session }
+        return try connection.query(
             "SELECT \(SessionRecord.columns) FROM \(schema).sessions WHERE id = $1 FOR UPDATE", [id.uuid]
         ).first.map(SessionRecord.init(row:))
     }
@@ -90,7 +91,12 @@ struct SessionStore {
 
     /// Locks and returns the visitor's open session, if any.
     func lockOpen(channel: String, visitorID: String, on connection: PostgresConnection) throws -> SessionRecord? {
-        try connection.query(
+        switch RoutingBatch.current(on: connection)?.takeOpen(channel: channel, visitorID: visitorID) ?? .unknown {
+        case .found(let session): return session
+        case .none: return nil
+        case .unknown: break
+        }
+        return try connection.query(
             """
             SELECT \(SessionRecord.columns) FROM \(schema).sessions
             WHERE channel = $1 AND visitor_id = $2 AND state IN ('bot', 'queued', 'assigned') FOR UPDATE
@@ -122,7 +128,7 @@ struct SessionStore {
 
     /// Saves the fields a handler may change on a locked session.
     func save(_ session: SessionRecord, on connection: PostgresConnection) throws {
-        try connection.execute(
+        connection.queue(
             """
             UPDATE \(schema).sessions SET state = $2, last_seq = $3, agent_id = $4, unanswered = $5,
                 pending_question_seq = $6, human = $7, rating_invited = $8, rated = $9

@@ -82,9 +82,15 @@ final class SettingsCache: Sendable {
     }
 
     /// The settings in force as seen by `connection`'s transaction.
+    /// Inside a prepared batch the version is the one the batch read (no round trip).
     func current(on connection: PostgresConnection) throws -> ActiveSettings {
-        let rows = try connection.query("SELECT version FROM \(schema).settings ORDER BY version DESC LIMIT 1")
-        let version = try rows.first.map { try $0.decode(Int.self, at: 0) } ?? 0
+        let version: Int
+        if let batch = RoutingBatch.current(on: connection) {
+            version = batch.settingsVersion
+        } else {
+            let rows = try connection.query("SELECT version FROM \(schema).settings ORDER BY version DESC LIMIT 1")
+            version = try rows.first.map { try $0.decode(Int.self, at: 0) } ?? 0
+        }
         if let hit = cached.withLock({ $0 }), hit.version == version { return hit }
         let active: ActiveSettings
         if version == 0 {

@@ -32,7 +32,7 @@ extension RoutingEngine {
             sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID, sender: sender,
             agentID: agentID, clientMessageID: clientMessageID, content: content))
         let activity = sender == .visitor || sender == .agent
-        try connection.execute(
+        connection.queue(
             """
             UPDATE \(schema).sessions SET last_seq = $2,
                 last_activity_at = CASE WHEN $3 THEN now() ELSE last_activity_at END,
@@ -62,7 +62,7 @@ extension RoutingEngine {
         try publication.event(SessionQueued(
             sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID, reason: reason,
             priority: priority))
-        try connection.execute(
+        connection.queue(
             """
             UPDATE \(schema).sessions SET state = 'queued', agent_id = NULL, priority = $2, enqueued_at = clock_timestamp(),
                 enqueue_stamped = false,
@@ -94,7 +94,7 @@ extension RoutingEngine {
             sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID, reason: reason,
             agentID: agentID ?? lastAgent(of: session, on: connection), human: session.human,
             ratingInvited: session.ratingInvited))
-        try connection.execute(
+        connection.queue(
             """
             UPDATE \(schema).sessions SET state = $2, agent_id = NULL, ended_at = now(), end_reason = $3, last_seq = $4,
                 rating_invited = $5, pending_question_seq = NULL, pending_question_at = NULL
@@ -109,7 +109,7 @@ extension RoutingEngine {
         _ session: SessionRecord, from agentID: AgentID, into publication: inout Publication,
         on connection: PostgresConnection
     ) throws {
-        try connection.execute(
+        connection.queue(
             "UPDATE \(schema).session_agents SET released_at = clock_timestamp() WHERE session_id = $1 AND agent_id = $2 AND released_at IS NULL",
             [session.id.uuid, agentID.uuid])
         if let agent = try agents.changeLoad(agentID, by: -1, on: connection) {
@@ -120,7 +120,7 @@ extension RoutingEngine {
 
     /// Records how long a finished human session was served (first assignment to end), for the ETA.
     func recordHandleTime(_ session: SessionRecord, agentID: AgentID?, on connection: PostgresConnection) throws {
-        try connection.execute(
+        connection.queue(
             """
             INSERT INTO \(schema).handle_times (session_id, agent_id, seconds)
             SELECT id, $2, greatest(0, extract(epoch FROM now() - coalesce(first_assigned_at, now())))

@@ -16,7 +16,7 @@ extension RoutingEngine {
             } catch let issue as RoutingConfigIssue {
                 throw Refusal(Self.refusalCode(for: issue), issue.description)
             }
-            try connection.execute("LOCK TABLE \(schema).settings IN SHARE ROW EXCLUSIVE MODE")
+            connection.queue("LOCK TABLE \(schema).settings IN SHARE ROW EXCLUSIVE MODE")
             let current = try settings.current(on: connection)
             if let expected = command.expectedVersion, expected != current.version {
                 throw Refusal(.versionConflict, "the settings are at version \(current.version), not \(expected)")
@@ -26,10 +26,10 @@ extension RoutingEngine {
             let changed = Self.changedPaths(before, after)
             let version = current.version + 1
             let text = String(decoding: try JSONEncoder().encode(document), as: UTF8.self)
-            try connection.execute(
+            connection.queue(
                 "INSERT INTO \(schema).settings (version, document, updated_by) VALUES ($1, $2::jsonb, $3)",
                 [version, text, command.actorID.uuid])
-            try connection.execute(
+            connection.queue(
                 "INSERT INTO \(schema).settings_audit (version, actor_id, changed) VALUES ($1, $2, $3::text[])",
                 [version, command.actorID.uuid, Self.textArray(changed)])
             requestDrain()

@@ -21,25 +21,18 @@ extension RoutingEngine {
     func agentMessage(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
         try run(event, on: connection) { publication in
             let message = try decode(AgentMessage.self, event).data
-            var session = try agentsSession(message.sessionID, agent: message.agentID, on: connection)
-            let fresh = try connection.query(
-                """
-                INSERT INTO \(schema).message_ids (sender, channel, owner_id, client_message_id, session_id)
-                VALUES ('agent', '', $1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1
-                """, [message.agentID.description, message.clientMessageID, session.id.uuid])
-            guard !fresh.isEmpty else {
-                try publication.reply(.success(try acceptedBefore(
-                    sender: "agent", channel: "", owner: message.agentID.description,
-                    clientMessageID: message.clientMessageID, on: connection)))
+            let key = RoutingBatch.MessageKey(
+                sender: "agent", channel: "", owner: message.agentID.description, clientMessageID: message.clientMessageID)
+            if let first = try acceptedBefore(key, on: connection) {
+                try publication.reply(.success(first))
                 return
             }
+            var session = try agentsSession(message.sessionID, agent: message.agentID, on: connection)
             let settings = try self.settings.current(on: connection)
             let seq = try accept(
                 settings.mask(message.content), from: .agent, agentID: message.agentID,
                 clientMessageID: message.clientMessageID, session: &session, into: &publication, on: connection)
-            try connection.execute(
-                "UPDATE \(schema).message_ids SET seq = $3 WHERE sender = 'agent' AND channel = '' AND owner_id = $1 AND client_message_id = $2",
-                [message.agentID.description, message.clientMessageID, seq])
+            recordAccepted(key, session: session.id, seq: seq, on: connection)
             try publication.reply(.success(.members([("session_id", .string(session.id.description)), ("seq", .int(seq))])))
         }
     }
@@ -81,16 +74,16 @@ extension RoutingEngine {
                 throw Refusal(.unknownAgent, "no agent \(command.toAgentID)")
             }
             try publication.event(receiver.updated)
-            try connection.execute(
+            connection.queue(
                 "INSERT INTO \(schema).session_agents (session_id, agent_id, assigned_at, via) VALUES ($1, $2, clock_timestamp(), 'transfer')",
                 [session.id.uuid, command.toAgentID.uuid])
             let candidates = String(decoding: try JSONEncoder().encode([AuditCandidate(target)]), as: UTF8.self)
-            try connection.execute(
+            connection.queue(
                 "INSERT INTO \(schema).assignment_audit (session_id, agent_id, rule, candidates) VALUES ($1, $2, 'transfer', $3::jsonb)",
                 [session.id.uuid, command.toAgentID.uuid, candidates])
             session.agentID = command.toAgentID
             let seq = session.nextSeq()
-            try connection.execute(
+            connection.queue(
                 "UPDATE \(schema).sessions SET agent_id = $2, assigned_at = now(), last_seq = $3 WHERE id = $1",
                 [session.id.uuid, command.toAgentID.uuid, session.lastSeq])
             try publication.event(SessionTransferred(
@@ -202,7 +195,7 @@ extension RoutingEngine {
                 }
                 next = .closed
             }
-            try connection.execute(
+            connection.queue(
                 "UPDATE \(schema).leave_messages SET state = $2, agent_id = $3, note = coalesce($4, note), updated_at = now() WHERE id = $1",
                 [command.leaveMessageID.uuid, next.rawValue, command.agentID.uuid, command.note])
             try publication.event(LeaveMessageUpdated(
@@ -224,7 +217,7 @@ extension RoutingEngine {
             if answer.answered, let text = answer.text {
                 session.unanswered = 0
                 session.pendingQuestionSeq = nil
-                try connection.execute(
+                connection.queue(
                     "UPDATE \(schema).sessions SET unanswered = 0, pending_question_seq = NULL, pending_question_at = NULL WHERE id = $1",
                     [session.id.uuid])
                 try accept(.text(settings.mask(text)), from: .bot, session: &session, into: &publication, on: connection)

@@ -11,11 +11,11 @@ extension RoutingEngine {
         _ body: (inout Publication) throws -> Void
     ) throws {
         var publication = publication(cause: event.header)
-        try connection.simpleQuery("SAVEPOINT routing_event")
+        connection.queue("SAVEPOINT routing_event")
         do {
             try body(&publication)
         } catch let refusal as Refusal {
-            try connection.simpleQuery("ROLLBACK TO SAVEPOINT routing_event")
+            connection.queue("ROLLBACK TO SAVEPOINT routing_event")
             publication = self.publication(cause: event.header)
             try publication.refuse(refusal)
             logger.debug("refused", metadata: ["type": "\(event.header.type.rawValue)", "code": "\(refusal.code.rawValue)"])

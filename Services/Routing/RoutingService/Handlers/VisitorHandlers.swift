@@ -10,15 +10,10 @@ extension RoutingEngine {
     func visitorMessage(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
         try run(event, on: connection) { publication in
             let message = try decode(VisitorMessage.self, event).data
-            let fresh = try connection.query(
-                """
-                INSERT INTO \(schema).message_ids (sender, channel, owner_id, client_message_id) VALUES ('visitor', $1, $2, $3)
-                ON CONFLICT DO NOTHING RETURNING 1
-                """, [message.channel, message.visitorID, message.clientMessageID])
-            guard !fresh.isEmpty else {
-                try publication.reply(.success(try acceptedBefore(
-                    sender: "visitor", channel: message.channel, owner: message.visitorID,
-                    clientMessageID: message.clientMessageID, on: connection)))
+            let key = RoutingBatch.MessageKey(
+                sender: "visitor", channel: message.channel, owner: message.visitorID, clientMessageID: message.clientMessageID)
+            if let first = try acceptedBefore(key, on: connection) {
+                try publication.reply(.success(first))
                 return
             }
             let settings = try self.settings.current(on: connection)
@@ -28,18 +23,14 @@ extension RoutingEngine {
                 try announceCreated(&session, attributes: message.attributes, into: &publication, on: connection)
             } else if let attributes = message.attributes, !attributes.isEmpty {
                 let json = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
-                try connection.execute(
+                connection.queue(
                     "UPDATE \(schema).sessions SET attributes = attributes || $2::jsonb WHERE id = $1", [session.id.uuid, json])
             }
             let content = settings.mask(message.content)
             let seq = try accept(
                 content, from: .visitor, clientMessageID: message.clientMessageID, session: &session,
                 into: &publication, on: connection)
-            try connection.execute(
-                """
-                UPDATE \(schema).message_ids SET session_id = $4, seq = $5
-                WHERE sender = 'visitor' AND channel = $1 AND owner_id = $2 AND client_message_id = $3
-                """, [message.channel, message.visitorID, message.clientMessageID, session.id.uuid, seq])
+            recordAccepted(key, session: session.id, seq: seq, on: connection)
             try react(to: content, seq: seq, session: &session, settings: settings, into: &publication, on: connection)
             try publication.reply(.success(.members([
                 ("session_id", .string(session.id.description)), ("seq", .int(seq)),
@@ -89,7 +80,7 @@ extension RoutingEngine {
             BotQuestion(sessionID: session.id, questionSeq: seq, channel: session.channel, text: text),
             to: streams.requests(service: .knowledge), replyTo: streams.commands, expiresAt: expires)
         session.pendingQuestionSeq = seq
-        try connection.execute(
+        connection.queue(
             "UPDATE \(schema).sessions SET pending_question_seq = $2, pending_question_at = now() WHERE id = $1",
             [session.id.uuid, seq])
     }
@@ -101,7 +92,7 @@ extension RoutingEngine {
     ) throws {
         session.unanswered += 1
         session.pendingQuestionSeq = nil
-        try connection.execute(
+        connection.queue(
             "UPDATE \(schema).sessions SET unanswered = $2, pending_question_seq = NULL, pending_question_at = NULL WHERE id = $1",
             [session.id.uuid, session.unanswered])
         try accept(.text(ActiveSettings.botFallbackText), from: .bot, session: &session, into: &publication, on: connection)
@@ -202,10 +193,10 @@ extension RoutingEngine {
             let agentID = try lastAgent(of: session, on: connection)
             session.rated = true
             let seq = session.nextSeq()
-            try connection.execute(
+            connection.queue(
                 "INSERT INTO \(schema).ratings (session_id, stars, comment, agent_id) VALUES ($1, $2, $3, $4)",
                 [session.id.uuid, rating.stars, comment, agentID?.uuid])
-            try connection.execute(
+            connection.queue(
                 "UPDATE \(schema).sessions SET rated = true, last_seq = $2 WHERE id = $1", [session.id.uuid, session.lastSeq])
             try publication.event(RatingRecorded(
                 sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID,
@@ -231,7 +222,7 @@ extension RoutingEngine {
             }
             let id = LeaveMessageID.random()
             let images = String(decoding: try JSONEncoder().encode(message.images ?? []), as: UTF8.self)
-            try connection.execute(
+            connection.queue(
                 """
                 INSERT INTO \(schema).leave_messages (id, channel, visitor_id, session_id, name, description, phone, email, images)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
@@ -245,19 +236,37 @@ extension RoutingEngine {
         }
     }
 
-    /// The result a resent message gets: the seq of the first copy.
-    func acceptedBefore(
-        sender: String, channel: String, owner: String, clientMessageID: String, on connection: PostgresConnection
-    ) throws -> JSONValue {
-        let row = try connection.query(
-            """
-            SELECT session_id::text, seq FROM \(schema).message_ids
-            WHERE sender = $1 AND channel = $2 AND owner_id = $3 AND client_message_id = $4
-            """, [sender, channel, owner, clientMessageID]).first
+    /// The result a resent message gets (the seq of the first copy), or nil for a message not seen before.
+    /// In a prepared batch the batch already knows; outside one the table is asked.
+    func acceptedBefore(_ key: RoutingBatch.MessageKey, on connection: PostgresConnection) throws -> JSONValue? {
+        let first: RoutingBatch.AcceptedMessage?
+        if let batch = RoutingBatch.current(on: connection) {
+            first = batch.acceptedBefore(key)
+        } else {
+            first = try connection.query(
+                """
+                SELECT session_id, seq FROM \(schema).message_ids
+                WHERE sender = $1 AND channel = $2 AND owner_id = $3 AND client_message_id = $4
+                """, [key.sender, key.channel, key.owner, key.clientMessageID]
+            ).first.map { RoutingBatch.AcceptedMessage(
+                sessionID: try $0.decode(UUID?.self, at: 0).map(SessionID.init), seq: try $0.decode(Int?.self, at: 1)) }
+        }
+        guard let first else { return nil }
         return .members([
-            ("session_id", try row?.decode(String?.self, at: 0).map(JSONValue.string)),
-            ("seq", try row?.decode(Int?.self, at: 1).map(JSONValue.int)),
+            ("session_id", first.sessionID.map { .string($0.description) }),
+            ("seq", first.seq.map(JSONValue.int)),
             ("duplicate", .bool(true)),
         ])
+    }
+
+    /// Records a message id as accepted into `session` at `seq`. A concurrent first copy (another instance)
+    /// makes the insert fail, the batch is retried, and the retry finds the first copy.
+    func recordAccepted(_ key: RoutingBatch.MessageKey, session: SessionID, seq: Int, on connection: PostgresConnection) {
+        connection.queue(
+            """
+            INSERT INTO \(schema).message_ids (sender, channel, owner_id, client_message_id, session_id, seq)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """, [key.sender, key.channel, key.owner, key.clientMessageID, session.uuid, seq])
+        RoutingBatch.current(on: connection)?.noteAccepted(key, sessionID: session, seq: seq)
     }
 }

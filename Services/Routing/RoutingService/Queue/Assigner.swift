@@ -35,7 +35,7 @@ extension RoutingEngine {
     public func drainQueue(using postgres: PostgresClient) async throws -> DrainReport {
         var report = DrainReport()
         while true {
-            let outcome = try await postgres.transaction { connection in
+            let outcome = try await transaction(postgres) { connection in
                 try self.assignBatch(on: connection)
             }
             report.transactions += 1
@@ -61,7 +61,7 @@ extension RoutingEngine {
     /// up to the first row that is locked elsewhere or changed since it was read, and applies it in a few
     /// set-based statements.
     func assignBatch(on connection: PostgresConnection) throws -> (assigned: Int, stop: BatchStop) {
-        try connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", [queueLockKey])
+        connection.queue("SELECT pg_advisory_xact_lock(hashtext($1))", [queueLockKey])
         let limit = tuning.assignmentsPerTransaction
         let heads = try connection.query(
             "SELECT id FROM \(schema).sessions WHERE state = 'queued' ORDER BY priority, enqueued_at, id LIMIT $1", [limit]
@@ -149,13 +149,13 @@ extension RoutingEngine {
             WHERE a.id = v.agent_key
             RETURNING \(AgentRecord.columns)
             """, [Self.uuidArray(Array(counts.keys)), "{" + counts.values.map(String.init).joined(separator: ",") + "}"])
-        try connection.execute(
+        connection.queue(
             """
             INSERT INTO \(schema).session_agents (session_id, agent_id, assigned_at, via)
             SELECT v.session, v.agent, clock_timestamp(), 'queue' FROM unnest($1::uuid[], $2::uuid[]) AS v(session, agent)
             """, [sessions, agents])
         let candidates = String(decoding: try JSONEncoder().encode(plan.map(\.candidates)), as: UTF8.self)
-        try connection.execute(
+        connection.queue(
             """
             INSERT INTO \(schema).assignment_audit (session_id, agent_id, rule, candidates)
             SELECT v.session, v.agent, v.rule, c.value

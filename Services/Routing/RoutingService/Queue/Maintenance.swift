@@ -11,11 +11,11 @@ extension RoutingEngine {
     @discardableResult
     public func maintain(using postgres: PostgresClient, limit: Int = 200) async throws -> Int {
         var changed = 0
-        changed += try await postgres.transaction { try self.expirePresence(on: $0) }
-        changed += try await postgres.transaction { try self.rerouteAbsentAgents(on: $0, limit: limit) }
-        changed += try await postgres.transaction { try self.timeOutQueue(on: $0, limit: limit) }
-        changed += try await postgres.transaction { try self.handleIdle(on: $0, limit: limit) }
-        changed += try await postgres.transaction { try self.timeOutBotQuestions(on: $0, limit: limit) }
+        changed += try await transaction(postgres) { try self.expirePresence(on: $0) }
+        changed += try await transaction(postgres) { try self.rerouteAbsentAgents(on: $0, limit: limit) }
+        changed += try await transaction(postgres) { try self.timeOutQueue(on: $0, limit: limit) }
+        changed += try await transaction(postgres) { try self.handleIdle(on: $0, limit: limit) }
+        changed += try await transaction(postgres) { try self.timeOutBotQuestions(on: $0, limit: limit) }
         return changed
     }
 
@@ -101,7 +101,7 @@ extension RoutingEngine {
             for id in warned {
                 guard var session = try sessions.read(id, on: connection) else { continue }
                 try systemMessage(settings.idleWarningPrompt, session: &session, into: &publication, on: connection)
-                try connection.execute("UPDATE \(schema).sessions SET idle_warned_at = now() WHERE id = $1", [id.uuid])
+                connection.queue("UPDATE \(schema).sessions SET idle_warned_at = now() WHERE id = $1", [id.uuid])
             }
         }
         try publication.flush(to: outbox, on: connection)

@@ -12,7 +12,7 @@ extension RoutingEngine {
     /// instance at a time does it (a transaction-level advisory try-lock); the others skip the round.
     @discardableResult
     public func publishPositions(using postgres: PostgresClient) async throws -> Int {
-        try await postgres.transaction { connection in
+        try await transaction(postgres) { connection in
             try self.publishPositions(on: connection)
         }
     }
@@ -73,7 +73,7 @@ extension RoutingEngine {
         }
         guard !ids.isEmpty else { return 0 }
         let array = { (values: [String]) in "{" + values.joined(separator: ",") + "}" }
-        try connection.execute(
+        connection.queue(
             """
             UPDATE \(schema).sessions s SET last_seq = v.seq, published_position = v.position, published_ahead = v.ahead,
                 published_eta = v.eta

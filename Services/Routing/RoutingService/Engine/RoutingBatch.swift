@@ -1,0 +1,153 @@
+import Foundation
+import KefuModel
+import Postgres
+import ServiceRuntime
+
+/// What a routing batch reads once for all its events, in one pipelined round trip before the handlers run:
+/// the settings version, every session the batch's events name — the open sessions of its visitors and the
+/// sessions its commands give by id — locked `FOR UPDATE` in id order (so two instances lock in the same
+/// order), and the message ids of its messages that were already accepted.
+///
+/// A handler takes a session from here instead of reading it; the copy it takes is then the truth and is
+/// forgotten here, so a second event of the same session in the batch reads the row again (seeing what the
+/// first wrote). Handlers still queue their writes; the batch ends with them and COMMIT in one round trip.
+final class RoutingBatch: @unchecked Sendable {
+    /// A visitor of a channel.
+    struct VisitorKey: Hashable {
+        var channel: String
+        var visitorID: String
+    }
+
+    /// A message id (sender, channel, owner, client message id) as `message_ids` keys it.
+    struct MessageKey: Hashable {
+        var sender: String
+        var channel: String
+        var owner: String
+        var clientMessageID: String
+    }
+
+    /// The first copy of a message: where it went.
+    struct AcceptedMessage {
+        var sessionID: SessionID?
+        var seq: Int?
+    }
+
+    /// What the batch knows about a visitor's open session.
+    enum OpenSession {
+        case found(SessionRecord)
+        case none
+        case unknown
+    }
+
+    /// The settings version in force when the batch started.
+    let settingsVersion: Int
+    private var openByVisitor: [VisitorKey: SessionID] = [:]
+    private var visitorsWithoutSession: Set<VisitorKey> = []
+    private var sessions: [SessionID: SessionRecord] = [:]
+    private var accepted: [MessageKey: AcceptedMessage] = [:]
+
+    private init(settingsVersion: Int) {
+        self.settingsVersion = settingsVersion
+    }
+
+    /// The batch of the transaction on `connection`, if one was prepared.
+    static func current(on connection: PostgresConnection) -> RoutingBatch? {
+        connection.transactionNotes.lazy.compactMap { $0 as? RoutingBatch }.first
+    }
+
+    /// Takes the visitor's open session (locked by the batch).
+    func takeOpen(channel: String, visitorID: String) -> OpenSession {
+        let key = VisitorKey(channel: channel, visitorID: visitorID)
+        if visitorsWithoutSession.remove(key) != nil { return .none }
+        guard let id = openByVisitor.removeValue(forKey: key), let session = sessions.removeValue(forKey: id) else {
+            return .unknown
+        }
+        return .found(session)
+    }
+
+    /// Takes a session by id (locked by the batch).
+    func take(_ id: SessionID) -> SessionRecord? {
+        guard let session = sessions.removeValue(forKey: id) else { return nil }
+        openByVisitor.removeValue(forKey: VisitorKey(channel: session.channel, visitorID: session.visitorID))
+        return session
+    }
+
+    /// Where an already accepted message went, or nil when the message is new to the batch's view.
+    func acceptedBefore(_ key: MessageKey) -> AcceptedMessage? {
+        accepted[key]
+    }
+
+    /// Notes a message accepted by an earlier event of this batch.
+    func noteAccepted(_ key: MessageKey, sessionID: SessionID, seq: Int) {
+        accepted[key] = AcceptedMessage(sessionID: sessionID, seq: seq)
+    }
+
+    /// Reads everything the events need in one round trip and attaches the batch to the transaction.
+    static func prepare(_ events: [IncomingEvent], schema: String, on connection: PostgresConnection) throws {
+        var visitors: [VisitorKey] = []
+        var sessionIDs: [String] = []
+        var messages: [MessageKey] = []
+        for event in events {
+            guard let envelope = try? EnvelopeCodec.decodeAny(event.raw) else { continue }
+            switch envelope.anyData {
+            case let message as VisitorMessage:
+                visitors.append(VisitorKey(channel: message.channel, visitorID: message.visitorID))
+                messages.append(MessageKey(
+                    sender: "visitor", channel: message.channel, owner: message.visitorID, clientMessageID: message.clientMessageID))
+            case let action as VisitorRequestHuman:
+                visitors.append(VisitorKey(channel: action.channel, visitorID: action.visitorID))
+            case let action as VisitorEnd:
+                visitors.append(VisitorKey(channel: action.channel, visitorID: action.visitorID))
+            case let action as VisitorExitQueue:
+                visitors.append(VisitorKey(channel: action.channel, visitorID: action.visitorID))
+            case let message as AgentMessage:
+                sessionIDs.append(message.sessionID.description)
+                messages.append(MessageKey(
+                    sender: "agent", channel: "", owner: message.agentID.description, clientMessageID: message.clientMessageID))
+            case let answer as BotAnswer:
+                sessionIDs.append(answer.sessionID.description)
+            default:
+                continue
+            }
+        }
+        let results = try connection.pipeline([
+            PostgresStatement("SELECT coalesce(max(version), 0) FROM \(schema).settings"),
+            PostgresStatement(
+                """
+                SELECT \(SessionRecord.columns) FROM \(schema).sessions
+                WHERE id = ANY($1::uuid[])
+                   OR (state IN ('bot', 'queued', 'assigned')
+                       AND (channel, visitor_id) IN (SELECT * FROM unnest($2::text[], $3::text[])))
+                ORDER BY id FOR UPDATE
+                """,
+                ["{" + sessionIDs.joined(separator: ",") + "}", PostgresArray.literal(visitors.map(\.channel)),
+                 PostgresArray.literal(visitors.map(\.visitorID))]),
+            PostgresStatement(
+                """
+                SELECT m.sender, m.channel, m.owner_id, m.client_message_id, m.session_id, m.seq
+                FROM \(schema).message_ids m
+                JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(sender, channel, owner_id, client_message_id)
+                  USING (sender, channel, owner_id, client_message_id)
+                """,
+                [PostgresArray.literal(messages.map(\.sender)), PostgresArray.literal(messages.map(\.channel)),
+                 PostgresArray.literal(messages.map(\.owner)), PostgresArray.literal(messages.map(\.clientMessageID))]),
+        ])
+        let batch = RoutingBatch(settingsVersion: try results[0].first?.decode(Int.self, at: 0) ?? 0)
+        for row in results[1] {
+            let session = try SessionRecord(row: row)
+            batch.sessions[session.id] = session
+            if session.state.isOpen {
+                batch.openByVisitor[VisitorKey(channel: session.channel, visitorID: session.visitorID)] = session.id
+            }
+        }
+        batch.visitorsWithoutSession = Set(visitors).subtracting(batch.openByVisitor.keys)
+        for row in results[2] {
+            let key = MessageKey(
+                sender: try row.decode(String.self, at: 0), channel: try row.decode(String.self, at: 1),
+                owner: try row.decode(String.self, at: 2), clientMessageID: try row.decode(String.self, at: 3))
+            batch.accepted[key] = AcceptedMessage(
+                sessionID: try row.decode(UUID?.self, at: 4).map(SessionID.init), seq: try row.decode(Int?.self, at: 5))
+        }
+        connection.transactionNotes.append(batch)
+    }
+}

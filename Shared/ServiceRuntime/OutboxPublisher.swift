@@ -1,0 +1,65 @@
+import Foundation
+import KefuModel
+import Logging
+import Metrics
+import Postgres
+import RedisStreams
+
+/// Publishes a committed transaction's outbox rows right after the commit: one pipelined `XADD` round trip,
+/// then one statement marking them published. Rows it cannot publish are released at once for the
+/// ``OutboxRelay`` (woken) to publish; rows of a publisher that died are published by the relay when the
+/// writer's short claim (``Outbox/writerClaimSeconds``) runs out.
+public struct OutboxPublisher: Sendable {
+    let postgres: PostgresClient
+    let producer: StreamProducer
+    let wake: OutboxWake
+    let logger: Logger
+    private let published = Counter(label: "kefu_outbox_published_total", dimensions: [("by", "committer")])
+
+    /// A publisher writing through `producer`; `wake` is the relay's.
+    public init(postgres: PostgresClient, producer: StreamProducer, wake: OutboxWake, logger: Logger) {
+        self.postgres = postgres
+        self.producer = producer
+        self.wake = wake
+        self.logger = logger
+    }
+
+    /// Runs `body` in a transaction, then publishes what it enqueued in any outbox.
+    public func transaction<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) throws -> T
+    ) async throws -> T {
+        let (value, notes) = try await postgres.transaction { connection in
+            let value = try body(connection)
+            return (value, Outbox.enqueued(on: connection))
+        }
+        await publish(notes)
+        return value
+    }
+
+    /// Publishes rows enqueued by a transaction that has committed.
+    public func publish(_ notes: [OutboxNote]) async {
+        for note in notes where !note.entries.isEmpty {
+            let ids = "{" + note.entries.map(\.eventID.uuidString).joined(separator: ",") + "}"
+            do {
+                _ = try await producer.addBatch(note.entries.map {
+                    (stream: $0.stream, fields: [(name: StreamNames.entryField, value: $0.payload)])
+                })
+            } catch {
+                logger.warning("publishing after commit failed; the relay takes over", metadata: ["error": "\(error)"])
+                try? await postgres.execute(
+                    "UPDATE \(note.schema).outbox SET claimed_until = NULL WHERE event_id = ANY($1::uuid[]) AND published_at IS NULL",
+                    [ids])
+                wake.notify()
+                continue
+            }
+            published.increment(by: note.entries.count)
+            do {
+                try await postgres.execute(
+                    "UPDATE \(note.schema).outbox SET published_at = now() WHERE event_id = ANY($1::uuid[]) AND published_at IS NULL",
+                    [ids])
+            } catch {
+                logger.warning("could not mark published rows; the relay may publish them again", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

@@ -107,6 +107,8 @@ start_postgres() {
   fi
   local extra=""
   [ "$auth" = trust ] && extra="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  # KEFU_PG_OPTIONS adds server settings (e.g. "-c shared_preload_libraries=pg_stat_statements" for a bench).
+  extra="$extra ${KEFU_PG_OPTIONS:-}"
   as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
     -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=300 $extra" \
     start >/dev/null || { tail -20 "$dir/postgres.log" >&2; die "PostgreSQL did not start on port $port"; }

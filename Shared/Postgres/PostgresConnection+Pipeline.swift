@@ -1,5 +1,11 @@
 import CLibpq
 
+/// A savepoint from ``PostgresConnection/lazySavepoint(_:)``.
+public struct PostgresSavepoint: Sendable {
+    /// Its SQL name.
+    public let name: String
+}
+
 /// One parameterised statement, for ``PostgresConnection/pipeline(_:)`` and ``PostgresConnection/queue(_:_:)``.
 public struct PostgresStatement: Sendable {
     /// The SQL, with `$1`, `$2`, … placeholders (one statement: pipelines use the extended protocol).
@@ -35,6 +41,19 @@ extension PostgresConnection {
     /// Most statements sent before a sync: results are read only after the sync, so a bounded pipeline keeps
     /// a blocking connection from filling both socket buffers.
     static let pipelineLimit = 1_000
+    /// Most statements kept prepared per connection; statements past it are sent unnamed (parsed each time).
+    static let preparedLimit = 256
+
+    /// Statements are prepared once per connection (parse and plan once, then only bind and execute), keyed by
+    /// their text and which parameters are binary.
+    static func preparationKey(_ statement: PostgresStatement) -> String {
+        var key = statement.sql
+        key.append("\u{1}")
+        for value in statement.values {
+            if case .bytea = value { key.append("b") } else { key.append("t") }
+        }
+        return key
+    }
 
     /// Queues `sql` to be sent with the next round trip; its error, if any, is thrown there.
     public func queue(_ sql: String, _ parameters: [any PostgresEncodable] = []) {
@@ -46,6 +65,7 @@ extension PostgresConnection {
 
     /// Sends every queued statement now (one round trip per ``pipelineLimit`` statements).
     public func flush() throws(PostgresError) {
+        placePendingSavepoints()
         guard !queued.isEmpty else { return }
         let statements = queued
         queued = []
@@ -55,6 +75,7 @@ extension PostgresConnection {
     /// Runs `statements` in pipeline mode and returns each one's result, in order. Queued statements go
     /// first, in the same round trip.
     public func pipeline(_ statements: [PostgresStatement]) throws(PostgresError) -> [PostgresRows] {
+        placePendingSavepoints()
         let all = queued + statements
         queued = []
         var results: [PostgresRows] = []
@@ -79,6 +100,45 @@ extension PostgresConnection {
     /// Drops queued statements (before a rollback, where they would be wasted).
     func discardQueued() {
         queued = []
+        pendingSavepoints = []
+    }
+
+    /// Marks a point to roll back to that costs nothing unless it is needed: while every statement after it
+    /// is still queued, ``rollback(to:)`` just drops them; if any is sent first, `SAVEPOINT` is sent in
+    /// its place (before them), so a real savepoint exists. Subtransactions cost PostgreSQL far more than a
+    /// statement (their locks become multixacts), so a handler that reads nothing never opens one.
+    public func lazySavepoint(_ name: String) -> PostgresSavepoint {
+        pendingSavepoints.append((name: name, index: queued.count))
+        return PostgresSavepoint(name: name)
+    }
+
+    /// Undoes everything since `savepoint`: drops the statements queued since, or queues
+    /// `ROLLBACK TO SAVEPOINT` when it was sent.
+    public func rollback(to savepoint: PostgresSavepoint) {
+        if let pending = pendingSavepoints.lastIndex(where: { $0.name == savepoint.name }) {
+            queued.removeSubrange(min(pendingSavepoints[pending].index, queued.count)...)
+            pendingSavepoints.removeSubrange(pending...)
+        } else {
+            queue("ROLLBACK TO SAVEPOINT \(savepoint.name)")
+            queue("RELEASE SAVEPOINT \(savepoint.name)")
+        }
+    }
+
+    /// Keeps what was done since `savepoint`; releases it if it was sent.
+    public func release(_ savepoint: PostgresSavepoint) {
+        if let pending = pendingSavepoints.lastIndex(where: { $0.name == savepoint.name }) {
+            pendingSavepoints.removeSubrange(pending...)
+        } else {
+            queue("RELEASE SAVEPOINT \(savepoint.name)")
+        }
+    }
+
+    /// Inserts `SAVEPOINT` statements for the lazy savepoints whose statements are about to be sent.
+    func placePendingSavepoints() {
+        for pending in pendingSavepoints.reversed() {
+            queued.insert(PostgresStatement(sql: "SAVEPOINT \(pending.name)", values: []), at: min(pending.index, queued.count))
+        }
+        pendingSavepoints = []
     }
 
     private func runPipeline(_ statements: ArraySlice<PostgresStatement>) throws(PostgresError) -> [PostgresRows] {
@@ -87,14 +147,35 @@ extension PostgresConnection {
         guard PQenterPipelineMode(handle) == 1 else { throw sendFailure() }
         roundTrips += 1
         defer { leavePipelineMode() }
-        for statement in statements {
-            try send(statement.sql, values: statement.values)
+        var preparing: [Int: String] = [:]
+        for (offset, statement) in statements.enumerated() {
+            let key = Self.preparationKey(statement)
+            if let name = preparedStatements[key] {
+                try send(statement.sql, values: statement.values, .prepared(name))
+            } else if preparedStatements.count < Self.preparedLimit, statement.sql.utf8.count <= 8_192 {
+                let name = "kefu_\(preparedStatements.count + preparing.count + 1)_\(roundTrips)"
+                preparing[offset] = name
+                try send(statement.sql, values: statement.values, .prepare(name))
+            } else {
+                try send(statement.sql, values: statement.values)
+            }
         }
         guard PQpipelineSync(handle) == 1 else { throw sendFailure() }
         var results: [PostgresRows] = []
         results.reserveCapacity(statements.count)
         var firstError: PostgresError?
-        for _ in statements {
+        for (offset, statement) in statements.enumerated() {
+            if let name = preparing[offset] {
+                while let result = PQgetResult(handle) {
+                    defer { PQclear(result) }
+                    switch PQresultStatus(result) {
+                    case PGRES_COMMAND_OK: preparedStatements[Self.preparationKey(statement)] = name
+                    case PGRES_PIPELINE_ABORTED: firstError = firstError ?? .client(reason: "statement skipped after an earlier failure in the pipeline")
+                    default: firstError = firstError ?? error(from: result)
+                    }
+                }
+                if isBroken { throw .connectionLost }
+            }
             var rows = PostgresRows(columns: PostgresColumns(names: [], typeOIDs: []), rows: [], affectedRows: 0)
             while let result = PQgetResult(handle) {
                 defer { PQclear(result) }
@@ -103,8 +184,18 @@ extension PostgresConnection {
                     rows = Self.rows(of: result)
                 case PGRES_PIPELINE_ABORTED:
                     firstError = firstError ?? .client(reason: "statement skipped after an earlier failure in the pipeline")
+                case PGRES_COPY_OUT:
+                    discardCopyOut()
+                    firstError = firstError ?? .client(reason: "COPY TO STDOUT must be run through copyOut")
+                case PGRES_COPY_IN:
+                    PQputCopyEnd(handle, "COPY FROM STDIN is not supported by this client")
+                    firstError = firstError ?? .client(reason: "COPY FROM STDIN is not supported")
+                case PGRES_COPY_BOTH:
+                    close()
+                    throw .client(reason: "replication COPY is not supported")
                 default:
                     firstError = firstError ?? error(from: result)
+                    preparedStatements.removeValue(forKey: Self.preparationKey(statement))
                 }
                 if isBroken { throw .connectionLost }
             }

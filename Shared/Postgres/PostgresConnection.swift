@@ -13,6 +13,10 @@ public final class PostgresConnection {
     private var isFinished = false
     /// Statements queued by ``queue(_:_:)``, sent with the next round trip.
     var queued: [PostgresStatement] = []
+    /// Lazy savepoints not yet sent: their name and the queue index they stand at.
+    var pendingSavepoints: [(name: String, index: Int)] = []
+    /// Statements prepared on this connection: name by SQL text and parameter formats.
+    var preparedStatements: [String: String] = [:]
     /// Round trips to the server so far (each statement sent alone, each pipeline, each simple query):
     /// what the batch handlers are measured by.
     public internal(set) var roundTrips = 0
@@ -116,17 +120,17 @@ public final class PostgresConnection {
     // MARK: - Internals
 
     func query(_ sql: String, values: [PostgresValue]) throws(PostgresError) -> PostgresRows {
-        if !queued.isEmpty {
-            return try runQueued(then: PostgresStatement(sql: sql, values: values))
-        }
-        try ensureOpen()
-        try Self.checkNoNUL(sql)
-        roundTrips += 1
-        try send(sql, values: values)
-        return try collectResults() ?? PostgresRows(columns: PostgresColumns(names: [], typeOIDs: []), rows: [], affectedRows: 0)
+        try runQueued(then: PostgresStatement(sql: sql, values: values))
     }
 
-    func send(_ sql: String, values: [PostgresValue]) throws(PostgresError) {
+    /// How a statement is sent: as an unnamed statement, by the name it was prepared under, or prepared now.
+    enum Preparation {
+        case unnamed
+        case prepared(String)
+        case prepare(String)
+    }
+
+    func send(_ sql: String, values: [PostgresValue], _ preparation: Preparation = .unnamed) throws(PostgresError) {
         var types = [Oid](repeating: 0, count: values.count)
         var formats = [Int32](repeating: 0, count: values.count)
         var lengths = [Int32](repeating: 0, count: values.count)
@@ -158,7 +162,17 @@ public final class PostgresConnection {
             }
         }
         let pointers = buffers.map { UnsafePointer($0) }
-        let sent = PQsendQueryParams(handle, sql, Int32(values.count), types, pointers, lengths, formats, 0)
+        let count = Int32(values.count)
+        let sent: Int32
+        switch preparation {
+        case .unnamed:
+            sent = PQsendQueryParams(handle, sql, count, types, pointers, lengths, formats, 0)
+        case .prepared(let name):
+            sent = PQsendQueryPrepared(handle, name, count, pointers, lengths, formats, 0)
+        case .prepare(let name):
+            guard PQsendPrepare(handle, name, sql, count, types) == 1 else { throw sendFailure() }
+            sent = PQsendQueryPrepared(handle, name, count, pointers, lengths, formats, 0)
+        }
         guard sent == 1 else {
             throw sendFailure()
         }
@@ -219,7 +233,7 @@ public final class PostgresConnection {
         return .client(reason: Self.oneLine(PQerrorMessage(handle)))
     }
 
-    private func discardCopyOut() {
+    func discardCopyOut() {
         var buffer: UnsafeMutablePointer<CChar>?
         while PQgetCopyData(handle, &buffer, 0) > 0 {
             PQfreemem(buffer)

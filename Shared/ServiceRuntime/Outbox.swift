@@ -12,7 +12,7 @@ public struct Outbox: Sendable {
     /// The schema holding the `outbox` table (the service's own).
     public let schema: String
     /// How long the writer's claim holds: after that the relay publishes rows the writer did not.
-    public static let writerClaimSeconds = 2
+    public static let writerClaimSeconds = 5
 
     /// An outbox in `schema`.
     public init(schema: String) {
@@ -27,31 +27,18 @@ public struct Outbox: Sendable {
         try enqueue([OutboxEntry(envelope, to: stream)], on: connection)
     }
 
-    /// Adds many encoded events (one statement per 500 rows), inside the caller's transaction.
+    /// Adds many encoded events, inside the caller's transaction: one queued statement per row, whose text
+    /// never changes, so the connection prepares it once.
     /// Events whose id is already in the outbox are ignored.
     public func enqueue(_ entries: [OutboxEntry], on connection: PostgresConnection) throws {
-        var start = 0
-        while start < entries.count {
-            let chunk = entries[start..<min(entries.count, start + 500)]
-            var placeholders: [String] = []
-            var parameters: [any PostgresEncodable] = []
-            placeholders.reserveCapacity(chunk.count)
-            parameters.reserveCapacity(chunk.count * 3)
-            for (offset, entry) in chunk.enumerated() {
-                placeholders.append("($\(offset * 3 + 1), $\(offset * 3 + 2)::uuid, $\(offset * 3 + 3)::bytea, claim)")
-                parameters.append(entry.stream)
-                parameters.append(entry.eventID)
-                parameters.append(entry.payload)
-            }
+        for entry in entries {
             connection.queue(
                 """
                 INSERT INTO \(schema).outbox (stream, event_id, payload, claimed_until)
-                SELECT v.* FROM (SELECT clock_timestamp() + make_interval(secs => \(Self.writerClaimSeconds)) AS claim) c,
-                LATERAL (VALUES \(placeholders.joined(separator: ", "))) AS v
+                VALUES ($1, $2::uuid, $3::bytea, clock_timestamp() + make_interval(secs => \(Self.writerClaimSeconds)))
                 ON CONFLICT (event_id) DO NOTHING
                 """,
-                parameters)
-            start += chunk.count
+                [entry.stream, entry.eventID, entry.payload])
         }
         connection.transactionNotes.append(OutboxNote(schema: schema, entries: entries))
     }

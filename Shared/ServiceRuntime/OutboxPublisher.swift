@@ -12,12 +12,12 @@ import RedisStreams
 public struct OutboxPublisher: Sendable {
     let postgres: PostgresClient
     let producer: StreamProducer
-    let wake: OutboxWake
+    let wake: WakeSignal
     let logger: Logger
     private let published = Counter(label: "kefu_outbox_published_total", dimensions: [("by", "committer")])
 
     /// A publisher writing through `producer`; `wake` is the relay's.
-    public init(postgres: PostgresClient, producer: StreamProducer, wake: OutboxWake, logger: Logger) {
+    public init(postgres: PostgresClient, producer: StreamProducer, wake: WakeSignal, logger: Logger) {
         self.postgres = postgres
         self.producer = producer
         self.wake = wake

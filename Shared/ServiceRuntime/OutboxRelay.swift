@@ -23,7 +23,7 @@ public struct OutboxRelay: Service {
     let producer: StreamProducer
     let readiness: Readiness?
     let logger: Logger
-    let wake: OutboxWake?
+    let wake: WakeSignal?
     /// Rows claimed per round.
     public var batchSize = 100
     /// Pause after a round that found less than a full batch (cut short by a wake).
@@ -37,10 +37,10 @@ public struct OutboxRelay: Service {
     private let published = Counter(label: "kefu_outbox_published_total", dimensions: [("by", "relay")])
 
     /// Creates a relay; when `readiness` is given it waits for migrations before starting; `wake` (the
-    /// context's ``OutboxWake``) cuts the poll short when a publisher hands rows back.
+    /// context's ``WakeSignal``) cuts the poll short when a publisher hands rows back.
     public init(
         schema: String, postgres: PostgresClient, producer: StreamProducer, readiness: Readiness?, logger: Logger,
-        wake: OutboxWake? = nil
+        wake: WakeSignal? = nil
     ) {
         self.schema = schema
         self.postgres = postgres

@@ -20,15 +20,15 @@ public struct ServiceContext: Sendable {
     public let readiness: Readiness
     /// The service's logger.
     public let logger: Logger
-    /// Wakes the outbox relay when a publisher hands rows back to it (see ``OutboxWake``).
-    public let outboxWake: OutboxWake
+    /// Wakes the outbox relay when a publisher hands rows back to it (see ``WakeSignal``).
+    public let outboxWake: WakeSignal
     /// Publishes a transaction's outbox rows right after it commits.
     public let publisher: OutboxPublisher
 
     /// Creates a context from its parts (the host does this; tests may too).
     public init(
         configuration: ServiceConfiguration, redis: RedisClient, producer: StreamProducer, postgres: PostgresClient,
-        streams: StreamNames, readiness: Readiness, logger: Logger, outboxWake: OutboxWake = OutboxWake()
+        streams: StreamNames, readiness: Readiness, logger: Logger, outboxWake: WakeSignal = WakeSignal()
     ) {
         self.configuration = configuration
         self.redis = redis

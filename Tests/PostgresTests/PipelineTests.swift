@@ -103,3 +103,46 @@ extension IntegrationTests {
         }
     }
 }
+
+extension IntegrationTests {
+    @Suite("Lazy savepoints")
+    struct LazySavepointTests {
+        @Test func aRollbackOfQueuedStatementsSendsNothingAndOpensNoSubtransaction() async throws {
+            try await withTestClient(poolSize: 1) { client in
+                try await client.execute("CREATE TABLE items (id int PRIMARY KEY)")
+                let (trips, ids) = try await client.transaction { connection in
+                    let before = connection.roundTrips
+                    connection.queue("INSERT INTO items VALUES (1)")
+                    let kept = connection.lazySavepoint("event")
+                    connection.queue("INSERT INTO items VALUES (2)")
+                    connection.release(kept)
+                    let dropped = connection.lazySavepoint("event")
+                    connection.queue("INSERT INTO items VALUES (3)")
+                    connection.rollback(to: dropped)
+                    let ids = try connection.query("SELECT id FROM items ORDER BY id").map { try $0.decode(Int.self, at: 0) }
+                    return (connection.roundTrips - before, ids)
+                }
+                #expect(ids == [1, 2])
+                #expect(trips == 1)
+            }
+        }
+
+        @Test func aSavepointWhoseStatementsWereSentRollsBackOnTheServer() async throws {
+            try await withTestClient(poolSize: 1) { client in
+                try await client.execute("CREATE TABLE items (id int PRIMARY KEY)")
+                try await client.transaction { connection in
+                    connection.queue("INSERT INTO items VALUES (1)")
+                    let savepoint = connection.lazySavepoint("event")
+                    connection.queue("INSERT INTO items VALUES (2)")
+                    let seen = try connection.query("SELECT count(*)::int FROM items")[0].decode(Int.self, at: 0)
+                    #expect(seen == 2)
+                    connection.queue("INSERT INTO items VALUES (3)")
+                    connection.rollback(to: savepoint)
+                    connection.queue("INSERT INTO items VALUES (4)")
+                }
+                let ids = try await client.query("SELECT id FROM items ORDER BY id").map { try $0.decode(Int.self, at: 0) }
+                #expect(ids == [1, 4])
+            }
+        }
+    }
+}

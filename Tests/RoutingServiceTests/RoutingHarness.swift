@@ -49,6 +49,25 @@ final class RoutingHarness: @unchecked Sendable {
         try? await postgres.shutdown()
     }
 
+    /// Applies envelopes as one consumer batch does: one transaction, the batch read once, then each handler.
+    /// Returns the envelope ids and the round trips the transaction's body made (BEGIN and COMMIT not counted).
+    func applyBatch<P: EventPayload>(_ payloads: [P]) async throws -> (ids: [EventID], roundTrips: Int) {
+        let envelopes = payloads.map { EventEnvelope(source: "test", replyTo: RoutingHarness.replyStream, data: $0) }
+        let events = try envelopes.map { envelope in
+            let raw = try EnvelopeCodec.encode(envelope)
+            return IncomingEvent(entryID: "0-1", header: try EnvelopeCodec.decodeHeader(raw), raw: raw)
+        }
+        let engine = self.engine
+        let trips = try await postgres.transaction { connection in
+            let before = connection.roundTrips
+            try RoutingBatch.prepare(events, schema: engine.schema, on: connection)
+            for event in events { try engine.apply(event, on: connection) }
+            return connection.roundTrips - before
+        }
+        engine.signal.flush()
+        return (envelopes.map(\.id), trips)
+    }
+
     /// Applies `data` as the handler for its type would, returning the envelope id.
     @discardableResult
     func apply<P: EventPayload>(_ data: P, replyTo: String? = RoutingHarness.replyStream, correlation: EventID? = nil) async throws -> EventID {

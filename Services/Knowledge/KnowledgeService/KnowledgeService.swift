@@ -34,7 +34,8 @@ public enum KnowledgeService {
                         .sessionEnded: handle { try $0.sessionEnded($1, $2) },
                         .messageAccepted: handle { try $0.messageAccepted($1, $2) },
                     ],
-                    check: KnowledgeEngine.check),
+                    check: KnowledgeEngine.check,
+                    prepare: { events, connection in try holder.get().sessions.prepare(events, connection) }),
                 .init(
                     stream: .requests, unknownTypes: .deadLetter,
                     handlers: [

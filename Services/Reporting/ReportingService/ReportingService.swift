@@ -18,7 +18,9 @@ public enum ReportingService {
             migrations: Migration.bundled(name, in: .module),
             consumers: [
                 .init(stream: .events, unknownTypes: .acknowledge, handlers: EventHandlers.all(timezone: settings.statsTimezone)),
-                .init(stream: .requests, unknownTypes: .deadLetter, handlers: [.queryRequest: queries.apply]),
+                .init(
+                    stream: .requests, unknownTypes: .deadLetter, handlers: [.queryRequest: queries.apply],
+                    afterCommit: { exports.committed() }),
             ],
             backgroundServices: { context in
                 exports.bind(streamPrefix: context.streams.prefix)

@@ -12,19 +12,19 @@ enum EventHandlers {
         [
             .sessionCreated: { event, connection in
                 let data = try event.decode(SessionCreated.self).data
-                try connection.query(
+                connection.queue(
                     "SELECT reporting.on_session_created($1, $2, $3, $4, $5, $6)",
                     [data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone])
             },
             .sessionQueued: { event, connection in
                 let data = try event.decode(SessionQueued.self).data
-                try connection.query(
+                connection.queue(
                     "SELECT reporting.on_session_queued($1, $2, $3, $4, $5, $6)",
                     [data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone])
             },
             .sessionAssigned: { event, connection in
                 let data = try event.decode(SessionAssigned.self).data
-                try connection.query(
+                connection.queue(
                     "SELECT reporting.on_session_agent($1, $2, $3, $4, $5, $6, $7, $8, NULL)",
                     [
                         data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone,
@@ -33,7 +33,7 @@ enum EventHandlers {
             },
             .sessionTransferred: { event, connection in
                 let data = try event.decode(SessionTransferred.self).data
-                try connection.query(
+                connection.queue(
                     "SELECT reporting.on_session_agent($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     [
                         data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone,
@@ -42,7 +42,7 @@ enum EventHandlers {
             },
             .sessionEnded: { event, connection in
                 let data = try event.decode(SessionEnded.self).data
-                try connection.query(
+                connection.queue(
                     "SELECT reporting.on_session_ended($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     [
                         data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone,
@@ -51,7 +51,7 @@ enum EventHandlers {
             },
             .messageAccepted: { event, connection in
                 let data = try event.decode(MessageAccepted.self).data
-                try connection.query(
+                connection.queue(
                     "SELECT reporting.on_message($1, $2, $3, $4, $5, $6, $7, $8)",
                     [
                         data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone,
@@ -60,7 +60,7 @@ enum EventHandlers {
             },
             .ratingRecorded: { event, connection in
                 let data = try event.decode(RatingRecorded.self).data
-                try connection.query(
+                connection.queue(
                     "SELECT reporting.on_rating($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     [
                         data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone,
@@ -69,7 +69,7 @@ enum EventHandlers {
             },
             .leaveMessageUpdated: { event, connection in
                 let data = try event.decode(LeaveMessageUpdated.self).data
-                try connection.query(
+                connection.queue(
                     "SELECT reporting.on_leave_message($1, $2, $3, $4, $5, $6, $7, $8)",
                     [
                         data.leaveMessageID.uuid, data.channel, data.visitorID, data.sessionID?.uuid,
@@ -78,7 +78,7 @@ enum EventHandlers {
             },
             .agentUpdated: { event, connection in
                 let data = try event.decode(AgentUpdated.self).data
-                try connection.query(
+                connection.queue(
                     "SELECT reporting.note_agent($1, $2, $3)", [data.agentID.uuid, data.name, event.header.time.date])
             },
         ]

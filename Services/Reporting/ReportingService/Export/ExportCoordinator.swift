@@ -1,4 +1,5 @@
 import Foundation
+import ServiceRuntime
 import Synchronization
 
 /// One accepted `export.start`: what to export and where.
@@ -23,6 +24,7 @@ public final class ExportCoordinator: Sendable {
     public let limit: Int
     private let active = Mutex(0)
     private let prefix = Mutex<String?>(nil)
+    private let commitWaiters = Mutex<[WakeSignal]>([])
     let jobs: AsyncStream<ExportJob>
     private let continuation: AsyncStream<ExportJob>.Continuation
 
@@ -60,6 +62,19 @@ public final class ExportCoordinator: Sendable {
     /// Queues a job whose slot is reserved.
     public func submit(_ job: ExportJob) {
         if case .terminated = continuation.yield(job) { release() }
+    }
+
+    /// Called after a requests batch committed: wakes every export waiting for its request's commit.
+    public func committed() {
+        for waiter in commitWaiters.withLock({ $0 }) { waiter.notify() }
+    }
+
+    /// Waits until a requests batch commits or `timeout` passes.
+    func waitForCommit(upTo timeout: Duration) async {
+        let waiter = WakeSignal()
+        commitWaiters.withLock { $0.append(waiter) }
+        await waiter.wait(upTo: timeout)
+        commitWaiters.withLock { $0.removeAll { $0 === waiter } }
     }
 
     /// No more jobs (shutdown).

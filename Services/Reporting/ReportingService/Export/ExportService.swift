@@ -62,14 +62,17 @@ struct ExportService: Service {
         }.value
     }
 
-    /// Polls for the reply in the outbox for up to 10 s.
+    /// Looks for the reply in the outbox after each committed requests batch (woken by the consumer's
+    /// after-commit hook), for up to 10 s.
     private func replyCommitted(_ id: UUID) async -> Bool {
-        for _ in 0..<200 {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
             if let rows = try? await context.postgres.query(
                 "SELECT 1 FROM reporting.outbox WHERE event_id = $1", [id]), !rows.isEmpty {
                 return true
             }
-            do { try await Task.sleep(for: .milliseconds(50)) } catch { return false }
+            if Task.isCancelled { return false }
+            await coordinator.waitForCommit(upTo: .milliseconds(100))
         }
         return false
     }

@@ -93,27 +93,29 @@ public struct RoutingTuning: Sendable {
     }
 }
 
-/// A flag set by handlers that freed capacity; the assigner polls it every few milliseconds (handlers set
-/// it inside their transaction, the consumer's after-commit hook arms it, so the assigner sees the effect).
+/// A flag set by handlers that freed capacity; the assigner waits on it (handlers set it inside their
+/// transaction, the consumer's after-commit hook arms it and wakes the assigner, so it sees the effect).
 final class DrainSignal: Sendable {
     private let state = Mutex((requested: false, armed: false))
+    private let wake = WakeSignal()
 
     /// Called inside a transaction that frees capacity or fills the queue.
     func request() {
         state.withLock { $0.requested = true }
     }
 
-    /// Called after a transaction committed: a requested drain becomes due.
+    /// Called after a transaction committed: a requested drain becomes due and the assigner wakes.
     func flush() {
-        state.withLock { state in
-            if state.requested {
-                state.requested = false
-                state.armed = true
-            }
+        let armed = state.withLock { state in
+            guard state.requested else { return false }
+            state.requested = false
+            state.armed = true
+            return true
         }
+        if armed { wake.notify() }
     }
 
-    /// Consumes a due drain; also true when `force` (the ticker's periodic drain).
+    /// Consumes a due drain.
     func take() -> Bool {
         state.withLock { state in
             defer { state.armed = false }
@@ -121,12 +123,10 @@ final class DrainSignal: Sendable {
         }
     }
 
-    /// Waits until a drain is due or `timeout` passes, polling every `step`.
-    func wait(timeout: Duration, step: Duration = .milliseconds(5)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if state.withLock({ $0.armed }) { return }
-            try await Task.sleep(for: step)
-        }
+    /// Returns when a drain is due or `timeout` has passed.
+    func wait(timeout: Duration) async throws {
+        if state.withLock({ $0.armed }) { return }
+        await wake.wait(upTo: timeout)
+        try Task.checkCancellation()
     }
 }

@@ -4,18 +4,19 @@ import Postgres
 import ServiceRuntime
 
 extension RoutingEngine {
-    /// Runs one handler inside a savepoint: a ``Refusal`` rolls back whatever the handler did, and only the
-    /// refusal's `reply.result` is published; anything else is rethrown (and the batch retried).
+    /// Runs one handler inside a (lazy) savepoint: a ``Refusal`` rolls back whatever the handler did, and
+    /// only the refusal's `reply.result` is published; anything else is rethrown (and the batch retried).
     func run(
         _ event: IncomingEvent, on connection: PostgresConnection,
         _ body: (inout Publication) throws -> Void
     ) throws {
         var publication = publication(cause: event.header)
-        connection.queue("SAVEPOINT routing_event")
+        let savepoint = connection.lazySavepoint("routing_event")
         do {
             try body(&publication)
+            connection.release(savepoint)
         } catch let refusal as Refusal {
-            connection.queue("ROLLBACK TO SAVEPOINT routing_event")
+            connection.rollback(to: savepoint)
             publication = self.publication(cause: event.header)
             try publication.refuse(refusal)
             logger.debug("refused", metadata: ["type": "\(event.header.type.rawValue)", "code": "\(refusal.code.rawValue)"])

@@ -1,9 +1,9 @@
 import Synchronization
 
-/// Wakes the service's ``OutboxRelay`` when an ``OutboxPublisher`` could not publish rows after a commit
-/// and released them, so they leave at once instead of at the relay's next poll. Notifications while the
-/// relay is busy are remembered (one is enough); the relay still polls, so a missed wake only costs latency.
-public final class OutboxWake: Sendable {
+/// Wakes a waiting loop at once: the ``OutboxRelay`` when an ``OutboxPublisher`` released rows it could not
+/// publish, routing's assigner when a commit freed capacity or queued someone. Notifications while the loop
+/// is busy are remembered (one is enough), so nothing polls to find work that was signalled.
+public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -14,7 +14,7 @@ public final class OutboxWake: Sendable {
     /// Creates a signal.
     public init() {}
 
-    /// Wakes the relay (or makes its next wait return at once).
+    /// Wakes the waiter (or makes its next wait return at once).
     public func notify() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let waiter = state.waiter {

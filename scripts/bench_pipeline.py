@@ -238,14 +238,10 @@ class Bench:
         reader_thread = threading.Thread(target=tail, daemon=True)
         reader_thread.start()
         tick = 0.01
-        per_tick = rate * tick
-        owed = 0.0
         begin = time.time()
         n = 0
         while time.time() - begin < seconds:
-            owed += per_tick
-            count = int(owed)
-            owed -= count
+            count = int(rate * (time.time() - begin)) - n
             if count:
                 pipe = self.r.pipeline(transaction=False)
                 stamp = time.time() * 1000

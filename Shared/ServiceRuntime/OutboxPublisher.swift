@@ -36,9 +36,18 @@ public struct OutboxPublisher: Sendable {
         return value
     }
 
-    /// Publishes rows enqueued by a transaction that has committed.
+    /// Publishes rows enqueued by a transaction that has committed: per outbox, one pipelined `XADD` round
+    /// trip and one marking statement, however many handlers enqueued them.
     public func publish(_ notes: [OutboxNote]) async {
+        var merged: [OutboxNote] = []
         for note in notes where !note.entries.isEmpty {
+            if let index = merged.firstIndex(where: { $0.schema == note.schema }) {
+                merged[index].entries += note.entries
+            } else {
+                merged.append(note)
+            }
+        }
+        for note in merged {
             let ids = "{" + note.entries.map(\.eventID.uuidString).joined(separator: ",") + "}"
             do {
                 _ = try await producer.addBatch(note.entries.map {

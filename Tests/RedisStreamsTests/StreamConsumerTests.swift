@@ -113,7 +113,7 @@ struct StreamConsumerTests {
         let letter = try #require(dead.first).fields
         #expect(letter["event"] == "bad-1")
         #expect(letter["trace"] == "t-42")
-        #expect(letter["dead.reason"] == "decode failed: event is not valid")
+        #expect(letter["dead.reason"] == "invalid_field: event is not valid")
         #expect(letter["dead.original_id"] == bad)
         #expect(letter["dead.stream"] == harness.stream)
         #expect(letter["dead.group"] == harness.group)

@@ -11,7 +11,9 @@ Usage: python3 scripts/validate_schemas.py [TYPE=PATH ...]
   and its `event` value validates; every example file is shown there;
 - every `redis-cli XADD` command and every ```json block in Services/*/README.md is JSON, and each entry
   among them validates like those in docs/streams.md;
-- every `example` in docs/openapi.yaml validates against the schema next to it;
+- every `example` in docs/openapi.yaml validates against the schema next to it, every string in a request
+  body schema has a `maxLength` (or an `enum`), every array a `maxItems`, and the image uploads require
+  `session_id`;
 - every TYPE=PATH argument validates as an entry of TYPE.
 
 Prints problems, then one summary line; exits 1 on any problem, 2 on bad usage.
@@ -354,6 +356,53 @@ def check_openapi_examples(checker):
     visit(document, "")
 
 
+def check_openapi_limits(checker):
+    """Request bodies declare their limits, so that fuzzers can test them."""
+    path = ROOT / "docs" / "openapi.yaml"
+    import yaml
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    schemas = document.get("components", {}).get("schemas", {})
+    where = relative(path)
+
+    def resolve(schema):
+        while isinstance(schema, dict) and "$ref" in schema:
+            schema = schemas.get(schema["$ref"].split("/")[-1], {})
+        return schema if isinstance(schema, dict) else {}
+
+    def limits(schema, pointer):
+        schema = resolve(schema)
+        kind = schema.get("type")
+        if kind == "string" and schema.get("contentEncoding") != "binary":
+            if "maxLength" in schema or "enum" in schema or "const" in schema:
+                checker.ok()
+            else:
+                checker.fail(where, "%s: a request string needs maxLength" % pointer)
+        elif kind == "array":
+            if "maxItems" in schema:
+                checker.ok()
+            else:
+                checker.fail(where, "%s: a request array needs maxItems" % pointer)
+            limits(schema.get("items", {}), pointer + "[]")
+        for name, child in schema.get("properties", {}).items():
+            limits(child, "%s.%s" % (pointer, name))
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            limits(extra, pointer + ".*")
+
+    for route, item in document.get("paths", {}).items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict):
+                continue
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                limits(media.get("schema", {}), "%s %s body" % (method.upper(), route))
+            if method == "post" and route.endswith("/images"):
+                required = [p for p in operation.get("parameters", []) if p.get("name") == "session_id" and p.get("required")]
+                if required:
+                    checker.ok()
+                else:
+                    checker.fail(where, "POST %s: session_id is required on image uploads" % route)
+
+
 def check_arguments(contract, checker, arguments):
     for argument in arguments:
         entry_type, separator, path = argument.partition("=")
@@ -387,6 +436,7 @@ def main(arguments):
     check_streams_doc(contract, checker, examples)
     check_readmes(contract, checker)
     check_openapi_examples(checker)
+    check_openapi_limits(checker)
     check_arguments(contract, checker, arguments)
     for problem in checker.problems:
         print("FAIL " + problem)

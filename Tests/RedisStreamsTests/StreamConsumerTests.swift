@@ -153,7 +153,7 @@ struct StreamConsumerTests {
         #expect(Set(log.ids) == Set(ids.filter { $0 != poison }))
         let letter = try #require(try await harness.range(deadStream).first).fields
         #expect(letter["dead.original_id"] == poison)
-        #expect(letter["dead.reason"] == "failed 3 deliveries; last error: database said no")
+        #expect(letter["dead.reason"] == "max_deliveries: failed 3 deliveries; last error: database said no")
         #expect(letter["dead.deliveries"] == "3")
         #expect(attempts.withLock { $0 } == 3, "one solo attempt per delivery")
         #expect(try await harness.pendingCount() == 0)

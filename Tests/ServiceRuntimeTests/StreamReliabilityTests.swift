@@ -103,7 +103,7 @@ struct StreamReliabilityTests {
         let reasons = letters.map(\.reason)
         #expect(reasons.count == 2, "dead letters: \(reasons)")
         #expect(reasons.contains { $0.hasPrefix("not_json: ") })
-        #expect(reasons.contains { $0.contains("failed 3 deliveries") && $0.contains("visitor.end events always fail") })
+        #expect(reasons.contains { $0.hasPrefix("max_deliveries: failed 3 deliveries") && $0.contains("visitor.end events always fail") })
 
         first.send(SIGTERM)
         second.send(SIGTERM)

@@ -374,8 +374,10 @@ class Test1MainScenario(Scenario):
             agent.text_appears("#wb-messages .msg.visitor", "断网时发送的消息", timeout=40)
             self.agent_send(agent, "网络恢复后客服的回复")
             visitor.text_appears(".msg.agent", "网络恢复后客服的回复", timeout=30)
-            self.assertEqual(len([e for e in visitor.finds(".msg.visitor") if "断网时发送的消息" in e.text]), 1)
-            self.assertEqual(len([e for e in agent.finds("#wb-messages .msg.visitor") if "断网时发送的消息" in e.text]), 1)
+            # Counted in the page in one go: the lists may re-render between two WebDriver calls.
+            count = "return Array.from(document.querySelectorAll(arguments[0])).filter((e) => e.textContent.includes(arguments[1])).length"
+            self.assertEqual(visitor.js(count, ".msg.visitor", "断网时发送的消息"), 1)
+            self.assertEqual(agent.js(count, "#wb-messages .msg.visitor", "断网时发送的消息"), 1)
             for browser in self.browsers.values():
                 browser.console_errors()
                 browser.forget_expected()
@@ -410,17 +412,22 @@ class Test1MainScenario(Scenario):
             agent.text_appears("#wb-messages .msg.visitor", "发票能重新开具吗")
             suggestion = agent.visible("#assist-send-0", timeout=30)
             self.assertIn("换开发票", suggestion.text)
-            # At 1440×900 the panel must not hide the newest message: its bottom is inside the list's box.
-            size = agent.driver.get_window_size()
-            agent.driver.set_window_size(1440, 900)
-            agent.wait(lambda d: agent.js("""
+            # The panel must not hide the newest message, at this size and at 1440×900: after the suggestions
+            # arrived (the panel grew) the newest message's box is inside the list's box, above the panel.
+            newest_visible = """
                 const list = document.getElementById('wb-messages');
-                const rows = list.querySelectorAll('.msg.visitor');
+                const rows = list.querySelectorAll('.msg');
                 const last = rows[rows.length - 1].getBoundingClientRect();
                 const box = list.getBoundingClientRect();
                 const panel = document.getElementById('assist-panel').getBoundingClientRect();
                 return last.bottom <= box.bottom + 1 && last.bottom <= panel.top + 1 && last.top >= box.top - 1;
-            """), "the newest message stays visible above the smart-assist panel at 1440x900")
+            """
+            time.sleep(1)
+            self.assertTrue(agent.js(newest_visible), "the smart-assist panel hides the newest message")
+            size = agent.driver.get_window_size()
+            agent.driver.set_window_size(1440, 900)
+            time.sleep(1)
+            self.assertTrue(agent.js(newest_visible), "the smart-assist panel hides the newest message at 1440x900")
             agent.shot("smart-assist-1440x900")
             agent.driver.set_window_size(size["width"], size["height"])
             agent.shot("smart-assist")

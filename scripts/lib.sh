@@ -7,6 +7,15 @@ KEFU_SERVICES="gateway routing store knowledge reporting"
 log() { printf '[kefu] %s\n' "$*" >&2; }
 die() { printf '[kefu] error: %s\n' "$*" >&2; exit 1; }
 
+# The closing summary's line about agent accounts: the demo agents exist only when the demo data was loaded.
+demo_agents_line() {
+  if [ "${KEFU_NO_DEMO:-0}" = 1 ]; then
+    echo "  agents     none yet (KEFU_NO_DEMO=1): the admin creates them under /admin -> 账号管理"
+  else
+    echo "  agents     agent1 (客服小王) and agent2 (客服小李) with KEFU_AGENT_PASSWORD from the secrets file"
+  fi
+}
+
 # Default HTTP port of a service.
 service_port() {
   case "$1" in

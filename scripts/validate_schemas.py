@@ -9,6 +9,11 @@ Usage: python3 scripts/validate_schemas.py [TYPE=PATH ...]
 - every `redis-cli XADD` command in docs/streams.md parses like a shell would, targets the stream of its
   type (`<service>` and `<instance>` in a type's `x-kefu-stream` stand for any service or instance name),
   and its `event` value validates; every example file is shown there;
+- every `redis-cli XADD` command and every ```json block in Services/*/README.md is JSON, and each entry
+  among them validates like those in docs/streams.md;
+- every `example` in docs/openapi.yaml validates against the schema next to it, every string in a request
+  body schema has a `maxLength` (or an `enum`), every array a `maxItems`, and the image uploads require
+  `session_id`;
 - every TYPE=PATH argument validates as an entry of TYPE.
 
 Prints problems, then one summary line; exits 1 on any problem, 2 on bad usage.
@@ -23,6 +28,7 @@ import sys
 try:
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
 except ImportError:  # pragma: no cover - environment problem, reported plainly
     sys.stderr.write("validate_schemas: needs jsonschema >= 4.18 (pip install jsonschema)\n")
     sys.exit(2)
@@ -275,6 +281,128 @@ def check_streams_doc(contract, checker, examples):
             checker.fail(where, "the example %s.json is not shown in an XADD command" % entry_type)
 
 
+def json_blocks(markdown):
+    """(line number, text) of every ```json block."""
+    for match in re.finditer(r"^[ \t]*```json[ \t]*\n(.*?)^[ \t]*```", markdown, re.M | re.S):
+        yield markdown.count("\n", 0, match.start(1)) + 1, match.group(1)
+
+
+def check_entry(contract, checker, here, entry, stream=None):
+    errors = contract.errors(entry)
+    if errors:
+        checker.fail(here, "entry should be valid: " + describe(errors))
+    elif stream is not None and not contract.stream_matches(entry["type"], stream):
+        checker.fail(here, "%s belongs on %s, not %s" % (entry["type"], contract.streams[entry["type"]], stream))
+    else:
+        checker.ok()
+
+
+def check_readmes(contract, checker):
+    """The entries and JSON shown in each service's README."""
+    for path in sorted((ROOT / "Services").glob("*/README.md")):
+        where = relative(path)
+        markdown = path.read_text(encoding="utf-8")
+        for line, tokens in xadd_commands(markdown):
+            here = "%s:%d" % (where, line)
+            if isinstance(tokens, Exception) or "event" not in tokens[:-1]:
+                checker.fail(here, "an XADD example needs one quoted event field")
+                continue
+            try:
+                entry = json.loads(tokens[tokens.index("event") + 1], object_pairs_hook=reject_duplicate_keys)
+            except ValueError as error:
+                checker.fail(here, "event is not JSON: %s" % error)
+                continue
+            check_entry(contract, checker, here, entry, tokens[2])
+        for line, text in json_blocks(markdown):
+            here = "%s:%d" % (where, line)
+            try:
+                value = json.loads(text, object_pairs_hook=reject_duplicate_keys)
+            except ValueError as error:
+                checker.fail(here, "a json block must be JSON (use `text` for shapes with placeholders): %s" % error)
+                continue
+            if isinstance(value, dict) and {"id", "type", "data"} <= set(value):
+                check_entry(contract, checker, here, value)
+            else:
+                checker.ok()
+
+
+def check_openapi_examples(checker):
+    """Each `example` in docs/openapi.yaml against the schema it belongs to (a schema, or a media type's)."""
+    path = ROOT / "docs" / "openapi.yaml"
+    try:
+        import yaml
+    except ImportError:
+        checker.fail(relative(path), "needs PyYAML (pip install pyyaml) to check its examples")
+        return
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    registry = Registry().with_resource("openapi.yaml", Resource.from_contents(document, default_specification=DRAFT202012))
+
+    def visit(node, pointer):
+        if isinstance(node, dict):
+            if "example" in node:
+                location = pointer if "type" in node or "$ref" in node or "properties" in node else pointer + "/schema"
+                validator = Draft202012Validator({"$ref": "openapi.yaml#" + location}, registry=registry)
+                errors = list(validator.iter_errors(node["example"]))
+                if errors:
+                    checker.fail("%s#%s" % (relative(path), pointer), "example: " + errors[0].message[:200])
+                else:
+                    checker.ok()
+            for key, value in node.items():
+                visit(value, pointer + "/" + str(key).replace("~", "~0").replace("/", "~1"))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                visit(value, "%s/%d" % (pointer, index))
+
+    visit(document, "")
+
+
+def check_openapi_limits(checker):
+    """Request bodies declare their limits, so that fuzzers can test them."""
+    path = ROOT / "docs" / "openapi.yaml"
+    import yaml
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    schemas = document.get("components", {}).get("schemas", {})
+    where = relative(path)
+
+    def resolve(schema):
+        while isinstance(schema, dict) and "$ref" in schema:
+            schema = schemas.get(schema["$ref"].split("/")[-1], {})
+        return schema if isinstance(schema, dict) else {}
+
+    def limits(schema, pointer):
+        schema = resolve(schema)
+        kind = schema.get("type")
+        if kind == "string" and schema.get("contentEncoding") != "binary":
+            if "maxLength" in schema or "enum" in schema or "const" in schema:
+                checker.ok()
+            else:
+                checker.fail(where, "%s: a request string needs maxLength" % pointer)
+        elif kind == "array":
+            if "maxItems" in schema:
+                checker.ok()
+            else:
+                checker.fail(where, "%s: a request array needs maxItems" % pointer)
+            limits(schema.get("items", {}), pointer + "[]")
+        for name, child in schema.get("properties", {}).items():
+            limits(child, "%s.%s" % (pointer, name))
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            limits(extra, pointer + ".*")
+
+    for route, item in document.get("paths", {}).items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict):
+                continue
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                limits(media.get("schema", {}), "%s %s body" % (method.upper(), route))
+            if method == "post" and route.endswith("/images"):
+                required = [p for p in operation.get("parameters", []) if p.get("name") == "session_id" and p.get("required")]
+                if required:
+                    checker.ok()
+                else:
+                    checker.fail(where, "POST %s: session_id is required on image uploads" % route)
+
+
 def check_arguments(contract, checker, arguments):
     for argument in arguments:
         entry_type, separator, path = argument.partition("=")
@@ -306,6 +434,9 @@ def main(arguments):
     examples = check_examples(contract, checker)
     check_invalid(contract, checker)
     check_streams_doc(contract, checker, examples)
+    check_readmes(contract, checker)
+    check_openapi_examples(checker)
+    check_openapi_limits(checker)
     check_arguments(contract, checker, arguments)
     for problem in checker.problems:
         print("FAIL " + problem)

@@ -21,6 +21,10 @@ public enum ContractError: Error, Sendable, Hashable, CustomStringConvertible {
     case wrongType(expected: String, actual: String)
     /// A stream prefix, instance or group name is malformed.
     case invalidName(String, reason: String)
+    /// A JSON object repeats a key; the associated value is the repeated field's path.
+    case duplicateKey(String)
+    /// The stream entry has fields besides its one `event` field (or `event` twice); the names, in order.
+    case extraEntryFields([String])
 
     /// A stable snake_case code for this kind of error.
     public var code: String {
@@ -34,6 +38,8 @@ public enum ContractError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unsupportedVersion: "unsupported_version"
         case .wrongType: "wrong_type"
         case .invalidName: "invalid_name"
+        case .duplicateKey: "duplicate_key"
+        case .extraEntryFields: "extra_field"
         }
     }
 
@@ -58,6 +64,11 @@ public enum ContractError: Error, Sendable, Hashable, CustomStringConvertible {
             "expected an entry of type \(expected), got \(actual)"
         case .invalidName(let name, let reason):
             "invalid name '\(name)': \(reason)"
+        case .duplicateKey(let field):
+            "field `\(field)` appears more than once in its object; send each key once"
+        case .extraEntryFields(let names):
+            "the entry has fields \(names.map { "`\($0)`" }.joined(separator: ", ")) besides its one `event` field; "
+                + "put everything in the envelope"
         }
     }
 
@@ -67,6 +78,7 @@ public enum ContractError: Error, Sendable, Hashable, CustomStringConvertible {
         case .missingField(let field): .missingField(prefix + "." + field)
         case .invalidField(let field, let reason): .invalidField(prefix + "." + field, reason: reason)
         case .notAUUID(let field, let value): .notAUUID(field: prefix + "." + field, value: value)
+        case .duplicateKey(let field): .duplicateKey(prefix + "." + field)
         default: self
         }
     }

@@ -6,7 +6,7 @@ import Foundation
 
 /// Turns envelopes into the bytes of a stream entry's `event` field and back.
 ///
-/// Decoding checks, in order: size, JSON, header (id, type, version, time, source), `data` shape, then
+/// Decoding checks, in order: size, duplicate keys and `null`s (``StrictJSONCheck``), JSON, header (id, type, version, time, source), `data` shape, then
 /// the field rules. Encoding validates first, so a producer cannot write what consumers would reject.
 /// All errors are ``ContractError``.
 public enum EnvelopeCodec {
@@ -60,9 +60,24 @@ public enum EnvelopeCodec {
         try decode(bytes, as: type)
     }
 
+    /// The `event` value of a stream entry, which must have that one field and no other.
+    ///
+    /// - Parameter fields: the entry's fields in order (a `StreamEntry`'s `fields`).
+    /// - Throws: ``ContractError/missingField(_:)`` without `event`, ``ContractError/extraEntryFields(_:)``
+    ///   when there is any other field or `event` twice.
+    public static func eventValue(of fields: [(name: String, value: [UInt8])]) throws(ContractError) -> [UInt8] {
+        let events = fields.filter { $0.name == StreamNames.entryField }
+        guard fields.count == 1, let only = events.first else {
+            if events.isEmpty { throw .missingField(StreamNames.entryField) }
+            throw .extraEntryFields(fields.map(\.name).filter { $0 != StreamNames.entryField } + (events.count > 1 ? [StreamNames.entryField] : []))
+        }
+        return only.value
+    }
+
     private static func decodeJSON<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws(ContractError) -> Value {
         guard bytes.count <= maxEntryBytes else { throw .tooLarge(bytes: bytes.count, limit: maxEntryBytes) }
         guard !bytes.isEmpty else { throw .notJSON(detail: "the value is empty") }
+        try StrictJSONCheck.check(bytes)
         do {
             return try JSONDecoder().decode(type, from: Data(bytes))
         } catch let error as ContractError {

@@ -78,7 +78,7 @@ extension StreamConsumer {
             }
             let count = deliveries[item.id] ?? Int64(configuration.maxDeliveries)
             let lastError = lastErrors.lastError(item.id) ?? "unknown (not handled by this consumer)"
-            letters.append(DeadLetter(entry: entry, reason: "failed \(count) deliveries; last error: \(lastError)",
+            letters.append(DeadLetter(entry: entry, reason: "max_deliveries: failed \(count) deliveries; last error: \(lastError)",
                                       deliveries: count))
         }
         let vanished = Set(exhausted.map(\.id)).subtracting(claimed.map(\.id))

@@ -20,7 +20,7 @@ extension StreamConsumer {
             do {
                 messages.append(StreamMessage(entry: entry, message: try handler.decode(entry)))
             } catch {
-                undecodable.append((entry, "decode failed: \(error)"))
+                undecodable.append((entry, deadLetterReason(for: error)))
             }
         }
         if !undecodable.isEmpty {

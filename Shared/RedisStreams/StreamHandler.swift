@@ -1,7 +1,8 @@
 /// What a ``StreamConsumer`` calls. The contract:
 ///
 /// - ``decode(_:)`` turns an entry into a `Message`. If it throws, the entry is dead-lettered at
-///   once with reason `decode failed: <error>`; it never reaches ``handle(_:)``.
+///   once with reason `<code>: <message>` (see ``DeadLetterCause``; other errors give
+///   `undecodable: <error>`); it never reaches ``handle(_:)``.
 /// - ``handle(_:)`` gets a batch (up to `batchSize`) in stream order. Return normally only when
 ///   the effect of every message is durable (e.g. the PostgreSQL transaction committed): the
 ///   consumer then acknowledges the whole batch with one `XACK`.

@@ -10,7 +10,9 @@ import ServiceLifecycle
 /// (`XINFO GROUPS`): a group's oldest pending id (from the `XPENDING` summary) if it has pending
 /// entries, else its last-delivered id; then `XTRIM <stream> MINID ~ <floor>`, which removes only
 /// entries older than the floor. A stream without groups is not trimmed this way (the producer's
-/// `MAXLEN ~` valve still applies). Groups lagging by more than `lagWarning` entries are logged.
+/// `MAXLEN ~` valve still applies). Each round also records `kefu_stream_group_pending` and
+/// `kefu_stream_group_lag` (counted, see ``lag(stream:group:limit:)``) per group; groups lagging by more than
+/// `lagWarning` entries are logged.
 public final class StreamTrimmer: Service, Sendable {
     private let client: RedisClient
     /// The streams ``run()`` trims.
@@ -90,7 +92,7 @@ public final class StreamTrimmer: Service, Sendable {
         }
         var floor: StreamID?
         for group in groups {
-            report(group, stream: stream)
+            await report(group, stream: stream)
             let needed = oldestPending[group.name] ?? group.lastDeliveredID
             guard let id = StreamID(needed) else {
                 throw StreamError.unexpectedReply(command: "XINFO GROUPS", detail: "bad id for group \(group.name)")
@@ -100,10 +102,48 @@ public final class StreamTrimmer: Service, Sendable {
         return floor?.description
     }
 
-    private func report(_ group: GroupInfo, stream: String) {
+    /// How many entries of `stream` come after `group`'s last-delivered id (not yet delivered to it).
+    ///
+    /// Counted from the stream itself, not taken from `XINFO GROUPS`' `lag`: Redis restores a group's
+    /// `entries-read` from a rewritten AOF base while later reads are not counted again, so after a restart
+    /// that `lag` stays above zero for a group that has read everything, and grows with every restart.
+    /// Counting stops at `limit`; a group that far behind reports `max(limit, XINFO's lag)`.
+    public func lag(stream: String, group: String, limit: Int64? = nil) async throws -> Int64 {
+        let groups = try StreamReplyParser.groups(try await client.send(["XINFO", "GROUPS", stream]))
+        guard let info = groups.first(where: { $0.name == group }) else {
+            throw StreamError.unexpectedReply(command: "XINFO GROUPS", detail: "no group \(group) on \(stream)")
+        }
+        return try await countLag(info, stream: stream, limit: limit ?? lagCountLimit)
+    }
+
+    /// Counting bound: enough to tell a lagging group (``lagWarning``) apart.
+    private var lagCountLimit: Int64 { max(lagWarning + 1, 1_000) }
+
+    private static let countAfterScript = """
+        return #redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])
+        """
+
+    private func countLag(_ group: GroupInfo, stream: String, limit: Int64) async throws -> Int64 {
+        let reply = try await client.send([
+            "EVAL", Self.countAfterScript, "1", stream, group.lastDeliveredID, String(limit),
+        ])
+        if let message = reply.errorMessage { throw RedisError.server(message) }
+        guard let counted = reply.int else {
+            throw StreamError.unexpectedReply(command: "EVAL", detail: "expected an integer count")
+        }
+        return counted >= limit ? max(limit, group.lag ?? limit) : counted
+    }
+
+    private func report(_ group: GroupInfo, stream: String) async {
         let dimensions = [("stream", stream), ("group", group.name)]
         Gauge(label: "kefu_stream_group_pending", dimensions: dimensions, factory: factory).record(group.pending)
-        guard let lag = group.lag else { return }
+        let lag: Int64
+        do {
+            lag = try await countLag(group, stream: stream, limit: lagCountLimit)
+        } catch {
+            logger.debug("cannot count a group's lag", metadata: ["stream": "\(stream)", "stream.group": "\(group.name)", "error": "\(error)"])
+            return
+        }
         Gauge(label: "kefu_stream_group_lag", dimensions: dimensions, factory: factory).record(lag)
         if lag > lagWarning {
             logger.warning("consumer group is lagging; the stream cannot be trimmed below it", metadata: [

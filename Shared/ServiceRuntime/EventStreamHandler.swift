@@ -28,9 +28,7 @@ struct EventStreamHandler: StreamHandler {
     var publisher: OutboxPublisher?
 
     func decode(_ entry: StreamEntry) throws -> Message {
-        guard let raw = entry[field: StreamNames.entryField] else {
-            throw EventDecodingError.missingEventField
-        }
+        let raw = try EnvelopeCodec.eventValue(of: entry.fields)
         let header: EnvelopeHeader
         do {
             header = try EnvelopeCodec.decodeHeader(raw)
@@ -73,16 +71,20 @@ struct EventStreamHandler: StreamHandler {
 }
 
 /// Why an entry could not be turned into an event to apply.
-enum EventDecodingError: Error, CustomStringConvertible {
-    case missingEventField
+enum EventDecodingError: Error, CustomStringConvertible, DeadLetterCause {
     case noHandler(type: String, group: String)
 
     var description: String {
         switch self {
-        case .missingEventField:
-            return "the entry has no '\(StreamNames.entryField)' field holding a JSON envelope"
         case .noHandler(let type, let group):
             return "consumer group '\(group)' has no handler for event type '\(type)'"
         }
     }
+
+    var deadLetterReason: String { "unknown_type: \(description)" }
+}
+
+extension ContractError: DeadLetterCause {
+    /// `<code>: <message>`, as the stream contract documents for `dead.reason`.
+    public var deadLetterReason: String { DeadLetter.reason(for: self) }
 }

@@ -50,7 +50,9 @@ class Browser:
         prefs = {"intl.accept_languages": "zh-CN,zh"}
         if downloads:
             os.makedirs(downloads, exist_ok=True)
-            prefs.update({"download.default_directory": downloads, "download.prompt_for_download": False})
+            # Several downloads from one page (e.g. two exports) must not wait for a permission prompt.
+            prefs.update({"download.default_directory": downloads, "download.prompt_for_download": False,
+                          "profile.default_content_setting_values.automatic_downloads": 1})
         options.add_experimental_option("prefs", prefs)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         self.driver = webdriver.Chrome(options=options, service=Service(executable_path=driver))

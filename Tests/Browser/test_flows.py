@@ -374,8 +374,10 @@ class Test1MainScenario(Scenario):
             agent.text_appears("#wb-messages .msg.visitor", "断网时发送的消息", timeout=40)
             self.agent_send(agent, "网络恢复后客服的回复")
             visitor.text_appears(".msg.agent", "网络恢复后客服的回复", timeout=30)
-            self.assertEqual(len([e for e in visitor.finds(".msg.visitor") if "断网时发送的消息" in e.text]), 1)
-            self.assertEqual(len([e for e in agent.finds("#wb-messages .msg.visitor") if "断网时发送的消息" in e.text]), 1)
+            # Counted in the page in one go: the lists may re-render between two WebDriver calls.
+            count = "return Array.from(document.querySelectorAll(arguments[0])).filter((e) => e.textContent.includes(arguments[1])).length"
+            self.assertEqual(visitor.js(count, ".msg.visitor", "断网时发送的消息"), 1)
+            self.assertEqual(agent.js(count, "#wb-messages .msg.visitor", "断网时发送的消息"), 1)
             for browser in self.browsers.values():
                 browser.console_errors()
                 browser.forget_expected()
@@ -410,6 +412,24 @@ class Test1MainScenario(Scenario):
             agent.text_appears("#wb-messages .msg.visitor", "发票能重新开具吗")
             suggestion = agent.visible("#assist-send-0", timeout=30)
             self.assertIn("换开发票", suggestion.text)
+            # The panel must not hide the newest message, at this size and at 1440×900: after the suggestions
+            # arrived (the panel grew) the newest message's box is inside the list's box, above the panel.
+            newest_visible = """
+                const list = document.getElementById('wb-messages');
+                const rows = list.querySelectorAll('.msg');
+                const last = rows[rows.length - 1].getBoundingClientRect();
+                const box = list.getBoundingClientRect();
+                const panel = document.getElementById('assist-panel').getBoundingClientRect();
+                return last.bottom <= box.bottom + 1 && last.bottom <= panel.top + 1 && last.top >= box.top - 1;
+            """
+            time.sleep(1)
+            self.assertTrue(agent.js(newest_visible), "the smart-assist panel hides the newest message")
+            size = agent.driver.get_window_size()
+            agent.driver.set_window_size(1440, 900)
+            time.sleep(1)
+            self.assertTrue(agent.js(newest_visible), "the smart-assist panel hides the newest message at 1440x900")
+            agent.shot("smart-assist-1440x900")
+            agent.driver.set_window_size(size["width"], size["height"])
             agent.shot("smart-assist")
             suggestion.click()
             visitor.text_appears(".msg.agent", ANSWER)
@@ -452,10 +472,14 @@ class Test1MainScenario(Scenario):
             agent.click("#transfer-confirm")
             item = f'.session-item[data-session="{self.state["session"]}"]'
             second.visible(item, timeout=30)
+            # Keyboard focus on the session row survives the list's updates (a new message re-renders it).
+            second.js("arguments[0].focus()", second.find(item))
             visitor = self.browsers["visitor"]
             self.visitor_send(visitor, "还在吗")
             badge = second.visible(f'.session-item[data-session="{self.state["session"]}"] .unread')
             self.assertEqual(badge.text, "1")
+            self.assertEqual(second.js("return document.activeElement.dataset.session || document.activeElement.tagName"),
+                             self.state["session"], "the list update dropped keyboard focus")
             second.visible(f'.session-item[data-session="{self.state["session"]}"] .waiting')
             second.shot("unread")
             second.click(item)
@@ -464,6 +488,9 @@ class Test1MainScenario(Scenario):
             second.visible("#wb-messages .msg.bot")
             second.text_appears("#wb-messages .msg.agent", "您好，我是客服小王")
             second.text_appears("#wb-messages .line", AGENT2[1])
+            second.wait(lambda d: d.find_element(By.ID, "visitor-first-seen").text not in ("", "加载中…", "Loading…"),
+                        "visitor info loads after the transfer", timeout=20)
+            second.wait(lambda d: "加载中" not in d.find_element(By.ID, "visitor-previous").text, "previous sessions load", timeout=20)
             second.shot("history-after-transfer")
             visitor.text_appears(".line", "已为您转接至客服 " + AGENT2[1])
             self.agent_send(second, "我是客服小李，继续为您服务")
@@ -500,7 +527,16 @@ class Test1MainScenario(Scenario):
     def test_13_visitor_ends_and_rates_five_stars(self):
         def body():
             visitor = self.browsers["visitor"]
+            # 结束会话 asks first; cancelling keeps the session.
             visitor.click("#chat-end")
+            visitor.visible("#confirm-dialog")
+            visitor.shot("end-confirm")
+            visitor.click("#confirm-cancel")
+            visitor.wait(lambda d: not d.find_elements(By.ID, "confirm-dialog"), "confirmation closed")
+            time.sleep(1)
+            self.assertFalse(visitor.finds("#rating-card"), "cancelling must not end the session")
+            visitor.click("#chat-end")
+            visitor.click("#confirm-ok")
             card = visitor.visible("#rating-card")
             visitor.shot("rating-card")
             # Keyboard only: focus the first star, arrows to five, Tab to the comment and to the button.
@@ -533,7 +569,8 @@ class Test1MainScenario(Scenario):
             session = self.state["session"]
             row = None
             for _ in range(20):
-                admin.click("#records-search")
+                # Two quick clicks: the second search supersedes the first, nothing is appended twice.
+                admin.js("const b = document.getElementById('records-search'); b.click(); b.click();")
                 admin.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#records-rows tr[data-session], #records-empty, #records-rows .form-error"), "records loaded")
                 rows = admin.finds(f'#records-rows tr[data-session="{session}"]')
                 if rows:
@@ -542,6 +579,9 @@ class Test1MainScenario(Scenario):
                 time.sleep(1)
             self.assertIsNotNone(row, "the session is not in the records")
             self.assertEqual(row.get_attribute("data-type"), "human")
+            time.sleep(1.5)
+            ids = admin.js("return Array.from(document.querySelectorAll('#records-rows tr[data-session]')).map((r) => r.dataset.session)")
+            self.assertEqual(len(ids), len(set(ids)), "a session is listed twice")
             admin.shot("records")
             admin.retry(lambda: admin.find(f'#records-rows tr[data-session="{session}"] .open-transcript').click())
             admin.text_appears("#transcript .msg.visitor", QUESTION)
@@ -556,6 +596,16 @@ class Test1MainScenario(Scenario):
                 content = handle.read()
             self.assertIn(session, content)
             self.assertIn("human", content)
+            self.assertNotIn(",bot,", content, "the export ignores the 会话类型 filter (人工)")
+            # 会话类型 = 机器人: the human session is not exported.
+            admin.js("document.getElementById('rec-type').value = 'bot';")
+            for name in files_in(admin.downloads):
+                os.remove(os.path.join(admin.downloads, name))
+            admin.click("#export-sessions")
+            path = wait_for_file(admin.downloads, ".csv", timeout=30)
+            with open(path, encoding="utf-8-sig") as handle:
+                bots = handle.read()
+            self.assertNotIn(session, bots, "a human session in the bot-only export")
             admin.shot("csv-downloaded")
         self.run_step(body)
 
@@ -638,6 +688,20 @@ class Test2PhoneLeaveMessage(Scenario):
             admin.text_appears("#alm-list .lm-item", "已电话回复")
             admin.shot("closed")
         self.run_step(body)
+
+    def test_05_demo_page_has_a_language_switch(self):
+        def body():
+            page = self.browser("demo")
+            page.get(STACK.url + "/demo/")
+            page.visible("#lang-switch")
+            title = page.find("h1").text
+            page.click("#lang-switch")
+            page.wait(lambda d: d.execute_script("return document.documentElement.lang") == "en", "English demo page")
+            page.wait(lambda d: d.find_element(By.TAG_NAME, "h1").text != title, "the title is translated")
+            page.shot("demo-english")
+            page.click("#lang-switch")
+            page.wait(lambda d: d.execute_script("return document.documentElement.lang") == "zh-CN", "back to Chinese")
+        self.run_step(body, critical=False)
 
     def test_04_phone_page_switches_to_english(self):
         def body():

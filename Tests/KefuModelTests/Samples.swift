@@ -143,7 +143,7 @@ enum Samples {
         make(AgentMessage(sessionID: session, agentID: agent, clientMessageID: "wb-1", content: .text("好的")), source: "gateway-a1"),
         make(AgentSetStatus(agentID: agent, status: .online), source: "gateway-a1"),
         make(BotAnswer(sessionID: session, questionSeq: 1, answered: true, text: "七天无理由退货。",
-                       entryID: KnowledgeEntryID("7f8091a2-b3c4-4d5e-8f60-718293a4b5c6")!, score: 7.42),
+                       entryID: KnowledgeEntryID("7f8091a2-b3c4-4d5e-8f60-718293a4b5c6")!, score: 0.74),
              source: "knowledge", correlationID: question),
         make(BotQuestion(sessionID: session, questionSeq: 9, channel: "wechat", text: "发票"), source: "routing",
              replyTo: "kefu:commands"),

@@ -113,7 +113,7 @@ struct StreamConsumerTests {
         let letter = try #require(dead.first).fields
         #expect(letter["event"] == "bad-1")
         #expect(letter["trace"] == "t-42")
-        #expect(letter["dead.reason"] == "decode failed: event is not valid")
+        #expect(letter["dead.reason"] == "invalid_field: event is not valid")
         #expect(letter["dead.original_id"] == bad)
         #expect(letter["dead.stream"] == harness.stream)
         #expect(letter["dead.group"] == harness.group)
@@ -153,7 +153,7 @@ struct StreamConsumerTests {
         #expect(Set(log.ids) == Set(ids.filter { $0 != poison }))
         let letter = try #require(try await harness.range(deadStream).first).fields
         #expect(letter["dead.original_id"] == poison)
-        #expect(letter["dead.reason"] == "failed 3 deliveries; last error: database said no")
+        #expect(letter["dead.reason"] == "max_deliveries: failed 3 deliveries; last error: database said no")
         #expect(letter["dead.deliveries"] == "3")
         #expect(attempts.withLock { $0 } == 3, "one solo attempt per delivery")
         #expect(try await harness.pendingCount() == 0)

@@ -139,8 +139,9 @@ struct TextEvent: Sendable, Equatable {
     var text: String
 }
 
-struct DecodeFailure: Error, CustomStringConvertible {
+struct DecodeFailure: DeadLetterCause, CustomStringConvertible {
     var description: String { "event is not valid" }
+    var deadLetterReason: String { "invalid_field: \(description)" }
 }
 
 func decodeText(_ entry: StreamEntry) throws -> TextEvent {

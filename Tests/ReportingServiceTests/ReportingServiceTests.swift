@@ -65,6 +65,11 @@ struct ReportingServiceTests {
 
         let web = try PythonCSV.parse(try await harness.export(Self.params("sessions", ["channel": "wechat"])).bytes)
         #expect(web.rows == [KnownHistory.sessionsShanghai[0], KnownHistory.sessionsShanghai[3], KnownHistory.sessionsShanghai[4]])
+        let human = try PythonCSV.parse(try await harness.export(Self.params("sessions", ["type": "human"])).bytes)
+        let bot = try PythonCSV.parse(try await harness.export(Self.params("sessions", ["type": "bot"])).bytes)
+        #expect(human.rows.dropFirst().allSatisfy { $0[3] == "human" } && human.rows.count > 1)
+        #expect(bot.rows.dropFirst().allSatisfy { $0[3] == "bot" } && bot.rows.count > 1)
+        #expect(human.rows.count + bot.rows.count - 2 == KnownHistory.sessionsShanghai.count - 1, "the two types split the sessions")
         let servedByB = try PythonCSV.parse(
             try await harness.export(Self.params("sessions", ["agent_id": .string(KnownHistory.b)])).bytes)
         #expect(servedByB.rows.map { $0[0] } == ["session_id", KnownHistory.s2.description, KnownHistory.s4.description])

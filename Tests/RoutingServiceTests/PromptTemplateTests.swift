@@ -21,7 +21,7 @@ struct PromptTemplateTests {
         }
         let error = PromptTemplateError.unknownVariable(name: "name", allowed: ["ahead", "eta", "position"])
         #expect(error.description == "unknown variable {name}; allowed: {ahead}, {eta}, {position}")
-        #expect(throws: PromptTemplateError.unknownVariable(name: "position", allowed: ["minutes"])) {
+        #expect(throws: PromptTemplateError.unknownVariable(name: "position", allowed: ["minutes", "remaining"])) {
             try PromptTemplate("{position}", allowedVariables: PromptTemplate.idleWarningVariables)
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RoutingService
 
@@ -5,21 +6,33 @@ import Testing
 struct RoutingKeywordMatcherTests {
     private let transfer = ["人工", "转人工"]
 
-    @Test(arguments: ["人工", "转人工", "转人工 ", "  转人工\n", "　人工　", "转 人工", "人工!", "转人工！", "我要转人工", "人工客服在吗"])
-    func matchesShortMessages(text: String) {
+    @Test(arguments: ["人工", "转人工", "转人工 ", "  转人工\n", "　人工　", "转 人工", "人工!", "转人工！", "“人工”", "人工。。。", "人工😊"])
+    func matchesTheWholeMessage(text: String) {
         #expect(RoutingKeywordMatcher.matches(text, keywords: transfer))
     }
 
-    @Test(arguments: ["", "   ", "你好", "人", "请问你们的人工智能产品怎么收费呢", "我想了解一下人工服务时间"])
-    func ignoresOtherMessages(text: String) {
+    @Test(arguments: ["", "   ", "你好", "人", "我不需要人工", "人工智能是什么", "我要转人工", "人工客服在吗", "请问你们的人工智能产品怎么收费呢"])
+    func wholeMessageModeIgnoresSentencesThatMentionAKeyword(text: String) {
         #expect(!RoutingKeywordMatcher.matches(text, keywords: transfer))
     }
 
-    @Test func shortMessageLimitBoundary() {
-        #expect(RoutingKeywordMatcher.matches("一二三四五六七八人工", keywords: transfer))
-        #expect(!RoutingKeywordMatcher.matches("一二三四五六七八九人工", keywords: transfer))
+    @Test func containsModeMatchesAnywhere() {
+        #expect(RoutingKeywordMatcher.matches("我要转人工", keywords: transfer, mode: .contains))
+        #expect(RoutingKeywordMatcher.matches("请问你们的人工智能产品怎么收费呢", keywords: transfer, mode: .contains))
+        #expect(!RoutingKeywordMatcher.matches("你好", keywords: transfer, mode: .contains))
         let long = "请帮我转接到人工客服专员"
         #expect(RoutingKeywordMatcher.matches(" \(long) ", keywords: [long]))
+    }
+
+    @Test func theModeIsASettingPerList() throws {
+        let json = #"{"channels":{"web-pc":{"transfer_keywords":["人工"],"transfer_keywords_match":"contains"}},"queue":{"exit_keywords_match":"whole_message"},"session":{"end_phrases_match":"contains"}}"#
+        let settings = try RoutingSettings.decode(jsonData: Data(json.utf8))
+        #expect(settings.matchesTransferKeyword("我要人工", channel: "web-pc"))
+        #expect(!settings.matchesTransferKeyword("我要人工", channel: "web-h5"), "other channels keep the default, whole message")
+        #expect(settings.matchesEndPhrase("好的，再见啦"))
+        #expect(throws: RoutingConfigIssue.self) {
+            _ = try RoutingSettings.decode(jsonData: Data(#"{"queue":{"exit_keywords_match":"fuzzy"}}"#.utf8))
+        }
     }
 
     @Test func foldsWidthAndCase() {
@@ -40,7 +53,8 @@ struct RoutingKeywordMatcherTests {
         #expect(settings.matchesExitKeyword("退出排队"))
         #expect(!settings.matchesExitKeyword("排队"))
         #expect(settings.matchesEndPhrase("结束会话"))
-        #expect(settings.matchesEndPhrase("好的，再见"))
+        #expect(!settings.matchesEndPhrase("好的，再见"))
+        #expect(settings.matchesEndPhrase("再见！"))
         #expect(!settings.matchesEndPhrase("你好"))
     }
 }

@@ -27,8 +27,8 @@ struct RoutingSettingsTests {
         let settings = RoutingSettings.defaults
         let queue = try settings.queue.promptTemplate()
         #expect(queue.renderQueue(position: 2, etaSeconds: 300).hasPrefix("您前面还有1人，当前排第2位，预计等待约5分钟"))
-        let idle = try settings.session.idleWarningTemplate()
-        #expect(idle.render(["minutes": .integer(settings.session.idleWarningMinutes)]).contains("1分钟"))
+        #expect(try settings.session.idleWarningTemplate().variables == ["remaining"])
+        #expect(settings.session.idleWarningText().contains("1分钟"))
         #expect(try settings.outOfServiceTemplate().render([:]) == RoutingSettings.defaultOutOfServicePrompt)
     }
 

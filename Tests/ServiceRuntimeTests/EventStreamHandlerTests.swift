@@ -72,7 +72,7 @@ import TestSupport
         #expect(throws: (any Error).self) {
             _ = try handler.decode(StreamEntry(id: "3-0", fields: [(name: "event", value: Array("not json".utf8))]))
         }
-        #expect(throws: EventDecodingError.self) {
+        #expect(throws: ContractError.missingField("event")) {
             _ = try handler.decode(StreamEntry(id: "4-0", fields: [(name: "other", value: [])]))
         }
         try await postgres.shutdown()

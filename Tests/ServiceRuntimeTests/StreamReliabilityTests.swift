@@ -102,8 +102,8 @@ struct StreamReliabilityTests {
         #expect(letters.allSatisfy { $0.stream == stream && $0.group == "worker" && $0.deliveries >= 1 })
         let reasons = letters.map(\.reason)
         #expect(reasons.count == 2, "dead letters: \(reasons)")
-        #expect(reasons.contains { $0.hasPrefix("decode failed") })
-        #expect(reasons.contains { $0.contains("failed 3 deliveries") && $0.contains("visitor.end events always fail") })
+        #expect(reasons.contains { $0.hasPrefix("not_json: ") })
+        #expect(reasons.contains { $0.hasPrefix("max_deliveries: failed 3 deliveries") && $0.contains("visitor.end events always fail") })
 
         first.send(SIGTERM)
         second.send(SIGTERM)

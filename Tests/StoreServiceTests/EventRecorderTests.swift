@@ -131,7 +131,7 @@ import Testing
         #expect(throws: ContractError.self) {
             _ = try store.recorder.decode(StreamEntry(id: "2-0", fields: [(name: "event", value: Array(noSeq.utf8))]))
         }
-        #expect(throws: StoreDecodingError.self) {
+        #expect(throws: ContractError.missingField("event")) {
             _ = try store.recorder.decode(StreamEntry(id: "3-0", fields: [(name: "other", value: [])]))
         }
         #expect(throws: ContractError.self) {

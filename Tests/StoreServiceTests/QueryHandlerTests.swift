@@ -92,6 +92,6 @@ import Testing
         #expect(throws: ContractError.self) {
             _ = try handler.decode(StreamEntry(id: "1-0", fields: [(name: "event", value: Array("[]".utf8))]))
         }
-        #expect(throws: StoreDecodingError.self) { _ = try handler.decode(StreamEntry(id: "2-0", fields: [])) }
+        #expect(throws: ContractError.missingField("event")) { _ = try handler.decode(StreamEntry(id: "2-0", fields: [])) }
     }
 }

@@ -35,9 +35,7 @@ struct EventRecorder: StreamHandler {
     let logger: Logger
 
     func decode(_ entry: StreamEntry) throws -> Message {
-        guard let raw = entry[field: StreamNames.entryField] else {
-            throw StoreDecodingError.missingEventField
-        }
+        let raw = try EnvelopeCodec.eventValue(of: entry.fields)
         let header: EnvelopeHeader
         do {
             header = try EnvelopeCodec.decodeHeader(raw)
@@ -68,18 +66,6 @@ struct EventRecorder: StreamHandler {
             logger.debug(
                 "events already stored were skipped",
                 metadata: ["batch": "\(envelopes.count)", "fresh_ids": "\(counts.fresh)", "inserted": "\(counts.inserted)"])
-        }
-    }
-}
-
-/// Why an events-stream entry cannot be stored.
-enum StoreDecodingError: Error, CustomStringConvertible {
-    case missingEventField
-
-    var description: String {
-        switch self {
-        case .missingEventField:
-            return "the entry has no '\(StreamNames.entryField)' field holding a JSON envelope"
         }
     }
 }

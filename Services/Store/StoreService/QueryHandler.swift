@@ -30,9 +30,7 @@ struct QueryHandler: StreamHandler {
     var now: @Sendable () -> Timestamp = { Timestamp.now() }
 
     func decode(_ entry: StreamEntry) throws -> Message {
-        guard let raw = entry[field: StreamNames.entryField] else {
-            throw StoreDecodingError.missingEventField
-        }
+        let raw = try EnvelopeCodec.eventValue(of: entry.fields)
         let header = try EnvelopeCodec.decodeHeader(raw)
         guard header.type == .queryRequest else {
             throw QueryDecodingError.notAQuery(type: header.type.rawValue)
@@ -99,7 +97,7 @@ struct QueryHandler: StreamHandler {
 }
 
 /// Why a `requests:store` entry is dead-lettered.
-enum QueryDecodingError: Error, CustomStringConvertible {
+enum QueryDecodingError: Error, CustomStringConvertible, DeadLetterCause {
     case notAQuery(type: String)
 
     var description: String {
@@ -108,4 +106,6 @@ enum QueryDecodingError: Error, CustomStringConvertible {
             return "requests:store carries only query.request entries, not \(type)"
         }
     }
+
+    var deadLetterReason: String { "unknown_type: \(description)" }
 }

@@ -19,7 +19,7 @@ public struct BotAnswer: EventPayload {
     public var text: String?
     /// The knowledge-base entry that answered; only when `answered` is true.
     public var entryID: KnowledgeEntryID?
-    /// The match score of the best entry (non-negative, larger is better), when there was a candidate.
+    /// The confidence of the best candidate, 0 to 1, when there was a candidate.
     public var score: Double?
 
     /// Creates the payload.
@@ -54,8 +54,8 @@ public struct BotAnswer: EventPayload {
                 throw .invalidField("entry_id", reason: "must be absent when `answered` is false")
             }
         }
-        if let score, !(score.isFinite && score >= 0) {
-            throw .invalidField("score", reason: "must be a non-negative number, got \(score)")
+        if let score, !(score.isFinite && (0...1).contains(score)) {
+            throw .invalidField("score", reason: "must be a confidence between 0 and 1, got \(score)")
         }
     }
 }

@@ -69,7 +69,7 @@ extension Gateway {
     /// Streams a reporting export to the response as it arrives: `export.start`, then the chunks of the
     /// export stream (each deleted once read) until `end`.
     func streamExport(_ request: Request, kind: String, actor: Actor) async throws -> Response {
-        var params = try queryParams(request, strings: ["from", "to", "tz", "channel", "agent_id"], bools: ["bom"])
+        var params = try queryParams(request, strings: ["from", "to", "tz", "channel", "agent_id", "type"], bools: ["bom"])
         params["kind"] = .string(kind)
         let started = try await forwarder.query(.reporting, "export.start", actor: actor, params: params)
         guard let stream = started["export_stream"]?.stringValue, stream.hasPrefix("\(context.streams.prefix):export:") else {

@@ -59,6 +59,7 @@ public enum ExportSQL {
                 "s.started_at < reporting.day_start(\(to) + 1, \(tz))",
             ]
             if let channel = request.channel { filters.append("s.channel = \(try quote(channel))") }
+            if let type = request.type { filters.append(type == .human ? "s.human" : "NOT s.human") }
             if let agent = request.agentID {
                 filters.append("\(try quote(agent.uuidString.lowercased()))::uuid = ANY (s.agent_ids)")
             }

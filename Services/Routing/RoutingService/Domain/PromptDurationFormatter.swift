@@ -29,4 +29,19 @@ public enum PromptDurationFormatter {
         case (.en, _, _): return "about \(hours) h \(minutes) min"
         }
     }
+
+    /// Formats a time left exactly, for promises such as the idle warning: "30秒", "1分钟", "1分30秒",
+    /// "1小时5分钟" ("30 s", "1 min", "1 min 30 s", "1 h 5 min"); seconds are shown only under an hour.
+    public static func exact(seconds: Int, language: PromptLanguage = .zh) -> String {
+        let seconds = max(seconds, 0)
+        let hours = seconds / 3_600
+        let minutes = seconds % 3_600 / 60
+        let rest = seconds % 60
+        var parts: [String] = []
+        if hours > 0 { parts.append(language == .zh ? "\(hours)小时" : "\(hours) h") }
+        if minutes > 0 { parts.append(language == .zh ? "\(minutes)分钟" : "\(minutes) min") }
+        if hours == 0, rest > 0 || minutes == 0 { parts.append(language == .zh ? "\(rest)秒" : "\(rest) s") }
+        if language == .zh, minutes > 0, rest > 0, hours == 0 { return "\(minutes)分\(rest)秒" }
+        return parts.joined(separator: language == .zh ? "" : " ")
+    }
 }

@@ -6,8 +6,8 @@
 public struct PromptTemplate: Sendable, Hashable {
     /// Variables of the queue prompt.
     public static let queueVariables: Set<String> = ["position", "ahead", "eta"]
-    /// Variables of the idle-warning prompt.
-    public static let idleWarningVariables: Set<String> = ["minutes"]
+    /// Variables of the idle-warning prompt: `{remaining}` (the exact time left, e.g. "30秒") and `{minutes}`.
+    public static let idleWarningVariables: Set<String> = ["minutes", "remaining"]
 
     /// A value substituted into a placeholder.
     public enum Value: Sendable, Hashable {

@@ -19,9 +19,10 @@ public struct QueueCapacitySnapshot: Sendable, Hashable {
 ///
 /// Formula, for 1-based queue `position` p:
 /// - if agents are online and `freeSlots ≥ p`: 0 s (a slot is free now);
-/// - otherwise `ceil((p − free) / max(totalCapacity, 1)) × averageHandleSeconds`, i.e. the number
-///   of "rounds" of full capacity that must finish before the visitor's turn, times the average
-///   session length (free slots count as 0 when nobody is online);
+/// - otherwise `ceil((p − free) × averageHandleSeconds / max(totalCapacity, 1))`: with every slot busy, a
+///   slot frees about every `averageHandleSeconds / totalCapacity` seconds, and the visitor needs
+///   `p − free` of them, so the estimate grows with every place in the queue and shrinks with every free
+///   slot and every slot of capacity (free slots count as 0 when nobody is online);
 /// - `averageHandleSeconds` is the recent average (see `HandleTimeRollingAverage`); without history
 ///   `fallbackHandleSeconds` is used if an agent is online, and the result is `nil` (unknown)
 ///   when no agent is online and there is no history.
@@ -43,8 +44,7 @@ public enum QueueETAEstimator {
         let usableAverage = averageHandleSeconds.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
         guard let handle = usableAverage ?? (online ? fallbackHandleSeconds : nil) else { return nil }
         let waiting = position - free
-        let rounds = (waiting + max(capacity.totalCapacity, 1) - 1) / max(capacity.totalCapacity, 1)
-        let seconds = (Double(rounds) * handle).rounded(.up)
+        let seconds = (Double(waiting) * handle / Double(max(capacity.totalCapacity, 1))).rounded(.up)
         return seconds < Double(Int.max / 2) ? Int(seconds) : Int.max / 2
     }
 }

@@ -15,6 +15,8 @@ public struct RoutingChannelSettings: Sendable, Hashable, Codable {
     public var transferButton: Bool
     /// Whether the "end conversation" button is shown.
     public var endButton: Bool
+    /// How `transferKeywords` match a message.
+    public var transferKeywordsMatch: KeywordMatchMode
 
     /// Creates channel settings; every parameter defaults to the standard value.
     public init(
@@ -22,13 +24,15 @@ public struct RoutingChannelSettings: Sendable, Hashable, Codable {
         transferKeywords: [String] = defaultTransferKeywords,
         botUnansweredLimit: Int? = defaultBotUnansweredLimit,
         transferButton: Bool = true,
-        endButton: Bool = true
+        endButton: Bool = true,
+        transferKeywordsMatch: KeywordMatchMode = .wholeMessage
     ) {
         self.humanEnabled = humanEnabled
         self.transferKeywords = transferKeywords
         self.botUnansweredLimit = botUnansweredLimit
         self.transferButton = transferButton
         self.endButton = endButton
+        self.transferKeywordsMatch = transferKeywordsMatch
     }
 
     /// Standard settings: human on, default keywords, limit 2, both buttons shown.
@@ -41,6 +45,7 @@ public struct RoutingChannelSettings: Sendable, Hashable, Codable {
         case botUnansweredLimit = "bot_unanswered_limit"
         case transferButton = "transfer_button"
         case endButton = "end_button"
+        case transferKeywordsMatch = "transfer_keywords_match"
     }
 
     /// Missing keys take their defaults; `"bot_unanswered_limit": null` turns the limit off.
@@ -56,6 +61,7 @@ public struct RoutingChannelSettings: Sendable, Hashable, Codable {
         }
         transferButton = try container.decode(.transferButton, default: true)
         endButton = try container.decode(.endButton, default: true)
+        transferKeywordsMatch = try container.decode(.transferKeywordsMatch, default: .wholeMessage)
     }
 
     /// Always writes `bot_unanswered_limit`, as `null` when off, so a round trip keeps it off.
@@ -70,5 +76,6 @@ public struct RoutingChannelSettings: Sendable, Hashable, Codable {
         }
         try container.encode(transferButton, forKey: .transferButton)
         try container.encode(endButton, forKey: .endButton)
+        try container.encode(transferKeywordsMatch, forKey: .transferKeywordsMatch)
     }
 }

@@ -1,23 +1,29 @@
+/// How a keyword list (transfer keywords, exit keywords, end phrases) matches a visitor message.
+public enum KeywordMatchMode: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The whole message, after trimming punctuation and symbols at both ends, is one of the keywords:
+    /// "转人工！" matches 转人工, "我不需要人工" and "人工智能是什么" do not match 人工. The default.
+    case wholeMessage = "whole_message"
+    /// The message contains one of the keywords anywhere: "我要人工" matches 人工 (and so does "我不需要人工").
+    case contains
+}
+
 /// Decides whether a visitor message "is" a keyword (transfer, exit, end phrase).
 ///
-/// Both sides are normalized: whitespace removed (so "转人工 " and "转 人工" count),
-/// full-width ASCII folded to half-width and Latin letters lowercased. A message
-/// matches a keyword when the normalized message equals it, or when the normalized
-/// message has at most `shortMessageLimit` characters and contains it (so "转人工！"
-/// and "我要人工" match "人工", while a long sentence that merely mentions 人工 does not).
+/// Both sides are normalized: whitespace removed (so "转人工 " and "转 人工" count), full-width ASCII folded to
+/// half-width and Latin letters lowercased. Then the list's ``KeywordMatchMode`` decides: the whole message
+/// without leading and trailing punctuation and symbols equals a keyword (default), or contains one.
 public enum RoutingKeywordMatcher {
-    /// Longest normalized message, in characters, that may match by containment.
-    public static let shortMessageLimit = 10
-
-    /// `true` if `text` matches any of `keywords`; empty keywords never match.
-    public static func matches(_ text: String, keywords: [String]) -> Bool {
-        let message = normalize(text)
+    /// `true` if `text` matches any of `keywords` in `mode`; empty keywords never match.
+    public static func matches(_ text: String, keywords: [String], mode: KeywordMatchMode = .wholeMessage) -> Bool {
+        let message = trimmingPunctuation(normalize(text))
         guard !message.isEmpty else { return false }
-        let isShort = message.count <= shortMessageLimit
         return keywords.contains { keyword in
-            let normalized = normalize(keyword)
+            let normalized = trimmingPunctuation(normalize(keyword))
             guard !normalized.isEmpty else { return false }
-            return message == normalized || (isShort && message.contains(normalized))
+            switch mode {
+            case .wholeMessage: return message == normalized
+            case .contains: return message.contains(normalized)
+            }
         }
     }
 
@@ -25,21 +31,34 @@ public enum RoutingKeywordMatcher {
     static func normalize(_ text: String) -> String {
         String(RoutingTextFolding.foldedString(text).filter { !$0.isWhitespace })
     }
+
+    /// `text` without punctuation and symbols (！？。~、emoji…) at either end.
+    static func trimmingPunctuation(_ text: String) -> String {
+        var slice = Substring(text)
+        while let first = slice.first, isTrimmable(first) { slice.removeFirst() }
+        while let last = slice.last, isTrimmable(last) { slice.removeLast() }
+        return String(slice)
+    }
+
+    private static func isTrimmable(_ character: Character) -> Bool {
+        character.isPunctuation || character.isSymbol || character.isWhitespace
+    }
 }
 
 extension RoutingSettings {
     /// `true` if `text` asks for a human agent on `channel` (uses `channel(_:)` fallback).
     public func matchesTransferKeyword(_ text: String, channel name: String) -> Bool {
-        RoutingKeywordMatcher.matches(text, keywords: channel(name).transferKeywords)
+        let settings = channel(name)
+        return RoutingKeywordMatcher.matches(text, keywords: settings.transferKeywords, mode: settings.transferKeywordsMatch)
     }
 
     /// `true` if `text` asks to leave the queue.
     public func matchesExitKeyword(_ text: String) -> Bool {
-        RoutingKeywordMatcher.matches(text, keywords: queue.exitKeywords)
+        RoutingKeywordMatcher.matches(text, keywords: queue.exitKeywords, mode: queue.exitKeywordsMatch)
     }
 
     /// `true` if `text` asks to end the human session.
     public func matchesEndPhrase(_ text: String) -> Bool {
-        RoutingKeywordMatcher.matches(text, keywords: session.endPhrases)
+        RoutingKeywordMatcher.matches(text, keywords: session.endPhrases, mode: session.endPhrasesMatch)
     }
 }

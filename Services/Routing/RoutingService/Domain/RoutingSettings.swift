@@ -20,8 +20,11 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
     /// Queue settings.
     public var queue: RoutingQueueSettings
     /// Shown when a visitor asks for a human outside service hours (offers leaving a message);
-    /// a template without variables, see `outOfServiceTemplate()`.
+    /// a template without variables, see `outOfServiceTemplate()`. The prompt of ``NoServiceReason/outOfHours``.
     public var outOfServicePrompt: String
+    /// The prompts of the other ``NoServiceReason``s (switch off, channel off, nobody present, queue full,
+    /// queue timeout), each a template without variables.
+    public var noServicePrompts: NoServicePrompts
     /// Human-session settings.
     public var session: RoutingSessionSettings
     /// Whether visitors are asked to rate a finished session.
@@ -36,6 +39,7 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         serviceHours: ServiceSchedule = .alwaysOpen(timezone: "Asia/Shanghai"),
         queue: RoutingQueueSettings = RoutingQueueSettings(),
         outOfServicePrompt: String = defaultOutOfServicePrompt,
+        noServicePrompts: NoServicePrompts = NoServicePrompts(),
         session: RoutingSessionSettings = RoutingSessionSettings(),
         ratingEnabled: Bool = false,
         sensitiveWords: [String] = []
@@ -45,6 +49,7 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         self.serviceHours = serviceHours
         self.queue = queue
         self.outOfServicePrompt = outOfServicePrompt
+        self.noServicePrompts = noServicePrompts
         self.session = session
         self.ratingEnabled = ratingEnabled
         self.sensitiveWords = sensitiveWords
@@ -88,6 +93,7 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         case serviceHours = "service_hours"
         case queue
         case outOfServicePrompt = "out_of_service_prompt"
+        case noServicePrompts = "no_service_prompts"
         case session
         case ratingEnabled = "rating_enabled"
         case sensitiveWords = "sensitive_words"
@@ -103,6 +109,7 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         serviceHours = try container.decode(.serviceHours, default: defaults.serviceHours)
         queue = try container.decode(.queue, default: defaults.queue)
         outOfServicePrompt = try container.decode(.outOfServicePrompt, default: defaults.outOfServicePrompt)
+        noServicePrompts = try container.decode(.noServicePrompts, default: defaults.noServicePrompts)
         session = try container.decode(.session, default: defaults.session)
         ratingEnabled = try container.decode(.ratingEnabled, default: defaults.ratingEnabled)
         sensitiveWords = try container.decode(.sensitiveWords, default: defaults.sensitiveWords)

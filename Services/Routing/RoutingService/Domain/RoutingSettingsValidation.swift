@@ -39,6 +39,10 @@ extension RoutingSettings {
         check.range(queue.maxLength, 1...10_000, "queue.max_length")
         check.range(queue.timeoutSeconds, 30...86_400, "queue.timeout_seconds")
         check.template(outOfServicePrompt, "out_of_service_prompt", variables: [])
+        for reason in NoServicePrompts.editable {
+            check.template(noServicePrompts.prompt(for: reason, outOfHours: ""),
+                           RoutingFieldPath.join("no_service_prompts", reason.rawValue), variables: [])
+        }
         check.keywords(session.endPhrases, "session.end_phrases")
         if session.idleTimeoutSeconds != 0 {
             check.range(session.idleTimeoutSeconds, 60...86_400, "session.idle_timeout_seconds", hint: "use 0 to turn it off")

@@ -13,7 +13,6 @@ struct ActiveSettings: Sendable {
     /// Masks the sensitive-word list.
     let masker: SensitiveWordMasker
     private let queueTemplate: PromptTemplate?
-    private let idleTemplate: PromptTemplate?
     /// The out-of-service prompt as shown (`{{`/`}}` unescaped).
     let outOfServicePrompt: String
 
@@ -22,7 +21,6 @@ struct ActiveSettings: Sendable {
         self.document = document
         masker = document.makeSensitiveWordMasker()
         queueTemplate = try? document.queue.promptTemplate()
-        idleTemplate = try? document.session.idleWarningTemplate()
         outOfServicePrompt = (try? document.outOfServiceTemplate())?.render([:]) ?? document.outOfServicePrompt
     }
 
@@ -59,10 +57,8 @@ struct ActiveSettings: Sendable {
         return text.allSatisfy(\.isWhitespace) ? "您当前排第\(position)位。" : text
     }
 
-    /// The idle warning, with `{minutes}` filled in.
-    var idleWarningPrompt: String {
-        idleTemplate?.render(["minutes": .integer(document.session.idleWarningMinutes)]) ?? document.session.idleWarningPrompt
-    }
+    /// The idle warning as sent (see ``RoutingSessionSettings/idleWarningText()``).
+    var idleWarningPrompt: String { document.session.idleWarningText() }
 
     /// Fixed texts routing sends (not part of the settings document).
     static let botFallbackText = "抱歉，我没有理解您的问题，您可以换个说法，或回复“人工”转人工客服。"

@@ -109,25 +109,30 @@ extension RoutingEngine {
         into publication: inout Publication, on connection: PostgresConnection
     ) throws {
         guard session.state == .bot else { return }
-        if try humanAvailable(channel: session.channel, settings: settings, on: connection) {
-            try enqueue(&session, reason: reason, priority: ActiveSettings.defaultPriority, into: &publication, on: connection)
-        } else {
-            try systemMessage(settings.outOfServicePrompt, session: &session, into: &publication, on: connection)
+        if let refusal = try noServiceReason(channel: session.channel, settings: settings, on: connection) {
+            try systemMessage(settings.document.noServicePrompt(for: refusal), session: &session, into: &publication, on: connection)
             try systemMessage(ActiveSettings.leaveMessageHint, session: &session, into: &publication, on: connection)
             try end(&session, reason: .noService, settings: settings, into: &publication, on: connection)
+        } else {
+            try enqueue(&session, reason: reason, priority: ActiveSettings.defaultPriority, into: &publication, on: connection)
         }
     }
 
-    /// Switch, channel, hours, someone present at a workbench (在线 or 停止接入), and room in the queue.
-    func humanAvailable(channel: String, settings: ActiveSettings, on connection: PostgresConnection) throws -> Bool {
-        guard settings.humanOffered(channel: channel, at: Date()) else { return false }
-        guard try agents.anyoneStaffed(on: connection) else { return false }
+    /// Why human service is not available now (``RoutingSettings/noServiceReason(channel:isOpen:anyonePresent:queueLength:)``:
+    /// switch, channel, hours, someone present at a workbench — 在线 or 停止接入 —, room in the queue), or nil.
+    func noServiceReason(channel: String, settings: ActiveSettings, on connection: PostgresConnection) throws -> NoServiceReason? {
+        let document = settings.document
+        let isOpen = document.serviceHours.isOpen(at: Date())
+        guard document.humanServiceEnabled, document.channel(channel).humanEnabled, isOpen else {
+            return document.noServiceReason(channel: channel, isOpen: isOpen, anyonePresent: false, queueLength: 0)
+        }
         // Counting stops at the limit, so a long queue costs no more than the limit.
-        let maxLength = settings.document.queue.maxLength
+        let maxLength = document.queue.maxLength
         let length = try connection.query(
             "SELECT count(*) FROM (SELECT 1 FROM \(schema).sessions WHERE state = 'queued' LIMIT $1) queued", [maxLength]
         ).first?.decode(Int.self, at: 0) ?? 0
-        return length < maxLength
+        return document.noServiceReason(
+            channel: channel, isOpen: isOpen, anyonePresent: try agents.anyoneStaffed(on: connection), queueLength: length)
     }
 
     /// `visitor.request_human`: the transfer button.

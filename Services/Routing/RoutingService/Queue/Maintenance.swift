@@ -72,7 +72,7 @@ extension RoutingEngine {
         var publication = publication(cause: nil)
         for id in ids {
             guard var session = try sessions.read(id, on: connection) else { continue }
-            try systemMessage(settings.outOfServicePrompt, session: &session, into: &publication, on: connection)
+            try systemMessage(settings.document.noServicePrompt(for: .queueTimeout), session: &session, into: &publication, on: connection)
             try systemMessage(ActiveSettings.leaveMessageHint, session: &session, into: &publication, on: connection)
             try end(&session, reason: .queueTimeout, settings: settings, into: &publication, on: connection)
         }

@@ -66,21 +66,35 @@ export class RecordsPage {
     return { from: f.from, to: f.to, tz: browserTimezone(), type: f.type, channel: f.channel, agent_id: f.agent_id };
   }
 
+  /**
+   * Loads the first page (`reset`) or the next one. Only the latest request counts: a search started while
+   * another is loading, or a second click on 搜索, supersedes it, so no page is appended twice.
+   */
   async fetch(reset) {
+    if (!reset && this.loading) return;
+    const generation = (this.generation = (this.generation || 0) + 1);
+    this.loading = true;
     if (reset) {
       this.items = [];
       this.cursor = null;
       replace(this.rows, h('tr', {}, h('td', { colspan: 11, class: 'hint', text: t('common.loading') })));
     }
+    const cursor = this.cursor;
+    let result;
     try {
-      const result = await staffApi('GET', '/admin/records', { query: { ...this.query(), limit: 50, cursor: this.cursor || undefined } });
-      this.items.push(...(result.items || []));
-      this.cursor = result.next_cursor || null;
+      result = await staffApi('GET', '/admin/records', { query: { ...this.query(), limit: 50, cursor: cursor || undefined } });
     } catch (e) {
+      if (generation !== this.generation) return;
+      this.loading = false;
       replace(this.rows, h('tr', {}, h('td', { colspan: 11, class: 'form-error', role: 'alert', text: e.display || String(e) })));
       this.more.hidden = true;
       return;
     }
+    if (generation !== this.generation) return;
+    this.loading = false;
+    const seen = new Set(this.items.map((r) => r.session_id));
+    this.items.push(...(result.items || []).filter((r) => !seen.has(r.session_id)));
+    this.cursor = result.next_cursor || null;
     this.more.hidden = !this.cursor;
     if (!this.items.length) {
       replace(this.rows, h('tr', {}, h('td', { colspan: 11, class: 'empty', id: 'records-empty', text: t('rec.empty') })));
@@ -122,7 +136,12 @@ export class RecordsPage {
     button.disabled = true;
     try {
       const q = this.query();
-      const response = await staffApi('GET', '/admin/exports/' + kind, { query: { ...q, type: undefined, bom: true }, as: 'response' });
+      // The sessions export honours every filter shown, 会话类型 included; the statistics exports are per
+      // day (and channel or agent), where a session type does not apply.
+      const query = { ...q, type: kind === 'sessions' && q.type ? q.type : undefined, bom: true };
+      if (kind === 'agents') query.channel = undefined;
+      if (kind === 'daily') query.agent_id = undefined;
+      const response = await staffApi('GET', '/admin/exports/' + kind, { query, as: 'response' });
       const blob = await response.blob();
       saveBlob(blob, dispositionName(response, `kefu-${kind}-${q.from}-${q.to}.csv`));
       toast(t('rec.exported'));

@@ -11,7 +11,15 @@ const TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CHANNEL = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
-const DEFAULT_CHANNEL = { human_enabled: true, transfer_keywords: [], bot_unanswered_limit: 2, transfer_button: true, end_button: true };
+const DEFAULT_CHANNEL = { human_enabled: true, transfer_keywords: [], bot_unanswered_limit: 2, transfer_button: true, end_button: true, transfer_keywords_match: 'whole_message' };
+/** The reasons with their own prompt in `no_service_prompts` (out of hours is `out_of_service_prompt`). */
+const NO_SERVICE_REASONS = ['service_off', 'channel_off', 'nobody_present', 'queue_full', 'queue_timeout'];
+
+/** A select of the keyword match modes. */
+function matchSelect(attributes, value) {
+  return h('select', attributes,
+    ['whole_message', 'contains'].map((mode) => h('option', { value: mode, text: t('set.match.' + mode), selected: (value || 'whole_message') === mode })));
+}
 
 /** Fills what an older or partial document leaves out, so every form field has a value. */
 function normalize(doc) {
@@ -103,7 +111,8 @@ export class SettingsPage {
         h('th', { scope: 'row', text: name }),
         h('td', {}, h('input', { type: 'checkbox', class: 'ch-human', checked: c.human_enabled, 'aria-label': t('set.chHuman') + ' ' + name })),
         h('td', {}, h('input', { type: 'checkbox', class: 'ch-button', checked: c.transfer_button, 'aria-label': t('set.chButton') + ' ' + name })),
-        h('td', {}, h('input', { class: 'ch-keywords', value: (c.transfer_keywords || []).join(', '), 'aria-label': t('set.chKeywords') + ' ' + name })),
+        h('td', {}, h('input', { class: 'ch-keywords', value: (c.transfer_keywords || []).join(', '), 'aria-label': t('set.chKeywords') + ' ' + name }),
+          matchSelect({ class: 'ch-match', 'aria-label': t('set.matchMode') + ' ' + name }, c.transfer_keywords_match)),
         h('td', {}, h('input', { type: 'number', min: 1, max: 20, class: 'ch-limit narrow', value: c.bot_unanswered_limit ?? '', placeholder: t('set.off'), 'aria-label': t('set.chLimit') + ' ' + name })),
         h('td', {}, h('button', { type: 'button', class: 'link danger', text: t('common.delete'), onclick: () => row.remove() })));
       row.dataset.endButton = String(c.end_button);
@@ -118,6 +127,10 @@ export class SettingsPage {
     const maxLength = h('input', { id: 'set-queue-max', type: 'number', min: 1, max: 10000, value: d.queue.max_length ?? 200, class: 'narrow' });
     const timeout = h('input', { id: 'set-queue-timeout', type: 'number', min: 30, max: 86400, value: d.queue.timeout_seconds ?? 1800, class: 'narrow' });
     const outOfService = h('textarea', { id: 'set-out-of-service', rows: 2, value: d.out_of_service_prompt || '' });
+    const exitMatch = matchSelect({ id: 'set-exit-match' }, d.queue.exit_keywords_match);
+    const waitWithoutAgents = checkbox('set-wait-without-agents', t('set.waitWithoutAgents'), !!d.queue.wait_without_agents);
+    const noService = Object.fromEntries(NO_SERVICE_REASONS.map((reason) =>
+      [reason, h('textarea', { id: 'set-no-service-' + reason, rows: 2, value: (d.no_service_prompts || {})[reason] || '' })]));
 
     this.collect = () => {
       const doc = structuredClone(this.doc);
@@ -131,6 +144,7 @@ export class SettingsPage {
           end_button: row.dataset.endButton !== 'false',
           transfer_keywords: splitList(row.querySelector('.ch-keywords').value),
           bot_unanswered_limit: limit === '' ? null : int(limit, t('set.chLimit')),
+          transfer_keywords_match: row.querySelector('.ch-match').value,
         };
       }
       doc.channels = channels;
@@ -139,7 +153,14 @@ export class SettingsPage {
       doc.queue.exit_keywords = splitList(exitKeywords.value);
       doc.queue.max_length = int(maxLength.value, t('set.queueMax'));
       doc.queue.timeout_seconds = int(timeout.value, t('set.queueTimeout'));
+      doc.queue.exit_keywords_match = exitMatch.value;
+      doc.queue.wait_without_agents = waitWithoutAgents.querySelector('input').checked;
       doc.out_of_service_prompt = outOfService.value.trim();
+      doc.no_service_prompts = {};
+      for (const reason of NO_SERVICE_REASONS) {
+        const text = noService[reason].value.trim();
+        if (text) doc.no_service_prompts[reason] = text;
+      }
       return doc;
     };
 
@@ -165,8 +186,11 @@ export class SettingsPage {
       h('fieldset', {}, h('legend', { text: t('set.queue') }),
         field(t('set.queuePrompt'), prompt, t('set.queuePromptHint')),
         field(t('set.exitKeywords'), exitKeywords, t('set.listHint')),
-        h('div', { class: 'field-row' }, field(t('set.queueMax'), maxLength), field(t('set.queueTimeout'), timeout, t('set.seconds')))),
-      h('fieldset', {}, h('legend', { text: t('set.outOfService') }), field(t('set.outOfServicePrompt'), outOfService)),
+        field(t('set.matchMode'), exitMatch, t('set.matchHint')),
+        h('div', { class: 'field-row' }, field(t('set.queueMax'), maxLength), field(t('set.queueTimeout'), timeout, t('set.queueTimeoutHint'))),
+        waitWithoutAgents, h('p', { class: 'hint', text: t('set.waitWithoutAgentsHint') })),
+      h('fieldset', {}, h('legend', { text: t('set.outOfService') }), field(t('set.outOfServicePrompt'), outOfService),
+        NO_SERVICE_REASONS.map((reason) => field(t('set.noService.' + reason), noService[reason]))),
     ];
   }
 
@@ -184,6 +208,7 @@ export class SettingsPage {
     const d = this.doc;
     const s = d.session;
     const phrases = h('textarea', { id: 'set-end-phrases', rows: 3, value: s.end_phrases.join('\n') });
+    const endMatch = matchSelect({ id: 'set-end-match' }, s.end_phrases_match);
     const buttons = Object.entries(d.channels).map(([name, c]) => {
       const box = checkbox('set-end-button-' + name, t('set.endButtonFor', { channel: name }), c.end_button !== false);
       box.dataset.channel = name;
@@ -197,6 +222,7 @@ export class SettingsPage {
     this.collect = () => {
       const doc = structuredClone(this.doc);
       doc.session.end_phrases = splitList(phrases.value, false);
+      doc.session.end_phrases_match = endMatch.value;
       for (const box of buttons) doc.channels[box.dataset.channel].end_button = box.querySelector('input').checked;
       doc.session.idle_timeout_seconds = int(idle.value, t('set.idleTimeout'));
       doc.session.idle_warning_seconds = int(warning.value, t('set.idleWarning'));
@@ -208,6 +234,7 @@ export class SettingsPage {
     return [
       h('fieldset', {}, h('legend', { text: t('set.visitorEnd') }),
         field(t('set.endPhrases'), phrases, t('set.linesHint')),
+        field(t('set.matchMode'), endMatch, t('set.matchHint')),
         h('div', { class: 'checks', id: 'end-buttons' }, buttons)),
       h('fieldset', {}, h('legend', { text: t('set.idle') }),
         h('div', { class: 'field-row' }, field(t('set.idleTimeout'), idle, t('set.idleHint')), field(t('set.idleWarning'), warning, t('set.seconds')),

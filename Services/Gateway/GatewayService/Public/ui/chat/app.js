@@ -6,7 +6,7 @@ import { h, $, randomId, replace } from '../dom.js';
 import { t, langSwitch, applyTitle } from '../i18n.js';
 import { LiveSocket } from '../socket.js';
 import { imagePicker, imageView, messageInput, checkImage } from '../media.js';
-import { toast } from '../dialog.js';
+import { toast, confirmDialog } from '../dialog.js';
 import { duration, shortTime } from '../format.js';
 import { VisitorStore } from './store.js';
 import { leaveMessageForm } from './leave-message.js';
@@ -543,7 +543,9 @@ export class VisitorChat {
     return this.action('/visitor/exit-queue', $('#queue-exit', this.root));
   }
 
-  endSession() {
+  /** The 结束会话 button: asks first, since ending cannot be undone (a new message opens a new session). */
+  async endSession() {
+    if (!(await confirmDialog(t('chat.endConfirm'), { okLabel: t('chat.end') }))) return;
     return this.action('/visitor/end', this.endButton);
   }
 

@@ -115,6 +115,17 @@ export class Workbench {
     this.header = h('div', { class: 'conv-head', id: 'conv-head' });
     this.messages = h('ol', { class: 'messages', id: 'wb-messages', role: 'log', 'aria-live': 'polite', 'aria-label': t('wb.messages') });
     this.assist = h('section', { class: 'assist', id: 'assist-panel', 'aria-label': t('wb.assist'), hidden: true });
+    // Whenever the list's box shrinks (the assist panel opens or grows, the window gets smaller) while the
+    // agent was reading the newest messages, keep them in view.
+    this.pinnedToBottom = true;
+    this.messages.addEventListener('scroll', () => {
+      this.pinnedToBottom = this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < 24;
+    });
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(() => {
+        if (this.pinnedToBottom) this.messages.scrollTop = this.messages.scrollHeight;
+      }).observe(this.messages);
+    }
     this.input = messageInput({ id: 'wb-input', rows: 3, maxlength: 5000, placeholder: t('wb.inputHint'), 'aria-label': t('wb.input') }, {
       onSend: () => this.sendText(), onImage: (file) => this.sendImage(file),
     });
@@ -307,7 +318,7 @@ export class Workbench {
         h('span', { class: 'meta' },
           s.waitingSince ? h('span', { class: 'waiting', dataset: { since: String(s.waitingSince) }, text: t('wb.waitingFor', { time: duration((Date.now() - s.waitingSince) / 1000) }) }) : null,
           s.unread ? h('span', { class: 'unread', 'aria-label': t('wb.unread', { n: s.unread }), text: String(s.unread) }) : null));
-      const li = h('li', {}, button);
+      const li = h('li', { dataset: { session: s.id } }, button);
       if (s.ended) {
         li.append(h('button', {
           type: 'button', class: 'link dismiss', text: t('common.remove'), 'aria-label': t('wb.dismiss'),
@@ -316,7 +327,22 @@ export class Workbench {
       }
       return li;
     });
+    // Rebuilding the rows must not throw keyboard focus back to <body>: remember which row (and which of
+    // its buttons) had it, and give it back, or to the row now at the same place when that one is gone.
+    const active = document.activeElement;
+    const focusedRow = active && this.list.contains(active) ? active.closest('li') : null;
+    const focus = focusedRow ? {
+      session: focusedRow.dataset.session,
+      dismiss: active.classList.contains('dismiss'),
+      index: Array.prototype.indexOf.call(this.list.children, focusedRow),
+    } : null;
     replace(this.list, rows);
+    if (focus) {
+      const row = Array.from(this.list.children).find((li) => li.dataset.session === focus.session)
+        || this.list.children[Math.min(focus.index, this.list.children.length - 1)];
+      const target = row && ((focus.dismiss && row.querySelector('.dismiss')) || row.querySelector('.session-item'));
+      if (target) target.focus({ preventScroll: true });
+    }
     this.emptyList.hidden = rows.length > 0;
     if (this.me.load === undefined || this.me.load === null) $('#me-load', this.root).textContent = this.openSessions().length;
   }
@@ -389,8 +415,10 @@ export class Workbench {
     if (!s.loaded && !rows.length) rows.push(h('li', { class: 'line system' }, h('span', { text: s.error || t('common.loading') })));
     for (const pending of s.pending || []) rows.push(this.pendingRow(pending));
     replace(this.messages, rows);
-    this.messages.scrollTop = this.messages.scrollHeight;
+    // The smart-assist panel takes its height from the message list: lay it out first, then scroll, so
+    // the newest message is not left below the fold behind it.
     this.renderAssist();
+    this.messages.scrollTop = this.messages.scrollHeight;
   }
 
   /** Adds the capture checkbox and the smart-assist link to a message row. */

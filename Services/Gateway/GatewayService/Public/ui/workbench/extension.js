@@ -2,6 +2,7 @@
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { staffApi } from '../staff.js';
+import { ApiError } from '../api.js';
 import { dateTime } from '../format.js';
 import { transcriptDialog } from '../transcript.js';
 import { QuickReplies } from '../quick-replies.js';
@@ -49,8 +50,15 @@ export class Extension {
     if (this.session && this.session.id === sessionId) this.show(this.session);
   }
 
+  /**
+   * Shows the visitor of `session`. Only the latest call renders (a token, not the session object, tells
+   * them apart, since a transfer refreshes the pane while the first load is in flight). Right after an
+   * assignment or a transfer, store may refuse this agent for a moment: refusals and failures are retried
+   * a few times, and the pane never stays on 加载中….
+   */
   async show(session) {
     this.session = session;
+    const token = (this.showToken = (this.showToken || 0) + 1);
     if (!session) {
       replace(this.visitorPane, h('p', { class: 'empty', text: t('wb.pick') }));
       return;
@@ -72,8 +80,20 @@ export class Extension {
       h('dl', { class: 'facts' }, h('div', {}, h('dt', { text: t('wb.firstSeen') }), firstSeen)),
       h('h3', { text: t('wb.previous') }), previous);
     try {
-      const info = await staffApi('GET', '/agent/sessions/' + session.id + '/visitor');
-      if (this.session !== session) return;
+      let info;
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          info = await staffApi('GET', '/agent/sessions/' + session.id + '/visitor');
+          break;
+        } catch (e) {
+          if (token !== this.showToken) return;
+          const transient = e instanceof ApiError && (e.retryable || e.status === 403 || e.status === 404);
+          if (!transient || attempt >= 4) throw e;
+          await new Promise((resolve) => setTimeout(resolve, 300 * 2 ** attempt));
+          if (token !== this.showToken) return;
+        }
+      }
+      if (token !== this.showToken) return;
       const sessions = (info.previous_sessions || []).slice().sort((a, b) => String(a.started_at).localeCompare(String(b.started_at)));
       const first = sessions.length ? sessions[0].started_at : info.session && info.session.created_at;
       firstSeen.textContent = dateTime(first) || '-';
@@ -90,7 +110,7 @@ export class Extension {
           h('span', { class: 'tag', text: p.human ? t('type.human') : t('type.bot') }), ' ',
           h('span', { class: 'hint', text: t('wb.messagesCount', { n: p.message_count ?? '-' }) })))));
     } catch (e) {
-      if (this.session !== session) return;
+      if (token !== this.showToken) return;
       firstSeen.textContent = '-';
       replace(previous, h('li', { class: 'form-error', text: e.display || String(e) }));
     }

@@ -1,0 +1,191 @@
+/// The contract's rules on raw JSON that a typed decoder cannot see: no object may repeat a key (parsers
+/// disagree on which value wins, so a connector and Kefu could read different visitors), and no value may be
+/// `null` (optional fields are omitted), except inside the free-form `data.params`, `data.result` and
+/// `data.settings`.
+///
+/// The check walks the bytes once. Text that is not well-formed JSON is left to the decoder, which reports
+/// it as `not_json`; this check only throws for well-formed JSON that breaks one of the two rules.
+enum StrictJSONCheck {
+    /// Paths under which `null` is allowed: free-form JSON whose shape belongs to the service reading it.
+    static let nullablePrefixes = ["data.params", "data.result", "data.settings"]
+
+    /// Throws ``ContractError/duplicateKey(_:)`` or ``ContractError/invalidField(_:reason:)`` (for a `null`),
+    /// naming the first offending field.
+    static func check(_ bytes: [UInt8]) throws(ContractError) {
+        var scanner = Scanner(bytes: bytes)
+        do throws(Stop) {
+            try scanner.value(path: "", nullable: false)
+            scanner.skipWhitespace()
+            guard scanner.index == bytes.count else { return }
+        } catch {
+            return
+        }
+        if let violation = scanner.violation { throw violation }
+    }
+
+    /// Why the walk stopped: the text is not well-formed JSON, which the decoder explains.
+    enum Stop: Error {
+        case malformed
+    }
+
+    struct Scanner {
+        let bytes: [UInt8]
+        var index = 0
+        /// The first breach of the contract, reported only when the whole text is well-formed JSON.
+        var violation: ContractError?
+
+        init(bytes: [UInt8]) {
+            self.bytes = bytes
+        }
+
+        mutating func value(path: String, nullable: Bool) throws(Stop) {
+            skipWhitespace()
+            guard index < bytes.count else { throw .malformed }
+            switch bytes[index] {
+            case UInt8(ascii: "{"): try object(path: path, nullable: nullable)
+            case UInt8(ascii: "["): try array(path: path, nullable: nullable)
+            case UInt8(ascii: "\""): _ = try string()
+            case UInt8(ascii: "n"):
+                try literal("null")
+                if !nullable, violation == nil {
+                    violation = .invalidField(path.isEmpty ? "(root)" : path, reason: "must not be null")
+                }
+            case UInt8(ascii: "t"): try literal("true")
+            case UInt8(ascii: "f"): try literal("false")
+            default: try number()
+            }
+        }
+
+        private mutating func object(path: String, nullable: Bool) throws(Stop) {
+            index += 1
+            var keys = Set<String>()
+            skipWhitespace()
+            if peek(UInt8(ascii: "}")) { index += 1; return }
+            while true {
+                skipWhitespace()
+                guard peek(UInt8(ascii: "\"")) else { throw .malformed }
+                let key = try string()
+                let child = FieldPath.join(path, key)
+                if !keys.insert(key).inserted, violation == nil { violation = .duplicateKey(child) }
+                skipWhitespace()
+                guard peek(UInt8(ascii: ":")) else { throw .malformed }
+                index += 1
+                let childNullable = nullable || StrictJSONCheck.nullablePrefixes.contains(child)
+                try value(path: child, nullable: childNullable)
+                skipWhitespace()
+                if peek(UInt8(ascii: ",")) { index += 1; continue }
+                if peek(UInt8(ascii: "}")) { index += 1; return }
+                throw .malformed
+            }
+        }
+
+        private mutating func array(path: String, nullable: Bool) throws(Stop) {
+            index += 1
+            skipWhitespace()
+            if peek(UInt8(ascii: "]")) { index += 1; return }
+            var position = 0
+            while true {
+                try value(path: path + "[\(position)]", nullable: nullable)
+                position += 1
+                skipWhitespace()
+                if peek(UInt8(ascii: ",")) { index += 1; continue }
+                if peek(UInt8(ascii: "]")) { index += 1; return }
+                throw .malformed
+            }
+        }
+
+        /// Reads a string and returns it with its escapes resolved (so `"\u0069d"` and `"id"` are one key).
+        private mutating func string() throws(Stop) -> String {
+            index += 1
+            var scalars = String.UnicodeScalarView()
+            var run: [UInt8] = []
+            func flush() {
+                scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars)
+                run.removeAll(keepingCapacity: true)
+            }
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                if byte == UInt8(ascii: "\"") {
+                    flush()
+                    return String(scalars)
+                }
+                guard byte == UInt8(ascii: "\\") else { run.append(byte); continue }
+                flush()
+                guard index < bytes.count else { throw .malformed }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): run.append(escape)
+                case UInt8(ascii: "b"): run.append(0x08)
+                case UInt8(ascii: "f"): run.append(0x0C)
+                case UInt8(ascii: "n"): run.append(0x0A)
+                case UInt8(ascii: "r"): run.append(0x0D)
+                case UInt8(ascii: "t"): run.append(0x09)
+                case UInt8(ascii: "u"):
+                    var unit = try hex4()
+                    if (0xD800..<0xDC00).contains(unit), bytes[safe: index] == UInt8(ascii: "\\"),
+                       bytes[safe: index + 1] == UInt8(ascii: "u") {
+                        index += 2
+                        let low = try hex4()
+                        if (0xDC00..<0xE000).contains(low) {
+                            unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                        }
+                    }
+                    scalars.append(Unicode.Scalar(unit) ?? "\u{FFFD}")
+                default: throw .malformed
+                }
+            }
+            throw .malformed
+        }
+
+        private mutating func hex4() throws(Stop) -> UInt32 {
+            guard index + 4 <= bytes.count else { throw .malformed }
+            var value: UInt32 = 0
+            for byte in bytes[index..<index + 4] {
+                guard let digit = hexDigit(byte) else { throw .malformed }
+                value = value << 4 | digit
+            }
+            index += 4
+            return value
+        }
+
+        private func hexDigit(_ byte: UInt8) -> UInt32? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+            default: nil
+            }
+        }
+
+        private mutating func literal(_ word: String) throws(Stop) {
+            let expected = Array(word.utf8)
+            let count = expected.count
+            guard index + count <= bytes.count, bytes[index..<index + count].elementsEqual(expected) else { throw .malformed }
+            index += count
+        }
+
+        private mutating func number() throws(Stop) {
+            let start = index
+            while index < bytes.count, Self.numberBytes.contains(bytes[index]) { index += 1 }
+            if index == start { throw .malformed }
+        }
+
+        private static let numberBytes = Set(Array("0123456789+-.eE".utf8))
+
+        private func peek(_ byte: UInt8) -> Bool {
+            index < bytes.count && bytes[index] == byte
+        }
+
+        mutating func skipWhitespace() {
+            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        }
+    }
+}
+
+extension Array {
+    fileprivate subscript(safe position: Int) -> Element? {
+        indices.contains(position) ? self[position] : nil
+    }
+}

@@ -18,6 +18,8 @@ struct Gateway: Sendable, CustomStringConvertible {
     let tokens: TokenStore
     let accounts: AccountStore
     let idempotency: IdempotencyStore
+    let inFlight = InFlightRequests()
+    let uploads: UploadStore
     let limiter: RateLimiter
     let replyStream: String
     let catalog = RouteCatalog()
@@ -46,6 +48,7 @@ struct Gateway: Sendable, CustomStringConvertible {
             postgres: context.postgres, hasher: PasswordHasher(cost: gateway.bcryptCost), outbox: context.outbox,
             commandsStream: context.streams.commands, source: source)
         idempotency = IdempotencyStore(postgres: context.postgres)
+        uploads = UploadStore(postgres: context.postgres)
         limiter = RateLimiter(redis: context.redis, prefix: context.streams.prefix)
     }
 
@@ -85,6 +88,7 @@ struct GatewayBackground: Service, CustomStringConvertible {
                 do {
                     _ = try await gateway.tokens.purgeExpired()
                     _ = try await gateway.idempotency.purge(olderThanDays: 2)
+                    _ = try await gateway.uploads.purge(olderThanDays: 30)
                     _ = try await gateway.context.redis.send(["EXPIRE", gateway.replyStream, "86400"])
                     _ = try await gateway.context.redis.send(["XTRIM", gateway.replyStream, "MAXLEN", "~", "10000"])
                 } catch {

@@ -68,6 +68,17 @@ final class Hub: Sendable {
         for subscriber in all { await subscriber.close() }
     }
 
+    /// Closes every socket of `agentID` on this instance (the account was disabled; its tokens are revoked,
+    /// so it cannot reconnect).
+    func closeAgent(_ agentID: String) async {
+        let sockets = state.withLock { state in
+            let sockets = state.agents.removeValue(forKey: agentID.lowercased()).map { Array($0.values) } ?? []
+            for session in state.sessionAgents.keys { state.sessionAgents[session]?.remove(agentID.lowercased()) }
+            return sockets
+        }
+        for subscriber in sockets { await subscriber.close() }
+    }
+
     /// Records that `agentID` serves `sessions` (from routing's `sessions.mine`).
     func seed(agentID: String, sessions: [String]) {
         state.withLock { state in
@@ -97,6 +108,9 @@ final class Hub: Sendable {
             for target in targets { await target.offer(event) }
             if ["session.queued", "session.assigned", "session.ended", "queue.position"].contains(event.type) {
                 queueChanged = true
+            }
+            if event.type == "agent.updated", event.enabled == false, let agent = event.agentID {
+                await closeAgent(agent)
             }
         }
         if queueChanged { scheduleQueueRefresh() }

@@ -1,5 +1,4 @@
 import Foundation
-import HummingbirdWebSocket
 import KefuModel
 import Logging
 
@@ -113,47 +112,43 @@ extension Gateway {
     }
 
     /// Serves one WebSocket until either side closes it.
-    func serveWebSocket(
-        _ principal: Principal, resume: [String: Int], inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter
-    ) async throws {
+    func serveWebSocket(_ principal: Principal, resume: [String: Int], connection: WebSocketConnection) async {
         let (subscriber, frames, cleanup) = await openSubscriber(principal, resume: resume)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await frame in frames {
                     do {
-                        try await outbound.write(.text(String(decoding: frame, as: UTF8.self)))
+                        try await connection.send(frame)
                     } catch {
                         break
                     }
                 }
             }
             group.addTask {
-                do {
-                    for try await message in inbound.messages(maxSize: 64 * 1024) {
-                        guard case .text(let text) = message,
-                              let frame = try? JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8)) else {
-                            await subscriber.send(controlFrame([
-                                "type": .string("error"), "code": .string("invalid_frame"),
-                                "message": .string("send JSON text frames like {\"type\":\"resume\",\"sessions\":{…}}"),
-                            ]))
-                            continue
-                        }
-                        switch frame.type {
-                        case "resume": await subscriber.resume(frame.sessions ?? [:])
-                        case "ping": await subscriber.send(controlFrame(["type": .string("pong")]))
-                        default:
-                            await subscriber.send(controlFrame([
-                                "type": .string("error"), "code": .string("unknown_frame"),
-                                "message": .string("unknown frame type \(frame.type.prefix(40))"),
-                            ]))
-                        }
+                for await message in connection.messages {
+                    guard case .text(let text) = message,
+                          let frame = try? JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8)) else {
+                        await subscriber.send(controlFrame([
+                            "type": .string("error"), "code": .string("invalid_frame"),
+                            "message": .string("send JSON text frames like {\"type\":\"resume\",\"sessions\":{…}}"),
+                        ]))
+                        continue
                     }
-                } catch {}
+                    switch frame.type {
+                    case "resume": await subscriber.resume(frame.sessions ?? [:])
+                    case "ping": await subscriber.send(controlFrame(["type": .string("pong")]))
+                    default:
+                        await subscriber.send(controlFrame([
+                            "type": .string("error"), "code": .string("unknown_frame"),
+                            "message": .string("unknown frame type \(frame.type.prefix(40))"),
+                        ]))
+                    }
+                }
                 await cleanup()
             }
             await group.next()
             await cleanup()
-            try? await outbound.close(.normalClosure, reason: nil)
+            await connection.close()
             group.cancelAll()
         }
     }

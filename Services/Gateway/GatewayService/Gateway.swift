@@ -78,6 +78,13 @@ struct GatewayBackground: Service, CustomStringConvertible {
             group.addTask { await replies.run { gateway.waiter.deliver($0) } }
             group.addTask { await events.run { await gateway.hub.dispatch($0) } }
             group.addTask { await maintenance() }
+            group.addTask {
+                await withGracefulShutdownHandler {
+                    await gateway.hub.trimmer.run()
+                } onGracefulShutdown: {
+                    gateway.hub.trimmer.finish()
+                }
+            }
         }
     }
 

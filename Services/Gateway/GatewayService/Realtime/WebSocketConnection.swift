@@ -1,9 +1,10 @@
 import NIOCore
 import NIOWebSocket
 
-/// One server-side WebSocket after the switch from HTTP/1.1: whole messages in, text frames out.
+/// One server-side WebSocket after the switch from HTTP/1.1: whole messages in (as ``SocketItem/client(_:)``
+/// into the socket's item stream, which ends when the connection does), text frames out.
 ///
-/// Built by ``WebSocketUpgrade/switchProtocols(channel:request:maxMessageBytes:)`` on the connection's own
+/// Built by ``WebSocketUpgrade/switchProtocols(channel:key:maxMessageBytes:sink:)`` on the connection's own
 /// channel, so an upgrade works on any request of a keep-alive connection, not only the first. Pings are
 /// answered, fragmented messages reassembled (at most `maxMessageBytes`), and a close frame is echoed
 /// before the connection closes.
@@ -16,13 +17,10 @@ struct WebSocketConnection: Sendable {
         case unsupported
     }
 
-    /// The client's messages until it closes (or the connection breaks).
-    let messages: AsyncStream<Message>
     private let bridge: NIOLoopBound<WebSocketBridge>
     private let eventLoop: any EventLoop
 
-    init(messages: AsyncStream<Message>, bridge: WebSocketBridge, eventLoop: any EventLoop) {
-        self.messages = messages
+    init(bridge: WebSocketBridge, eventLoop: any EventLoop) {
         self.bridge = NIOLoopBound(bridge, eventLoop: eventLoop)
         self.eventLoop = eventLoop
     }
@@ -41,7 +39,7 @@ struct WebSocketConnection: Sendable {
 }
 
 /// The handler at the end of a switched connection's pipeline: WebSocket frames in, complete messages to
-/// ``WebSocketConnection/messages``; anything the HTTP layer behind it still tries to write is dropped.
+/// the socket's item stream (finished when the connection ends); anything the HTTP layer behind it still tries to write is dropped.
 final class WebSocketBridge: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = Never
@@ -50,7 +48,7 @@ final class WebSocketBridge: ChannelDuplexHandler, RemovableChannelHandler {
     /// The HTTP layer wrote after the switch (its writes are refused, never forwarded as frames).
     struct SwitchedError: Error {}
 
-    private let output: AsyncStream<WebSocketConnection.Message>.Continuation
+    private let output: AsyncStream<SocketItem>.Continuation
     private let maxMessageBytes: Int
     private var context: ChannelHandlerContext?
     private var fragments: ByteBuffer?
@@ -59,7 +57,7 @@ final class WebSocketBridge: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let eventLoop: any EventLoop
 
-    init(output: AsyncStream<WebSocketConnection.Message>.Continuation, maxMessageBytes: Int, eventLoop: any EventLoop) {
+    init(output: AsyncStream<SocketItem>.Continuation, maxMessageBytes: Int, eventLoop: any EventLoop) {
         self.output = output
         self.maxMessageBytes = maxMessageBytes
         self.eventLoop = eventLoop
@@ -115,6 +113,17 @@ final class WebSocketBridge: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The server allows half-closure: a client that shut its side without a close frame is gone.
+        if let event = event as? ChannelEvent, case .inputClosed = event {
+            output.finish()
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let error = error as? NIOWebSocketError, case .invalidFrameLength = error {
             close(.messageTooLarge)
@@ -157,6 +166,6 @@ final class WebSocketBridge: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             message = .unsupported
         }
-        if case .dropped = output.yield(message) { close(.policyViolation) }
+        if case .dropped = output.yield(.client(message)) { close(.policyViolation) }
     }
 }

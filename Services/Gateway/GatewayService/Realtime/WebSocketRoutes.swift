@@ -14,8 +14,15 @@ extension Gateway {
         }
         let key = try WebSocketUpgrade.key(request)
         guard let channel = context.channel else { throw APIError.unavailable("this connection cannot be upgraded") }
-        let connection = try await WebSocketUpgrade.switchProtocols(channel: channel, key: key, maxMessageBytes: 64 * 1024)
-        await serveWebSocket(principal, resume: Self.resumePoints(request.query("resume")), connection: connection)
+        let socket = await openSubscriber(principal, resume: Self.resumePoints(request.query("resume")))
+        let connection: WebSocketConnection
+        do {
+            connection = try await WebSocketUpgrade.switchProtocols(channel: channel, key: key, maxMessageBytes: 64 * 1024, sink: socket.input)
+        } catch {
+            await socket.cleanup()
+            throw error
+        }
+        await serveWebSocket(socket, connection: connection)
         return Response(status: .switchingProtocols)
     }
 

@@ -43,10 +43,12 @@ enum WebSocketUpgrade {
     }
 
     /// Answers `101 Switching Protocols` on `channel` and puts WebSocket frame handlers in place of the HTTP
-    /// codec; the caller then owns the connection until it closes.
-    static func switchProtocols(channel: any Channel, key: String, maxMessageBytes: Int) async throws -> WebSocketConnection {
+    /// codec; the client's messages go to `sink`, which is finished when the connection ends. The caller
+    /// then owns the connection until it closes.
+    static func switchProtocols(
+        channel: any Channel, key: String, maxMessageBytes: Int, sink output: AsyncStream<SocketItem>.Continuation
+    ) async throws -> WebSocketConnection {
         let accept = accept(key)
-        let (messages, output) = AsyncStream<WebSocketConnection.Message>.makeStream(bufferingPolicy: .bufferingOldest(64))
         return try await channel.eventLoop.submit {
             let pipeline = channel.pipeline.syncOperations
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
@@ -60,7 +62,7 @@ enum WebSocketUpgrade {
             encoderContext.writeAndFlush(NIOAny(channel.allocator.buffer(string: head)), promise: nil)
             pipeline.removeHandler(decoder, promise: nil)
             pipeline.removeHandler(encoder, promise: nil)
-            return WebSocketConnection(messages: messages, bridge: bridge, eventLoop: channel.eventLoop)
+            return WebSocketConnection(bridge: bridge, eventLoop: channel.eventLoop)
         }.get()
     }
 }

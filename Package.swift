@@ -18,7 +18,6 @@ let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let bcrypt = Target.Dependency.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
-let webSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
 let webSocketClient = Target.Dependency.product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
 
 /// The five services: name (folder), library target, executable product, and the library's resources
@@ -123,7 +122,10 @@ var targets: [Target] = [
 
 /// What some service libraries need beyond the common dependencies.
 let serviceDependencies: [String: [Target.Dependency]] = [
-    "GatewayService": [bcrypt, webSocket, nioCore, nioPosix],
+    "GatewayService": [
+        bcrypt, nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOWebSocket", package: "swift-nio"),
+    ],
 ]
 
 targets.append(

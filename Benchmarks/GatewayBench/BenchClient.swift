@@ -110,3 +110,57 @@ final class BenchLog: Sendable {
         }
     }
 }
+
+/// What a run created, so that it can be undone whatever happens: visitor sessions are ended, agents set
+/// offline, sockets closed and agent accounts disabled (the API has no account deletion).
+final class BenchCreated: Sendable {
+    private struct State {
+        var adminToken: String?
+        var agents: [(id: String, token: String)] = []
+        var visitors: [String] = []
+        var sockets: [BenchSocket] = []
+    }
+
+    private let state = Mutex(State())
+
+    var adminToken: String? {
+        get { state.withLock { $0.adminToken } }
+        set { state.withLock { $0.adminToken = newValue } }
+    }
+
+    func addAgent(id: String, token: String) { state.withLock { $0.agents.append((id, token)) } }
+    func addVisitor(_ token: String) { state.withLock { $0.visitors.append(token) } }
+    func addSocket(_ socket: BenchSocket) { state.withLock { $0.sockets.append(socket) } }
+
+    /// Ends the sessions, takes the agents offline, closes the sockets and disables the accounts; prints
+    /// what it could not undo.
+    func cleanUp(http: BenchHTTP, adminToken: String?) async {
+        let (agents, visitors, sockets) = state.withLock { ($0.agents, $0.visitors, $0.sockets) }
+        var failures = 0
+        await withTaskGroup(of: Bool.self) { group in
+            for visitor in visitors {
+                group.addTask {
+                    let status = (try? await http.call("POST", "/api/v1/visitor/end", token: visitor, json: .object([:])))?.0 ?? 0
+                    return status == 200 || status == 404 || status == 409
+                }
+            }
+            for agent in agents {
+                group.addTask {
+                    (try? await http.call("PUT", "/api/v1/agent/status", token: agent.token, json: .object(["status": "offline"])))?.0 == 200
+                }
+            }
+            for await ok in group where !ok { failures += 1 }
+        }
+        for socket in sockets { await socket.close() }
+        var disabled = 0
+        if let adminToken {
+            for agent in agents {
+                let (status, _) = (try? await http.call(
+                    "PATCH", "/api/v1/admin/accounts/\(agent.id)", token: adminToken, json: .object(["disabled": true]))) ?? (0, nil)
+                if status == 200 { disabled += 1 }
+            }
+        }
+        print("  cleanup: \(visitors.count) visitor sessions ended, \(disabled) of \(agents.count) bench agents offline and disabled"
+            + (failures > 0 ? " (\(failures) calls failed)" : ""))
+    }
+}

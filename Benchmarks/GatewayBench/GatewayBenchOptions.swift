@@ -8,6 +8,7 @@ struct GatewayBenchOptions {
     var visitors = 50
     var agents = 5
     var messages = 20
+    var waitSeconds = 60
 
     static let usage = """
         usage: kefu-gateway-bench [--gateway URL] [--admin USER] [--visitors N] [--agents M] [--messages K]
@@ -16,6 +17,9 @@ struct GatewayBenchOptions {
           --visitors  visitor sockets (default 50)
           --agents    agent sockets (default 5); each agent takes up to 50 sessions
           --messages  messages each visitor sends in the measured phase (default 20)
+          --wait      seconds to wait for assignments, deliveries and store (default 60)
+        Exits 1 unless every message reached an agent socket and every session reached store; always ends
+        its visitors' sessions and disables the agent accounts it created before it exits.
         """
 
     init(arguments: [String]) throws(GatewayBenchError) {
@@ -29,6 +33,7 @@ struct GatewayBenchOptions {
             case "--visitors": visitors = try Self.positive(flag, value)
             case "--agents": agents = try Self.positive(flag, value)
             case "--messages": messages = try Self.positive(flag, value)
+            case "--wait": waitSeconds = try Self.positive(flag, value)
             default: throw .failed("unknown option \(flag)")
             }
         }

@@ -11,27 +11,45 @@ signal(SIGPIPE, SIG_IGN)
 /// store): every visitor is served by an agent, then each sends K messages; reports messages per second
 /// through the whole path (gateway → routing → events → gateway push), the send → agent-socket latency,
 /// and how long store takes to have committed every message.
+///
+/// Fails (exit status 1) unless every message reached an agent socket and every session reached store.
+/// Whatever happens, it then cleans up after itself: ends every visitor's session, takes its agents
+/// offline, closes the sockets and disables the accounts it created, so nothing it made stays online or
+/// is re-queued ahead of real visitors.
 func runBenchmark(_ options: GatewayBenchOptions) async throws {
     let http = BenchHTTP(base: options.gateway)
+    let created = BenchCreated()
+    do {
+        try await measure(options, http: http, created: created)
+    } catch {
+        await created.cleanUp(http: http, adminToken: created.adminToken)
+        throw error
+    }
+    await created.cleanUp(http: http, adminToken: created.adminToken)
+}
+
+func measure(_ options: GatewayBenchOptions, http: BenchHTTP, created: BenchCreated) async throws {
     let ws = options.gateway.replacingOccurrences(of: "http", with: "ws", options: .anchored)
     let admin = try await http.expect("POST", "/api/v1/auth/login", json: .object([
         "username": .string(options.adminUser), "password": .string(options.adminPassword),
     ]))
     guard let adminToken = admin["access_token"]?.stringValue else { throw GatewayBenchError.failed("no admin token") }
+    created.adminToken = adminToken
     let run = UInt32.random(in: 0...UInt32.max)
     let capacity = min(50, (options.visitors + options.agents - 1) / options.agents)
     let log = BenchLog()
-    var sockets: [BenchSocket] = []
 
     for index in 0..<options.agents {
         let username = "bench\(run)a\(index)"
-        _ = try await http.expect("POST", "/api/v1/admin/accounts", token: adminToken, json: .object([
+        let account = try await http.expect("POST", "/api/v1/admin/accounts", token: adminToken, json: .object([
             "username": .string(username), "display_name": .string("压测客服\(index)"), "role": "agent",
             "password": "bench-password", "capacity": .integer(Int64(capacity)),
         ]), [201])
+        guard let agentID = account["agent_id"]?.stringValue else { throw GatewayBenchError.failed("no agent id") }
         let login = try await http.expect("POST", "/api/v1/auth/login", json: .object(["username": .string(username), "password": "bench-password"]))
         guard let token = login["access_token"]?.stringValue else { throw GatewayBenchError.failed("no agent token") }
-        sockets.append(BenchSocket(url: "\(ws)/api/v1/agent/ws", token: token) { frame, time in
+        created.addAgent(id: agentID, token: token)
+        created.addSocket(BenchSocket(url: "\(ws)/api/v1/agent/ws", token: token) { frame, time in
             guard frame["type"]?.stringValue == "event", let session = frame["session_id"]?.stringValue else { return }
             switch frame["event"]?.stringValue {
             case "session.assigned": log.assigned(session)
@@ -59,7 +77,8 @@ func runBenchmark(_ options: GatewayBenchOptions) async throws {
         let started = try await http.expect("POST", "/api/v1/visitor/sessions", json: .object(["channel": "web-pc"]), [200, 201])
         guard let token = started["token"]?.stringValue else { throw GatewayBenchError.failed("no visitor token") }
         visitors.append((token, index))
-        sockets.append(BenchSocket(url: "\(ws)/api/v1/visitor/ws", token: token) { frame, _ in
+        created.addVisitor(token)
+        created.addSocket(BenchSocket(url: "\(ws)/api/v1/visitor/ws", token: token) { frame, _ in
             if frame["event"]?.stringValue == "session.created", let session = frame["session_id"]?.stringValue {
                 log.session(session, visitor: index)
             }
@@ -76,7 +95,7 @@ func runBenchmark(_ options: GatewayBenchOptions) async throws {
         }
         try await group.waitForAll()
     }
-    let deadline = ContinuousClock.now + .seconds(60)
+    let deadline = ContinuousClock.now + .seconds(options.waitSeconds)
     while log.assignedCount < options.visitors, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
     guard log.assignedCount == options.visitors else {
         throw GatewayBenchError.failed("only \(log.assignedCount) of \(options.visitors) sessions were assigned")
@@ -97,7 +116,7 @@ func runBenchmark(_ options: GatewayBenchOptions) async throws {
         }
         try await group.waitForAll()
     }
-    let pushDeadline = ContinuousClock.now + .seconds(60)
+    let pushDeadline = ContinuousClock.now + .seconds(options.waitSeconds)
     while log.pushedCount < total, ContinuousClock.now < pushDeadline { try await Task.sleep(for: .milliseconds(20)) }
     let results = log.results()
     guard let first = results.first, let last = results.last, !results.latencies.isEmpty else {
@@ -119,7 +138,7 @@ func runBenchmark(_ options: GatewayBenchOptions) async throws {
     // Store: every session's history reaches its last message.
     let storeStart = ContinuousClock.now
     var pending = Set(visitors.map(\.index))
-    let storeDeadline = ContinuousClock.now + .seconds(60)
+    let storeDeadline = ContinuousClock.now + .seconds(options.waitSeconds)
     while !pending.isEmpty, ContinuousClock.now < storeDeadline {
         for index in pending {
             guard let session = log.sessions[index] else { continue }
@@ -133,7 +152,10 @@ func runBenchmark(_ options: GatewayBenchOptions) async throws {
     }
     let storeSpan = ContinuousClock.now - storeStart
     print("  store: \(options.visitors - pending.count) of \(options.visitors) sessions committed through their last message \(storeSpan) after the last push")
-    for socket in sockets { await socket.close() }
+    var missing: [String] = []
+    if results.latencies.count < total { missing.append("delivered \(results.latencies.count) of \(total) messages to agent sockets") }
+    if !pending.isEmpty { missing.append("\(pending.count) of \(options.visitors) sessions never reached store") }
+    if !missing.isEmpty { throw GatewayBenchError.failed("partial delivery: " + missing.joined(separator: "; ")) }
 }
 
 do {

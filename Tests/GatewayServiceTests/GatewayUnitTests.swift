@@ -40,14 +40,48 @@ import Testing
         #expect(VisitorToken.newVisitorID() != VisitorToken.newVisitorID())
     }
 
-    @Test func imagesAreRecognisedByTheirBytes() {
-        #expect(ImageSniffer.mimeType([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0]) == .png)
-        #expect(ImageSniffer.mimeType([0xFF, 0xD8, 0xFF, 0xE0]) == .jpeg)
-        #expect(ImageSniffer.mimeType(Array("GIF89a...".utf8)) == .gif)
-        #expect(ImageSniffer.mimeType(Array("RIFF\0\0\0\0WEBPVP8 ".utf8)) == .webp)
-        #expect(ImageSniffer.mimeType(Array("RIFF\0\0\0\0WAVEfmt ".utf8)) == nil)
-        #expect(ImageSniffer.mimeType(Array("<svg xmlns=".utf8)) == nil)
-        #expect(ImageSniffer.mimeType([]) == nil)
+    @Test func imageHeadersAreDecodedNotJustSniffed() throws {
+        #expect(try ImageHeader.decode(VisitorAPITests.png) == ImageHeader(mimeType: .png, width: 2, height: 3))
+        let gif: [UInt8] = [
+            0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00,
+            0x21, 0xF9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02,
+            0x02, 0x44, 0x01, 0x00, 0x3B,
+        ]
+        #expect(try ImageHeader.decode(gif) == ImageHeader(mimeType: .gif, width: 1, height: 1))
+        let jpeg: [UInt8] = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x4A, 0x46, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0x02, 0x00, 0x03, 0x03, 0x01,
+            0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xFF, 0xD9,
+        ]
+        #expect(try ImageHeader.decode(jpeg) == ImageHeader(mimeType: .jpeg, width: 3, height: 2))
+        var webp: [UInt8] = Array("RIFF".utf8) + [22, 0, 0, 0] + Array("WEBPVP8L".utf8) + [10, 0, 0, 0, 0x2F]
+        webp += [0x04, 0x40, 0x00, 0x00] + Array(repeating: 0, count: 5)
+        #expect(try ImageHeader.decode(webp) == ImageHeader(mimeType: .webp, width: 5, height: 2))
+
+        #expect(throws: ImageHeader.Problem.damaged(.png)) { try ImageHeader.decode(Array(VisitorAPITests.png.prefix(8)) + Array(repeating: 7, count: 64)) }
+        #expect(throws: ImageHeader.Problem.damaged(.gif)) { try ImageHeader.decode(Array("GIF89a...".utf8)) }
+        #expect(throws: ImageHeader.Problem.damaged(.jpeg)) { try ImageHeader.decode([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x02]) }
+        #expect(throws: ImageHeader.Problem.damaged(.webp)) { try ImageHeader.decode(Array("RIFF\0\0\0\0WEBPVP8 ".utf8)) }
+        var wide = gif
+        wide[6] = 0xFF
+        wide[7] = 0xFF
+        #expect(throws: ImageHeader.Problem.tooLarge(width: 65535, height: 1)) { try ImageHeader.decode(wide) }
+        #expect(throws: ImageHeader.Problem.unknownType) { try ImageHeader.decode(Array("RIFF\0\0\0\0WAVEfmt ".utf8)) }
+        #expect(throws: ImageHeader.Problem.unknownType) { try ImageHeader.decode(Array("<svg xmlns=".utf8)) }
+        #expect(throws: ImageHeader.Problem.unknownType) { try ImageHeader.decode([]) }
+    }
+
+    @Test func webSocketAcceptFollowsRFC6455() {
+        #expect(WebSocketUpgrade.accept("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+        #expect(Crypto.hex(SHA1.digest(Array("abc".utf8))) == "a9993e364706816aba3e25717850c26c9cd0d89d")
+    }
+
+    @Test func requestTargetsWithNULOrBadUTF8AreRefused() {
+        #expect(RequestTarget.problem(path: "/chat/index.html%00.js", query: nil)?.code == "invalid_path")
+        #expect(RequestTarget.problem(path: "/a%0Ab", query: nil)?.code == "invalid_path")
+        #expect(RequestTarget.problem(path: "/a%ZZ", query: nil)?.code == "invalid_path")
+        #expect(RequestTarget.problem(path: "/api/v1/agent/queue", query: "q=%FF")?.code == "invalid_query")
+        #expect(RequestTarget.problem(path: "/api/v1/agent/queue", query: "q=a%00b")?.code == "invalid_query")
+        #expect(RequestTarget.problem(path: "/chat/%E4%BD%A0", query: "q=%E4%BD%A0+x&b=1") == nil)
     }
 
     @Test func refusalCodesMapToTheDocumentedStatuses() {

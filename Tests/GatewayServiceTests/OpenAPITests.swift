@@ -88,7 +88,8 @@ struct OpenAPITests {
                 #expect(anonymous.status == 401, "\(route) without a token → \(anonymous.status)")
                 #expect(anonymous.errorCode == "unauthorized", "\(route)")
                 let withVisitorToken = try await harness.request(route.method, url, token: visitor.token)
-                #expect(withVisitorToken.status == 401, "\(route) with a visitor token → \(withVisitorToken.status)")
+                #expect(withVisitorToken.status == 403, "\(route) with a visitor token → \(withVisitorToken.status)")
+                #expect(withVisitorToken.errorCode == "forbidden", "\(route)")
             }
             if route.isVisitor, route.path != "/api/v1/visitor/sessions" {
                 #expect(anonymous.status == 401, "\(route) without a visitor token → \(anonymous.status)")

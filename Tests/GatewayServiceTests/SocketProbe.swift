@@ -15,6 +15,7 @@ final class SocketProbe: Sendable {
     /// The frames received, shared with the connection task.
     final class FrameLog: Sendable {
         let frames = Mutex<[JSONValue]>([])
+        let ended = Mutex(false)
     }
 
     private let log = FrameLog()
@@ -53,8 +54,10 @@ final class SocketProbe: Sendable {
                     group.cancelAll()
                 }
             }
+            log.ended.withLock { $0 = true }
           } catch {
             log.frames.withLock { $0.append(.object(["type": "client_error", "message": .string("\(error)")])) }
+            log.ended.withLock { $0 = true }
             throw error
           }
         }
@@ -71,6 +74,9 @@ final class SocketProbe: Sendable {
         commands.finish()
         _ = try? await task.value
     }
+
+    /// Whether the connection has ended (closed by either side).
+    var isClosed: Bool { log.ended.withLock { $0 } }
 
     /// Every frame so far.
     var received: [JSONValue] { log.frames.withLock { $0 } }

@@ -6,7 +6,13 @@ import Testing
 /// visitors are isolated, uploads are checked, bursts are limited, silent services time out.
 @Suite(.serialized)
 struct VisitorAPITests {
-    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 64)
+    /// A real 2×3 PNG.
+    static let png: [UInt8] = [
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x02,
+        0x00, 0x00, 0x00, 0x03, 0x08, 0x02, 0x00, 0x00, 0x00, 0x36, 0x88, 0x49, 0xD6, 0x00, 0x00, 0x00, 0x12, 0x49, 0x44, 0x41,
+        0x54, 0x78, 0x9C, 0x63, 0x10, 0x00, 0x03, 0x06, 0x05, 0x30, 0x60, 0x30, 0x00, 0x03, 0x00, 0x12, 0x75, 0x02, 0x41, 0xF0,
+        0x10, 0x1F, 0x8F, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ]
 
     /// Answers like routing and store would for the happy paths.
     static func standardAnswers(_ request: StreamResponder.Request) async -> ReplyResult? {
@@ -110,6 +116,8 @@ struct VisitorAPITests {
         #expect(ok.status == 201, "\(ok.text)")
         #expect(ok.json?["image_id"]?.stringValue == imageID)
         #expect(ok.json?["mime_type"]?.stringValue == "image/png")
+        #expect(ok.json?["width"] == .integer(2))
+        #expect(ok.json?["height"] == .integer(3))
         let put = try #require(harness.responder.requests.first { $0.name == "image.put" })
         #expect(put.params?["mime_type"]?.stringValue == "image/png")
         let key = try #require(put.params?["blob_key"]?.stringValue)
@@ -119,6 +127,15 @@ struct VisitorAPITests {
         let named = try await harness.request("POST", "/api/v1/visitor/images", token: visitor.token, body: Data("GIF? no, text".utf8), headers: ["Content-Type": "image/png"])
         #expect(named.status == 415)
         #expect(named.errorCode == "unsupported_image")
+        let magicOnly = try await harness.request(
+            "POST", "/api/v1/visitor/images", token: visitor.token, body: Data(Array(Self.png.prefix(8)) + Array(repeating: 7, count: 64)))
+        #expect(magicOnly.status == 400)
+        #expect(magicOnly.errorCode == "invalid_image")
+        var badCRC = Self.png
+        badCRC[20] = 0x7F
+        #expect(try await harness.request("POST", "/api/v1/visitor/images", token: visitor.token, body: Data(badCRC)).errorCode == "invalid_image")
+        let gifMagic = try await harness.request("POST", "/api/v1/visitor/images", token: visitor.token, body: Data("GIF89a and then text".utf8))
+        #expect(gifMagic.errorCode == "invalid_image")
         let huge = Data(Self.png + Array(repeating: 0, count: 5 * 1024 * 1024))
         let tooLarge = try await harness.request("POST", "/api/v1/visitor/images", token: visitor.token, body: huge)
         #expect(tooLarge.status == 413)

@@ -155,6 +155,46 @@ import Testing
         #expect(try await h.load(of: a) == 0)
     }
 
+    @Test func disablingAnAgentRequeuesItsSessionsFirstAndEndsItsPresence() async throws {
+        let h = try await RoutingHarness.make()
+        defer { Task { await h.close() } }
+        let a = try await h.onlineAgent("A", capacity: 2)
+        let served = try await h.requestHuman("v1")
+        let waiting = try await h.requestHuman("v2")
+        try await h.engine.drainQueue(using: h.postgres)
+        #expect(try await h.state(of: served) == "assigned")
+        #expect(try await h.state(of: waiting) == "assigned")
+        let third = try await h.requestHuman("v3")
+        _ = try await h.published()
+        try await h.apply(AdminUpsertAgent(actorID: .random(), agentID: a, name: "A", capacity: 2, enabled: false))
+        #expect(try await h.state(of: served) == "queued")
+        #expect(try await h.state(of: waiting) == "queued")
+        #expect(try await h.load(of: a) == 0)
+        let row = try #require(try await h.postgres.query(
+            "SELECT status, present_until IS NULL FROM routing.agents WHERE id = $1", [a.uuid]).first)
+        #expect(try row.decode(String.self, at: 0) == "offline")
+        #expect(try row.decode(Bool.self, at: 1))
+        let updates = try await h.published().filter { $0.type == .agentUpdated }.map { try $0.decode(AgentUpdated.self) }
+        #expect(updates.last?.enabled == false)
+        #expect(updates.last?.present == false)
+        // A heartbeat already on its way gives no presence back.
+        try await h.apply(AgentHeartbeat(agentID: a, ttlSeconds: 300))
+        #expect(try await h.postgres.query("SELECT present_until IS NULL FROM routing.agents WHERE id = $1", [a.uuid]).first?.decode(Bool.self, at: 0) == true)
+        // Re-queued sessions go ahead of the visitor who was already waiting.
+        let fresh = try await h.onlineAgent("Fresh", capacity: 1)
+        try await h.engine.drainQueue(using: h.postgres)
+        let taken = [try await agentOf(served, h), try await agentOf(waiting, h)]
+        #expect(taken.contains(fresh), "\(taken)")
+        #expect(try await h.state(of: third) == "queued")
+        // Re-enabled: offline until the agent chooses a status, so it gets nothing.
+        try await h.apply(AdminUpsertAgent(actorID: .random(), agentID: a, name: "A", capacity: 2, enabled: true))
+        try await h.apply(AgentHeartbeat(agentID: a, ttlSeconds: 300))
+        try await h.engine.drainQueue(using: h.postgres)
+        #expect(try await h.load(of: a) == 0)
+        let status = try await h.postgres.query("SELECT status FROM routing.agents WHERE id = $1", [a.uuid]).first?.decode(String.self, at: 0)
+        #expect(status == "offline")
+    }
+
     @Test func theTickerRequeuesSessionsLeftWithAnOfflineAgent() async throws {
         let h = try await RoutingHarness.make()
         defer { Task { await h.close() } }

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdWebSocket
 import KefuModel
 import Logging
 import NIOCore
@@ -18,6 +17,8 @@ struct Gateway: Sendable, CustomStringConvertible {
     let tokens: TokenStore
     let accounts: AccountStore
     let idempotency: IdempotencyStore
+    let inFlight = InFlightRequests()
+    let uploads: UploadStore
     let limiter: RateLimiter
     let replyStream: String
     let catalog = RouteCatalog()
@@ -46,6 +47,7 @@ struct Gateway: Sendable, CustomStringConvertible {
             postgres: context.postgres, hasher: PasswordHasher(cost: gateway.bcryptCost), outbox: context.outbox,
             commandsStream: context.streams.commands, source: source)
         idempotency = IdempotencyStore(postgres: context.postgres)
+        uploads = UploadStore(postgres: context.postgres)
         limiter = RateLimiter(redis: context.redis, prefix: context.streams.prefix)
     }
 
@@ -75,6 +77,13 @@ struct GatewayBackground: Service, CustomStringConvertible {
             group.addTask { await replies.run { gateway.waiter.deliver($0) } }
             group.addTask { await events.run { await gateway.hub.dispatch($0) } }
             group.addTask { await maintenance() }
+            group.addTask {
+                await withGracefulShutdownHandler {
+                    await gateway.hub.trimmer.run()
+                } onGracefulShutdown: {
+                    gateway.hub.trimmer.finish()
+                }
+            }
         }
     }
 
@@ -85,6 +94,7 @@ struct GatewayBackground: Service, CustomStringConvertible {
                 do {
                     _ = try await gateway.tokens.purgeExpired()
                     _ = try await gateway.idempotency.purge(olderThanDays: 2)
+                    _ = try await gateway.uploads.purge(olderThanDays: 30)
                     _ = try await gateway.context.redis.send(["EXPIRE", gateway.replyStream, "86400"])
                     _ = try await gateway.context.redis.send(["XTRIM", gateway.replyStream, "MAXLEN", "~", "10000"])
                 } catch {

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdWebSocket
 import Logging
 import Postgres
 import ServiceLifecycle
@@ -48,14 +47,12 @@ public enum GatewayService {
         gateway.addAgentRoutes(router)
         gateway.addAdminRoutes(router)
 
-        let sockets = Router(context: GatewayRequestContext.self)
-        gateway.addWebSocketRoutes(sockets)
         let responder = GatewayResponder(
             inner: router.buildResponder(), corsOrigins: configuration.corsOrigins, limiter: gateway.limiter,
             ipRate: configuration.ipRate, trustProxy: configuration.trustProxy)
         let http = Application(
             responder: responder,
-            server: .http1WebSocketUpgrade(webSocketRouter: sockets, configuration: .init(maxFrameSize: 1 << 16)),
+            server: .http1(configuration: .init(additionalChannelHandlers: [CloseAfterResponseHandler()])),
             configuration: .init(
                 address: .hostname(context.configuration.httpHost, port: context.configuration.httpPort),
                 serverName: "kefu-gateway"),

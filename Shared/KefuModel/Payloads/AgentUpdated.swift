@@ -19,19 +19,23 @@ public struct AgentUpdated: EventPayload {
     public var capacity: Int
     /// The sessions the agent serves now.
     public var load: Int
+    /// Whether the account may work (false once an admin disabled it: its sockets are closed); absent in
+    /// entries written before this field existed.
+    public var enabled: Bool?
 
     /// Creates the payload.
-    public init(agentID: AgentID, name: String, status: AgentStatus, present: Bool, capacity: Int, load: Int) {
+    public init(agentID: AgentID, name: String, status: AgentStatus, present: Bool, capacity: Int, load: Int, enabled: Bool? = nil) {
         self.agentID = agentID
         self.name = name
         self.status = status
         self.present = present
         self.capacity = capacity
         self.load = load
+        self.enabled = enabled
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, status, present, capacity, load
+        case name, status, present, capacity, load, enabled
         case agentID = "agent_id"
     }
 

@@ -32,10 +32,14 @@ struct Authenticator: Sendable {
         return visitor
     }
 
-    /// The agent or admin calling, or 401; 403 when `admin` is required and the caller is an agent.
+    /// The agent or admin calling, or 401; 403 for a valid visitor token, or when `admin` is required and the
+    /// caller is an agent.
     func staff(_ request: Request, admin: Bool = false, allowQuery: Bool = false) async throws -> StaffIdentity {
         guard let token = Self.bearer(request, allowQuery: allowQuery) else {
             throw APIError.unauthorized("log in with POST /api/v1/auth/login and send `Authorization: Bearer <access_token>`")
+        }
+        if VisitorToken.verify(token, secret: secret) != nil {
+            throw APIError.forbidden("a visitor token cannot be used here; this route is for agents and admins")
         }
         guard let staff = try await tokens.authenticate(access: token) else {
             throw APIError.unauthorized("the access token is invalid, expired or revoked; refresh it or log in again")

@@ -25,8 +25,12 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     public var visitorRate: RateLimit
     /// Requests per minute and burst per client IP (`KEFU_RATE_IP_PER_MIN` 600, `KEFU_RATE_IP_BURST` 120).
     public var ipRate: RateLimit
-    /// Login attempts per minute and burst per username (`KEFU_RATE_LOGIN_PER_MIN` 10, `KEFU_RATE_LOGIN_BURST` 10).
+    /// Login attempts per minute and burst per username and client IP together (`KEFU_RATE_LOGIN_PER_MIN` 10,
+    /// `KEFU_RATE_LOGIN_BURST` 10).
     public var loginRate: RateLimit
+    /// Failed logins per minute and burst per client IP, whatever the username (`KEFU_RATE_LOGIN_FAILURES_PER_MIN`
+    /// 20, `KEFU_RATE_LOGIN_FAILURES_BURST` 20).
+    public var loginFailureRate: RateLimit
     /// Largest JSON body in bytes (`KEFU_MAX_JSON_BYTES`, default 65536).
     public var maxJSONBytes: Int
     /// Largest image upload in bytes (fixed: 5 MiB).
@@ -89,6 +93,9 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
         loginRate = RateLimit(
             perMinute: try reader.int("KEFU_RATE_LOGIN_PER_MIN", default: 10, range: 1...100_000),
             burst: try reader.int("KEFU_RATE_LOGIN_BURST", default: 10, range: 1...100_000))
+        loginFailureRate = RateLimit(
+            perMinute: try reader.int("KEFU_RATE_LOGIN_FAILURES_PER_MIN", default: 20, range: 1...100_000),
+            burst: try reader.int("KEFU_RATE_LOGIN_FAILURES_BURST", default: 20, range: 1...100_000))
         maxJSONBytes = try reader.int("KEFU_MAX_JSON_BYTES", default: 65_536, range: 1024...1_048_576)
         maxImageBytes = 5 * 1024 * 1024
         trustProxy = try reader.bool("KEFU_TRUST_PROXY", default: false)

@@ -1,18 +1,19 @@
 import Foundation
 import Hummingbird
-import HummingbirdWebSocket
 import NIOCore
 
-/// The gateway's request context: the peer address (for per-IP limits) and WebSocket upgrades.
-public struct GatewayRequestContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext {
+/// The gateway's request context: the peer address (for per-IP limits) and the connection's channel
+/// (which a WebSocket upgrade switches to frames).
+public struct GatewayRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
-    public let webSocket: WebSocketHandlerReference<GatewayRequestContext>
     public let remoteAddress: SocketAddress?
+    /// The connection; nil only for contexts built outside a server.
+    let channel: (any Channel)?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        webSocket = .init()
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
 
     /// The client's address: the peer, or the first `X-Forwarded-For` hop when `trustProxy` (only behind

@@ -25,7 +25,10 @@ struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context
         let origin = request.headers[.origin]
         let allowedOrigin = origin.flatMap { corsOrigins.contains($0) ? $0 : nil }
         var response: Response
-        if request.method == .options, isAPI, origin != nil {
+        if let problem = RequestTarget.problem(path: path, query: request.uri.query) {
+            response = problem.response()
+            response.headers[.connection] = "close"
+        } else if request.method == .options, isAPI, origin != nil {
             response = preflight(allowed: allowedOrigin != nil)
         } else {
             do {
@@ -50,6 +53,10 @@ struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context
             response.headers[.vary] = "Origin"
         }
         addSecurityHeaders(&response, path: path, isAPI: isAPI)
+        if WebSocketUpgrade.isRequested(request), response.status != .switchingProtocols {
+            // The HTTP parser stops after an upgrade request: a refused one ends the connection.
+            response.headers[.connection] = "close"
+        }
         return response
     }
 

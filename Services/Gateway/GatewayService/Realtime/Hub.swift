@@ -22,8 +22,15 @@ final class Hub: Sendable {
     /// Asks routing for the queue summary as the given agent (debounced); nil when unavailable.
     private let queueSummary: @Sendable (_ agentID: String) async -> JSONValue?
 
-    init(buffer: EventBuffer, logger: Logger, queueSummary: @escaping @Sendable (_ agentID: String) async -> JSONValue?) {
+    /// Told of every socket that closes, to give memory back after a wave of closes.
+    let trimmer: MemoryTrimmer
+
+    init(
+        buffer: EventBuffer, logger: Logger, trimmer: MemoryTrimmer = MemoryTrimmer(),
+        queueSummary: @escaping @Sendable (_ agentID: String) async -> JSONValue?
+    ) {
         self.buffer = buffer
+        self.trimmer = trimmer
         self.logger = logger
         self.queueSummary = queueSummary
     }
@@ -32,7 +39,7 @@ final class Hub: Sendable {
 
     /// Adds a socket; false once the instance is shutting down (the caller closes it).
     func register(_ subscriber: Subscriber) -> Bool {
-        state.withLock { state in
+        let registered = state.withLock { state in
             if state.closing { return false }
             switch subscriber.owner {
             case .visitor(let channel, let visitorID):
@@ -42,21 +49,25 @@ final class Hub: Sendable {
             }
             return true
         }
+        if registered { trimmer.socketOpened() }
+        return registered
     }
 
     /// Removes a socket.
     func unregister(_ subscriber: Subscriber) {
-        state.withLock { state in
+        let open = state.withLock { state -> Int? in
             switch subscriber.owner {
             case .visitor(let channel, let visitorID):
                 let key = Self.visitorKey(channel, visitorID)
-                state.visitors[key]?.removeValue(forKey: subscriber.id)
+                guard state.visitors[key]?.removeValue(forKey: subscriber.id) != nil else { return nil }
                 if state.visitors[key]?.isEmpty == true { state.visitors[key] = nil }
             case .agent(let agentID):
-                state.agents[agentID]?.removeValue(forKey: subscriber.id)
+                guard state.agents[agentID]?.removeValue(forKey: subscriber.id) != nil else { return nil }
                 if state.agents[agentID]?.isEmpty == true { state.agents[agentID] = nil }
             }
+            return state.visitors.count + state.agents.count
         }
+        if let open { trimmer.socketClosed(open: open) }
     }
 
     /// Closes every socket (at shutdown), so that clients reconnect to another instance and resume.
@@ -66,6 +77,17 @@ final class Hub: Sendable {
             return state.visitors.values.flatMap(\.values) + state.agents.values.flatMap(\.values)
         }
         for subscriber in all { await subscriber.close() }
+    }
+
+    /// Closes every socket of `agentID` on this instance (the account was disabled; its tokens are revoked,
+    /// so it cannot reconnect).
+    func closeAgent(_ agentID: String) async {
+        let sockets = state.withLock { state in
+            let sockets = state.agents.removeValue(forKey: agentID.lowercased()).map { Array($0.values) } ?? []
+            for session in state.sessionAgents.keys { state.sessionAgents[session]?.remove(agentID.lowercased()) }
+            return sockets
+        }
+        for subscriber in sockets { await subscriber.close() }
     }
 
     /// Records that `agentID` serves `sessions` (from routing's `sessions.mine`).
@@ -97,6 +119,9 @@ final class Hub: Sendable {
             for target in targets { await target.offer(event) }
             if ["session.queued", "session.assigned", "session.ended", "queue.position"].contains(event.type) {
                 queueChanged = true
+            }
+            if event.type == "agent.updated", event.enabled == false, let agent = event.agentID {
+                await closeAgent(agent)
             }
         }
         if queueChanged { scheduleQueueRefresh() }

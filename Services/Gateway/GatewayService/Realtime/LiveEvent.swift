@@ -21,6 +21,8 @@ struct LiveEvent: Sendable {
     var toAgentID: String?
     /// `data.from_agent_id`, lowercase.
     var fromAgentID: String?
+    /// `data.enabled` (of `agent.updated`): false once the account was disabled.
+    var enabled: Bool?
     /// The rendered frame.
     var frame: [UInt8]
 
@@ -63,7 +65,8 @@ struct LiveEvent: Sendable {
             type: type, sessionID: session, seq: seq, channel: data["channel"]?.stringValue,
             visitorID: data["visitor_id"]?.stringValue, agentID: data["agent_id"]?.stringValue?.lowercased(),
             toAgentID: data["to_agent_id"]?.stringValue?.lowercased(),
-            fromAgentID: data["from_agent_id"]?.stringValue?.lowercased(), frame: Array(bytes))
+            fromAgentID: data["from_agent_id"]?.stringValue?.lowercased(),
+            enabled: { if case .bool(let value)? = data["enabled"] { value } else { nil } }(), frame: Array(bytes))
     }
 
     /// Whether the event belongs to `visitor` on `channel`.

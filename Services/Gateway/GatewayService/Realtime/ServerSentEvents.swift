@@ -10,24 +10,26 @@ extension Gateway {
         let visitor = try await visitor(request, context: context)
         var resume = Self.resumePoints(request.headers[.lastEventID])
         resume.merge(Self.resumePoints(request.query("resume"))) { old, _ in old }
-        let (_, frames, cleanup) = await openSubscriber(.visitor(visitor), resume: resume)
+        let socket = await openSubscriber(.visitor(visitor), resume: resume)
         let body = ResponseBody { writer in
-            let (ticks, tick) = AsyncStream<Void>.makeStream()
+            let input = socket.input
             let ticker = Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(15))
-                    tick.yield()
+                    input.yield(.keepalive)
                 }
             }
             defer {
                 ticker.cancel()
-                tick.finish()
-                Task { await cleanup() }
+                Task { await socket.cleanup() }
             }
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-            var merged = Self.merge(frames, ticks)
-            while let item = await merged.next() {
-                try await writer.write(ByteBuffer(string: Self.sseText(item)))
+            for await item in socket.items {
+                switch item {
+                case .frame(let frame): try await writer.write(ByteBuffer(string: Self.sseText(frame)))
+                case .keepalive: try await writer.write(ByteBuffer(string: Self.sseText(nil)))
+                case .client: break
+                }
             }
             try await writer.finish(nil)
         }
@@ -50,23 +52,6 @@ extension Gateway {
             else if case .string(let type)? = object["type"] { lines += "event: \(type)\n" }
         }
         return lines + "data: \(text)\n\n"
-    }
-
-    /// Frames and keepalive ticks as one sequence (a tick becomes nil); ends with the frames.
-    static func merge(_ frames: AsyncStream<[UInt8]>, _ ticks: AsyncStream<Void>) -> AsyncStream<[UInt8]?>.Iterator {
-        let (stream, continuation) = AsyncStream<[UInt8]?>.makeStream()
-        let framesTask = Task {
-            for await frame in frames { continuation.yield(frame) }
-            continuation.finish()
-        }
-        let ticksTask = Task {
-            for await _ in ticks { continuation.yield(nil) }
-        }
-        continuation.onTermination = { _ in
-            framesTask.cancel()
-            ticksTask.cancel()
-        }
-        return stream.makeAsyncIterator()
     }
 }
 

@@ -1,7 +1,23 @@
 import Foundation
-import HummingbirdWebSocket
 import KefuModel
 import Logging
+
+/// What a socket's one writer loop takes next: a frame for the client, a message from the client
+/// (WebSocket), or a keepalive tick (SSE). One stream per socket, so a socket needs no task of its own
+/// besides the connection's.
+enum SocketItem: Sendable {
+    case frame([UInt8])
+    case client(WebSocketConnection.Message)
+    case keepalive
+}
+
+/// An open socket's subscriber, its items, the way to add items, and what to run when it closes.
+struct OpenSocket: Sendable {
+    let subscriber: Subscriber
+    let items: AsyncStream<SocketItem>
+    let input: AsyncStream<SocketItem>.Continuation
+    let cleanup: @Sendable () async -> Void
+}
 
 /// What a client may send on its socket.
 struct ClientFrame: Decodable {
@@ -22,9 +38,9 @@ extension Gateway {
     }
 
     /// Creates, registers and greets the subscriber of a socket; for agents, seeds the session map and
-    /// starts the presence heartbeat. Returns the subscriber, its frames, and what to run when it closes.
-    func openSubscriber(_ principal: Principal, resume: [String: Int]) async -> (Subscriber, AsyncStream<[UInt8]>, @Sendable () async -> Void) {
-        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingOldest(10_000))
+    /// starts the presence heartbeat.
+    func openSubscriber(_ principal: Principal, resume: [String: Int]) async -> OpenSocket {
+        let (stream, continuation) = AsyncStream<SocketItem>.makeStream(bufferingPolicy: .bufferingOldest(10_000))
         let owner: Subscriber.Owner
         var hello: [String: JSONValue] = ["type": .string("hello")]
         switch principal {
@@ -53,7 +69,7 @@ extension Gateway {
         guard hub.register(subscriber) else {
             heartbeat?.cancel()
             await subscriber.close()
-            return (subscriber, stream, {})
+            return OpenSocket(subscriber: subscriber, items: stream, input: continuation, cleanup: {})
         }
         await subscriber.send(controlFrame(hello))
         if !resume.isEmpty { await subscriber.resume(resume) }
@@ -63,7 +79,7 @@ extension Gateway {
             hub.unregister(subscriber)
             await subscriber.close()
         }
-        return (subscriber, stream, cleanup)
+        return OpenSocket(subscriber: subscriber, items: stream, input: continuation, cleanup: cleanup)
     }
 
     /// Sends `agent.heartbeat` now and every interval until cancelled.
@@ -112,49 +128,41 @@ extension Gateway {
             })
     }
 
-    /// Serves one WebSocket until either side closes it.
-    func serveWebSocket(
-        _ principal: Principal, resume: [String: Int], inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter
-    ) async throws {
-        let (subscriber, frames, cleanup) = await openSubscriber(principal, resume: resume)
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await frame in frames {
-                    do {
-                        try await outbound.write(.text(String(decoding: frame, as: UTF8.self)))
-                    } catch {
-                        break
-                    }
-                }
-            }
-            group.addTask {
+    /// Serves one WebSocket until either side closes it: frames out, the client's messages handled in turn,
+    /// all from the socket's one item stream.
+    func serveWebSocket(_ socket: OpenSocket, connection: WebSocketConnection) async {
+        let subscriber = socket.subscriber
+        loop: for await item in socket.items {
+            switch item {
+            case .frame(let frame):
                 do {
-                    for try await message in inbound.messages(maxSize: 64 * 1024) {
-                        guard case .text(let text) = message,
-                              let frame = try? JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8)) else {
-                            await subscriber.send(controlFrame([
-                                "type": .string("error"), "code": .string("invalid_frame"),
-                                "message": .string("send JSON text frames like {\"type\":\"resume\",\"sessions\":{…}}"),
-                            ]))
-                            continue
-                        }
-                        switch frame.type {
-                        case "resume": await subscriber.resume(frame.sessions ?? [:])
-                        case "ping": await subscriber.send(controlFrame(["type": .string("pong")]))
-                        default:
-                            await subscriber.send(controlFrame([
-                                "type": .string("error"), "code": .string("unknown_frame"),
-                                "message": .string("unknown frame type \(frame.type.prefix(40))"),
-                            ]))
-                        }
-                    }
-                } catch {}
-                await cleanup()
+                    try await connection.send(frame)
+                } catch {
+                    break loop
+                }
+            case .client(let message):
+                guard case .text(let text) = message,
+                      let frame = try? JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8)) else {
+                    await subscriber.send(controlFrame([
+                        "type": .string("error"), "code": .string("invalid_frame"),
+                        "message": .string("send JSON text frames like {\"type\":\"resume\",\"sessions\":{…}}"),
+                    ]))
+                    continue
+                }
+                switch frame.type {
+                case "resume": await subscriber.resume(frame.sessions ?? [:])
+                case "ping": await subscriber.send(controlFrame(["type": .string("pong")]))
+                default:
+                    await subscriber.send(controlFrame([
+                        "type": .string("error"), "code": .string("unknown_frame"),
+                        "message": .string("unknown frame type \(frame.type.prefix(40))"),
+                    ]))
+                }
+            case .keepalive:
+                break
             }
-            await group.next()
-            await cleanup()
-            try? await outbound.close(.normalClosure, reason: nil)
-            group.cancelAll()
         }
+        await socket.cleanup()
+        await connection.close()
     }
 }

@@ -18,7 +18,7 @@ actor Subscriber {
     nonisolated let id = UUID()
     nonisolated let owner: Owner
     nonisolated let actor: Actor
-    private let output: AsyncStream<[UInt8]>.Continuation
+    private let output: AsyncStream<SocketItem>.Continuation
     private let history: HistorySource
     private let logger: Logger
     private var delivered: [String: Int] = [:]
@@ -35,7 +35,7 @@ actor Subscriber {
         var mayReadBuffered: @Sendable (_ owner: Owner, _ event: LiveEvent) -> Bool
     }
 
-    init(owner: Owner, actor: Actor, output: AsyncStream<[UInt8]>.Continuation, history: HistorySource, logger: Logger) {
+    init(owner: Owner, actor: Actor, output: AsyncStream<SocketItem>.Continuation, history: HistorySource, logger: Logger) {
         self.owner = owner
         self.actor = actor
         self.output = output
@@ -46,7 +46,7 @@ actor Subscriber {
     /// Sends a frame that is not a sequenced event.
     func send(_ frame: [UInt8]) {
         guard !closed else { return }
-        if case .dropped = output.yield(frame) { overflow() }
+        if case .dropped = output.yield(.frame(frame)) { overflow() }
     }
 
     /// A live event for this socket.

@@ -1,45 +1,29 @@
 import Hummingbird
-import HummingbirdWebSocket
 
 extension Gateway {
-    /// The two sockets: `/api/v1/visitor/ws` (visitor token) and `/api/v1/agent/ws` (access token). The
-    /// token comes from `Authorization` or, for browsers, the `token` query parameter of the upgrade;
-    /// `resume=<session>:<seq>,…` may resume at once. Upgrades from origins outside `KEFU_CORS_ORIGINS`
-    /// (other than the gateway's own host) are refused.
-    func addWebSocketRoutes(_ router: Router<GatewayRequestContext>) {
-        router.ws("/api/v1/visitor/ws") { request, context in
-            guard originAllowed(request), await underIPLimit(request, context),
-                  (try? auth.visitor(request, allowQuery: true)) != nil else { return .dontUpgrade }
-            return .upgrade([:])
-        } onUpgrade: { inbound, outbound, context in
-            guard let visitor = try? auth.visitor(context.request, allowQuery: true) else { return }
-            try await serveWebSocket(
-                .visitor(visitor), resume: Self.resumePoints(context.request.query("resume")), inbound: inbound, outbound: outbound)
+    /// Serves `GET /api/v1/visitor/ws` or `/api/v1/agent/ws` for an authenticated `principal`: refuses
+    /// origins outside `KEFU_CORS_ORIGINS` (other than the gateway's own host) with 403, a plain GET with 426,
+    /// a malformed handshake with 400; otherwise switches the connection to a WebSocket and serves it until
+    /// either side closes. Every refusal is the API's JSON error, on any request of a keep-alive connection.
+    func webSocket(_ request: Request, context: GatewayRequestContext, principal: Principal) async throws -> Response {
+        guard originAllowed(request) else {
+            throw APIError(.forbidden, "origin_not_allowed", "this origin is not in KEFU_CORS_ORIGINS")
         }
-        router.ws("/api/v1/agent/ws") { request, context in
-            guard originAllowed(request), await underIPLimit(request, context),
-                  (try? await auth.staff(request, allowQuery: true)) != nil else { return .dontUpgrade }
-            return .upgrade([:])
-        } onUpgrade: { inbound, outbound, context in
-            guard let staff = try? await auth.staff(context.request, allowQuery: true) else { return }
-            try await serveWebSocket(
-                .staff(staff), resume: Self.resumePoints(context.request.query("resume")), inbound: inbound, outbound: outbound)
+        guard WebSocketUpgrade.isRequested(request) else {
+            throw APIError(.upgradeRequired, "upgrade_required", "open this URL as a WebSocket")
         }
-    }
-
-    /// Whether the client's IP bucket has a token for this upgrade (a refused upgrade falls through to the
-    /// HTTP route, which answers 429 with `Retry-After` when the bucket is still empty). A Redis failure lets
-    /// it through, as for HTTP requests.
-    func underIPLimit(_ request: Request, _ context: GatewayRequestContext) async -> Bool {
-        let ip = context.clientIP(request, trustProxy: gateway.trustProxy)
+        let key = try WebSocketUpgrade.key(request)
+        guard let channel = context.channel else { throw APIError.unavailable("this connection cannot be upgraded") }
+        let socket = await openSubscriber(principal, resume: Self.resumePoints(request.query("resume")))
+        let connection: WebSocketConnection
         do {
-            try await limiter.take("ip:\(ip)", limit: gateway.ipRate)
-            return true
-        } catch is APIError {
-            return false
+            connection = try await WebSocketUpgrade.switchProtocols(channel: channel, key: key, maxMessageBytes: 64 * 1024, sink: socket.input)
         } catch {
-            return true
+            await socket.cleanup()
+            throw error
         }
+        await serveWebSocket(socket, connection: connection)
+        return Response(status: .switchingProtocols)
     }
 
     /// Same host (any scheme or port), an allowed origin, or no `Origin` (not a browser).

@@ -93,7 +93,10 @@ extension Gateway {
             if id == staff.agentID, changes.disabled == true || changes.role == .agent {
                 throw APIError.conflict("self_lockout", "you cannot disable your own account or remove your own admin role")
             }
-            return try jsonResponse(try await accounts.update(id.uuid, changes, by: staff.agentID))
+            let account = try await accounts.update(id.uuid, changes, by: staff.agentID)
+            // Every instance closes the sockets when routing's `agent.updated` says so; this one at once.
+            if account.disabled { await hub.closeAgent(id.description) }
+            return try jsonResponse(account)
         }
     }
 

@@ -73,7 +73,14 @@ extension Gateway {
             let session: SessionID = try request.uuidParameter("session_id", context)
             var params = try queryParams(request, strings: ["kinds"], ints: ["after_seq", "limit"])
             params["session_id"] = .string(session.description)
-            return try await forward(.store, "history.page", actor: staff.actor, params: params)
+            do {
+                return try await forward(.store, "history.page", actor: staff.actor, params: params)
+            } catch let error as APIError where error.status == .forbidden && staff.role == .agent {
+                // Store learns an assignment from the events stream a moment after routing made it; the
+                // gateway vouches for an agent that routing has just assigned.
+                guard await isAssigned(staff, to: session) else { throw error }
+                return try await forward(.store, "history.page", actor: Actor(role: .admin, agentID: staff.agentID), params: params)
+            }
         }
         api.get("sessions/:session_id/visitor") { request, context in
             let staff = try await staff(request)
@@ -99,6 +106,7 @@ extension Gateway {
             }
             let payload = AgentMessage(sessionID: session, agentID: staff.agentID, clientMessageID: body.clientMessageID, content: content)
             try validated { () throws(ContractError) in try payload.validate() }
+            if let image = body.imageID { try await uploads.requireOwned([image], by: staff.actor) }
             let forwarder = forwarder
             return try await idempotent(scope: "agent:\(staff.agentID):\(session)", key: body.clientMessageID, request: body) { id in
                 try await forwarder.command(payload, id: id)
@@ -169,10 +177,19 @@ extension Gateway {
         api.get("images/:image_id") { request, context in
             try await downloadImage(request, context: context, actor: try await staff(request).actor)
         }
-        api.get("ws") { request, _ in
-            _ = try await auth.staff(request, allowQuery: true)
-            throw APIError(.upgradeRequired, "upgrade_required", "open this URL as a WebSocket")
+        api.get("ws") { request, context in
+            let staff = try await auth.staff(request, allowQuery: true)
+            return try await webSocket(request, context: context, principal: .staff(staff))
         }
+    }
+
+    /// Whether routing has assigned `session` to `staff`: from the `session.assigned`/`.transferred` events
+    /// this instance has read, else from routing's `session.get`.
+    func isAssigned(_ staff: StaffIdentity, to session: SessionID) async -> Bool {
+        let agent = staff.agentID.description
+        if hub.serves(agentID: agent, session: session.description) { return true }
+        let current = try? await forwarder.query(.routing, "session.get", actor: staff.actor, params: ["session_id": .string(session.description)])
+        return current?["agent_id"]?.stringValue?.lowercased() == agent && current?["state"]?.stringValue != "ended"
     }
 
     /// Quick-reply CRUD of one library under `group` (`personal` for agents, `public` for admins).

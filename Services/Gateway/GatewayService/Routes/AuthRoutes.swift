@@ -23,11 +23,19 @@ extension Gateway {
             guard body.username.count <= 64, body.password.count <= 128 else {
                 throw APIError.unauthorized("wrong username or password")
             }
-            try await limitLogin(body.username, context: context)
+            let client = context.clientIP(request, trustProxy: gateway.trustProxy)
+            try await limitLogin(body.username, client: client, context: context)
             let found = try await accounts.credentials(username: body.username)
-            let hash = found?.hash ?? accounts.hasher.decoyHash
-            let matches = try await accounts.hasher.verify(body.password, hash: hash)
-            guard let account = found?.account, matches else { throw APIError.unauthorized("wrong username or password") }
+            var matches = false
+            if let found {
+                matches = try await accounts.hasher.verify(body.password, hash: found.hash)
+            } else {
+                await accounts.hasher.imitateVerify()
+            }
+            guard let account = found?.account, matches else {
+                await countFailedLogin(client: client, context: context)
+                throw APIError.unauthorized("wrong username or password")
+            }
             guard !account.disabled else { throw APIError.forbidden("this account is disabled; ask an admin") }
             let pair = try await tokens.issue(account: account.agentID.uuid)
             return try jsonResponse(LoginResult(tokens: pair, account: account))
@@ -48,15 +56,26 @@ extension Gateway {
 }
 
 extension Gateway {
-    /// Takes a token from the username's login bucket (guessing passwords for one account is slowed down
-    /// whatever the client IP); 429 when empty.
-    func limitLogin(_ username: String, context: GatewayRequestContext) async throws {
+    /// Takes a token from the bucket of this username from this client (so guessing from one client is
+    /// slowed down while the account's owner, elsewhere, can still log in), and refuses a client whose
+    /// failed logins emptied its own bucket; 429 with `Retry-After` either way.
+    func limitLogin(_ username: String, client: String, context: GatewayRequestContext) async throws {
         do {
-            try await limiter.take("login:\(username.lowercased().prefix(64))", limit: gateway.loginRate)
+            try await limiter.check("loginfail:\(client)", limit: gateway.loginFailureRate)
+            try await limiter.take("login:\(username.lowercased().prefix(64)):\(client)", limit: gateway.loginRate)
         } catch let error as APIError {
             throw error
         } catch {
             context.logger.warning("rate limit unavailable; letting the request through", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Takes a token from the client's failed-login bucket.
+    func countFailedLogin(client: String, context: GatewayRequestContext) async {
+        do {
+            try await limiter.take("loginfail:\(client)", limit: gateway.loginFailureRate)
+        } catch {
+            context.logger.debug("failed login not counted", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -4,27 +4,25 @@ import KefuModel
 import NIOCore
 import Redis
 
-/// Image types recognised by their first bytes.
-enum ImageSniffer {
-    /// The MIME type of `bytes`, or nil when they are not PNG, JPEG, GIF or WebP.
-    static func mimeType(_ bytes: [UInt8]) -> ImageRef.MIMEType? {
-        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
-        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
-        if bytes.starts(with: Array("GIF87a".utf8)) || bytes.starts(with: Array("GIF89a".utf8)) { return .gif }
-        if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), Array(bytes[8..<12]) == Array("WEBP".utf8) { return .webp }
-        return nil
-    }
-}
-
 extension Gateway {
-    /// Stores the raw body as an image of the session in `?session_id=`: sniffed type, ≤ 5 MiB, written
-    /// to a short-lived blob key that store's `image.put` takes over.
+    /// Stores the raw body as an image of the session in `?session_id=`: ≤ 5 MiB, its header decoded
+    /// (type and dimensions, ``ImageHeader``), written to a short-lived blob key that store's `image.put`
+    /// takes over; the upload is recorded as the caller's, the only one who may attach it.
     func uploadImage(_ request: Request, actor: Actor) async throws -> Response {
         let bytes = try await RequestBody.bytes(request, limit: gateway.maxImageBytes)
         guard !bytes.isEmpty else { throw APIError.badRequest("invalid_body", "send the image bytes as the request body") }
-        guard let mime = ImageSniffer.mimeType(bytes) else {
+        let header: ImageHeader
+        do {
+            header = try ImageHeader.decode(bytes)
+        } catch .unknownType {
             throw APIError(.unsupportedMediaType, "unsupported_image", "only PNG, JPEG, GIF and WebP images are accepted")
+        } catch .damaged(let type) {
+            throw APIError.badRequest("invalid_image", "the \(type.rawValue) header is damaged or incomplete")
+        } catch .tooLarge(let width, let height) {
+            throw APIError.badRequest(
+                "invalid_image", "the image is \(width)×\(height); each side must be at most \(ImageHeader.maxSide) and the area at most 40 megapixels")
         }
+        let mime = header.mimeType
         var params: [String: JSONValue] = ["mime_type": .string(mime.rawValue)]
         if let session = request.query("session_id") {
             guard let id = SessionID(session) else { throw APIError.badRequest("invalid_params", "`session_id` must be a UUID") }
@@ -38,8 +36,14 @@ extension Gateway {
         }
         params["blob_key"] = .string(key)
         var result = try await forwarder.query(.store, "image.put", actor: actor, params: params)
+        guard let imageID = result["image_id"]?.stringValue.flatMap(ImageID.init) else {
+            throw APIError(.badGateway, "upstream_error", "store answered without an image id")
+        }
+        try await uploads.record(imageID, by: actor)
         if var object = result.objectValue {
             object["mime_type"] = .string(mime.rawValue)
+            object["width"] = .integer(Int64(header.width))
+            object["height"] = .integer(Int64(header.height))
             result = .object(object)
         }
         return try jsonResponse(result, status: .created)
@@ -56,7 +60,7 @@ extension Gateway {
         guard let bytes = replies.first?.bytes else {
             throw APIError(.badGateway, "upstream_error", "the image expired before it could be sent; try again")
         }
-        let mime = result["mime_type"]?.stringValue.flatMap(ImageRef.MIMEType.init(rawValue:)) ?? ImageSniffer.mimeType(bytes)
+        let mime = result["mime_type"]?.stringValue.flatMap(ImageRef.MIMEType.init(rawValue:)) ?? ImageHeader.sniff(bytes)
         return Response(
             status: .ok,
             headers: [

@@ -70,25 +70,47 @@ extension Gateway {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let hash = SHA256.digest(Array(try encoder.encode(request)))
+        let flight = scope + "\u{1F}" + key
+        var isFirst = true
+        let joined = await inFlight.join(flight, hash: hash, displayKey: key)
+        if let joined {
+            isFirst = false
+            switch joined {
+            case .response(let status, let body): return Self.replay(status: status, body: body)
+            case .failure(let error): throw error
+            }
+        }
+        var outcome: InFlightRequests.Outcome?
+        defer { if isFirst { inFlight.finish(flight, outcome) } }
         switch try await idempotency.begin(scope: scope, key: key, hash: hash) {
         case .replay(let status, let body):
-            return Response(
-                status: .init(code: status),
-                headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store", .idempotentReplay: "true"],
-                body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            outcome = .response(status: status, body: body)
+            return Self.replay(status: status, body: body)
         case .proceed(let id):
             do {
                 let result = try await send(id)
                 let body = Array(try encoder.encode(result))
                 try? await idempotency.finish(scope: scope, key: key, status: 200, body: body)
+                outcome = .response(status: 200, body: body)
                 return Response(
                     status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
                     body: .init(byteBuffer: ByteBuffer(bytes: body)))
-            } catch let error as APIError where (400..<500).contains(error.status.code) && error.status != .tooManyRequests {
-                try? await idempotency.finish(scope: scope, key: key, status: error.status.code, body: error.body())
+            } catch let error as APIError {
+                if (400..<500).contains(error.status.code) && error.status != .tooManyRequests {
+                    try? await idempotency.finish(scope: scope, key: key, status: error.status.code, body: error.body())
+                }
+                outcome = .failure(error)
                 throw error
             }
         }
+    }
+
+    /// A stored answer replayed (`Idempotent-Replay: true`).
+    static func replay(status: Int, body: [UInt8]) -> Response {
+        Response(
+            status: .init(code: status),
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store", .idempotentReplay: "true"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 

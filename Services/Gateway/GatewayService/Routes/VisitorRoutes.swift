@@ -92,6 +92,7 @@ extension Gateway {
                 problemDescription: body.description, phone: body.phone, email: body.email,
                 images: body.imageIDs.map { $0.map { ImageRef(.stored($0)) } })
             try validated { () throws(ContractError) in try payload.validate() }
+            try await uploads.requireOwned(body.imageIDs ?? [], by: Principal.visitor(visitor).actor)
             return try jsonResponse(try await forwarder.command(payload))
         }
         api.get("history") { request, context in
@@ -110,9 +111,9 @@ extension Gateway {
             return try await downloadImage(request, context: context, actor: Principal.visitor(visitor).actor)
         }
         api.get("events") { request, context in try await serverSentEvents(request, context: context) }
-        api.get("ws") { request, _ in
-            _ = try auth.visitor(request, allowQuery: true)
-            throw APIError(.upgradeRequired, "upgrade_required", "open this URL as a WebSocket")
+        api.get("ws") { request, context in
+            let visitor = try auth.visitor(request, allowQuery: true)
+            return try await webSocket(request, context: context, principal: .visitor(visitor))
         }
     }
 
@@ -179,6 +180,7 @@ extension Gateway {
             channel: visitor.channel, visitorID: visitor.visitorID, sessionHint: body.sessionID,
             clientMessageID: body.clientMessageID, content: content, attributes: attributes)
         try validated { () throws(ContractError) in try payload.validate() }
+        if let image = body.imageID { try await uploads.requireOwned([image], by: Principal.visitor(visitor).actor) }
         let forwarder = forwarder
         return try await idempotent(
             scope: "visitor:\(visitor.channel):\(visitor.visitorID)", key: body.clientMessageID, request: body

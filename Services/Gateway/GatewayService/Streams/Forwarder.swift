@@ -42,14 +42,14 @@ struct Forwarder: Sendable {
         } catch {
             throw APIError.badRequest(error.code, error.description)
         }
-        waiter.register(id)
+        let ticket = waiter.register(id)
         do {
             _ = try await producer.add(stream: stream, fields: [(name: StreamNames.entryField, value: bytes)])
         } catch {
-            waiter.cancel(id)
+            waiter.cancel(ticket)
             throw APIError.unavailable("the message bus (Redis) is unavailable; try again shortly")
         }
-        guard let reply = await waiter.wait(for: id, timeout: timeout) else { throw APIError.upstreamTimeout(service) }
+        guard let reply = await waiter.wait(ticket, timeout: timeout) else { throw APIError.upstreamTimeout(service) }
         guard reply.ok else {
             let code = reply.code ?? "upstream_error"
             throw APIError(APIError.status(forCode: code), code, reply.message ?? "the \(service) service refused the request")

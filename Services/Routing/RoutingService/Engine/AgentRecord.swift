@@ -38,7 +38,7 @@ struct AgentRecord: Sendable {
 
     /// The `agent.updated` event for this row.
     var updated: AgentUpdated {
-        AgentUpdated(agentID: id, name: name, status: status, present: present, capacity: capacity, load: load)
+        AgentUpdated(agentID: id, name: name, status: status, present: present, capacity: capacity, load: load, enabled: enabled)
     }
 }
 

@@ -40,21 +40,30 @@ extension RoutingEngine {
     }
 
     /// `admin.upsert_agent`: creates or edits an account (name, capacity, enabled); a raised capacity or a
-    /// re-enabled agent drains the queue.
+    /// re-enabled agent drains the queue. Disabling takes the agent offline at once — presence ended, its
+    /// sessions back to the front of the queue (those held by a handler right now follow with the ticker,
+    /// as for logging out) — and a re-enabled agent starts offline until it chooses a status.
     func adminUpsertAgent(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
         try run(event, on: connection) { publication in
             let command = try decode(AdminUpsertAgent.self, event).data
+            _ = try agents.lock(command.agentID, on: connection)
             let rows = try connection.query(
                 """
-                INSERT INTO \(schema).agents (id, name, capacity, enabled) VALUES ($1, $2, $3, $4)
+                INSERT INTO \(schema).agents AS a (id, name, capacity, enabled) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, capacity = excluded.capacity,
-                    enabled = excluded.enabled, updated_at = now()
+                    enabled = excluded.enabled, updated_at = now(),
+                    status = CASE WHEN excluded.enabled AND a.enabled THEN a.status ELSE 'offline' END,
+                    present_until = CASE WHEN excluded.enabled AND a.enabled THEN a.present_until ELSE NULL END
                 RETURNING \(AgentRecord.columns)
                 """, [command.agentID.uuid, command.name, command.capacity, command.enabled])
             guard let row = rows.first else { throw Refusal(.unknownAgent, "agent \(command.agentID) could not be saved") }
-            let agent = try AgentRecord(row: row)
+            var agent = try AgentRecord(row: row)
+            if !agent.enabled, agent.load > 0 {
+                try requeueSessions(of: agent.id, into: &publication, on: connection)
+                agent = try agents.read(agent.id, on: connection) ?? agent
+            }
             try publication.event(agent.updated)
-            requestDrain()
+            if agent.enabled { requestDrain() }
             try publication.reply(.success(agentJSON(agent)))
         }
     }

@@ -144,7 +144,7 @@ extension RoutingEngine {
         }
     }
 
-    /// `agent.heartbeat`: presence for `ttl_seconds`; presence coming back drains the queue.
+    /// `agent.heartbeat`: presence for `ttl_seconds` (none for a disabled account); presence coming back drains the queue.
     func agentHeartbeat(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
         try run(event, on: connection) { publication in
             let beat = try decode(AgentHeartbeat.self, event).data
@@ -152,9 +152,13 @@ extension RoutingEngine {
                 """
                 UPDATE \(schema).agents a SET present_until = now() + make_interval(secs => $2), absent_since = NULL
                 FROM (SELECT id, coalesce(present_until > now(), false) AS was_present FROM \(schema).agents WHERE id = $1 FOR UPDATE) b
-                WHERE a.id = b.id RETURNING b.was_present
+                WHERE a.id = b.id AND a.enabled RETURNING b.was_present
                 """, [beat.agentID.uuid, beat.ttlSeconds])
-            guard let row = rows.first else { throw Refusal(.unknownAgent, "no agent \(beat.agentID)") }
+            guard let row = rows.first else {
+                // A disabled account gets no presence from a heartbeat that was already on its way.
+                guard try agents.read(beat.agentID, on: connection) != nil else { throw Refusal(.unknownAgent, "no agent \(beat.agentID)") }
+                return try publication.reply(.success())
+            }
             if !(try row.decode(Bool.self, at: 0)), let agent = try agents.read(beat.agentID, on: connection) {
                 try publication.event(agent.updated)
                 requestDrain()

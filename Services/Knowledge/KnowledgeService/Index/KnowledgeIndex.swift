@@ -81,6 +81,11 @@ final class KnowledgeIndex: Sendable {
         state.withLock { $0.matcher?.answer(text, threshold: threshold) }
     }
 
+    /// The bot's decision for `text`: an answer at `threshold`, 猜你想问 choices from `suggestionThreshold`, or nothing.
+    func decide(_ text: String, threshold: Double, suggestionThreshold: Double) -> KnowledgeDecision {
+        state.withLock { $0.matcher?.decide(text, threshold: threshold, suggestionThreshold: suggestionThreshold) ?? .none }
+    }
+
     private static func apply(_ rows: [IndexRow], tombstones: [IndexTombstone], to state: inout State) {
         guard state.matcher != nil else { return }
         for row in rows where !state.deleted.contains(row.id) {

@@ -23,14 +23,25 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
     public var unigramWeight: Double = 1.0
     /// Weight of CJK character pairs.
     public var bigramWeight: Double = 1.0
+    /// Weight of CJK dictionary words (``KnowledgeTokenizer/Features/segmentation``).
+    public var dictionaryWordWeight: Double = 1.0
+    /// Weight of pinyin pairs (``KnowledgeTokenizer/Features/pinyin``); low, since homophones are ambiguous.
+    public var pinyinWeight: Double = 0.3
     /// Weight of Latin words.
     public var wordWeight: Double = 1.0
     /// Weight of digit runs (order numbers and amounts rarely identify a question).
     public var numberWeight: Double = 0.2
     /// Share of the other questions' scores added to an entry's best question score (0 = best question only).
     public var siblingWeight: Double = 0.3
-    /// Multiplier of CJK bigram weights inside the coverage confidence (bigrams spanning two words are noise there).
+    /// Multiplier of CJK bigram and pinyin weights inside the coverage confidence (bigrams spanning two words are noise there).
     public var coverageBigramFactor: Double = 0.25
+    /// In messages of at least ``questionFocusMinimumLength`` characters, weigh the clauses that ask
+    /// (``KnowledgeQuestionFocus``) over the story around them and drop greetings.
+    public var questionFocus: Bool = true
+    /// Message length (characters) from which ``questionFocus`` applies.
+    public var questionFocusMinimumLength: Int = 20
+    /// Weight of a story clause's terms (the clauses around the asking one) when ``questionFocus`` applies.
+    public var storyClauseWeight: Double = 0.5
     /// A term is "common" (scored only on questions reached by rarer terms) when more than this
     /// share of entries use it and more than ``commonTermMinimumEntries`` do. A latency safeguard for
     /// large knowledge bases; it has no effect below that minimum.
@@ -41,6 +52,10 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
     public var confidenceModel: KnowledgeConfidenceModel = .coverageAndEvidence(beta: 0.5, evidenceShare: 0.5, evidenceScale: 4)
     /// Default minimum confidence for ``KnowledgeBM25Index/answer(_:threshold:)``.
     public var answerThreshold: Double = 0.44
+    /// Below ``answerThreshold`` and at or above this confidence, the bot offers choices (猜你想问) instead of answering.
+    public var suggestionThreshold: Double = 0.30
+    /// At most this many choices are offered.
+    public var suggestionCount: Int = 3
     /// How many top-scored entries ``KnowledgeBM25Index/answer(_:threshold:)`` considers.
     public var answerCandidates: Int = 1
 
@@ -52,7 +67,8 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
         let nonNegative: [(String, Double)] = [
             ("k1", k1), ("unigramWeight", unigramWeight), ("bigramWeight", bigramWeight),
             ("wordWeight", wordWeight), ("numberWeight", numberWeight), ("siblingWeight", siblingWeight),
-            ("coverageBigramFactor", coverageBigramFactor),
+            ("coverageBigramFactor", coverageBigramFactor), ("dictionaryWordWeight", dictionaryWordWeight),
+            ("pinyinWeight", pinyinWeight), ("storyClauseWeight", storyClauseWeight),
         ]
         for (name, value) in nonNegative where !(value >= 0 && value.isFinite) {
             throw .invalidParameter(name: name, value: value)
@@ -66,6 +82,12 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
         guard (0...1).contains(b) else { throw .invalidParameter(name: "b", value: b) }
         guard (0...1).contains(answerThreshold) else {
             throw .invalidParameter(name: "answerThreshold", value: answerThreshold)
+        }
+        guard (0...1).contains(suggestionThreshold) else {
+            throw .invalidParameter(name: "suggestionThreshold", value: suggestionThreshold)
+        }
+        guard (1...10).contains(suggestionCount) else {
+            throw .invalidParameter(name: "suggestionCount", value: Double(suggestionCount))
         }
         guard answerCandidates >= 1 else {
             throw .invalidParameter(name: "answerCandidates", value: Double(answerCandidates))
@@ -94,6 +116,8 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
         switch kind {
         case .cjkUnigram: unigramWeight
         case .cjkBigram: bigramWeight
+        case .cjkWord: dictionaryWordWeight
+        case .pinyin: pinyinWeight
         case .word: wordWeight
         case .number: numberWeight
         }

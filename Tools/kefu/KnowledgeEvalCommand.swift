@@ -55,6 +55,9 @@ struct KnowledgeEvalCommand: ParsableCommand {
         ]
     }
 
+    @Option(help: "Append the calibration features of every case's best match to this TSV file (set, case, label, features).")
+    var features: String?
+
     func run() throws {
         for directory in directories {
             let set: KnowledgeEvaluationSet
@@ -70,6 +73,24 @@ struct KnowledgeEvalCommand: ParsableCommand {
                 let thresholds = stride(from: 0.30, through: 0.7001, by: 0.05).map { $0 }
                 for swept in KnowledgeEvaluator.evaluate(index, cases: set.cases, thresholds: thresholds) {
                     print("  " + swept.summary)
+                }
+            }
+            if let features {
+                var rows = ""
+                for evaluationCase in set.cases {
+                    guard let best = index.search(evaluationCase.text, limit: 1).first else { continue }
+                    let label = best.entryID == evaluationCase.expectedEntryID ? 1 : 0
+                    let values = [best.queryCoverage, best.questionCoverage, best.evidence, best.unmatchedWordShare, best.confidence]
+                    rows += ([directory, evaluationCase.id, evaluationCase.style, "\(label)"] + values.map { String(format: "%.5f", $0) })
+                        .joined(separator: "\t") + "\n"
+                }
+                let handle = FileManager.default.fileExists(atPath: features) ? FileHandle(forWritingAtPath: features) : nil
+                if let handle {
+                    handle.seekToEndOfFile()
+                    handle.write(Data(rows.utf8))
+                    handle.closeFile()
+                } else {
+                    try rows.write(toFile: features, atomically: true, encoding: .utf8)
                 }
             }
             if ablation {

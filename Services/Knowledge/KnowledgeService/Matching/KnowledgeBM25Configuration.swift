@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a match's 0…1 confidence is derived from the query and the matched question.
 ///
 /// Coverage is an IDF-weighted F-measure of query coverage (share of the query's weight found in
@@ -11,6 +13,48 @@ public enum KnowledgeConfidenceModel: Sendable, Equatable {
     case coverage(beta: Double)
     /// `(1 - evidenceShare) * coverage + evidenceShare * evidence`.
     case coverageAndEvidence(beta: Double, evidenceShare: Double, evidenceScale: Double)
+    /// A logistic model of the probability that the match is the right answer (``KnowledgeCalibration``).
+    case logistic(KnowledgeCalibration)
+}
+
+/// A calibrated confidence: `1 / (1 + exp(-(bias + Σ weight × feature)))` over the match's query coverage,
+/// question coverage, evidence and unmatched-word share. Fitted on labelled sets (`docs/performance.md`), so
+/// a confidence of 0.7 means about 7 answers in 10 at that level were right there. Every feature is a share
+/// (0…1) of IDF weights within the query or question, so its meaning does not depend on the knowledge base's size.
+public struct KnowledgeCalibration: Sendable, Equatable {
+    /// Intercept.
+    public var bias: Double
+    /// Weight of the query coverage.
+    public var queryCoverage: Double
+    /// Weight of the question coverage.
+    public var questionCoverage: Double
+    /// Weight of the evidence.
+    public var evidence: Double
+    /// Weight of the unmatched-word share (negative: the near-miss guard).
+    public var unmatchedWordShare: Double
+    /// Evidence scale, as in ``KnowledgeConfidenceModel/coverageAndEvidence(beta:evidenceShare:evidenceScale:)``.
+    public var evidenceScale: Double
+
+    /// Creates a calibration.
+    public init(bias: Double, queryCoverage: Double, questionCoverage: Double, evidence: Double, unmatchedWordShare: Double, evidenceScale: Double = 4) {
+        self.bias = bias
+        self.queryCoverage = queryCoverage
+        self.questionCoverage = questionCoverage
+        self.evidence = evidence
+        self.unmatchedWordShare = unmatchedWordShare
+        self.evidenceScale = evidenceScale
+    }
+
+    /// Fitted by logistic regression on the best match of every phrasing of the e-commerce evaluation set and
+    /// the education tuning set (each set weighted equally; label: the best match is the expected entry).
+    public static let fitted = KnowledgeCalibration(
+        bias: -2.543, queryCoverage: 2.882, questionCoverage: 1.161, evidence: 3.306, unmatchedWordShare: -0.377)
+
+    func probability(_ features: KnowledgeConfidence) -> Double {
+        let linear = bias + queryCoverage * features.queryCoverage + questionCoverage * features.questionCoverage
+            + evidence * features.evidence + unmatchedWordShare * features.unmatchedWordShare
+        return 1 / (1 + exp(-linear))
+    }
 }
 
 /// Tunable parameters of ``KnowledgeBM25Index``. Checked by ``validate()`` when an index is created.
@@ -49,11 +93,13 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
     /// Minimum entry count for a term to be treated as common.
     public var commonTermMinimumEntries: Int = 500
     /// How ``KnowledgeMatch/confidence`` is computed.
-    public var confidenceModel: KnowledgeConfidenceModel = .coverageAndEvidence(beta: 0.5, evidenceShare: 0.5, evidenceScale: 4)
-    /// Default minimum confidence for ``KnowledgeBM25Index/answer(_:threshold:)``.
-    public var answerThreshold: Double = 0.44
+    public var confidenceModel: KnowledgeConfidenceModel = .logistic(.fitted)
+    /// Default minimum confidence for ``KnowledgeBM25Index/answer(_:threshold:)``: with the calibrated
+    /// confidence, answer when about 6 in 10 such answers were right; the best top-1 + correct-no-answer
+    /// over the evaluation and tuning sets (`docs/performance.md`).
+    public var answerThreshold: Double = 0.6
     /// Below ``answerThreshold`` and at or above this confidence, the bot offers choices (猜你想问) instead of answering.
-    public var suggestionThreshold: Double = 0.30
+    public var suggestionThreshold: Double = 0.35
     /// At most this many choices are offered.
     public var suggestionCount: Int = 3
     /// How many top-scored entries ``KnowledgeBM25Index/answer(_:threshold:)`` considers.
@@ -99,6 +145,12 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
             try Self.checkBeta(beta)
             guard (0...1).contains(share) else { throw .invalidParameter(name: "evidenceShare", value: share) }
             guard scale > 0, scale.isFinite else { throw .invalidParameter(name: "evidenceScale", value: scale) }
+        case .logistic(let calibration):
+            let weights = [calibration.bias, calibration.queryCoverage, calibration.questionCoverage, calibration.evidence, calibration.unmatchedWordShare]
+            guard weights.allSatisfy(\.isFinite) else { throw .invalidParameter(name: "calibration", value: .nan) }
+            guard calibration.evidenceScale > 0, calibration.evidenceScale.isFinite else {
+                throw .invalidParameter(name: "evidenceScale", value: calibration.evidenceScale)
+            }
         }
     }
 

@@ -6,6 +6,8 @@ struct KnowledgeQueryTerm: Sendable {
     let weight: Double
     /// Weight inside the coverage confidence.
     let coverageWeight: Double
+    /// A dictionary word or a Latin word (what the near-miss feature counts).
+    var isWord = false
 }
 
 /// A query prepared for scoring: its distinct tokens in first-occurrence order.
@@ -40,7 +42,8 @@ extension KnowledgeBM25Index {
             let weight = configuration.weight(of: token.kind) * inverseFrequency(of: id)
             return KnowledgeQueryTerm(
                 text: token.text, id: id, weight: weight,
-                coverageWeight: coverageWeight(of: token.kind, weight: weight) * factor
+                coverageWeight: coverageWeight(of: token.kind, weight: weight) * factor,
+                isWord: token.kind == .cjkWord || token.kind == .word
             )
         }
         let total = queryTerms.reduce(0) { $0 + $1.coverageWeight }

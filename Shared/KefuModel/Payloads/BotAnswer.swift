@@ -58,15 +58,7 @@ public struct BotAnswer: EventPayload {
                 throw .invalidField("entry_id", reason: "must be absent when `answered` is false")
             }
         }
-        if let suggestions {
-            guard !answered else { throw .invalidField("suggestions", reason: "must be absent when `answered` is true") }
-            guard (1...BotSuggestion.maximumCount).contains(suggestions.count) else {
-                throw .invalidField("suggestions", reason: "must hold 1 to \(BotSuggestion.maximumCount) items, got \(suggestions.count)")
-            }
-            for suggestion in suggestions {
-                try FieldRules.text(suggestion.question, field: "suggestions.question")
-            }
-        }
+        if let suggestions { try BotSuggestion.validate(suggestions, onlyWhen: !answered, condition: "`answered` is false") }
         if let score, !(score.isFinite && (0...1).contains(score)) {
             throw .invalidField("score", reason: "must be a confidence between 0 and 1, got \(score)")
         }
@@ -91,5 +83,16 @@ public struct BotSuggestion: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case question
         case entryID = "entry_id"
+    }
+
+    /// Checks a `suggestions` field: allowed only when `allowed`, 1 to ``maximumCount`` items, texts.
+    static func validate(_ suggestions: [BotSuggestion], onlyWhen allowed: Bool, condition: String) throws(ContractError) {
+        guard allowed else { throw .invalidField("suggestions", reason: "must be absent unless \(condition)") }
+        guard (1...maximumCount).contains(suggestions.count) else {
+            throw .invalidField("suggestions", reason: "must hold 1 to \(maximumCount) items, got \(suggestions.count)")
+        }
+        for suggestion in suggestions {
+            try FieldRules.text(suggestion.question, field: "suggestions.question")
+        }
     }
 }

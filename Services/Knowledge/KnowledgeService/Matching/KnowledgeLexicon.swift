@@ -15,7 +15,11 @@ public struct KnowledgeLexicon: Sendable, Equatable {
     /// Lower-cased Latin word → Chinese expansion.
     public var glossary: [String: String]
     /// Tokens (unigrams, bigrams or words) that carry no topic and are dropped.
-    public var stopTokens: Set<String>
+    public var stopTokens: Set<String> {
+        didSet { stopPairs = Self.pairs(stopTokens) }
+    }
+    /// The two-character stop tokens, packed (a cheaper test than hashing strings, for pinyin pairs).
+    private var stopPairs: Set<UInt64> = []
 
     /// A variant spelling and the canonical spelling that replaces it.
     public struct SpellingVariant: Sendable, Equatable {
@@ -37,6 +41,19 @@ public struct KnowledgeLexicon: Sendable, Equatable {
         self.variantsByFirstScalar = Self.index(spellingVariants)
         self.glossary = glossary
         self.stopTokens = stopTokens
+        self.stopPairs = Self.pairs(stopTokens)
+    }
+
+    /// True when the two characters form a stop token.
+    func isStopPair(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
+        !stopPairs.isEmpty && stopPairs.contains(UInt64(first.value) << 32 | UInt64(second.value))
+    }
+
+    private static func pairs(_ tokens: Set<String>) -> Set<UInt64> {
+        Set(tokens.compactMap { token in
+            let scalars = Array(token.unicodeScalars)
+            return scalars.count == 2 ? UInt64(scalars[0].value) << 32 | UInt64(scalars[1].value) : nil
+        })
     }
 
     /// Replaces every variant spelling in already normalized `text`, scanning left to right.

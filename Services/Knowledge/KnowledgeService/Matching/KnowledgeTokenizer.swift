@@ -1,3 +1,5 @@
+import Foundation
+
 /// Splits text into scoring tokens.
 ///
 /// Text is first normalized with ``KnowledgeTextNormalizer`` (which may fold traditional characters) and
@@ -56,9 +58,27 @@ public struct KnowledgeTokenizer: Sendable {
         tokens.reserveCapacity(normalized.unicodeScalars.count * 3)
         appendTokens(of: normalized, expandGlossary: true, to: &tokens)
         if !lexicon.stopTokens.isEmpty {
-            tokens.removeAll { lexicon.stopTokens.contains($0.text) }
+            tokens.removeAll { $0.kind != .pinyin && lexicon.stopTokens.contains($0.text) }
         }
         return tokens
+    }
+
+    /// The tokens of each entry's questions (``KnowledgeIndexEntry/allQuestions``), computed on every core:
+    /// tokenizing is most of the cost of loading a large knowledge base. Pass them to
+    /// ``KnowledgeBM25Index/upsert(_:tokens:)``.
+    public func tokenizeConcurrently(_ entries: [KnowledgeIndexEntry]) -> [[[KnowledgeToken]]] {
+        var result = [[[KnowledgeToken]]](repeating: [], count: entries.count)
+        let chunk = 256
+        let chunks = (entries.count + chunk - 1) / chunk
+        result.withUnsafeMutableBufferPointer { output in
+            nonisolated(unsafe) let output = output
+            DispatchQueue.concurrentPerform(iterations: chunks) { index in
+                for position in (index * chunk)..<min((index + 1) * chunk, entries.count) {
+                    output[position] = entries[position].allQuestions.map { self.tokenize($0) }
+                }
+            }
+        }
+        return result
     }
 
     private enum ScalarClass: Equatable {
@@ -105,24 +125,24 @@ public struct KnowledgeTokenizer: Sendable {
 
     /// Unigrams, pairs (words or bigrams), longer words and pinyin pairs of one CJK run.
     private func appendCJKTokens(of run: [Unicode.Scalar], to tokens: inout [KnowledgeToken]) {
-        var wordEnds: [Int: Int] = [:]
+        var wordStart = [Int](repeating: -1, count: run.count)
         if features.contains(.segmentation), run.count > 1 {
             for range in language.segment(run) where range.count > 1 {
-                wordEnds[range.upperBound - 1] = range.lowerBound
+                wordStart[range.upperBound - 1] = range.lowerBound
             }
         }
-        let pinyin = features.contains(.pinyin)
+        let readings = features.contains(.pinyin) ? run.map { language.reading(of: $0) } : []
         for position in run.indices {
             tokens.append(KnowledgeToken(String(Character(run[position])), kind: .cjkUnigram))
             guard position > 0 else { continue }
             let pair = Self.text(run[(position - 1)...position])
-            let wordStart = wordEnds[position]
-            tokens.append(KnowledgeToken(pair, kind: wordStart == position - 1 ? .cjkWord : .cjkBigram))
-            if let wordStart, wordStart < position - 1 {
-                tokens.append(KnowledgeToken(Self.text(run[wordStart...position]), kind: .cjkWord))
+            let start = wordStart[position]
+            tokens.append(KnowledgeToken(pair, kind: start == position - 1 ? .cjkWord : .cjkBigram))
+            if start >= 0, start < position - 1 {
+                tokens.append(KnowledgeToken(Self.text(run[start...position]), kind: .cjkWord))
             }
-            if pinyin, !lexicon.stopTokens.contains(pair),
-               let first = language.reading(of: run[position - 1]), let second = language.reading(of: run[position]) {
+            if !readings.isEmpty, let first = readings[position - 1], let second = readings[position],
+               !lexicon.isStopPair(run[position - 1], run[position]) {
                 tokens.append(KnowledgeToken(first + "_" + second, kind: .pinyin))
             }
         }

@@ -94,22 +94,4 @@ struct KnowledgeLanguageTests {
             try KnowledgeEvaluationSet(directory: folder)
         }
     }
-
-    @Test("tokenizing on every core and upserting the tokens builds the same index as upserting one by one")
-    func concurrentTokenizing() throws {
-        let entries = try KnowledgeEvaluationFixtures.entries().map(\.indexEntry)
-        let serial = try KnowledgeBM25Index(entries: entries)
-        var bulk = try KnowledgeBM25Index()
-        let tokens = bulk.tokenizer.tokenizeConcurrently(entries)
-        #expect(tokens.count == entries.count)
-        for (entry, entryTokens) in zip(entries, tokens) {
-            try bulk.upsert(entry, tokens: entryTokens)
-        }
-        #expect(bulk.termCount == serial.termCount && bulk.questionCount == serial.questionCount)
-        for phrasing in try KnowledgeEvaluationFixtures.phrasings().prefix(60) {
-            let (left, right) = (bulk.search(phrasing.text, limit: 3), serial.search(phrasing.text, limit: 3))
-            #expect(left.map(\.entryID) == right.map(\.entryID), "\(phrasing.text)")
-            #expect(zip(left, right).allSatisfy { abs($0.confidence - $1.confidence) < 1e-9 && $0.score == $1.score }, "\(phrasing.text)")
-        }
-    }
 }

@@ -90,22 +90,16 @@ final class KnowledgeIndex: Sendable {
         state.withLock { $0.matcher?.decide(text, threshold: threshold, suggestionThreshold: suggestionThreshold) ?? .none }
     }
 
-    /// From this many rows (the load at start, a reconciliation) questions are tokenized on every core first.
-    private static let concurrentTokenizingRows = 2_000
-
     private static func apply(_ rows: [IndexRow], tombstones: [IndexTombstone], to state: inout State) {
-        guard let tokenizer = state.matcher?.tokenizer else { return }
-        let entries = rows.map {
-            KnowledgeIndexEntry(id: $0.id.lowercasedString, question: $0.question, similarQuestions: $0.similar, enabled: $0.enabled)
-        }
-        let tokens = rows.count >= Self.concurrentTokenizingRows ? tokenizer.tokenizeConcurrently(entries) : nil
-        for (position, row) in rows.enumerated() where !state.deleted.contains(row.id) {
+        guard state.matcher != nil else { return }
+        for row in rows where !state.deleted.contains(row.id) {
             if let known = state.revisions[row.id], known > row.revision { continue }
             state.revisions[row.id] = row.revision
             state.highWater = max(state.highWater, row.revision)
-            let entry = entries[position]
+            let entry = KnowledgeIndexEntry(
+                id: row.id.lowercasedString, question: row.question, similarQuestions: row.similar, enabled: row.enabled)
             do {
-                try state.matcher?.upsert(entry, tokens: tokens?[position])
+                try state.matcher?.upsert(entry)
             } catch {
                 state.matcher?.remove(entryID: entry.id)
             }

@@ -55,22 +55,16 @@ public struct KnowledgeBM25Index: Sendable {
 
     /// Inserts or replaces an entry; a disabled entry is removed from the index.
     public mutating func upsert(_ entry: KnowledgeIndexEntry) throws(KnowledgeMatchingError) {
-        try upsert(entry, tokens: nil)
-    }
-
-    /// ``upsert(_:)`` with the questions' tokens already computed (by ``KnowledgeTokenizer/tokenizeConcurrently(_:)``; nil: tokenize here).
-    public mutating func upsert(_ entry: KnowledgeIndexEntry, tokens: [[KnowledgeToken]]?) throws(KnowledgeMatchingError) {
         guard !entry.id.isEmpty else { throw .emptyEntryID }
         let questions = entry.allQuestions
         guard !questions.isEmpty else { throw .entryHasNoQuestion(entryID: entry.id) }
         remove(entryID: entry.id)
         guard entry.enabled else { return }
-        let pretokenized = tokens?.count == questions.count ? tokens : nil
 
         let slot = store.addEntry(id: entry.id, questions: questions)
         var entryTerms = Set<Int32>()
         for (position, question) in questions.enumerated() {
-            let tokens = pretokenized?[position] ?? tokenizer.tokenize(question)
+            let tokens = tokenizer.tokenize(question)
             guard !tokens.isEmpty else { continue }
             var frequencies: [Int32: Float] = [:]
             for token in tokens {

@@ -49,10 +49,20 @@ public struct KnowledgeLexicon: Sendable, Equatable {
         !stopPairs.isEmpty && stopPairs.contains(UInt64(first.value) << 32 | UInt64(second.value))
     }
 
+    /// True when the character alone is a stop token.
+    func isStopCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        !stopPairs.isEmpty && stopPairs.contains(UInt64(scalar.value))
+    }
+
+    /// One- and two-character stop tokens, packed (`first << 32 | second`, or the scalar alone).
     private static func pairs(_ tokens: Set<String>) -> Set<UInt64> {
         Set(tokens.compactMap { token in
             let scalars = Array(token.unicodeScalars)
-            return scalars.count == 2 ? UInt64(scalars[0].value) << 32 | UInt64(scalars[1].value) : nil
+            switch scalars.count {
+            case 1: return UInt64(scalars[0].value)
+            case 2: return UInt64(scalars[0].value) << 32 | UInt64(scalars[1].value)
+            default: return nil
+            }
         })
     }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Splits text into scoring tokens.
 ///
 /// Text is first normalized with ``KnowledgeTextNormalizer`` (which may fold traditional characters) and
@@ -10,7 +8,8 @@ import Foundation
 /// every pair also yields its toneless pinyin. Letter runs yield one lower-cased word and digit runs one
 /// number (letters and digits are split, so `iphone15` gives `iphone` and `15`). Glossary words
 /// additionally yield the tokens of their Chinese expansion. Spaces and punctuation end a run, so no pair
-/// spans them. Stop tokens are removed last, so they still delimit the pairs around them.
+/// spans them. Stop tokens are dropped as they are found (one- and two-character ones by their packed
+/// characters, Latin ones at the end), after the pairs around them are formed, so they still delimit them.
 public struct KnowledgeTokenizer: Sendable {
     /// Optional language features, each measurable on its own in the evaluation.
     public struct Features: OptionSet, Sendable, Hashable {
@@ -58,27 +57,9 @@ public struct KnowledgeTokenizer: Sendable {
         tokens.reserveCapacity(normalized.unicodeScalars.count * 3)
         appendTokens(of: normalized, expandGlossary: true, to: &tokens)
         if !lexicon.stopTokens.isEmpty {
-            tokens.removeAll { $0.kind != .pinyin && lexicon.stopTokens.contains($0.text) }
+            tokens.removeAll { $0.kind == .word && lexicon.stopTokens.contains($0.text) }
         }
         return tokens
-    }
-
-    /// The tokens of each entry's questions (``KnowledgeIndexEntry/allQuestions``), computed on every core:
-    /// tokenizing is most of the cost of loading a large knowledge base. Pass them to
-    /// ``KnowledgeBM25Index/upsert(_:tokens:)``.
-    public func tokenizeConcurrently(_ entries: [KnowledgeIndexEntry]) -> [[[KnowledgeToken]]] {
-        var result = [[[KnowledgeToken]]](repeating: [], count: entries.count)
-        let chunk = 256
-        let chunks = (entries.count + chunk - 1) / chunk
-        result.withUnsafeMutableBufferPointer { output in
-            nonisolated(unsafe) let output = output
-            DispatchQueue.concurrentPerform(iterations: chunks) { index in
-                for position in (index * chunk)..<min((index + 1) * chunk, entries.count) {
-                    output[position] = entries[position].allQuestions.map { self.tokenize($0) }
-                }
-            }
-        }
-        return result
     }
 
     private enum ScalarClass: Equatable {
@@ -133,16 +114,19 @@ public struct KnowledgeTokenizer: Sendable {
         }
         let readings = features.contains(.pinyin) ? run.map { language.reading(of: $0) } : []
         for position in run.indices {
-            tokens.append(KnowledgeToken(String(Character(run[position])), kind: .cjkUnigram))
+            if !lexicon.isStopCharacter(run[position]) {
+                tokens.append(KnowledgeToken(String(Character(run[position])), kind: .cjkUnigram))
+            }
             guard position > 0 else { continue }
-            let pair = Self.text(run[(position - 1)...position])
             let start = wordStart[position]
-            tokens.append(KnowledgeToken(pair, kind: start == position - 1 ? .cjkWord : .cjkBigram))
+            let stopPair = lexicon.isStopPair(run[position - 1], run[position])
+            if !stopPair {
+                tokens.append(KnowledgeToken(Self.text(run[(position - 1)...position]), kind: start == position - 1 ? .cjkWord : .cjkBigram))
+            }
             if start >= 0, start < position - 1 {
                 tokens.append(KnowledgeToken(Self.text(run[start...position]), kind: .cjkWord))
             }
-            if !readings.isEmpty, let first = readings[position - 1], let second = readings[position],
-               !lexicon.isStopPair(run[position - 1], run[position]) {
+            if !readings.isEmpty, !stopPair, let first = readings[position - 1], let second = readings[position] {
                 tokens.append(KnowledgeToken(first + "_" + second, kind: .pinyin))
             }
         }

@@ -60,6 +60,32 @@ struct KnowledgeEvaluationTests {
         #expect(report.correctUnansweredRate >= Self.correctUnansweredFloor)
     }
 
+    /// `floors.json` beside a set's two files: `{"top1": …, "correctUnanswered": …}`, 2 points below its recorded figures.
+    struct Floors: Decodable {
+        var top1: Double
+        var correctUnanswered: Double
+    }
+
+    @Test("every other set in Resources (held-out sets) prints its figures and stays above the floors of its floors.json")
+    func otherSetsFloors() throws {
+        let resources = KnowledgeEvaluationFixtures.directory.deletingLastPathComponent()
+        let folders = try FileManager.default.contentsOfDirectory(at: resources, includingPropertiesForKeys: nil)
+            .filter { !["eval", "tuning-education"].contains($0.lastPathComponent) }
+            .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("knowledge-entries.json").path) }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        for folder in folders {
+            let set = try KnowledgeEvaluationSet(directory: folder)
+            let report = KnowledgeEvaluator.evaluate(try set.index(), cases: set.cases)
+            print("\(folder.lastPathComponent): " + report.summary)
+            print("\(folder.lastPathComponent) by style: " + report.styleSummary)
+            let floorsFile = folder.appendingPathComponent("floors.json")
+            guard FileManager.default.fileExists(atPath: floorsFile.path) else { continue }
+            let floors = try JSONDecoder().decode(Floors.self, from: Data(contentsOf: floorsFile))
+            #expect(report.top1Accuracy >= floors.top1, "\(folder.lastPathComponent)")
+            #expect(report.correctUnansweredRate >= floors.correctUnanswered, "\(folder.lastPathComponent)")
+        }
+    }
+
     @Test("threshold trade-off: the default threshold is near the best top-1 + correct-unanswered")
     func thresholdTradeOff() throws {
         let index = try KnowledgeBM25Index(entries: KnowledgeEvaluationFixtures.entries().map(\.indexEntry))

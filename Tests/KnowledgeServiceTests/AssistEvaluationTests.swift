@@ -8,10 +8,10 @@ import Testing
 @Suite("Assist evaluation")
 struct AssistEvaluationTests {
     /// Measured at the default minimum confidence 0.35 (calibrated confidence and language features of issue
-    /// 13): recall@3 0.938, empty for unanswerable 0.515 (before them, at 0.30: 0.938 / 0.591). Floors sit 2
+    /// 13): recall@3 0.934, empty for unanswerable 0.545 (before them, at 0.30: 0.938 / 0.591). Floors sit 2
     /// points below.
-    static let recallFloor = 0.918
-    static let emptyFloor = 0.495
+    static let recallFloor = 0.914
+    static let emptyFloor = 0.525
 
     struct Figures {
         var recall: Double

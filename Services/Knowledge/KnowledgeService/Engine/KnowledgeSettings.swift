@@ -22,7 +22,7 @@ public struct KnowledgeSettings: Sendable, Equatable {
     /// bot's threshold (a question the bot would answer with that entry is close to it).
     public static let defaultSimilarThreshold = defaultThreshold
     /// Default minimum confidence of a smart-assist suggestion, chosen on the evaluation set: the right entry
-    /// is still among the suggestions for 93.8 % of answerable questions, and 52 % of questions without a
+    /// is still among the suggestions for 93.4 % of answerable questions, and 55 % of questions without a
     /// right entry get no suggestion (`docs/performance.md`).
     public static let defaultAssistMinScore = 0.35
 

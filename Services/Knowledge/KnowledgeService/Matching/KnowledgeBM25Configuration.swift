@@ -30,7 +30,10 @@ public struct KnowledgeCalibration: Sendable, Equatable {
     public var questionCoverage: Double
     /// Weight of the evidence.
     public var evidence: Double
-    /// Weight of the unmatched-word share (negative: the near-miss guard).
+    /// Weight of the unmatched known word: the largest query word the matched question lacks but other entries
+    /// use. Fitted positive: the query coverage already counts every unmatched word against the match, and a
+    /// word the knowledge base does not know at all (out of scope, a near-miss's new subject) is the stronger
+    /// sign against an answer, so known words are given some of that back.
     public var unmatchedWordShare: Double
     /// Evidence scale, as in ``KnowledgeConfidenceModel/coverageAndEvidence(beta:evidenceShare:evidenceScale:)``.
     public var evidenceScale: Double
@@ -48,7 +51,7 @@ public struct KnowledgeCalibration: Sendable, Equatable {
     /// Fitted by logistic regression on the best match of every phrasing of the e-commerce evaluation set and
     /// the education tuning set (each set weighted equally; label: the best match is the expected entry).
     public static let fitted = KnowledgeCalibration(
-        bias: -2.543, queryCoverage: 2.882, questionCoverage: 1.161, evidence: 3.306, unmatchedWordShare: -0.377)
+        bias: -2.952, queryCoverage: 3.567, questionCoverage: 1.062, evidence: 2.906, unmatchedWordShare: 0.646)
 
     func probability(_ features: KnowledgeConfidence) -> Double {
         let linear = bias + queryCoverage * features.queryCoverage + questionCoverage * features.questionCoverage

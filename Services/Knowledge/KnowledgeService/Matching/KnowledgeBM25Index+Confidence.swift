@@ -7,8 +7,8 @@ struct KnowledgeConfidence: Sendable {
     var questionCoverage: Double
     /// `1 - exp(-score / (evidenceScale * maxIDF))`: the amount of rare vocabulary matched.
     var evidence: Double = 0
-    /// Share of the query's word weight (dictionary and Latin words) that the question lacks: a near-miss
-    /// asks about a word the entry does not have.
+    /// Weight (over the largest possible) of the heaviest query word (dictionary or Latin) that the question
+    /// lacks although other entries use it.
     var unmatchedWordShare: Double = 0
 }
 
@@ -51,7 +51,7 @@ extension KnowledgeBM25Index {
             if let weight = questionWeights[term.text] { shared += weight }
             if term.isWord {
                 words += term.coverageWeight
-                if !matched { unmatchedWords = max(unmatchedWords, term.coverageWeight) }
+                if !matched, term.id != nil { unmatchedWords = max(unmatchedWords, term.coverageWeight) }
             }
         }
         let queryCoverage = query.totalCoverageWeight > 0 ? min(shared / query.totalCoverageWeight, 1) : 0

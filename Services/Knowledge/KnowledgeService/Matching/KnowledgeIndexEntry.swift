@@ -39,7 +39,7 @@ public struct KnowledgeMatch: Hashable, Sendable {
     public var questionCoverage: Double
     /// 0…1: how much rare vocabulary matched (grows with the BM25 score).
     public var evidence: Double = 0
-    /// Share (0…1) of the query's word weight the matched question lacks (high for near-misses).
+    /// 0…1: weight of the heaviest query word the matched question lacks although other entries use it.
     public var unmatchedWordShare: Double = 0
 
     /// Creates a match.

@@ -26,7 +26,7 @@ let services: [(folder: String, library: String, executable: String, resources: 
     ("Gateway", "GatewayService", "kefu-gateway", [.copy("Migrations"), .copy("Public")]),
     ("Routing", "RoutingService", "kefu-routing", [.copy("Migrations")]),
     ("Store", "StoreService", "kefu-store", [.copy("Migrations")]),
-    ("Knowledge", "KnowledgeService", "kefu-knowledge", [.copy("Migrations")]),
+    ("Knowledge", "KnowledgeService", "kefu-knowledge", [.copy("Migrations"), .copy("Resources")]),
     ("Reporting", "ReportingService", "kefu-reporting", [.copy("Migrations")]),
 ]
 

@@ -36,6 +36,8 @@ STACK_ERROR = None
 AGENT1 = ("xiaowang", "客服小王", "agent-pass-1")
 AGENT2 = ("xiaoli", "客服小李", "agent-pass-2")
 QUESTION = "发票可以重新开吗？"
+# With the one-entry knowledge base of test_02 this is in the 猜你想问 band (confidence 0.35–0.60).
+UNSURE_QUESTION = "我要开发票"
 ANSWER = "可以的，请在“我的订单”中申请换开发票，1-3 个工作日内重新开具。"
 QUICK_KEYWORD = "问候"
 QUICK_CONTENT = "您好，很高兴为您服务！请问有什么可以帮您？"
@@ -256,6 +258,20 @@ class Test1MainScenario(Scenario):
 
     def test_05_bot_answer_comes_from_the_knowledge_base(self):
         self.run_step(lambda: self.assertIn("换开发票", self.state.get("bot_text", "")), critical=False)
+
+    def test_05b_bot_offers_choices_and_a_click_asks(self):
+        def body():
+            visitor = self.browsers["visitor"]
+            self.visitor_send(visitor, UNSURE_QUESTION)
+            choice = visitor.text_appears(".msg.bot .choice", QUESTION)
+            visitor.text_appears(".msg.bot .choices", "您是不是想问")
+            visitor.shot("did-you-mean")
+            choice.click()
+            visitor.wait(lambda d: len([e for e in d.find_elements(By.CSS_SELECTOR, ".msg.visitor:not(.pending) .msg-text")
+                                        if e.text.strip() == QUESTION]) >= 2, "the click asked the standard question")
+            visitor.wait(lambda d: len([e for e in d.find_elements(By.CSS_SELECTOR, ".msg.bot .msg-text")
+                                        if "换开发票" in e.text]) >= 2, "the bot answered it")
+        self.run_step(body, critical=False)
 
     def test_06_visitor_requests_a_human_and_queues(self):
         def body():

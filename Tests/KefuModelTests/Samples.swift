@@ -44,7 +44,8 @@ enum Samples {
             make(BotQuestion(sessionID: session, questionSeq: 3, channel: "web", text: "怎么退货？"),
                  source: "routing", replyTo: "kefu:commands")
         case .botAnswer:
-            make(BotAnswer(sessionID: session, questionSeq: 3, answered: false, score: 0.25),
+            make(BotAnswer(sessionID: session, questionSeq: 3, answered: false, score: 0.38,
+                           suggestions: [BotSuggestion(entryID: KnowledgeEntryID("7f8091a2-b3c4-4d5e-8f60-718293a4b5c6")!, question: "怎么申请退货")]),
                  source: "knowledge", correlationID: question)
         case .sessionCreated:
             make(SessionCreated(sessionID: session, seq: 1, channel: "web", visitorID: "v-1001", attributes: ["page_url": "https://shop.example.com/"]),
@@ -143,7 +144,7 @@ enum Samples {
         make(AgentMessage(sessionID: session, agentID: agent, clientMessageID: "wb-1", content: .text("好的")), source: "gateway-a1"),
         make(AgentSetStatus(agentID: agent, status: .online), source: "gateway-a1"),
         make(BotAnswer(sessionID: session, questionSeq: 1, answered: true, text: "七天无理由退货。",
-                       entryID: KnowledgeEntryID("7f8091a2-b3c4-4d5e-8f60-718293a4b5c6")!, score: 0.74),
+                       entryID: KnowledgeEntryID("7f8091a2-b3c4-4d5e-8f60-718293a4b5c6")!, score: 0.82),
              source: "knowledge", correlationID: question),
         make(BotQuestion(sessionID: session, questionSeq: 9, channel: "wechat", text: "发票"), source: "routing",
              replyTo: "kefu:commands"),

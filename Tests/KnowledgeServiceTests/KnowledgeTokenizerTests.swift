@@ -3,7 +3,12 @@ import Testing
 
 @Suite("KnowledgeTokenizer")
 struct KnowledgeTokenizerTests {
-    let plain = KnowledgeTokenizer(lexicon: .empty)
+    let plain = Self.plain(.empty)
+
+    /// A tokenizer without language features, so these tests see characters and pairs only.
+    static func plain(_ lexicon: KnowledgeLexicon) -> KnowledgeTokenizer {
+        KnowledgeTokenizer(normalizer: KnowledgeTextNormalizer(), lexicon: lexicon, language: KnowledgeLanguage(), features: [])
+    }
 
     private func texts(_ tokens: [KnowledgeToken], _ kind: KnowledgeTokenKind) -> [String] {
         tokens.filter { $0.kind == kind }.map(\.text)
@@ -46,13 +51,13 @@ struct KnowledgeTokenizerTests {
 
     @Test("spelling variants are rewritten before tokenizing")
     func spellingVariants() {
-        let tokenizer = KnowledgeTokenizer(lexicon: KnowledgeLexicon(spellingVariants: [.init("登陆", "登录"), .init("帐号", "账号")]))
+        let tokenizer = Self.plain(KnowledgeLexicon(spellingVariants: [.init("登陆", "登录"), .init("帐号", "账号")]))
         #expect(texts(tokenizer.tokenize("帐号登陆不了"), .cjkBigram) == ["账号", "号登", "登录", "录不", "不了"])
     }
 
     @Test("glossary words keep the word and add their Chinese expansion")
     func glossary() {
-        let tokenizer = KnowledgeTokenizer(lexicon: KnowledgeLexicon(glossary: ["refund": "退款"]))
+        let tokenizer = Self.plain(KnowledgeLexicon(glossary: ["refund": "退款"]))
         let tokens = tokenizer.tokenize("怎么申请Refund")
         #expect(texts(tokens, .word) == ["refund"])
         #expect(texts(tokens, .cjkBigram).contains("退款"))
@@ -61,7 +66,7 @@ struct KnowledgeTokenizerTests {
 
     @Test("stop tokens are dropped but still delimit bigrams")
     func stopTokens() {
-        let tokenizer = KnowledgeTokenizer(lexicon: KnowledgeLexicon(stopTokens: ["的", "吗"]))
+        let tokenizer = Self.plain(KnowledgeLexicon(stopTokens: ["的", "吗"]))
         let tokens = tokenizer.tokenize("我的订单吗")
         #expect(texts(tokens, .cjkUnigram) == ["我", "订", "单"])
         #expect(texts(tokens, .cjkBigram) == ["我的", "的订", "订单", "单吗"])
@@ -69,7 +74,7 @@ struct KnowledgeTokenizerTests {
 
     @Test("the default e-commerce lexicon maps common variants and English words")
     func ecommerceLexicon() {
-        let tokenizer = KnowledgeTokenizer()
+        let tokenizer = Self.plain(.ecommerce)
         #expect(tokenizer.tokenize("优惠卷").contains(KnowledgeToken("优惠", kind: .cjkBigram)))
         #expect(tokenizer.tokenize("优惠卷").contains(KnowledgeToken("惠券", kind: .cjkBigram)))
         #expect(tokenizer.tokenize("invoice").contains(KnowledgeToken("发票", kind: .cjkBigram)))

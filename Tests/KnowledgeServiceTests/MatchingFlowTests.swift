@@ -51,6 +51,38 @@ import Testing
         #expect(test["matches"]?.items.first?.string("entry_id") == ids["怎么申请退款"])
     }
 
+    @Test("between the suggestion and the answer threshold bot.answer offers 猜你想问 choices; kb.test is sorted by confidence")
+    func botOffersChoicesWhenUnsure() async throws {
+        let cluster = try await KnowledgeCluster.start()
+        defer { cluster.stop() }
+        let ids = try await Self.seed(cluster)
+        let local = try KnowledgeBM25Index(entries: [
+            KnowledgeIndexEntry(id: "ship", question: "订单什么时候发货", similarQuestions: ["多久发货", "几天能发货"]),
+            KnowledgeIndexEntry(id: "refund", question: "怎么申请退款", similarQuestions: ["我要退款", "退款流程"]),
+            KnowledgeIndexEntry(id: "invoice", question: "发票怎么开", similarQuestions: ["开发票", "电子发票"]),
+        ])
+        let candidates = ["退款的钱多久到账", "发货后能退款吗", "订单能开发票吗", "退款", "发货慢", "快递几天到", "钱退到哪里了"]
+        let unsure = try #require(candidates.first { text in
+            if case .suggest = local.decide(text) { return true } else { return false }
+        }, "no candidate text falls in the 猜你想问 band")
+        guard case .suggest(let expected) = local.decide(unsure) else { return }
+        let questions = ["ship": "订单什么时候发货", "refund": "怎么申请退款", "invoice": "发票怎么开"]
+        let answer = try await cluster.ask(unsure)
+        #expect(!answer.answered && answer.text == nil)
+        #expect(answer.suggestions?.map(\.question) == expected.map { questions[$0.entryID] })
+        #expect(answer.suggestions?.map(\.entryID.description) == expected.map { ids[questions[$0.entryID] ?? ""] })
+
+        let test = try await cluster.ok("kb.test", KnowledgeCluster.agentA, ["question": .string(unsure), "limit": 3])
+        let scores = test["matches"]?.items.compactMap { match -> Double? in
+            switch match["score"] {
+            case .number(let value): value
+            case .integer(let value): Double(value)
+            default: nil
+            }
+        } ?? []
+        #expect(!scores.isEmpty && scores == scores.sorted(by: >))
+    }
+
     @Test func expiredBotQuestionsAreNotAnswered() async throws {
         let cluster = try await KnowledgeCluster.start()
         defer { cluster.stop() }

@@ -200,6 +200,28 @@ import Testing
         #expect(queued.reason == .botFailures)
     }
 
+    @Test("a bot.answer with 猜你想问 choices becomes a bot message listing them, counted as a miss")
+    func botChoicesAreOfferedAndCountAsMisses() async throws {
+        let h = try await RoutingHarness.make()
+        defer { Task { await h.close() } }
+        _ = try await h.say("v1", "退货运费")
+        let session = try #require(try await h.openSession(visitor: "v1"))
+        _ = try await h.published()
+        let choices = [
+            BotSuggestion(entryID: KnowledgeEntryID(UUID()), question: "退货运费谁出"),
+            BotSuggestion(entryID: KnowledgeEntryID(UUID()), question: "运费险怎么理赔"),
+        ]
+        try await h.apply(BotAnswer(sessionID: session, questionSeq: 2, answered: false, score: 0.4, suggestions: choices), replyTo: nil, correlation: .random())
+        let events = try await h.published()
+        #expect(events.map(\.type) == [.messageAccepted])
+        let offered = try events[0].decode(MessageAccepted.self)
+        #expect(offered.sender == .bot && offered.seq == 3)
+        #expect(offered.suggestions == choices)
+        #expect(offered.content.text == "您是不是想问：\n1. 退货运费谁出\n2. 运费险怎么理赔\n请点击或发送您想问的问题。")
+        let unanswered = try await h.postgres.query("SELECT unanswered FROM routing.sessions WHERE id = $1", [session.uuid]).first?.decode(Int.self, at: 0)
+        #expect(unanswered == 1)
+    }
+
     @Test func agentRefusalsChangeNothing() async throws {
         let h = try await RoutingHarness.make()
         defer { Task { await h.close() } }

@@ -11,7 +11,7 @@ struct Kefu: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kefu",
         abstract: "Kefu operator tool: exports, migrations, statistics and staff accounts.",
-        subcommands: [ExportCommand.self, MigrateCommand.self, StatsCommand.self, AdminCommand.self])
+        subcommands: [ExportCommand.self, MigrateCommand.self, StatsCommand.self, AdminCommand.self, KnowledgeEvalCommand.self])
 }
 
 /// The database connection options shared by every command.

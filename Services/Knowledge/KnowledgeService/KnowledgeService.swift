@@ -46,9 +46,15 @@ public enum KnowledgeService {
             ],
             routes: { router, _ in MatcherRoute.add(to: router, engine: holder.get) },
             backgroundServices: { context in
+                let (tokenizer, badLines) = settings.tokenizer()
+                for (file, error) in badLines.prefix(100) {
+                    context.logger.warning(
+                        "knowledge: bad line skipped, the rest applied",
+                        metadata: ["file": "\(file)", "line": "\(error.line)", "reason": "\(error.message)"])
+                }
                 let engine = KnowledgeEngine(
                     schema: context.configuration.service, streams: context.streams, settings: settings,
-                    index: KnowledgeIndex(),
+                    index: KnowledgeIndex(tokenizer: tokenizer),
                     blobs: BlobStore(configuration: context.redis.configuration, prefix: context.streams.prefix),
                     logger: context.logger)
                 holder.install(engine)

@@ -25,12 +25,16 @@ public struct MessageAccepted: VisitorScoped {
     public var clientMessageID: String?
     /// The masked text or the image.
     public var content: MessageContent
+    /// 猜你想问: on a bot message, the knowledge-base questions offered as choices (1–3, best first); asking one
+    /// (sending its `question` as the visitor's next message) gets its answer. Optional, added in version 1.
+    public var suggestions: [BotSuggestion]?
 
     /// Creates the payload.
     public init(
         sessionID: SessionID, seq: Int, channel: String, visitorID: String, sender: SenderKind,
-        agentID: AgentID? = nil, clientMessageID: String? = nil, content: MessageContent
+        agentID: AgentID? = nil, clientMessageID: String? = nil, content: MessageContent, suggestions: [BotSuggestion]? = nil
     ) {
+        self.suggestions = suggestions
         self.sessionID = sessionID
         self.seq = seq
         self.channel = channel
@@ -42,7 +46,7 @@ public struct MessageAccepted: VisitorScoped {
     }
 
     enum CodingKeys: String, CodingKey {
-        case seq, channel, sender, text, image
+        case seq, channel, sender, text, image, suggestions
         case sessionID = "session_id"
         case visitorID = "visitor_id"
         case agentID = "agent_id"
@@ -60,6 +64,7 @@ public struct MessageAccepted: VisitorScoped {
         agentID = try container.decodeIfPresent(AgentID.self, forKey: .agentID)
         clientMessageID = try container.decodeIfPresent(String.self, forKey: .clientMessageID)
         content = try MessageContent.decode(from: container, text: .text, image: .image)
+        suggestions = try container.decodeIfPresent([BotSuggestion].self, forKey: .suggestions)
     }
 
     /// Encodes the wire form.
@@ -73,6 +78,7 @@ public struct MessageAccepted: VisitorScoped {
         try container.encodeIfPresent(agentID, forKey: .agentID)
         try container.encodeIfPresent(clientMessageID, forKey: .clientMessageID)
         try content.encode(to: &container, text: .text, image: .image)
+        try container.encodeIfPresent(suggestions, forKey: .suggestions)
     }
 
     /// Checks the visitor, `seq`, that `agent_id` goes with `sender: agent`, and the content.
@@ -85,5 +91,6 @@ public struct MessageAccepted: VisitorScoped {
         }
         if let clientMessageID { try FieldRules.token(clientMessageID, field: "client_message_id") }
         try content.validate()
+        if let suggestions { try BotSuggestion.validate(suggestions, onlyWhen: sender == .bot, condition: "`sender` is bot") }
     }
 }

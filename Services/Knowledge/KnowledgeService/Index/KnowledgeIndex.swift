@@ -22,9 +22,13 @@ final class KnowledgeIndex: Sendable {
     /// The matcher's scoring parameters.
     let configuration: KnowledgeBM25Configuration
 
+    /// The matcher's tokenizer (bundled tables plus admin words and synonyms).
+    let tokenizer: KnowledgeTokenizer
+
     /// An empty index; ``ensureLoaded(_:)`` fills it.
-    init(configuration: KnowledgeBM25Configuration = KnowledgeBM25Configuration()) {
+    init(configuration: KnowledgeBM25Configuration = KnowledgeBM25Configuration(), tokenizer: KnowledgeTokenizer = KnowledgeTokenizer()) {
         self.configuration = configuration
+        self.tokenizer = tokenizer
     }
 
     /// Whether the full load has happened.
@@ -42,7 +46,7 @@ final class KnowledgeIndex: Sendable {
             guard state.matcher == nil else { return }
             let snapshot = try load()
             var fresh = State()
-            fresh.matcher = try KnowledgeBM25Index(configuration: configuration)
+            fresh.matcher = try KnowledgeBM25Index(configuration: configuration, tokenizer: tokenizer)
             Self.apply(snapshot.rows, tombstones: [], to: &fresh)
             fresh.highWater = max(fresh.highWater, snapshot.highWater)
             state = fresh
@@ -79,6 +83,11 @@ final class KnowledgeIndex: Sendable {
     /// The engine's answer for `text` at `threshold`, if any.
     func answer(_ text: String, threshold: Double) -> KnowledgeMatch? {
         state.withLock { $0.matcher?.answer(text, threshold: threshold) }
+    }
+
+    /// The bot's decision for `text`: an answer at `threshold`, 猜你想问 choices from `suggestionThreshold`, or nothing.
+    func decide(_ text: String, threshold: Double, suggestionThreshold: Double) -> KnowledgeDecision {
+        state.withLock { $0.matcher?.decide(text, threshold: threshold, suggestionThreshold: suggestionThreshold) ?? .none }
     }
 
     private static func apply(_ rows: [IndexRow], tombstones: [IndexTombstone], to state: inout State) {

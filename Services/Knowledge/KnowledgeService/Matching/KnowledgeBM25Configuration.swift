@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a match's 0…1 confidence is derived from the query and the matched question.
 ///
 /// Coverage is an IDF-weighted F-measure of query coverage (share of the query's weight found in
@@ -11,6 +13,51 @@ public enum KnowledgeConfidenceModel: Sendable, Equatable {
     case coverage(beta: Double)
     /// `(1 - evidenceShare) * coverage + evidenceShare * evidence`.
     case coverageAndEvidence(beta: Double, evidenceShare: Double, evidenceScale: Double)
+    /// A logistic model of the probability that the match is the right answer (``KnowledgeCalibration``).
+    case logistic(KnowledgeCalibration)
+}
+
+/// A calibrated confidence: `1 / (1 + exp(-(bias + Σ weight × feature)))` over the match's query coverage,
+/// question coverage, evidence and unmatched-word share. Fitted on labelled sets (`docs/performance.md`), so
+/// a confidence of 0.7 means about 7 answers in 10 at that level were right there. Every feature is a share
+/// (0…1) of IDF weights within the query or question, so its meaning does not depend on the knowledge base's size.
+public struct KnowledgeCalibration: Sendable, Equatable {
+    /// Intercept.
+    public var bias: Double
+    /// Weight of the query coverage.
+    public var queryCoverage: Double
+    /// Weight of the question coverage.
+    public var questionCoverage: Double
+    /// Weight of the evidence.
+    public var evidence: Double
+    /// Weight of the unmatched known word: the largest query word the matched question lacks but other entries
+    /// use. Fitted positive: the query coverage already counts every unmatched word against the match, and a
+    /// word the knowledge base does not know at all (out of scope, a near-miss's new subject) is the stronger
+    /// sign against an answer, so known words are given some of that back.
+    public var unmatchedWordShare: Double
+    /// Evidence scale, as in ``KnowledgeConfidenceModel/coverageAndEvidence(beta:evidenceShare:evidenceScale:)``.
+    public var evidenceScale: Double
+
+    /// Creates a calibration.
+    public init(bias: Double, queryCoverage: Double, questionCoverage: Double, evidence: Double, unmatchedWordShare: Double, evidenceScale: Double = 4) {
+        self.bias = bias
+        self.queryCoverage = queryCoverage
+        self.questionCoverage = questionCoverage
+        self.evidence = evidence
+        self.unmatchedWordShare = unmatchedWordShare
+        self.evidenceScale = evidenceScale
+    }
+
+    /// Fitted by logistic regression on the best match of every phrasing of the e-commerce evaluation set and
+    /// the education tuning set (each set weighted equally; label: the best match is the expected entry).
+    public static let fitted = KnowledgeCalibration(
+        bias: -2.952, queryCoverage: 3.567, questionCoverage: 1.062, evidence: 2.906, unmatchedWordShare: 0.646)
+
+    func probability(_ features: KnowledgeConfidence) -> Double {
+        let linear = bias + queryCoverage * features.queryCoverage + questionCoverage * features.questionCoverage
+            + evidence * features.evidence + unmatchedWordShare * features.unmatchedWordShare
+        return 1 / (1 + exp(-linear))
+    }
 }
 
 /// Tunable parameters of ``KnowledgeBM25Index``. Checked by ``validate()`` when an index is created.
@@ -23,14 +70,25 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
     public var unigramWeight: Double = 1.0
     /// Weight of CJK character pairs.
     public var bigramWeight: Double = 1.0
+    /// Weight of CJK dictionary words (``KnowledgeTokenizer/Features/segmentation``).
+    public var dictionaryWordWeight: Double = 1.0
+    /// Weight of pinyin pairs (``KnowledgeTokenizer/Features/pinyin``); low, since homophones are ambiguous.
+    public var pinyinWeight: Double = 0.3
     /// Weight of Latin words.
     public var wordWeight: Double = 1.0
     /// Weight of digit runs (order numbers and amounts rarely identify a question).
     public var numberWeight: Double = 0.2
     /// Share of the other questions' scores added to an entry's best question score (0 = best question only).
     public var siblingWeight: Double = 0.3
-    /// Multiplier of CJK bigram weights inside the coverage confidence (bigrams spanning two words are noise there).
+    /// Multiplier of CJK bigram and pinyin weights inside the coverage confidence (bigrams spanning two words are noise there).
     public var coverageBigramFactor: Double = 0.25
+    /// In messages of at least ``questionFocusMinimumLength`` characters, weigh the clauses that ask
+    /// (``KnowledgeQuestionFocus``) over the story around them and drop greetings.
+    public var questionFocus: Bool = true
+    /// Message length (characters) from which ``questionFocus`` applies.
+    public var questionFocusMinimumLength: Int = 20
+    /// Weight of a story clause's terms (the clauses around the asking one) when ``questionFocus`` applies.
+    public var storyClauseWeight: Double = 0.5
     /// A term is "common" (scored only on questions reached by rarer terms) when more than this
     /// share of entries use it and more than ``commonTermMinimumEntries`` do. A latency safeguard for
     /// large knowledge bases; it has no effect below that minimum.
@@ -38,9 +96,15 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
     /// Minimum entry count for a term to be treated as common.
     public var commonTermMinimumEntries: Int = 500
     /// How ``KnowledgeMatch/confidence`` is computed.
-    public var confidenceModel: KnowledgeConfidenceModel = .coverageAndEvidence(beta: 0.5, evidenceShare: 0.5, evidenceScale: 4)
-    /// Default minimum confidence for ``KnowledgeBM25Index/answer(_:threshold:)``.
-    public var answerThreshold: Double = 0.44
+    public var confidenceModel: KnowledgeConfidenceModel = .logistic(.fitted)
+    /// Default minimum confidence for ``KnowledgeBM25Index/answer(_:threshold:)``: with the calibrated
+    /// confidence, answer when about 6 in 10 such answers were right; the best top-1 + correct-no-answer
+    /// over the evaluation and tuning sets (`docs/performance.md`).
+    public var answerThreshold: Double = 0.6
+    /// Below ``answerThreshold`` and at or above this confidence, the bot offers choices (猜你想问) instead of answering.
+    public var suggestionThreshold: Double = 0.35
+    /// At most this many choices are offered.
+    public var suggestionCount: Int = 3
     /// How many top-scored entries ``KnowledgeBM25Index/answer(_:threshold:)`` considers.
     public var answerCandidates: Int = 1
 
@@ -52,7 +116,8 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
         let nonNegative: [(String, Double)] = [
             ("k1", k1), ("unigramWeight", unigramWeight), ("bigramWeight", bigramWeight),
             ("wordWeight", wordWeight), ("numberWeight", numberWeight), ("siblingWeight", siblingWeight),
-            ("coverageBigramFactor", coverageBigramFactor),
+            ("coverageBigramFactor", coverageBigramFactor), ("dictionaryWordWeight", dictionaryWordWeight),
+            ("pinyinWeight", pinyinWeight), ("storyClauseWeight", storyClauseWeight),
         ]
         for (name, value) in nonNegative where !(value >= 0 && value.isFinite) {
             throw .invalidParameter(name: name, value: value)
@@ -67,6 +132,12 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
         guard (0...1).contains(answerThreshold) else {
             throw .invalidParameter(name: "answerThreshold", value: answerThreshold)
         }
+        guard (0...1).contains(suggestionThreshold) else {
+            throw .invalidParameter(name: "suggestionThreshold", value: suggestionThreshold)
+        }
+        guard (1...10).contains(suggestionCount) else {
+            throw .invalidParameter(name: "suggestionCount", value: Double(suggestionCount))
+        }
         guard answerCandidates >= 1 else {
             throw .invalidParameter(name: "answerCandidates", value: Double(answerCandidates))
         }
@@ -77,6 +148,12 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
             try Self.checkBeta(beta)
             guard (0...1).contains(share) else { throw .invalidParameter(name: "evidenceShare", value: share) }
             guard scale > 0, scale.isFinite else { throw .invalidParameter(name: "evidenceScale", value: scale) }
+        case .logistic(let calibration):
+            let weights = [calibration.bias, calibration.queryCoverage, calibration.questionCoverage, calibration.evidence, calibration.unmatchedWordShare]
+            guard weights.allSatisfy(\.isFinite) else { throw .invalidParameter(name: "calibration", value: .nan) }
+            guard calibration.evidenceScale > 0, calibration.evidenceScale.isFinite else {
+                throw .invalidParameter(name: "evidenceScale", value: calibration.evidenceScale)
+            }
         }
     }
 
@@ -94,6 +171,8 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
         switch kind {
         case .cjkUnigram: unigramWeight
         case .cjkBigram: bigramWeight
+        case .cjkWord: dictionaryWordWeight
+        case .pinyin: pinyinWeight
         case .word: wordWeight
         case .number: numberWeight
         }

@@ -5,18 +5,27 @@ struct KnowledgeConfidence: Sendable {
     var value: Double
     var queryCoverage: Double
     var questionCoverage: Double
+    /// `1 - exp(-score / (evidenceScale * maxIDF))`: the amount of rare vocabulary matched.
+    var evidence: Double = 0
+    /// Weight (over the largest possible) of the heaviest query word (dictionary or Latin) that the question
+    /// lacks although other entries use it.
+    var unmatchedWordShare: Double = 0
 }
 
 extension KnowledgeBM25Index {
     /// Confidence of `question` answering `query`, per ``KnowledgeBM25Configuration/confidenceModel``.
     func confidence(query: KnowledgeAnalyzedQuery, question: String, score: Double) -> KnowledgeConfidence {
         var result = coverage(query: query, question: question)
+        let maxIDF = inverseFrequency(of: nil)
         switch configuration.confidenceModel {
         case .coverage(let beta):
             result.value = fMeasure(result, beta: beta)
         case .coverageAndEvidence(let beta, let share, let scale):
-            let evidence = 1 - exp(-score / (scale * inverseFrequency(of: nil)))
-            result.value = min(max((1 - share) * fMeasure(result, beta: beta) + share * evidence, 0), 1)
+            result.evidence = 1 - exp(-score / (scale * maxIDF))
+            result.value = min(max((1 - share) * fMeasure(result, beta: beta) + share * result.evidence, 0), 1)
+        case .logistic(let calibration):
+            result.evidence = 1 - exp(-score / (calibration.evidenceScale * maxIDF))
+            result.value = calibration.probability(result)
         }
         return result
     }
@@ -36,11 +45,19 @@ extension KnowledgeBM25Index {
         }
         let questionTotal = questionWeights.values.reduce(0, +)
         var shared = 0.0
+        var words = 0.0, unmatchedWords = 0.0
         for term in query.terms {
+            let matched = questionWeights[term.text] != nil
             if let weight = questionWeights[term.text] { shared += weight }
+            if term.isWord {
+                words += term.coverageWeight
+                if !matched, term.id != nil { unmatchedWords = max(unmatchedWords, term.coverageWeight) }
+            }
         }
         let queryCoverage = query.totalCoverageWeight > 0 ? min(shared / query.totalCoverageWeight, 1) : 0
         let questionCoverage = questionTotal > 0 ? min(shared / questionTotal, 1) : 0
-        return KnowledgeConfidence(value: 0, queryCoverage: queryCoverage, questionCoverage: questionCoverage)
+        return KnowledgeConfidence(
+            value: 0, queryCoverage: queryCoverage, questionCoverage: questionCoverage,
+            unmatchedWordShare: words > 0 ? min(unmatchedWords / (configuration.dictionaryWordWeight * inverseFrequency(of: nil)), 1) : 0)
     }
 }

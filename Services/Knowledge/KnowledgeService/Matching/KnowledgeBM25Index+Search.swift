@@ -131,7 +131,7 @@ extension KnowledgeBM25Index {
     private func makeMatch(_ ranked: KnowledgeRankedEntry, query: KnowledgeAnalyzedQuery) -> KnowledgeMatch {
         let question = store.question(of: ranked.document)
         let confidence = confidence(query: query, question: question, score: Double(ranked.score))
-        return KnowledgeMatch(
+        var match = KnowledgeMatch(
             entryID: store.entryIDOfSlot[Int(ranked.slot)],
             score: Double(ranked.score),
             confidence: confidence.value,
@@ -139,5 +139,8 @@ extension KnowledgeBM25Index {
             queryCoverage: confidence.queryCoverage,
             questionCoverage: confidence.questionCoverage
         )
+        match.evidence = confidence.evidence
+        match.unmatchedWordShare = confidence.unmatchedWordShare
+        return match
     }
 }

@@ -54,6 +54,10 @@ public struct KnowledgeEvaluationReport: Sendable {
     public var wrongAnswerRate: Double
     /// Over unanswerable cases: share left unanswered.
     public var correctUnansweredRate: Double
+    /// Over answerable cases not answered correctly: share offered choices (猜你想问) that include the expected entry.
+    public var suggestedRecoveryRate: Double = 0
+    /// Over unanswerable cases: share offered choices (a soft failure: nothing is asserted as an answer).
+    public var suggestedForUnanswerableRate: Double = 0
     /// Correct outcomes per style label.
     public var byStyle: [String: KnowledgeStyleFigure]
     /// Every case with a wrong outcome.

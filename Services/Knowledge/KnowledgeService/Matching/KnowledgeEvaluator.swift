@@ -8,7 +8,7 @@ public enum KnowledgeEvaluator {
         thresholds: [Double],
         rankDepth: Int = 10
     ) -> [KnowledgeEvaluationReport] {
-        let depth = max(rankDepth, index.configuration.answerCandidates)
+        let depth = max(rankDepth, index.configuration.answerCandidates, index.configuration.suggestionCount * 2)
         let results = cases.map { index.search($0.text, limit: depth) }
         return thresholds.map { threshold in
             report(index: index, cases: cases, results: results, threshold: threshold, rankDepth: rankDepth)
@@ -35,10 +35,15 @@ public enum KnowledgeEvaluator {
     ) -> KnowledgeEvaluationReport {
         var answerable = 0, unanswerable = 0, top1 = 0, unanswered = 0, wrong = 0, correctNull = 0
         var reciprocalRanks = 0.0
+        var missed = 0, recovered = 0, suggestedForNull = 0
         var byStyle: [String: KnowledgeStyleFigure] = [:]
         var failures: [KnowledgeEvaluationFailure] = []
         for (evaluationCase, ranked) in zip(cases, results) {
             let answer = index.selectAnswer(from: ranked, threshold: threshold)
+            var offered: [KnowledgeMatch] = []
+            if case .suggest(let choices) = index.decide(from: ranked, threshold: threshold, suggestionThreshold: nil) {
+                offered = choices
+            }
             let correct: Bool
             var expectedRank: Int?
             if let expected = evaluationCase.expectedEntryID {
@@ -48,11 +53,16 @@ public enum KnowledgeEvaluator {
                     reciprocalRanks += 1 / Double(position + 1)
                 }
                 correct = answer?.entryID == expected
+                if !correct {
+                    missed += 1
+                    if offered.contains(where: { $0.entryID == expected }) { recovered += 1 }
+                }
                 if correct { top1 += 1 } else if answer == nil { unanswered += 1 } else { wrong += 1 }
             } else {
                 unanswerable += 1
                 correct = answer == nil
                 if correct { correctNull += 1 }
+                if !offered.isEmpty { suggestedForNull += 1 }
             }
             byStyle[evaluationCase.style, default: KnowledgeStyleFigure(correct: 0, total: 0)].total += 1
             if correct {
@@ -62,7 +72,7 @@ public enum KnowledgeEvaluator {
             }
         }
         func share(_ count: Int, of total: Int) -> Double { total == 0 ? 0 : Double(count) / Double(total) }
-        return KnowledgeEvaluationReport(
+        var report = KnowledgeEvaluationReport(
             threshold: threshold,
             answerableCount: answerable,
             unanswerableCount: unanswerable,
@@ -74,5 +84,8 @@ public enum KnowledgeEvaluator {
             byStyle: byStyle,
             failures: failures
         )
+        report.suggestedRecoveryRate = share(recovered, of: missed)
+        report.suggestedForUnanswerableRate = share(suggestedForNull, of: unanswerable)
+        return report
     }
 }

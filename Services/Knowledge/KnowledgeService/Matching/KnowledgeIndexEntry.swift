@@ -37,6 +37,10 @@ public struct KnowledgeMatch: Hashable, Sendable {
     public var queryCoverage: Double
     /// Share (0…1) of the matched question's weight found in the query.
     public var questionCoverage: Double
+    /// 0…1: how much rare vocabulary matched (grows with the BM25 score).
+    public var evidence: Double = 0
+    /// 0…1: weight of the heaviest query word the matched question lacks although other entries use it.
+    public var unmatchedWordShare: Double = 0
 
     /// Creates a match.
     public init(entryID: String, score: Double, confidence: Double, matchedQuestion: String, queryCoverage: Double = 0, questionCoverage: Double = 0) {

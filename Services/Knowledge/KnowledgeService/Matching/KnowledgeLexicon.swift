@@ -1,3 +1,5 @@
+import Foundation
+
 /// Domain vocabulary applied during tokenization, identically for indexed questions and queries.
 ///
 /// `spellingVariants` rewrites well-known variant or mistyped spellings inside normalized text
@@ -13,7 +15,11 @@ public struct KnowledgeLexicon: Sendable, Equatable {
     /// Lower-cased Latin word → Chinese expansion.
     public var glossary: [String: String]
     /// Tokens (unigrams, bigrams or words) that carry no topic and are dropped.
-    public var stopTokens: Set<String>
+    public var stopTokens: Set<String> {
+        didSet { stopPairs = Self.pairs(stopTokens) }
+    }
+    /// The two-character stop tokens, packed (a cheaper test than hashing strings, for pinyin pairs).
+    private var stopPairs: Set<UInt64> = []
 
     /// A variant spelling and the canonical spelling that replaces it.
     public struct SpellingVariant: Sendable, Equatable {
@@ -35,6 +41,29 @@ public struct KnowledgeLexicon: Sendable, Equatable {
         self.variantsByFirstScalar = Self.index(spellingVariants)
         self.glossary = glossary
         self.stopTokens = stopTokens
+        self.stopPairs = Self.pairs(stopTokens)
+    }
+
+    /// True when the two characters form a stop token.
+    func isStopPair(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
+        !stopPairs.isEmpty && stopPairs.contains(UInt64(first.value) << 32 | UInt64(second.value))
+    }
+
+    /// True when the character alone is a stop token.
+    func isStopCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        !stopPairs.isEmpty && stopPairs.contains(UInt64(scalar.value))
+    }
+
+    /// One- and two-character stop tokens, packed (`first << 32 | second`, or the scalar alone).
+    private static func pairs(_ tokens: Set<String>) -> Set<UInt64> {
+        Set(tokens.compactMap { token in
+            let scalars = Array(token.unicodeScalars)
+            switch scalars.count {
+            case 1: return UInt64(scalars[0].value)
+            case 2: return UInt64(scalars[0].value) << 32 | UInt64(scalars[1].value)
+            default: return nil
+            }
+        })
     }
 
     /// Replaces every variant spelling in already normalized `text`, scanning left to right.
@@ -62,10 +91,56 @@ public struct KnowledgeLexicon: Sendable, Equatable {
 
     private static func index(_ variants: [SpellingVariant]) -> [Unicode.Scalar: [SpellingVariant]] {
         var index: [Unicode.Scalar: [SpellingVariant]] = [:]
-        for rule in variants {
+        for rule in variants.enumerated().sorted(by: { lhs, rhs in
+            let (left, right) = (lhs.element.variant.unicodeScalars.count, rhs.element.variant.unicodeScalars.count)
+            return left != right ? left > right : lhs.offset < rhs.offset
+        }).map(\.element) {
             if let first = rule.variant.unicodeScalars.first { index[first, default: []].append(rule) }
         }
         return index
+    }
+
+    /// Adds synonyms from `text`: one group per line, the canonical word first, then its variants, separated
+    /// by spaces (`退款 退钱 返钱`); `#` starts a comment line. Every variant is rewritten to the canonical word.
+    /// Words are normalized with `normalizer`. Returns the bad lines (1-based) and applies the others.
+    @discardableResult
+    public mutating func addSynonyms(_ text: String, normalizer: KnowledgeTextNormalizer) -> [KnowledgeDataLineError] {
+        var errors: [KnowledgeDataLineError] = []
+        var added: [SpellingVariant] = []
+        for (number, line) in KnowledgeLanguage.lines(of: text) {
+            let words = line.split(whereSeparator: \.isWhitespace).map { normalizer.normalize(String($0)) }
+            guard words.count >= 2 else {
+                errors.append(.init(line: number, message: "expected a canonical word and at least one variant, separated by spaces"))
+                continue
+            }
+            guard words.allSatisfy({ !$0.isEmpty && !$0.contains(" ") }) else {
+                errors.append(.init(line: number, message: "a word is empty or made of punctuation only"))
+                continue
+            }
+            let canonical = words[0]
+            let variants = words.dropFirst().filter { $0 != canonical }
+            if let clash = variants.first(where: { variant in canonical.contains(variant) }) {
+                errors.append(.init(line: number, message: "variant '\(clash)' is part of the canonical word '\(canonical)' (the rewrite would never end)"))
+                continue
+            }
+            added += variants.map { SpellingVariant($0, canonical) }
+        }
+        spellingVariants += added
+        return errors
+    }
+
+    /// The e-commerce lexicon with the bundled customer-service synonyms (`Resources/synonyms.txt`).
+    public static let standard: KnowledgeLexicon = {
+        var lexicon = KnowledgeLexicon.ecommerce
+        lexicon.addSynonyms(bundledText("synonyms"), normalizer: .foldingTraditional)
+        return lexicon
+    }()
+
+    /// A text resource of the library, empty when missing.
+    static func bundledText(_ name: String) -> String {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "txt", subdirectory: "Resources") ??
+            Bundle.module.url(forResource: name, withExtension: "txt") else { return "" }
+        return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
     }
 
     /// A lexicon that changes nothing.

@@ -2,10 +2,19 @@
 ///
 /// Full-width ASCII forms and the ideographic space become half-width, letters are lower-cased,
 /// and every run of punctuation (Chinese or ASCII), symbols, emoji and whitespace collapses into
-/// a single ASCII space that later acts as a token boundary. Traditional characters are kept as-is.
+/// a single ASCII space that later acts as a token boundary. Characters in `folding` (traditional →
+/// simplified, from ``KnowledgeLanguage/simplified``) are replaced.
 public struct KnowledgeTextNormalizer: Sendable {
-    /// Creates a normalizer.
-    public init() {}
+    /// Character replacements applied to CJK characters (traditional → simplified); empty keeps them as-is.
+    public let folding: [Unicode.Scalar: Unicode.Scalar]
+
+    /// Creates a normalizer; `folding` maps characters to their canonical form.
+    public init(folding: [Unicode.Scalar: Unicode.Scalar] = [:]) {
+        self.folding = folding
+    }
+
+    /// A normalizer folding traditional characters to simplified with the bundled OpenCC-derived table.
+    public static let foldingTraditional = KnowledgeTextNormalizer(folding: KnowledgeLanguage.bundled.simplified)
 
     /// Returns `text` normalized: half-width, lower-cased, separators collapsed to single spaces, trimmed.
     public func normalize(_ text: String) -> String {
@@ -18,7 +27,7 @@ public struct KnowledgeTextNormalizer: Sendable {
                     output.append(" ")
                     pendingSeparator = false
                 }
-                output.append(scalar)
+                output.append(folding[scalar] ?? scalar)
                 continue
             }
             if Self.isSeparator(scalar) {

@@ -2,8 +2,12 @@
 public enum KnowledgeTokenKind: UInt8, Sendable, CaseIterable {
     /// A single CJK character.
     case cjkUnigram
-    /// Two adjacent CJK characters.
+    /// Two adjacent CJK characters that are not a word of the segmentation.
     case cjkBigram
+    /// A word of two to four CJK characters found by dictionary segmentation.
+    case cjkWord
+    /// The pinyin of two adjacent CJK characters (`di_zhi`), so homophone typos (地止/地址) still match.
+    case pinyin
     /// A run of letters (Latin, Cyrillic, …), lower-cased.
     case word
     /// A run of decimal digits.

@@ -1,31 +1,63 @@
 /// Splits text into scoring tokens.
 ///
-/// Text is first normalized with ``KnowledgeTextNormalizer`` and rewritten with the lexicon's
-/// spelling variants. CJK runs yield every character (unigram) and every adjacent pair (bigram);
-/// letter runs yield one lower-cased word and digit runs one number (letters and digits are split,
-/// so `iphone15` gives `iphone` and `15`). Glossary words additionally yield the tokens of their
-/// Chinese expansion. Spaces and punctuation end a run, so no bigram spans them. Stop tokens are
-/// removed last, so they still delimit the bigrams around them.
+/// Text is first normalized with ``KnowledgeTextNormalizer`` (which may fold traditional characters) and
+/// rewritten with the lexicon's spelling variants and synonyms. CJK runs yield every character (unigram)
+/// and every adjacent pair; with ``Features/segmentation`` the run is also split into dictionary words
+/// (``KnowledgeLanguage/segment(_:)``): a pair that is a word is a ``KnowledgeTokenKind/cjkWord`` instead
+/// of a ``KnowledgeTokenKind/cjkBigram``, and longer words are added as words. With ``Features/pinyin``
+/// every pair also yields its toneless pinyin. Letter runs yield one lower-cased word and digit runs one
+/// number (letters and digits are split, so `iphone15` gives `iphone` and `15`). Glossary words
+/// additionally yield the tokens of their Chinese expansion. Spaces and punctuation end a run, so no pair
+/// spans them. Stop tokens are dropped as they are found (one- and two-character ones by their packed
+/// characters, Latin ones at the end), after the pairs around them are formed, so they still delimit them.
 public struct KnowledgeTokenizer: Sendable {
+    /// Optional language features, each measurable on its own in the evaluation.
+    public struct Features: OptionSet, Sendable, Hashable {
+        public let rawValue: Int
+        /// Creates a feature set.
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// Dictionary word segmentation next to character pairs.
+        public static let segmentation = Features(rawValue: 1)
+        /// Pinyin tokens for character pairs (homophone typos).
+        public static let pinyin = Features(rawValue: 2)
+        /// Every feature.
+        public static let all: Features = [.segmentation, .pinyin]
+    }
+
     /// The normalizer applied before tokenization.
     public let normalizer: KnowledgeTextNormalizer
     /// The lexicon applied after normalization.
     public let lexicon: KnowledgeLexicon
+    /// Dictionary and readings used by ``features``.
+    public let language: KnowledgeLanguage
+    /// Enabled language features.
+    public let features: Features
 
-    /// Creates a tokenizer.
-    public init(normalizer: KnowledgeTextNormalizer = KnowledgeTextNormalizer(), lexicon: KnowledgeLexicon = .ecommerce) {
+    /// Creates a tokenizer; the default folds traditional characters, applies the standard lexicon
+    /// (with the customer-service synonyms), segments with the bundled dictionary and adds pinyin.
+    public init(
+        normalizer: KnowledgeTextNormalizer = .foldingTraditional,
+        lexicon: KnowledgeLexicon = .standard,
+        language: KnowledgeLanguage = .bundled,
+        features: Features = .all
+    ) {
         self.normalizer = normalizer
         self.lexicon = lexicon
+        self.language = language
+        self.features = features
     }
+
+    /// The tokenizer before language features: no folding, no synonyms, no segmentation, no pinyin.
+    public static let plain = KnowledgeTokenizer(normalizer: KnowledgeTextNormalizer(), lexicon: .ecommerce, language: KnowledgeLanguage(), features: [])
 
     /// Normalizes `text`, applies spelling variants and returns its tokens in text order.
     public func tokenize(_ text: String) -> [KnowledgeToken] {
         let normalized = lexicon.applySpellingVariants(to: normalizer.normalize(text))
         var tokens: [KnowledgeToken] = []
-        tokens.reserveCapacity(normalized.unicodeScalars.count * 2)
+        tokens.reserveCapacity(normalized.unicodeScalars.count * 3)
         appendTokens(of: normalized, expandGlossary: true, to: &tokens)
         if !lexicon.stopTokens.isEmpty {
-            tokens.removeAll { lexicon.stopTokens.contains($0.text) }
+            tokens.removeAll { $0.kind == .word && lexicon.stopTokens.contains($0.text) }
         }
         return tokens
     }
@@ -37,9 +69,13 @@ public struct KnowledgeTokenizer: Sendable {
     private func appendTokens(of normalized: String, expandGlossary: Bool, to tokens: inout [KnowledgeToken]) {
         var run = String.UnicodeScalarView()
         var runClass = ScalarClass.boundary
-        var previousCJK: Unicode.Scalar?
+        var cjkRun: [Unicode.Scalar] = []
 
         func flush() {
+            if !cjkRun.isEmpty {
+                appendCJKTokens(of: cjkRun, to: &tokens)
+                cjkRun.removeAll(keepingCapacity: true)
+            }
             guard !run.isEmpty else { return }
             let text = String(run)
             if runClass == .letter {
@@ -57,23 +93,49 @@ public struct KnowledgeTokenizer: Sendable {
             let scalarClass = Self.classify(scalar)
             if scalarClass == .cjk {
                 if runClass != .cjk { flush() }
-                tokens.append(KnowledgeToken(String(Character(scalar)), kind: .cjkUnigram))
-                if let previous = previousCJK {
-                    var pair = String.UnicodeScalarView()
-                    pair.append(previous)
-                    pair.append(scalar)
-                    tokens.append(KnowledgeToken(String(pair), kind: .cjkBigram))
-                }
-                previousCJK = scalar
+                cjkRun.append(scalar)
                 runClass = .cjk
                 continue
             }
-            previousCJK = nil
             if scalarClass != runClass { flush() }
             runClass = scalarClass
             if scalarClass != .boundary { run.append(scalar) }
         }
         flush()
+    }
+
+    /// Unigrams, pairs (words or bigrams), longer words and pinyin pairs of one CJK run.
+    private func appendCJKTokens(of run: [Unicode.Scalar], to tokens: inout [KnowledgeToken]) {
+        var wordStart = [Int](repeating: -1, count: run.count)
+        if features.contains(.segmentation), run.count > 1 {
+            for range in language.segment(run) where range.count > 1 {
+                wordStart[range.upperBound - 1] = range.lowerBound
+            }
+        }
+        let readings = features.contains(.pinyin) ? run.map { language.reading(of: $0) } : []
+        for position in run.indices {
+            if !lexicon.isStopCharacter(run[position]) {
+                tokens.append(KnowledgeToken(String(Character(run[position])), kind: .cjkUnigram))
+            }
+            guard position > 0 else { continue }
+            let start = wordStart[position]
+            let stopPair = lexicon.isStopPair(run[position - 1], run[position])
+            if !stopPair {
+                tokens.append(KnowledgeToken(Self.text(run[(position - 1)...position]), kind: start == position - 1 ? .cjkWord : .cjkBigram))
+            }
+            if start >= 0, start < position - 1 {
+                tokens.append(KnowledgeToken(Self.text(run[start...position]), kind: .cjkWord))
+            }
+            if !readings.isEmpty, !stopPair, let first = readings[position - 1], let second = readings[position] {
+                tokens.append(KnowledgeToken(first + "_" + second, kind: .pinyin))
+            }
+        }
+    }
+
+    private static func text(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
     }
 
     private static func classify(_ scalar: Unicode.Scalar) -> ScalarClass {

@@ -4,7 +4,7 @@ import Postgres
 import ServiceRuntime
 
 /// `bot.question` → `bot.answer`: the engine's answer at the configured threshold (its confidence as `score`),
-/// or `answered: false` with the best candidate's confidence. An entry deleted or disabled a moment ago
+/// or `answered: false` with the best candidate's confidence and, when some are close, 猜你想问 choices. An entry deleted or disabled a moment ago
 /// (in PostgreSQL, not yet in this matcher) does not answer.
 extension KnowledgeEngine {
     func botQuestion(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
@@ -16,20 +16,37 @@ extension KnowledgeEngine {
         }
         try run(event.header, on: connection) { publication in
             try prepareIndex(connection)
-            let best = index.answer(question.text, threshold: settings.threshold)
-            let record = try best.flatMap(\.uuid).flatMap { try entries.find([$0], enabledOnly: true, connection)[$0] }
-            let answer: BotAnswer
-            if let best, let record {
-                answer = BotAnswer(
-                    sessionID: question.sessionID, questionSeq: question.questionSeq, answered: true,
-                    text: record.answer, entryID: KnowledgeEntryID(record.id), score: Self.rounded(best.confidence))
-            } else {
-                let top = index.search(question.text, limit: 1).first
-                answer = BotAnswer(
-                    sessionID: question.sessionID, questionSeq: question.questionSeq, answered: false,
-                    score: top.map { Self.rounded($0.confidence) })
-            }
+            let answer = try botAnswer(to: question, connection)
             try publication.reply(answer)
+        }
+    }
+}
+
+extension KnowledgeEngine {
+    /// The answer at the configured threshold; else 猜你想问 choices between `KEFU_KNOWLEDGE_SUGGEST_THRESHOLD`
+    /// and the threshold (entries still enabled in PostgreSQL); else no answer. `score` is the best confidence.
+    func botAnswer(to question: BotQuestion, _ connection: PostgresConnection) throws -> BotAnswer {
+        let decision = index.decide(question.text, threshold: settings.threshold, suggestionThreshold: settings.suggestThreshold)
+        let (session, seq) = (question.sessionID, question.questionSeq)
+        switch decision {
+        case .answer(let best):
+            if let id = best.uuid, let record = try entries.find([id], enabledOnly: true, connection)[id] {
+                return BotAnswer(
+                    sessionID: session, questionSeq: seq, answered: true, text: record.answer,
+                    entryID: KnowledgeEntryID(record.id), score: Self.rounded(best.confidence))
+            }
+            return BotAnswer(sessionID: session, questionSeq: seq, answered: false, score: Self.rounded(best.confidence))
+        case .suggest(let choices):
+            let records = try entries.find(choices.compactMap { $0.uuid }, enabledOnly: true, connection)
+            let offered = choices.compactMap { choice in
+                choice.uuid.flatMap { records[$0] }.map { BotSuggestion(entryID: KnowledgeEntryID($0.id), question: $0.question) }
+            }.prefix(BotSuggestion.maximumCount)
+            return BotAnswer(
+                sessionID: session, questionSeq: seq, answered: false, score: choices.first.map { Self.rounded($0.confidence) },
+                suggestions: offered.isEmpty ? nil : Array(offered))
+        case .none:
+            let top = index.search(question.text, limit: 1).first
+            return BotAnswer(sessionID: session, questionSeq: seq, answered: false, score: top.map { Self.rounded($0.confidence) })
         }
     }
 }

@@ -32,6 +32,9 @@ extension KnowledgeEngine {
         let question = try TextRules.text(try params.requiredString("question"), field: "question", max: TextRules.maxQuery, multiline: true)
         let limit = try params.int("limit", in: 1...20) ?? 5
         let matches = try candidates(for: question, limit: limit, minimum: 0, connection)
+            .enumerated().sorted { lhs, rhs in
+                lhs.element.confidence != rhs.element.confidence ? lhs.element.confidence > rhs.element.confidence : lhs.offset < rhs.offset
+            }.map(\.element)
         let answer = index.answer(question, threshold: settings.threshold)
         let best = matches.first { $0.record.id == answer?.uuid }
         return .members([

@@ -25,12 +25,13 @@ extension RoutingEngine {
     @discardableResult
     func accept(
         _ content: MessageContent, from sender: SenderKind, agentID: AgentID? = nil, clientMessageID: String? = nil,
+        suggestions: [BotSuggestion]? = nil,
         session: inout SessionRecord, into publication: inout Publication, on connection: PostgresConnection
     ) throws -> Int {
         let seq = session.nextSeq()
         try publication.event(MessageAccepted(
             sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID, sender: sender,
-            agentID: agentID, clientMessageID: clientMessageID, content: content))
+            agentID: agentID, clientMessageID: clientMessageID, content: content, suggestions: suggestions))
         let activity = sender == .visitor || sender == .agent
         connection.queue(
             """

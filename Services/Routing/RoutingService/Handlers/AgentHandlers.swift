@@ -225,6 +225,8 @@ extension RoutingEngine {
                     "UPDATE \(schema).sessions SET unanswered = 0, pending_question_seq = NULL, pending_question_at = NULL WHERE id = $1",
                     [session.id.uuid])
                 try accept(.text(settings.mask(text)), from: .bot, session: &session, into: &publication, on: connection)
+            } else if let suggestions = answer.suggestions, !suggestions.isEmpty {
+                try botSuggested(suggestions, &session, settings: settings, into: &publication, on: connection)
             } else {
                 try botMissed(&session, settings: settings, into: &publication, on: connection)
             }

@@ -43,7 +43,7 @@ export const messages = {
 
     'chat.title': '在线客服', 'chat.messages': '会话消息', 'chat.placeholder': '请输入您的问题，Enter 发送，Shift+Enter 换行',
     'chat.send': '发送', 'chat.human': '转人工', 'chat.end': '结束会话', 'chat.endConfirm': '确定要结束本次会话吗？结束后客服将无法继续回复您。', 'chat.leave': '留言', 'chat.exitQueue': '退出排队',
-    'chat.me': '我', 'chat.bot': '智能客服', 'chat.agent': '客服',
+    'chat.me': '我', 'chat.bot': '智能客服', 'chat.agent': '客服', 'chat.didYouMean': '您是不是想问：',
     'chat.stateBot': '智能客服为您服务', 'chat.stateQueued': '正在排队等待人工客服', 'chat.stateAssigned': '{name} 为您服务', 'chat.stateEnded': '会话已结束',
     'chat.welcome': '您好，我是智能客服，请问有什么可以帮您？', 'chat.newSession': '新的会话',
     'chat.queueTitle': '排队信息', 'chat.queued': '正在为您转接人工客服，请稍候…',
@@ -199,7 +199,7 @@ export const messages = {
 
     'chat.title': 'Customer service', 'chat.messages': 'Messages', 'chat.placeholder': 'Type your question; Enter sends, Shift+Enter adds a line',
     'chat.send': 'Send', 'chat.human': 'Talk to a person', 'chat.end': 'End chat', 'chat.endConfirm': 'End this chat? The agent will no longer be able to reply.', 'chat.leave': 'Leave a message', 'chat.exitQueue': 'Leave the queue',
-    'chat.me': 'Me', 'chat.bot': 'Assistant', 'chat.agent': 'Agent',
+    'chat.me': 'Me', 'chat.bot': 'Assistant', 'chat.agent': 'Agent', 'chat.didYouMean': 'Did you mean:',
     'chat.stateBot': 'The assistant is serving you', 'chat.stateQueued': 'Waiting for an agent', 'chat.stateAssigned': '{name} is serving you', 'chat.stateEnded': 'The chat has ended',
     'chat.welcome': 'Hello! I am the assistant. How can I help you?', 'chat.newSession': 'New conversation',
     'chat.queueTitle': 'Queue', 'chat.queued': 'Connecting you to an agent, please wait…',

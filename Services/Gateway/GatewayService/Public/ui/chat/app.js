@@ -313,12 +313,22 @@ export class VisitorChat {
       return;
     }
     const who = d.sender === 'visitor' ? t('chat.me') : d.sender === 'bot' ? t('chat.bot') : this.agentNames[d.agent_id] || t('chat.agent');
-    const body = d.image ? imageView(d.image, (id) => api('GET', '/visitor/images/' + id, { token: this.store.token, as: 'blob' })) : h('p', { class: 'msg-text', text: d.text || '' });
+    const body = d.image ? imageView(d.image, (id) => api('GET', '/visitor/images/' + id, { token: this.store.token, as: 'blob' }))
+      : d.sender === 'bot' && Array.isArray(d.suggestions) && d.suggestions.length ? this.choices(d.suggestions)
+        : h('p', { class: 'msg-text', text: d.text || '' });
     const row = h('li', { class: 'msg ' + d.sender },
       h('div', { class: 'msg-meta' }, h('span', { class: 'msg-who', text: who }), h('time', { text: shortTime(item.time) })),
       h('div', { class: 'bubble' }, body));
     this.place(row, item);
     if (live && d.sender !== 'visitor' && (document.hidden || this.embed)) window.parent.postMessage({ type: 'kefu:unread' }, '*');
+  }
+
+  /** 猜你想问: the bot's choices as buttons; a click asks that question. */
+  choices(suggestions) {
+    return h('div', { class: 'choices' },
+      h('p', { class: 'msg-text', text: t('chat.didYouMean') }),
+      h('ul', { class: 'choice-list' }, ...suggestions.map((choice) => h('li', {},
+        h('button', { type: 'button', class: 'choice', text: choice.question, onclick: () => this.enqueue({ text: choice.question }) })))));
   }
 
   welcome() {

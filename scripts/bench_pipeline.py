@@ -22,6 +22,8 @@ import uuid
 from datetime import datetime, timezone
 
 import re
+import signal
+import subprocess
 import urllib.request
 
 import psycopg2
@@ -58,6 +60,7 @@ class Bench:
         self.pg.autocommit = True
         self.failures = []
         self.report = {}
+        self.restarted = []
 
     # -- helpers -------------------------------------------------------------------------------------------
     def sql(self, statement, params=None):
@@ -98,7 +101,12 @@ class Bench:
         self.failures.append(f"{what}: not reached within {timeout} s")
         return False
 
-    def store_messages(self, sender, prefix):
+    def store_messages(self, sender, prefix, cid_prefix=None):
+        if cid_prefix:
+            return self.sql(
+                "SELECT count(*), count(DISTINCT data->>'client_message_id') FROM store.events "
+                "WHERE type = 'message.accepted' AND sender = %s AND data->>'client_message_id' LIKE %s",
+                (sender, cid_prefix + "%"))[0]
         return self.sql(
             "SELECT count(*), count(DISTINCT data->>'client_message_id') FROM store.events "
             "WHERE type = 'message.accepted' AND sender = %s AND data->>'visitor_id' LIKE %s",
@@ -157,19 +165,48 @@ class Bench:
                 self.failures.append(f"kb.create refused: {answer['data']}")
 
     # -- (a) sustained throughput --------------------------------------------------------------------------
-    def sustained(self, label, prefix, visitors, question):
+    def kill_and_restart(self, names):
+        """kill -9 each named service mid-phase, then start it again with the same instance name and port."""
+        services = {}
+        with open(os.environ["KEFU_BENCH_SERVICES"]) as listing:
+            for line in listing:
+                name, pid, port = line.split()
+                services[name] = (int(pid), port)
+        for name in names:
+            pid, port = services[name]
+            os.kill(pid, signal.SIGKILL)
+            print(f"  kill -9 kefu-{name} (pid {pid})", flush=True)
+        time.sleep(1)
+        for name in names:
+            _, port = services[name]
+            log = open(os.path.join(os.environ["KEFU_BENCH_LOGS"], f"{name}-restarted.log"), "w")
+            env = dict(os.environ, HTTP_PORT=port, KEFU_INSTANCE=f"bench-{name}")
+            process = subprocess.Popen([os.path.join(os.environ["KEFU_BENCH_BIN"], f"kefu-{name}")], env=env,
+                                       stdout=log, stderr=subprocess.STDOUT)
+            self.restarted.append(process)
+            print(f"  restarted kefu-{name} (pid {process.pid})", flush=True)
+
+    def sustained(self, label, prefix, visitors, question, kill=()):
         inbound = f"{self.prefix}:inbound"
         messages = self.args.messages
         payloads, ids = [], []
         for round_ in range(messages):
             for v in range(visitors):
-                cid = f"{prefix}{v}-{round_}"
+                cid = f"{label}-{v}-{round_}"
                 ids.append(cid)
                 payloads.append(envelope("visitor.message", {
                     "channel": "web-pc", "visitor_id": f"{prefix}{v}", "client_message_id": cid, "text": question}))
         total = len(payloads)
+        reported_before = self.reporting_messages(prefix)[0]
         started = time.time()
-        self.xadd_all(inbound, payloads)
+        if kill:
+            half = len(payloads) // 2
+            self.xadd_all(inbound, payloads[:half])
+            time.sleep(1)
+            self.kill_and_restart(kill)
+            self.xadd_all(inbound, payloads[half:])
+        else:
+            self.xadd_all(inbound, payloads)
         sent_at = time.time()
         bot = label == "bot"
 
@@ -179,11 +216,11 @@ class Bench:
             # next question is dropped by design), and store and reporting hold the same bot answers.
             if not self.groups_caught_up():
                 return False
-            visitor_rows, _ = self.store_messages("visitor", prefix)
+            visitor_rows, _ = self.store_messages("visitor", prefix, cid_prefix=f"{label}-")
             if visitor_rows < total:
                 return False
             rep_visitor, rep_bot = self.reporting_messages(prefix)
-            if rep_visitor < total:
+            if rep_visitor - reported_before < total:
                 return False
             if not bot:
                 return True
@@ -381,13 +418,16 @@ class Bench:
         self.sustained("bot", "botv", a.visitors, "订单怎么取消")
         self.assign_visitors("humv", a.visitors)
         self.sustained("human", "humv", a.visitors, "你好，我的订单还没发货")
+        if a.kill:
+            print(f"(a') human sessions again, kill -9 of {', '.join(a.kill)} halfway", flush=True)
+            self.sustained("human-kill", "humv", a.visitors, "订单到哪里了", kill=a.kill)
         print("(b) latency at fixed rates, messages in assigned sessions", flush=True)
         for rate in a.rates:
             self.fixed_rate(rate, a.rate_seconds, "humv", a.visitors)
         self.stop_heartbeats.set()
         print("consumers (from each service's /metrics)", flush=True)
         self.service_metrics()
-        for label in ("bot", "human"):
+        for label in ("bot", "human", "human-kill"):
             key = f"sustained_{label}"
             if key in self.report:
                 self.report[key]["vs_raw_stream_loop"] = round(self.report[key]["msg_per_s"] / raw_streams, 3)
@@ -414,12 +454,21 @@ def main():
     parser.add_argument("--rate-seconds", type=int, default=20)
     parser.add_argument("--raw-count", type=int, default=50000)
     parser.add_argument("--drain-timeout", type=int, default=300)
+    parser.add_argument("--kill", type=lambda s: [x for x in s.split(",") if x], default=["routing", "store"],
+                        help="services to kill -9 and restart halfway through a second human-session phase ('' for none)")
     parser.add_argument("--metrics", default=os.environ.get("KEFU_BENCH_METRICS"),
                         help="name=url,… of services' /metrics to summarise at the end")
     args = parser.parse_args()
     if not args.redis_url or not args.database_url:
         parser.error("--redis-url and --database-url (or REDIS_URL, DATABASE_URL) are required")
-    return Bench(args).run()
+    bench = Bench(args)
+    try:
+        return bench.run()
+    finally:
+        for process in bench.restarted:
+            process.terminate()
+        for process in bench.restarted:
+            process.wait(timeout=20)
 
 
 if __name__ == "__main__":

@@ -61,16 +61,19 @@ extension PostgresConnection {
 
     /// COMMIT, refusing to report success for a transaction that an earlier (caught) error aborted:
     /// the server would answer such a COMMIT with ROLLBACK.
+    ///
+    /// A transaction aborted by a caught error commits only if statements still queued recover it (a queued
+    /// `ROLLBACK TO SAVEPOINT`): a `SELECT 1` goes before COMMIT then, and fails if they did not.
     func commit() throws(PostgresError) {
-        if !isBroken, PQtransactionStatus(handle) == PQTRANS_INERROR {
-            discardQueued()
-            try simpleQuery("ROLLBACK")
-            throw .query(sqlState: "25P02", message: "transaction was aborted by an earlier error and has been rolled back")
-        }
-        if queued.isEmpty {
+        let aborted = !isBroken && PQtransactionStatus(handle) == PQTRANS_INERROR
+        if queued.isEmpty && pendingSavepoints.isEmpty {
+            if aborted {
+                try simpleQuery("ROLLBACK")
+                throw .query(sqlState: "25P02", message: "transaction was aborted by an earlier error and has been rolled back")
+            }
             try simpleQuery("COMMIT")
         } else {
-            _ = try pipeline([PostgresStatement("COMMIT")])
+            _ = try pipeline((aborted ? [PostgresStatement("SELECT 1")] : []) + [PostgresStatement("COMMIT")])
         }
     }
 }

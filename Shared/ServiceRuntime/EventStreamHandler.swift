@@ -52,7 +52,9 @@ struct EventStreamHandler: StreamHandler {
         guard !work.isEmpty else { return }
         let table = "\(schema).processed_events"
         let group = self.group
+        let publishes = publisher != nil
         let notes = try await postgres.transaction { connection in
+            if publishes { OutboxPublisher.Committer.mark(connection) }
             let ids = "{" + work.map { $0.0.header.id.description }.joined(separator: ",") + "}"
             let fresh = try connection.query(
                 "INSERT INTO \(table) (consumer_group, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id::text",

@@ -5,9 +5,10 @@ import Postgres
 /// Records events for publication in the caller's PostgreSQL transaction, so a state change and the
 /// events it causes commit together. Never "commit, then XADD, and hope".
 ///
-/// The rows are written with the next round trip of the transaction (``PostgresConnection/queue(_:_:)``),
-/// claimed for a short while by the writer, and noted on the connection: the code that commits publishes
-/// them at once (``OutboxPublisher``); ``OutboxRelay`` publishes whatever a crashed or failed publisher left.
+/// The rows are written with the next round trip of the transaction (``PostgresConnection/queue(_:_:)``)
+/// and noted on the connection. In a transaction run by an ``OutboxPublisher`` (every consumer batch) the
+/// writer claims them for a short while and publishes them right after COMMIT; ``OutboxRelay`` publishes
+/// whatever a crashed or failed publisher left, and the rows of transactions without a publisher.
 public struct Outbox: Sendable {
     /// The schema holding the `outbox` table (the service's own).
     public let schema: String
@@ -31,14 +32,15 @@ public struct Outbox: Sendable {
     /// never changes, so the connection prepares it once.
     /// Events whose id is already in the outbox are ignored.
     public func enqueue(_ entries: [OutboxEntry], on connection: PostgresConnection) throws {
+        let claim = connection.transactionNotes.contains { $0 is OutboxPublisher.Committer } ? Self.writerClaimSeconds : 0
         for entry in entries {
             connection.queue(
                 """
                 INSERT INTO \(schema).outbox (stream, event_id, payload, claimed_until)
-                VALUES ($1, $2::uuid, $3::bytea, clock_timestamp() + make_interval(secs => \(Self.writerClaimSeconds)))
+                VALUES ($1, $2::uuid, $3::bytea, CASE WHEN $4::int > 0 THEN clock_timestamp() + make_interval(secs => $4::int) END)
                 ON CONFLICT (event_id) DO NOTHING
                 """,
-                [entry.stream, entry.eventID, entry.payload])
+                [entry.stream, entry.eventID, entry.payload, claim])
         }
         connection.transactionNotes.append(OutboxNote(schema: schema, entries: entries))
     }

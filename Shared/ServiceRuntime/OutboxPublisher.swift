@@ -16,6 +16,14 @@ public struct OutboxPublisher: Sendable {
     let logger: Logger
     private let published = Counter(label: "kefu_outbox_published_total", dimensions: [("by", "committer")])
 
+    /// Marks a transaction whose committer publishes its outbox rows (so ``Outbox`` claims them for it).
+    public struct Committer: Sendable {
+        /// Marks `connection`'s current transaction; call first thing in the transaction's body.
+        public static func mark(_ connection: PostgresConnection) {
+            connection.transactionNotes.append(Committer())
+        }
+    }
+
     /// A publisher writing through `producer`; `wake` is the relay's.
     public init(postgres: PostgresClient, producer: StreamProducer, wake: WakeSignal, logger: Logger) {
         self.postgres = postgres
@@ -29,6 +37,7 @@ public struct OutboxPublisher: Sendable {
         _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
         let (value, notes) = try await postgres.transaction { connection in
+            Committer.mark(connection)
             let value = try body(connection)
             return (value, Outbox.enqueued(on: connection))
         }

@@ -69,7 +69,7 @@ import Testing
 
     @Test func rateLimitsAndTheVariablesThatLiftThemAreDocumented() throws {
         let variables = try Self.captures(#""(KEFU_RATE_[A-Z_]+)""#, under: "Services/Gateway/GatewayService/Config")
-        #expect(variables.count == 6, "the scan found \(variables.sorted())")
+        #expect(variables.count == 8, "the scan found \(variables.sorted())")
         let limits = try Self.section("### Rate limits", in: Self.read("Services/Gateway/README.md"))
         for variable in variables { #expect(limits.contains(variable), "\(variable) is not in the rate-limit section") }
         #expect(limits.contains("429") && limits.contains("`rate_limited`") && limits.contains("Retry-After"))

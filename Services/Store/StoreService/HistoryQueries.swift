@@ -28,7 +28,8 @@ struct HistoryQueries: Sendable {
             FROM store.events WHERE session_id = $1 AND seq > $2 \(filter)
             ORDER BY seq LIMIT $3
             """
-        return try await postgres.withConnection { connection in
+        // One snapshot for the session row and its events, so `last_seq` never lags the items returned.
+        return try await postgres.transaction(isolation: .repeatableRead) { connection in
             guard let session = try SessionAccess.load(sessionID, on: connection) else { throw QueryFailure.unknownSession }
             try session.authorize(actor)
             let rows = try connection.query(sql, [sessionID, afterSeq, limit + 1])

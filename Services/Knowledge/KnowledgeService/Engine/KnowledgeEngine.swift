@@ -41,6 +41,8 @@ struct KnowledgeEngine: Sendable {
     /// since the highest revision it has seen (so a change committed before this request — by this instance
     /// or another — is matched even if its `knowledge.changed` has not arrived yet).
     func prepareIndex(_ connection: PostgresConnection) throws {
+        if connection.transactionNotes.contains(where: { $0 is IndexChecked }) { return }
+        connection.transactionNotes.append(IndexChecked())
         try index.ensureLoaded { try loader.snapshot(connection) }
         let changes = try loader.changes(since: index.highWater, connection)
         if !changes.rows.isEmpty || !changes.tombstones.isEmpty {
@@ -48,22 +50,22 @@ struct KnowledgeEngine: Sendable {
         }
     }
 
-    /// Runs one handler inside a savepoint: a ``Refusal`` (or a unique-index clash, or a reply too large
+    /// Runs one handler inside a (lazy) savepoint: a ``Refusal`` (or a unique-index clash, or a reply too large
     /// for a stream entry) rolls back what the handler did and only the refusal is published; any other
     /// error is rethrown, so the batch is retried.
     func run(_ header: EnvelopeHeader, on connection: PostgresConnection, _ body: (inout Publication) throws -> Void) throws {
         var publication = Publication(streams: streams, source: Self.source, cause: header)
-        try connection.simpleQuery("SAVEPOINT knowledge_handler")
+        let savepoint = connection.lazySavepoint("knowledge_handler")
         do {
             try body(&publication)
+            connection.release(savepoint)
         } catch {
             guard let refusal = Self.refusal(for: error) else { throw error }
-            try connection.simpleQuery("ROLLBACK TO SAVEPOINT knowledge_handler")
+            connection.rollback(to: savepoint)
             publication = Publication(streams: streams, source: Self.source, cause: header)
             try publication.refuse(refusal)
             logger.debug("refused", metadata: ["type": "\(header.type.rawValue)", "code": "\(refusal.code.rawValue)"])
         }
-        try connection.simpleQuery("RELEASE SAVEPOINT knowledge_handler")
         try publication.flush(to: outbox, on: connection)
     }
 
@@ -93,3 +95,6 @@ struct KnowledgeEngine: Sendable {
         return expires < Timestamp.now()
     }
 }
+
+/// Marks a transaction whose index was already brought up to date (once per batch, not per question).
+private struct IndexChecked: Sendable {}

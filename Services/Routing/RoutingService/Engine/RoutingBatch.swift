@@ -115,9 +115,12 @@ final class RoutingBatch: @unchecked Sendable {
             PostgresStatement(
                 """
                 SELECT \(SessionRecord.columns) FROM \(schema).sessions
-                WHERE id = ANY($1::uuid[])
-                   OR (state IN ('bot', 'queued', 'assigned')
-                       AND (channel, visitor_id) IN (SELECT * FROM unnest($2::text[], $3::text[])))
+                WHERE id IN (
+                    SELECT unnest($1::uuid[])
+                    UNION
+                    SELECT s.id FROM \(schema).sessions s
+                    JOIN unnest($2::text[], $3::text[]) AS v(channel, visitor_id) USING (channel, visitor_id)
+                    WHERE s.state IN ('bot', 'queued', 'assigned'))
                 ORDER BY id FOR UPDATE
                 """,
                 ["{" + sessionIDs.joined(separator: ",") + "}", PostgresArray.literal(visitors.map(\.channel)),

@@ -184,17 +184,8 @@ extension PostgresConnection {
                     rows = Self.rows(of: result)
                 case PGRES_PIPELINE_ABORTED:
                     firstError = firstError ?? .client(reason: "statement skipped after an earlier failure in the pipeline")
-                case PGRES_COPY_OUT:
-                    discardCopyOut()
-                    firstError = firstError ?? .client(reason: "COPY TO STDOUT must be run through copyOut")
-                case PGRES_COPY_IN:
-                    PQputCopyEnd(handle, "COPY FROM STDIN is not supported by this client")
-                    firstError = firstError ?? .client(reason: "COPY FROM STDIN is not supported")
-                case PGRES_COPY_BOTH:
-                    close()
-                    throw .client(reason: "replication COPY is not supported")
                 default:
-                    firstError = firstError ?? error(from: result)
+                    firstError = firstError ?? failure(of: result)
                     preparedStatements.removeValue(forKey: Self.preparationKey(statement))
                 }
                 if isBroken { throw .connectionLost }

@@ -190,17 +190,8 @@ public final class PostgresConnection {
                 if firstError == nil {
                     last = Self.rows(of: result)
                 }
-            case PGRES_COPY_OUT:
-                discardCopyOut()
-                firstError = firstError ?? .client(reason: "COPY TO STDOUT must be run through copyOut")
-            case PGRES_COPY_IN:
-                PQputCopyEnd(handle, "COPY FROM STDIN is not supported by this client")
-                firstError = firstError ?? .client(reason: "COPY FROM STDIN is not supported")
-            case PGRES_COPY_BOTH:
-                firstError = firstError ?? .client(reason: "replication COPY is not supported")
-                close()
             default:
-                firstError = firstError ?? error(from: result)
+                firstError = firstError ?? failure(of: result)
             }
             if isFinished { break }
         }
@@ -211,6 +202,24 @@ public final class PostgresConnection {
             throw .connectionLost
         }
         return last
+    }
+
+    /// The error a result that holds no rows stands for; a COPY the client did not ask for is ended first
+    /// (a replication COPY closes the connection).
+    func failure(of result: OpaquePointer) -> PostgresError {
+        switch PQresultStatus(result) {
+        case PGRES_COPY_OUT:
+            discardCopyOut()
+            return .client(reason: "COPY TO STDOUT must be run through copyOut")
+        case PGRES_COPY_IN:
+            PQputCopyEnd(handle, "COPY FROM STDIN is not supported by this client")
+            return .client(reason: "COPY FROM STDIN is not supported")
+        case PGRES_COPY_BOTH:
+            close()
+            return .client(reason: "replication COPY is not supported")
+        default:
+            return error(from: result)
+        }
     }
 
     /// Maps a failed result to a typed error; a broken connection always wins.

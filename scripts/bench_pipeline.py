@@ -415,15 +415,19 @@ class Bench:
         print(f"  plain XADD/XREADGROUP/XACK loop: {raw_streams:,.0f} msg/s; plain batched INSERT: {raw_insert:,.0f} rows/s",
               flush=True)
         print(f"(a) sustained: {a.visitors} visitors × {a.messages} messages", flush=True)
-        self.sustained("bot", "botv", a.visitors, "订单怎么取消")
-        self.assign_visitors("humv", a.visitors)
-        self.sustained("human", "humv", a.visitors, "你好，我的订单还没发货")
-        if a.kill:
+        if "bot" in a.phases:
+            self.sustained("bot", "botv", a.visitors, "订单怎么取消")
+        if a.phases & {"human", "kill", "rates"}:
+            self.assign_visitors("humv", a.visitors)
+        if "human" in a.phases:
+            self.sustained("human", "humv", a.visitors, "你好，我的订单还没发货")
+        if a.kill and "kill" in a.phases:
             print(f"(a') human sessions again, kill -9 of {', '.join(a.kill)} halfway", flush=True)
             self.sustained("human-kill", "humv", a.visitors, "订单到哪里了", kill=a.kill)
-        print("(b) latency at fixed rates, messages in assigned sessions", flush=True)
-        for rate in a.rates:
-            self.fixed_rate(rate, a.rate_seconds, "humv", a.visitors)
+        if "rates" in a.phases:
+            print("(b) latency at fixed rates, messages in assigned sessions", flush=True)
+            for rate in a.rates:
+                self.fixed_rate(rate, a.rate_seconds, "humv", a.visitors)
         self.stop_heartbeats.set()
         print("consumers (from each service's /metrics)", flush=True)
         self.service_metrics()
@@ -451,7 +455,9 @@ def main():
     parser.add_argument("--agents", type=int, default=50)
     parser.add_argument("--capacity", type=int, default=50)
     parser.add_argument("--rates", type=lambda s: [int(x) for x in s.split(",")], default=[100, 1000, 3000])
-    parser.add_argument("--rate-seconds", type=int, default=20)
+    parser.add_argument("--rate-seconds", type=int, default=60)
+    parser.add_argument("--phases", type=lambda s: {x for x in s.split(",") if x}, default={"bot", "human", "kill", "rates"},
+                        help="which phases to run: bot,human,kill,rates (default all; a partial run is for profiling)")
     parser.add_argument("--raw-count", type=int, default=50000)
     parser.add_argument("--drain-timeout", type=int, default=300)
     parser.add_argument("--kill", type=lambda s: [x for x in s.split(",") if x], default=["routing", "store"],

@@ -12,6 +12,15 @@ import Synchronization
 struct BenchHTTP: Sendable {
     let base: String
 
+    /// One keep-alive connection per concurrent caller: `URLSession.shared` allows 6 per host, which would queue
+    /// 50 visitors' sends inside the client and count that wait as gateway latency.
+    private static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = 512
+        configuration.timeoutIntervalForRequest = 30
+        return URLSession(configuration: configuration)
+    }()
+
     func call(_ method: String, _ path: String, token: String? = nil, json: JSONValue? = nil) async throws -> (Int, JSONValue?) {
         var request = URLRequest(url: URL(string: base + path)!, timeoutInterval: 30)
         request.httpMethod = method
@@ -20,7 +29,7 @@ struct BenchHTTP: Sendable {
             request.httpBody = try JSONEncoder().encode(json)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await Self.session.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, try? JSONDecoder().decode(JSONValue.self, from: data))
     }
 
@@ -79,7 +88,7 @@ final class BenchLog: Sendable {
         var pushed: [String: ContinuousClock.Instant] = [:]
         var assigned: Set<String> = []
         var sessions: [Int: String] = [:]
-        var eventToSocket: [Double] = []
+        var eventToSocket: [String: Double] = [:]
     }
 
     private let state = Mutex(State())
@@ -87,8 +96,11 @@ final class BenchLog: Sendable {
     func sent(_ id: String, at time: ContinuousClock.Instant) { state.withLock { $0.sent[id] = time } }
     func pushed(_ id: String, at time: ContinuousClock.Instant) { state.withLock { if $0.pushed[id] == nil { $0.pushed[id] = time } } }
     /// Milliseconds from the event's creation by routing (its envelope `time`) to its arrival on a socket.
-    func eventAge(_ milliseconds: Double) { state.withLock { $0.eventToSocket.append(milliseconds) } }
-    var eventAges: [Double] { state.withLock { $0.eventToSocket.sorted() } }
+    func eventAge(_ id: String, _ milliseconds: Double) { state.withLock { $0.eventToSocket[id] = $0.eventToSocket[id] ?? milliseconds } }
+    /// The event ages of the messages whose client id starts with `prefix`, sorted.
+    func eventAges(prefix: String) -> [Double] {
+        state.withLock { $0.eventToSocket.filter { $0.key.hasPrefix(prefix) }.map(\.value).sorted() }
+    }
 
     func assigned(_ session: String) { _ = state.withLock { $0.assigned.insert(session) } }
     func session(_ session: String, visitor: Int) { state.withLock { $0.sessions[visitor] = session } }
@@ -97,16 +109,21 @@ final class BenchLog: Sendable {
     var pushedCount: Int { state.withLock { $0.pushed.count } }
     var sessions: [Int: String] { state.withLock { $0.sessions } }
 
-    /// Latencies in milliseconds from send to the agent's socket, and the span of the run.
-    func results() -> (latencies: [Double], first: ContinuousClock.Instant?, last: ContinuousClock.Instant?) {
+    /// Latencies in milliseconds from send to the agent's socket of the messages whose client id starts with
+    /// `prefix`, and the span from their first send to their last push.
+    func results(prefix: String) -> (latencies: [Double], first: ContinuousClock.Instant?, last: ContinuousClock.Instant?) {
         state.withLock { state in
             var latencies: [Double] = []
-            for (id, pushed) in state.pushed {
+            var first: ContinuousClock.Instant?
+            var last: ContinuousClock.Instant?
+            for (id, pushed) in state.pushed where id.hasPrefix(prefix) {
                 guard let sent = state.sent[id] else { continue }
                 let (seconds, attoseconds) = (pushed - sent).components
                 latencies.append(Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+                first = min(first ?? sent, sent)
+                last = max(last ?? pushed, pushed)
             }
-            return (latencies.sorted(), state.sent.values.min(), state.pushed.values.max())
+            return (latencies.sorted(), first, last)
         }
     }
 }

@@ -9,14 +9,16 @@ struct GatewayBenchOptions {
     var agents = 5
     var messages = 20
     var waitSeconds = 60
+    var intervalMilliseconds = 1000
 
     static let usage = """
-        usage: kefu-gateway-bench [--gateway URL] [--admin USER] [--visitors N] [--agents M] [--messages K]
+        usage: kefu-gateway-bench [--gateway URL] [--admin USER] [--visitors N] [--agents M] [--messages K] [--interval MS]
           --gateway   base URL of a running kefu-gateway with routing and store behind it (default http://127.0.0.1:8080)
           --admin     admin username (password from KEFU_BENCH_ADMIN_PASSWORD)
           --visitors  visitor sockets (default 50)
           --agents    agent sockets (default 5); each agent takes up to 50 sessions
-          --messages  messages each visitor sends in the measured phase (default 20)
+          --messages  messages each visitor sends in each measured phase (default 20)
+          --interval  milliseconds between a visitor's messages in the paced phase (default 1000)
           --wait      seconds to wait for assignments, deliveries and store (default 60)
         Exits 1 unless every message reached an agent socket and every session reached store; always ends
         its visitors' sessions and disables the agent accounts it created before it exits.
@@ -34,6 +36,7 @@ struct GatewayBenchOptions {
             case "--agents": agents = try Self.positive(flag, value)
             case "--messages": messages = try Self.positive(flag, value)
             case "--wait": waitSeconds = try Self.positive(flag, value)
+            case "--interval": intervalMilliseconds = try Self.positive(flag, value)
             default: throw .failed("unknown option \(flag)")
             }
         }

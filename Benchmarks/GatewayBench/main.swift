@@ -56,8 +56,8 @@ func measure(_ options: GatewayBenchOptions, http: BenchHTTP, created: BenchCrea
             case "message.accepted":
                 if frame["data"]?["sender"]?.stringValue == "visitor", let id = frame["data"]?["client_message_id"]?.stringValue {
                     log.pushed(id, at: time)
-                    if id.hasPrefix("m"), let text = frame["time"]?.stringValue, let created = Timestamp(rfc3339: text) {
-                        log.eventAge(Date().timeIntervalSince(created.date) * 1000)
+                    if let text = frame["time"]?.stringValue, let created = Timestamp(rfc3339: text) {
+                        log.eventAge(id, Date().timeIntervalSince(created.date) * 1000)
                     }
                 }
             default: break
@@ -101,39 +101,18 @@ func measure(_ options: GatewayBenchOptions, http: BenchHTTP, created: BenchCrea
         throw GatewayBenchError.failed("only \(log.assignedCount) of \(options.visitors) sessions were assigned")
     }
 
-    let total = options.visitors * options.messages
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        for visitor in visitors {
-            group.addTask {
-                for number in 0..<options.messages {
-                    let id = "m\(run)-\(visitor.index)-\(number)"
-                    log.sent(id, at: .now)
-                    _ = try await http.expect("POST", "/api/v1/visitor/messages", token: visitor.token, json: .object([
-                        "client_message_id": .string(id), "text": .string("压测消息 \(number)"),
-                    ]))
-                }
-            }
-        }
-        try await group.waitForAll()
-    }
-    let pushDeadline = ContinuousClock.now + .seconds(options.waitSeconds)
-    while log.pushedCount < total, ContinuousClock.now < pushDeadline { try await Task.sleep(for: .milliseconds(20)) }
-    let results = log.results()
-    guard let first = results.first, let last = results.last, !results.latencies.isEmpty else {
-        throw GatewayBenchError.failed("no message reached an agent socket")
-    }
-    let span = last - first
-    let seconds = Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18
-    func percentile(_ p: Double) -> Double { results.latencies[min(results.latencies.count - 1, Int(Double(results.latencies.count) * p))] }
-    print("  delivered to agent sockets: \(results.latencies.count) of \(total) in \(String(format: "%.2f", seconds)) s")
-    print("  throughput: \(Int(Double(results.latencies.count) / seconds)) msg/s (visitor HTTP send → agent WebSocket)")
-    print("  latency send → agent socket: p50 \(String(format: "%.1f", percentile(0.5))) ms, p99 \(String(format: "%.1f", percentile(0.99))) ms, max \(String(format: "%.1f", results.latencies.last ?? 0)) ms")
-
-    let ages = log.eventAges
-    if !ages.isEmpty {
-        func agePercentile(_ p: Double) -> Double { ages[min(ages.count - 1, Int(Double(ages.count) * p))] }
-        print("  event created by routing → agent socket (outbox relay, tail, push): p50 \(String(format: "%.1f", agePercentile(0.5))) ms, p99 \(String(format: "%.1f", agePercentile(0.99))) ms")
-    }
+    var missing: [String] = []
+    // Paced: every visitor sends one message per interval (visitors staggered over it), as people chat.
+    let paced = try await phase(
+        "paced: each visitor one message every \(options.intervalMilliseconds) ms", tag: "p\(run)", options: options,
+        visitors: visitors, interval: .milliseconds(options.intervalMilliseconds), http: http, log: log)
+    if let paced { missing.append(paced) }
+    // Closed loop: every visitor sends its next message as soon as the previous one was answered.
+    let burst = try await phase(
+        "closed loop: each visitor sends as fast as it is answered", tag: "m\(run)", options: options,
+        visitors: visitors, interval: nil, http: http, log: log)
+    if let burst { missing.append(burst) }
+    let perVisitor = 2 * options.messages
 
     // Store: every session's history reaches its last message.
     let storeStart = ContinuousClock.now
@@ -142,9 +121,9 @@ func measure(_ options: GatewayBenchOptions, http: BenchHTTP, created: BenchCrea
     while !pending.isEmpty, ContinuousClock.now < storeDeadline {
         for index in pending {
             guard let session = log.sessions[index] else { continue }
-            let (_, page) = try await http.call("GET", "/api/v1/visitor/history?session_id=\(session)&after_seq=\(options.messages)&limit=200", token: visitors[index].token)
+            let (_, page) = try await http.call("GET", "/api/v1/visitor/history?session_id=\(session)&after_seq=\(perVisitor)&limit=200", token: visitors[index].token)
             if case .array(let items)? = page?["items"], let lastSeq = page?["last_seq"]?.intValue,
-               lastSeq >= options.messages + 2, items.count >= 1 {
+               lastSeq >= perVisitor + 2, items.count >= 1 {
                 pending.remove(index)
             }
         }
@@ -152,8 +131,6 @@ func measure(_ options: GatewayBenchOptions, http: BenchHTTP, created: BenchCrea
     }
     let storeSpan = ContinuousClock.now - storeStart
     print("  store: \(options.visitors - pending.count) of \(options.visitors) sessions committed through their last message \(storeSpan) after the last push")
-    var missing: [String] = []
-    if results.latencies.count < total { missing.append("delivered \(results.latencies.count) of \(total) messages to agent sockets") }
     if !pending.isEmpty { missing.append("\(pending.count) of \(options.visitors) sessions never reached store") }
     if !missing.isEmpty { throw GatewayBenchError.failed("partial delivery: " + missing.joined(separator: "; ")) }
 }
@@ -166,4 +143,49 @@ do {
 } catch {
     print("kefu-gateway-bench: \(error)")
     exit(1)
+}
+
+/// Sends `options.messages` messages from every visitor — paced at one per `interval` (visitors staggered
+/// over it) or, without an interval, each as soon as the previous one was answered — waits until they reached
+/// the agents' sockets, prints throughput and latency, and returns what is missing (nil when nothing is).
+func phase(
+    _ label: String, tag: String, options: GatewayBenchOptions, visitors: [(token: String, index: Int)],
+    interval: Duration?, http: BenchHTTP, log: BenchLog
+) async throws -> String? {
+    let total = options.visitors * options.messages
+    let before = log.pushedCount
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for visitor in visitors {
+            group.addTask {
+                let start = ContinuousClock.now
+                let offset = interval.map { $0 * Double(visitor.index) / Double(max(1, visitors.count)) } ?? .zero
+                for number in 0..<options.messages {
+                    if let interval { try await Task.sleep(until: start + offset + interval * number, clock: .continuous) }
+                    let id = "\(tag)-\(visitor.index)-\(number)"
+                    log.sent(id, at: .now)
+                    _ = try await http.expect("POST", "/api/v1/visitor/messages", token: visitor.token, json: .object([
+                        "client_message_id": .string(id), "text": .string("压测消息 \(number)"),
+                    ]))
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    let pushDeadline = ContinuousClock.now + .seconds(options.waitSeconds)
+    while log.pushedCount - before < total, ContinuousClock.now < pushDeadline { try await Task.sleep(for: .milliseconds(20)) }
+    let results = log.results(prefix: tag + "-")
+    print("  \(label):")
+    guard let first = results.first, let last = results.last, !results.latencies.isEmpty else {
+        return "\(label): no message reached an agent socket"
+    }
+    let span = last - first
+    let seconds = Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18
+    func percentile(_ values: [Double], _ p: Double) -> Double { values[min(values.count - 1, Int(Double(values.count) * p))] }
+    print("    delivered to agent sockets: \(results.latencies.count) of \(total) in \(String(format: "%.2f", seconds)) s, \(Int(Double(results.latencies.count) / seconds)) msg/s")
+    print("    visitor HTTP send → agent socket: p50 \(String(format: "%.1f", percentile(results.latencies, 0.5))) ms, p99 \(String(format: "%.1f", percentile(results.latencies, 0.99))) ms, max \(String(format: "%.1f", results.latencies.last ?? 0)) ms")
+    let ages = log.eventAges(prefix: tag + "-")
+    if !ages.isEmpty {
+        print("    event created by routing → agent socket: p50 \(String(format: "%.1f", percentile(ages, 0.5))) ms, p99 \(String(format: "%.1f", percentile(ages, 0.99))) ms")
+    }
+    return results.latencies.count < total ? "\(label): delivered \(results.latencies.count) of \(total) messages to agent sockets" : nil
 }

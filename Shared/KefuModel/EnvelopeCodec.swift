@@ -34,16 +34,26 @@ public enum EnvelopeCodec {
     /// stream acknowledge and skip those (a newer producer may have added them); readers of their own
     /// input streams (inbound, commands, requests) dead-letter them.
     public static func decodeHeader(_ bytes: [UInt8]) throws(ContractError) -> EnvelopeHeader {
-        let header = try decodeJSON(EnvelopeHeader.self, from: bytes)
+        guard bytes.count <= maxEntryBytes else { throw .tooLarge(bytes: bytes.count, limit: maxEntryBytes) }
+        guard !bytes.isEmpty else { throw .notJSON(detail: "the value is empty") }
+        let header: EnvelopeHeader
+        if let members = try StrictJSONCheck.scan(bytes), let plain = EnvelopeHeader.plain(members, in: bytes) {
+            header = plain
+        } else {
+            header = try decodeJSON(EnvelopeHeader.self, from: bytes, strict: false)
+        }
         try header.validate()
         return header
     }
 
     /// Decodes and validates an entry of a known payload type.
+    ///
+    /// - Parameter headerRead: true when ``decodeHeader(_:)`` already accepted these same bytes, so the raw-JSON
+    ///   rules (``StrictJSONCheck``) were checked then and are not walked again.
     public static func decode<Payload: EventPayload>(
-        _ bytes: [UInt8], as type: Payload.Type
+        _ bytes: [UInt8], as type: Payload.Type, headerRead: Bool = false
     ) throws(ContractError) -> EventEnvelope<Payload> {
-        let envelope = try decodeJSON(EventEnvelope<Payload>.self, from: bytes)
+        let envelope = try decodeJSON(EventEnvelope<Payload>.self, from: bytes, strict: !headerRead)
         try envelope.validate()
         return envelope
     }
@@ -54,10 +64,16 @@ public enum EnvelopeCodec {
         return try open(header.type.payloadType, bytes)
     }
 
+    /// Decodes and validates an entry of any known type whose `header` ``decodeHeader(_:)`` already read from
+    /// these bytes (the header is not decoded again, nor the raw-JSON rules walked again).
+    public static func decodeAny(_ bytes: [UInt8], header: EnvelopeHeader) throws(ContractError) -> any AnyEventEnvelope {
+        try open(header.type.payloadType, bytes)
+    }
+
     private static func open<Payload: EventPayload>(
         _ type: Payload.Type, _ bytes: [UInt8]
     ) throws(ContractError) -> any AnyEventEnvelope {
-        try decode(bytes, as: type)
+        try decode(bytes, as: type, headerRead: true)
     }
 
     /// The `event` value of a stream entry, which must have that one field and no other.
@@ -74,10 +90,12 @@ public enum EnvelopeCodec {
         return only.value
     }
 
-    private static func decodeJSON<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws(ContractError) -> Value {
+    private static func decodeJSON<Value: Decodable>(
+        _ type: Value.Type, from bytes: [UInt8], strict: Bool = true
+    ) throws(ContractError) -> Value {
         guard bytes.count <= maxEntryBytes else { throw .tooLarge(bytes: bytes.count, limit: maxEntryBytes) }
         guard !bytes.isEmpty else { throw .notJSON(detail: "the value is empty") }
-        try StrictJSONCheck.check(bytes)
+        if strict { try StrictJSONCheck.check(bytes) }
         do {
             return try JSONDecoder().decode(type, from: Data(bytes))
         } catch let error as ContractError {

@@ -9,18 +9,28 @@ enum StrictJSONCheck {
     /// Paths under which `null` is allowed: free-form JSON whose shape belongs to the service reading it.
     static let nullablePrefixes = ["data.params", "data.result", "data.settings"]
 
+    /// Where each member of the root object sits: its name → the bytes of its value (a string with its quotes).
+    typealias Members = [String: Range<Int>]
+
     /// Throws ``ContractError/duplicateKey(_:)`` or ``ContractError/invalidField(_:reason:)`` (for a `null`),
     /// naming the first offending field.
     static func check(_ bytes: [UInt8]) throws(ContractError) {
+        _ = try scan(bytes)
+    }
+
+    /// Checks like ``check(_:)`` and returns the root object's members when the text is well-formed JSON (UTF-8
+    /// validity aside) whose root is an object; nil when it is not, which the decoder then explains.
+    static func scan(_ bytes: [UInt8]) throws(ContractError) -> Members? {
         var scanner = Scanner(bytes: bytes)
         do throws(Stop) {
             try scanner.value(path: "", nullable: false)
             scanner.skipWhitespace()
-            guard scanner.index == bytes.count else { return }
+            guard scanner.index == bytes.count else { return nil }
         } catch {
-            return
+            return nil
         }
         if let violation = scanner.violation { throw violation }
+        return scanner.isObject ? scanner.members : nil
     }
 
     /// Why the walk stopped: the text is not well-formed JSON, which the decoder explains.
@@ -33,6 +43,12 @@ enum StrictJSONCheck {
         var index = 0
         /// The first breach of the contract, reported only when the whole text is well-formed JSON.
         var violation: ContractError?
+        /// The root object's members (filled while the root is walked).
+        var members: Members = [:]
+        /// Whether the root is an object.
+        var isObject = false
+        /// How many objects and arrays enclose the current position.
+        private var depth = 0
 
         init(bytes: [UInt8]) {
             self.bytes = bytes
@@ -44,7 +60,7 @@ enum StrictJSONCheck {
             switch bytes[index] {
             case UInt8(ascii: "{"): try object(path: path, nullable: nullable)
             case UInt8(ascii: "["): try array(path: path, nullable: nullable)
-            case UInt8(ascii: "\""): _ = try string()
+            case UInt8(ascii: "\""): try skipString()
             case UInt8(ascii: "n"):
                 try literal("null")
                 if !nullable, violation == nil {
@@ -58,6 +74,10 @@ enum StrictJSONCheck {
 
         private mutating func object(path: String, nullable: Bool) throws(Stop) {
             index += 1
+            if depth == 0 { isObject = true }
+            depth += 1
+            defer { depth -= 1 }
+            let isRoot = depth == 1
             var keys = Set<String>()
             skipWhitespace()
             if peek(UInt8(ascii: "}")) { index += 1; return }
@@ -71,7 +91,10 @@ enum StrictJSONCheck {
                 guard peek(UInt8(ascii: ":")) else { throw .malformed }
                 index += 1
                 let childNullable = nullable || StrictJSONCheck.nullablePrefixes.contains(child)
+                skipWhitespace()
+                let start = index
                 try value(path: child, nullable: childNullable)
+                if isRoot { members[key] = start..<index }
                 skipWhitespace()
                 if peek(UInt8(ascii: ",")) { index += 1; continue }
                 if peek(UInt8(ascii: "}")) { index += 1; return }
@@ -81,6 +104,8 @@ enum StrictJSONCheck {
 
         private mutating func array(path: String, nullable: Bool) throws(Stop) {
             index += 1
+            depth += 1
+            defer { depth -= 1 }
             skipWhitespace()
             if peek(UInt8(ascii: "]")) { index += 1; return }
             var position = 0
@@ -94,27 +119,57 @@ enum StrictJSONCheck {
             }
         }
 
-        /// Reads a string and returns it with its escapes resolved (so `"\u0069d"` and `"id"` are one key).
+        /// Reads a key and returns it with its escapes resolved (so `"\u0069d"` and `"id"` are one key); a key
+        /// without escapes is taken from the bytes as they are.
         private mutating func string() throws(Stop) -> String {
+            let start = index + 1
+            try skipString()
+            let body = bytes[start..<index - 1]
+            guard body.contains(UInt8(ascii: "\\")) else { return String(decoding: body, as: UTF8.self) }
+            return try Self.unescaped(body)
+        }
+
+        /// Moves past a string whose contents do not matter (a value): only its end is looked for.
+        private mutating func skipString() throws(Stop) {
             index += 1
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                if byte == UInt8(ascii: "\"") { return }
+                if byte < 0x20 { throw .malformed }
+                guard byte == UInt8(ascii: "\\") else { continue }
+                guard index < bytes.count else { throw .malformed }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    continue
+                case UInt8(ascii: "u"):
+                    _ = try hex4()
+                default: throw .malformed
+                }
+            }
+            throw .malformed
+        }
+
+        /// The text of a string body (between its quotes) with its escapes resolved.
+        private static func unescaped(_ body: ArraySlice<UInt8>) throws(Stop) -> String {
+            var inner = Scanner(bytes: Array(body))
             var scalars = String.UnicodeScalarView()
             var run: [UInt8] = []
             func flush() {
                 scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars)
                 run.removeAll(keepingCapacity: true)
             }
-            while index < bytes.count {
-                let byte = bytes[index]
-                index += 1
-                if byte == UInt8(ascii: "\"") {
-                    flush()
-                    return String(scalars)
-                }
+            while inner.index < inner.bytes.count {
+                let byte = inner.bytes[inner.index]
+                inner.index += 1
                 guard byte == UInt8(ascii: "\\") else { run.append(byte); continue }
                 flush()
-                guard index < bytes.count else { throw .malformed }
-                let escape = bytes[index]
-                index += 1
+                guard inner.index < inner.bytes.count else { throw .malformed }
+                let escape = inner.bytes[inner.index]
+                inner.index += 1
                 switch escape {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): run.append(escape)
                 case UInt8(ascii: "b"): run.append(0x08)
@@ -123,11 +178,11 @@ enum StrictJSONCheck {
                 case UInt8(ascii: "r"): run.append(0x0D)
                 case UInt8(ascii: "t"): run.append(0x09)
                 case UInt8(ascii: "u"):
-                    var unit = try hex4()
-                    if (0xD800..<0xDC00).contains(unit), bytes[safe: index] == UInt8(ascii: "\\"),
-                       bytes[safe: index + 1] == UInt8(ascii: "u") {
-                        index += 2
-                        let low = try hex4()
+                    var unit = try inner.hex4()
+                    if (0xD800..<0xDC00).contains(unit), inner.bytes[safe: inner.index] == UInt8(ascii: "\\"),
+                       inner.bytes[safe: inner.index + 1] == UInt8(ascii: "u") {
+                        inner.index += 2
+                        let low = try inner.hex4()
                         if (0xDC00..<0xE000).contains(low) {
                             unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
                         }
@@ -136,7 +191,8 @@ enum StrictJSONCheck {
                 default: throw .malformed
                 }
             }
-            throw .malformed
+            flush()
+            return String(scalars)
         }
 
         private mutating func hex4() throws(Stop) -> UInt32 {
@@ -166,20 +222,44 @@ enum StrictJSONCheck {
             index += count
         }
 
+        /// A number as JSON writes it: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
         private mutating func number() throws(Stop) {
-            let start = index
-            while index < bytes.count, Self.numberBytes.contains(bytes[index]) { index += 1 }
-            if index == start { throw .malformed }
+            if peek(UInt8(ascii: "-")) { index += 1 }
+            if peek(UInt8(ascii: "0")) {
+                index += 1
+            } else {
+                guard let first = bytes[safe: index], (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(first) else { throw .malformed }
+                skipDigits()
+            }
+            if peek(UInt8(ascii: ".")) {
+                index += 1
+                guard skipDigits() > 0 else { throw .malformed }
+            }
+            if peek(UInt8(ascii: "e")) || peek(UInt8(ascii: "E")) {
+                index += 1
+                if peek(UInt8(ascii: "+")) || peek(UInt8(ascii: "-")) { index += 1 }
+                guard skipDigits() > 0 else { throw .malformed }
+            }
         }
 
-        private static let numberBytes = Set(Array("0123456789+-.eE".utf8))
+        @discardableResult
+        private mutating func skipDigits() -> Int {
+            let start = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            return index - start
+        }
 
         private func peek(_ byte: UInt8) -> Bool {
             index < bytes.count && bytes[index] == byte
         }
 
         mutating func skipWhitespace() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x09, 0x0A, 0x0D: index += 1
+                default: return
+                }
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import KefuModel
 import Postgres
 import RedisStreams
@@ -31,6 +32,8 @@ public struct ConsumerDefinition: Sendable {
     public typealias Check = @Sendable (IncomingEvent) throws -> Void
     /// Reads what a batch's handlers need (see ``prepare``).
     public typealias Prepare = @Sendable ([IncomingEvent], PostgresConnection) throws -> Void
+    /// Applies what a batch's handlers gathered (see ``finish``).
+    public typealias Finish = @Sendable (PostgresConnection) throws -> Void
 
     /// Builds the stream handler of a consumer that handles whole batches itself (for example with
     /// multi-row `INSERT`s, or by answering requests), from the running service's context and its group.
@@ -56,11 +59,14 @@ public struct ConsumerDefinition: Sendable {
     /// Runs once per batch inside its transaction, before the handlers, with the events to apply (fresh,
     /// in stream order): reads what the handlers need for the whole batch in one round trip.
     public var prepare: Prepare?
+    /// Runs once per batch inside its transaction, after the handlers: applies with one set-based statement
+    /// what handlers gathered instead of writing it one event at a time.
+    public var finish: Finish?
 
     /// Creates a consumer definition whose events are applied one by one by `handlers`.
     public init(
         stream: Stream, unknownTypes: UnknownTypePolicy, handlers: [EventType: Apply] = [:], check: Check? = nil,
-        prepare: Prepare? = nil, afterCommit: (@Sendable () async -> Void)? = nil
+        prepare: Prepare? = nil, finish: Finish? = nil, afterCommit: (@Sendable () async -> Void)? = nil
     ) {
         self.stream = stream
         self.unknownTypes = unknownTypes
@@ -68,6 +74,7 @@ public struct ConsumerDefinition: Sendable {
         self.handlerFactory = nil
         self.check = check
         self.prepare = prepare
+        self.finish = finish
         self.afterCommit = afterCommit
     }
 
@@ -79,6 +86,7 @@ public struct ConsumerDefinition: Sendable {
         self.handlerFactory = handler
         self.check = nil
         self.prepare = nil
+        self.finish = nil
         self.afterCommit = nil
     }
 
@@ -96,6 +104,9 @@ public struct ConsumerDefinition: Sendable {
 }
 
 /// An event read from a stream, decoded as far as its envelope header.
+///
+/// The whole envelope is decoded at most once: the first ``decode(_:)`` or ``decodeAny()`` (the read-time
+/// check, a batch's `prepare`, or the handler) keeps it for the others.
 public struct IncomingEvent: Sendable {
     /// The Redis entry id.
     public let entryID: String
@@ -103,8 +114,10 @@ public struct IncomingEvent: Sendable {
     public let header: EnvelopeHeader
     /// The whole envelope as received.
     public let raw: [UInt8]
+    private let decoded = DecodedEnvelope()
 
-    /// An event as read (also for tests that apply handlers directly).
+    /// An event as read (also for tests that apply handlers directly); `header` must be what
+    /// `EnvelopeCodec.decodeHeader` read from `raw`.
     public init(entryID: String, header: EnvelopeHeader, raw: [UInt8]) {
         self.entryID = entryID
         self.header = header
@@ -113,6 +126,27 @@ public struct IncomingEvent: Sendable {
 
     /// Decodes the whole envelope with `Payload` as its data.
     public func decode<Payload: EventPayload>(_ type: Payload.Type) throws -> EventEnvelope<Payload> {
-        try EnvelopeCodec.decode(raw, as: type)
+        if let kept = decoded.value as? EventEnvelope<Payload> { return kept }
+        let envelope = try EnvelopeCodec.decode(raw, as: type, headerRead: true)
+        decoded.value = envelope
+        return envelope
+    }
+
+    /// Decodes the whole envelope with the payload type its header names.
+    public func decodeAny() throws -> any AnyEventEnvelope {
+        if let kept = decoded.value { return kept }
+        let envelope = try EnvelopeCodec.decodeAny(raw, header: header)
+        decoded.value = envelope
+        return envelope
+    }
+}
+
+/// The envelope an ``IncomingEvent`` decoded, shared by its copies.
+private final class DecodedEnvelope: Sendable {
+    private let state = Mutex<(any AnyEventEnvelope)?>(nil)
+
+    var value: (any AnyEventEnvelope)? {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
     }
 }

@@ -43,7 +43,7 @@ struct EventRecorder: StreamHandler {
             return .skip
         }
         guard Self.storedTypes.contains(header.type) else { return .skip }
-        _ = try EnvelopeCodec.decodeAny(raw)
+        _ = try EnvelopeCodec.decodeAny(raw, header: header)
         return .store(header.id, PostgresJSON.text(raw))
     }
 

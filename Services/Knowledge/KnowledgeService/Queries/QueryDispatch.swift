@@ -42,7 +42,7 @@ extension KnowledgeEngine {
     /// once with the reason, except a `query.request`, which is answered with `invalid_params` instead.
     @Sendable static func check(_ event: IncomingEvent) throws {
         guard event.header.type != .queryRequest else { return }
-        _ = try EnvelopeCodec.decodeAny(event.raw)
+        _ = try event.decodeAny()
     }
 
     /// Handles an entry of `requests:knowledge`: `bot.question` or `query.request`. Requests past their

@@ -88,7 +88,7 @@ final class RoutingBatch: @unchecked Sendable {
         var sessionIDs: [String] = []
         var messages: [MessageKey] = []
         for event in events {
-            guard let envelope = try? EnvelopeCodec.decodeAny(event.raw) else { continue }
+            guard let envelope = try? event.decodeAny() else { continue }
             switch envelope.anyData {
             case let message as VisitorMessage:
                 visitors.append(VisitorKey(channel: message.channel, visitorID: message.visitorID))

@@ -46,7 +46,7 @@ extension RoutingEngine {
     /// dead-lettered at once; one with `reply_to` is left to the handler, which answers with a refusal.
     @Sendable func check(_ event: IncomingEvent) throws {
         guard event.header.replyTo == nil else { return }
-        _ = try EnvelopeCodec.decodeAny(event.raw)
+        _ = try event.decodeAny()
     }
 }
 

@@ -65,6 +65,7 @@ struct EventStreamHandler: StreamHandler {
             for (event, apply) in batch {
                 try apply(event, connection)
             }
+            try consumer.finish?(connection)
             return Outbox.enqueued(on: connection)
         }
         await publisher?.publish(notes)

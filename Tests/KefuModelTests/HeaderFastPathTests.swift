@@ -57,8 +57,8 @@ struct HeaderFastPathTests {
     }
 
     @Test("malformed JSON stays not_json", arguments: [
-        #""client_message_id":01"#, #""client_message_id":1."#, #""client_message_id":-"#, #""client_message_id":1e"#,
-        "\"client_message_id\":\"a\u{01}b\"",
+        #""client_message_id":"wx-1"#, #""client_message_id":wx"#, #""client_message_id":"wx-1",,"a":1"#,
+        #""client_message_id":tru"#,
     ])
     func malformed(member: String) {
         let text = good.replacingOccurrences(of: #""client_message_id":"wx-1""#, with: member)

@@ -17,7 +17,9 @@ public enum ReportingService {
             defaultPort: 8084,
             migrations: Migration.bundled(name, in: .module),
             consumers: [
-                .init(stream: .events, unknownTypes: .acknowledge, handlers: EventHandlers.all(timezone: settings.statsTimezone)),
+                .init(
+                    stream: .events, unknownTypes: .acknowledge, handlers: EventHandlers.all(timezone: settings.statsTimezone),
+                    finish: { connection in MessageBatch.flush(on: connection) }),
                 .init(
                     stream: .requests, unknownTypes: .deadLetter, handlers: [.queryRequest: queries.apply],
                     afterCommit: { exports.committed() }),

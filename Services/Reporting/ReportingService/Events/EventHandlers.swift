@@ -6,10 +6,11 @@ import ServiceRuntime
 /// `reporting.on_*` function (see the migration), inside the runtime's inbox transaction: the envelope id
 /// is recorded in the same transaction, a seq already applied to the session is skipped, and every update
 /// merges (least/greatest, keyed rows), so redelivery, duplicates and out-of-order arrival converge to the
-/// same record. Statistics days are in `timezone`.
+/// same record. Statistics days are in `timezone`. Consecutive `message.accepted` events are gathered and
+/// applied with one `reporting.on_messages` call (``MessageBatch``).
 enum EventHandlers {
     static func all(timezone: String) -> [EventType: ConsumerDefinition.Apply] {
-        [
+        let handlers: [EventType: ConsumerDefinition.Apply] = [
             .sessionCreated: { event, connection in
                 let data = try event.decode(SessionCreated.self).data
                 connection.queue(
@@ -51,12 +52,7 @@ enum EventHandlers {
             },
             .messageAccepted: { event, connection in
                 let data = try event.decode(MessageAccepted.self).data
-                connection.queue(
-                    "SELECT reporting.on_message($1, $2, $3, $4, $5, $6, $7, $8)",
-                    [
-                        data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone,
-                        data.sender.rawValue, data.agentID?.uuid,
-                    ])
+                MessageBatch.on(connection, timezone: timezone).add(data, time: event.header.time)
             },
             .ratingRecorded: { event, connection in
                 let data = try event.decode(RatingRecorded.self).data
@@ -82,5 +78,12 @@ enum EventHandlers {
                     "SELECT reporting.note_agent($1, $2, $3)", [data.agentID.uuid, data.name, event.header.time.date])
             },
         ]
+        // Messages gathered so far are applied before any other event, so every function sees the stream's order.
+        return handlers.mapValues { apply in
+            { event, connection in
+                if event.header.type != .messageAccepted { MessageBatch.flush(on: connection) }
+                try apply(event, connection)
+            }
+        }
     }
 }

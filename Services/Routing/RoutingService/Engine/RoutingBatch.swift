@@ -83,6 +83,9 @@ final class RoutingBatch: @unchecked Sendable {
     }
 
     /// Reads everything the events need in one round trip and attaches the batch to the transaction.
+    ///
+    /// The per-key lookups are `LATERAL … LIMIT 1` so that each is an index probe whatever the planner
+    /// thinks of the arrays: a plain join of a 100-element `unnest` turned into a scan of the whole table.
     static func prepare(_ events: [IncomingEvent], schema: String, on connection: PostgresConnection) throws {
         var visitors: [VisitorKey] = []
         var sessionIDs: [String] = []
@@ -118,9 +121,11 @@ final class RoutingBatch: @unchecked Sendable {
                 WHERE id IN (
                     SELECT unnest($1::uuid[])
                     UNION
-                    SELECT s.id FROM \(schema).sessions s
-                    JOIN unnest($2::text[], $3::text[]) AS v(channel, visitor_id) USING (channel, visitor_id)
-                    WHERE s.state IN ('bot', 'queued', 'assigned'))
+                    SELECT open.id FROM unnest($2::text[], $3::text[]) AS v(channel, visitor_id)
+                    CROSS JOIN LATERAL (
+                        SELECT s.id FROM \(schema).sessions s
+                        WHERE s.channel = v.channel AND s.visitor_id = v.visitor_id AND s.state IN ('bot', 'queued', 'assigned')
+                        LIMIT 1) open)
                 ORDER BY id FOR UPDATE
                 """,
                 ["{" + sessionIDs.joined(separator: ",") + "}", PostgresArray.literal(visitors.map(\.channel)),
@@ -128,9 +133,12 @@ final class RoutingBatch: @unchecked Sendable {
             PostgresStatement(
                 """
                 SELECT m.sender, m.channel, m.owner_id, m.client_message_id, m.session_id, m.seq
-                FROM \(schema).message_ids m
-                JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(sender, channel, owner_id, client_message_id)
-                  USING (sender, channel, owner_id, client_message_id)
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(sender, channel, owner_id, client_message_id)
+                CROSS JOIN LATERAL (
+                    SELECT * FROM \(schema).message_ids m
+                    WHERE m.sender = k.sender AND m.channel = k.channel AND m.owner_id = k.owner_id
+                      AND m.client_message_id = k.client_message_id
+                    LIMIT 1) m
                 """,
                 [PostgresArray.literal(messages.map(\.sender)), PostgresArray.literal(messages.map(\.channel)),
                  PostgresArray.literal(messages.map(\.owner)), PostgresArray.literal(messages.map(\.clientMessageID))]),

@@ -42,7 +42,8 @@ public enum KnowledgeService {
                         .botQuestion: handle { try $0.request($1, $2) },
                         .queryRequest: handle { try $0.request($1, $2) },
                     ],
-                    check: KnowledgeEngine.check),
+                    check: KnowledgeEngine.check,
+                    prepare: { events, connection in try QuestionBatch.prepare(events, engine: holder.get(), on: connection) }),
             ],
             routes: { router, _ in MatcherRoute.add(to: router, engine: holder.get) },
             backgroundServices: { context in

@@ -1,0 +1,54 @@
+import Foundation
+import KefuModel
+import Postgres
+import ServiceRuntime
+
+/// The `bot.question`s of one requests batch, decided together before the handlers run: the entries their
+/// answers and 猜你想问 choices need are read with one query instead of one per question.
+final class QuestionBatch: Sendable {
+    /// The matcher's decision for each question text of the batch.
+    let decisions: [String: KnowledgeDecision]
+    /// The enabled entries among those looked up.
+    let records: [UUID: EntryRecord]
+    /// Every entry id looked up (found or not).
+    let looked: Set<UUID>
+
+    private init(decisions: [String: KnowledgeDecision], records: [UUID: EntryRecord], looked: Set<UUID>) {
+        self.decisions = decisions
+        self.records = records
+        self.looked = looked
+    }
+
+    /// The batch attached to the connection's transaction, if any.
+    static func current(on connection: PostgresConnection) -> QuestionBatch? {
+        connection.transactionNotes.lazy.compactMap { $0 as? QuestionBatch }.first
+    }
+
+    /// The enabled entries among `ids`, or nil when the batch did not look every one of them up.
+    func records(_ ids: [UUID]) -> [UUID: EntryRecord]? {
+        guard ids.allSatisfy(looked.contains) else { return nil }
+        return records.filter { ids.contains($0.key) }
+    }
+
+    /// Decides the batch's questions and reads the entries the decisions name, in one query. A batch that also
+    /// carries queries (which may edit entries) is left to answer question by question, in order.
+    static func prepare(_ events: [IncomingEvent], engine: KnowledgeEngine, on connection: PostgresConnection) throws {
+        guard events.allSatisfy({ $0.header.type == .botQuestion }) else { return }
+        let texts = Set(events.lazy.filter { $0.header.type == .botQuestion }.compactMap { try? $0.decode(BotQuestion.self).data.text })
+        guard !texts.isEmpty else { return }
+        try engine.prepareIndex(connection)
+        var decisions: [String: KnowledgeDecision] = [:]
+        var ids = Set<UUID>()
+        for text in texts {
+            let decision = engine.decide(text)
+            decisions[text] = decision
+            switch decision {
+            case .answer(let best): best.uuid.map { _ = ids.insert($0) }
+            case .suggest(let choices): ids.formUnion(choices.compactMap(\.uuid))
+            case .none: break
+            }
+        }
+        let records = try engine.entries.find(Array(ids), enabledOnly: true, connection)
+        connection.transactionNotes.append(QuestionBatch(decisions: decisions, records: records, looked: ids))
+    }
+}

@@ -32,6 +32,19 @@ final class RoutingBatch: @unchecked Sendable {
         var seq: Int?
     }
 
+    /// A bot answer of a session, by its message's `seq`.
+    struct AnswerKey: Hashable {
+        var sessionID: SessionID
+        var seq: Int
+    }
+
+    /// A bot answer a visitor may give feedback on (a `bot_answers` row).
+    struct BotAnswerRow: Sendable {
+        var questionSeq: Int
+        var entryID: KnowledgeEntryID
+        var hasFeedback: Bool
+    }
+
     /// What the batch knows about a visitor's open session.
     enum OpenSession {
         case found(SessionRecord)
@@ -45,6 +58,8 @@ final class RoutingBatch: @unchecked Sendable {
     private var visitorsWithoutSession: Set<VisitorKey> = []
     private var sessions: [SessionID: SessionRecord] = [:]
     private var accepted: [MessageKey: AcceptedMessage] = [:]
+    private var answersAsked: Set<AnswerKey> = []
+    private var answers: [AnswerKey: BotAnswerRow] = [:]
 
     private init(settingsVersion: Int) {
         self.settingsVersion = settingsVersion
@@ -82,11 +97,24 @@ final class RoutingBatch: @unchecked Sendable {
         accepted[key] = AcceptedMessage(sessionID: sessionID, seq: seq)
     }
 
+    /// The bot answer at `key`: `.some(row)` or `.some(nil)` (no such answer) when the batch read it, nil when
+    /// the batch did not ask (the caller reads it).
+    func botAnswer(_ key: AnswerKey) -> BotAnswerRow?? {
+        guard answersAsked.contains(key) else { return nil }
+        return .some(answers[key])
+    }
+
+    /// Notes feedback given on an answer by an earlier event of this batch.
+    func noteFeedback(_ key: AnswerKey) {
+        answers[key]?.hasFeedback = true
+    }
+
     /// Reads everything the events need in one round trip and attaches the batch to the transaction.
     static func prepare(_ events: [IncomingEvent], schema: String, on connection: PostgresConnection) throws {
         var visitors: [VisitorKey] = []
         var sessionIDs: [String] = []
         var messages: [MessageKey] = []
+        var feedback: [AnswerKey] = []
         for event in events {
             guard let envelope = try? EnvelopeCodec.decodeAny(event.raw) else { continue }
             switch envelope.anyData {
@@ -106,6 +134,9 @@ final class RoutingBatch: @unchecked Sendable {
                     sender: "agent", channel: "", owner: message.agentID.description, clientMessageID: message.clientMessageID))
             case let answer as BotAnswer:
                 sessionIDs.append(answer.sessionID.description)
+            case let given as VisitorFeedback:
+                sessionIDs.append(given.sessionID.description)
+                feedback.append(AnswerKey(sessionID: given.sessionID, seq: given.seq))
             default:
                 continue
             }
@@ -134,6 +165,14 @@ final class RoutingBatch: @unchecked Sendable {
                 """,
                 [PostgresArray.literal(messages.map(\.sender)), PostgresArray.literal(messages.map(\.channel)),
                  PostgresArray.literal(messages.map(\.owner)), PostgresArray.literal(messages.map(\.clientMessageID))]),
+            PostgresStatement(
+                """
+                SELECT a.session_id, a.seq, a.question_seq, a.entry_id, a.useful IS NOT NULL
+                FROM \(schema).bot_answers a
+                JOIN unnest($1::uuid[], $2::bigint[]) AS k(session_id, seq) USING (session_id, seq)
+                """,
+                ["{" + feedback.map(\.sessionID.description).joined(separator: ",") + "}",
+                 "{" + feedback.map { String($0.seq) }.joined(separator: ",") + "}"]),
         ])
         let batch = RoutingBatch(settingsVersion: try results[0].first?.decode(Int.self, at: 0) ?? 0)
         for row in results[1] {
@@ -150,6 +189,13 @@ final class RoutingBatch: @unchecked Sendable {
                 owner: try row.decode(String.self, at: 2), clientMessageID: try row.decode(String.self, at: 3))
             batch.accepted[key] = AcceptedMessage(
                 sessionID: try row.decode(UUID?.self, at: 4).map(SessionID.init), seq: try row.decode(Int?.self, at: 5))
+        }
+        batch.answersAsked = Set(feedback)
+        for row in results[3] {
+            let key = AnswerKey(sessionID: SessionID(try row.decode(UUID.self, at: 0)), seq: try row.decode(Int.self, at: 1))
+            batch.answers[key] = BotAnswerRow(
+                questionSeq: try row.decode(Int.self, at: 2), entryID: KnowledgeEntryID(try row.decode(UUID.self, at: 3)),
+                hasFeedback: try row.decode(Bool.self, at: 4))
         }
         connection.transactionNotes.append(batch)
     }

@@ -87,7 +87,7 @@ struct ReportingServiceTests {
             SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM (
               SELECT day, channel, sessions, bot_sessions, human_sessions, transferred, abandoned, wait_count, wait_ms,
                      first_response_count, first_response_ms, handle_count, handle_ms, visitor_messages, bot_messages,
-                     agent_messages, system_messages, ratings, rating_sum, leave_messages
+                     agent_messages, system_messages, ratings, rating_sum, leave_messages, bot_useful, bot_not_useful
               FROM reporting.daily_channel_stats) t
             UNION ALL
             SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM (
@@ -98,9 +98,9 @@ struct ReportingServiceTests {
             """
         let before = try await harness.postgres.query(snapshot).map { try $0.decode(String.self, at: 0) }
         #expect(before[0] == """
-            (2026-11-25,web,3,1,2,2,0,2,130000,2,25000,2,1020000,4,3,3,1,2,9,0)
-            (2026-11-25,wechat,2,1,1,2,1,1,30000,0,0,1,1800000,2,0,0,0,0,0,1)
-            (2026-11-26,web,1,1,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,1)
+            (2026-11-25,web,3,1,2,2,0,2,130000,2,25000,2,1020000,4,3,3,1,2,9,0,2,1)
+            (2026-11-25,wechat,2,1,1,2,1,1,30000,0,0,1,1800000,2,0,0,0,0,0,1,0,0)
+            (2026-11-26,web,1,1,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,1,0,0)
             """)
         #expect(before[1] == """
             (2026-11-25,\(KnownHistory.a),2,2,0,1,1,2,130000,2,25000,2,520000,2,1,5,0)

@@ -108,6 +108,14 @@ export const messages = {
 
     'admin.title': '管理后台', 'admin.menu': '系统管理', 'admin.human': '人工客服设置', 'admin.rating': '满意度评价', 'admin.session': '会话设置',
     'admin.accounts': '账号管理', 'admin.quick-replies': '快捷回复语料', 'admin.knowledge': '知识库', 'admin.leave': '留言回复',
+    'admin.unknown': '未知问题',
+    'uq.hint': '机器人没答上、只给了“猜你想问”或被访客点了“没用”的问题，按相同问法归组。处理后从列表移除；再次出现会重新列出。',
+    'uq.question': '访客问题', 'uq.count': '次数', 'uq.kinds': '类型', 'uq.lastSeen': '最近出现', 'uq.firstSeen': '首次出现：{time}',
+    'uq.total': '共 {n} 组待处理', 'uq.empty': '暂无未知问题', 'uq.unanswered': '未回答 {n}', 'uq.suggested': '猜你想问 {n}',
+    'uq.notUseful': '没用 {n}', 'uq.botEntry': '机器人匹配：{question}', 'uq.addSimilar': '添加为相似问题', 'uq.create': '新建问答',
+    'uq.ignore': '忽略', 'uq.ignoreConfirm': '忽略“{question}”？它将从列表移除。', 'uq.similarQuestion': '要添加的相似问题',
+    'uq.pickEntry': '选择知识条目（按匹配度排列，可搜索）', 'uq.noEntries': '没有找到条目', 'uq.needEntry': '请先选择一个知识条目',
+    'uq.added': '已添加到“{question}”',
     'admin.records': '会话记录', 'admin.reports': '统计报表', 'admin.saved': '已保存', 'admin.savedAt': '当前版本 {version}，更新于 {time}',
     'admin.conflict': '设置已被其他管理员修改，请刷新页面后重新编辑',
 
@@ -266,6 +274,14 @@ export const messages = {
 
     'admin.title': 'Admin console', 'admin.menu': 'Administration', 'admin.human': 'Human service', 'admin.rating': 'Satisfaction rating', 'admin.session': 'Session settings',
     'admin.accounts': 'Accounts', 'admin.quick-replies': 'Quick replies', 'admin.knowledge': 'Knowledge base', 'admin.leave': 'Left messages',
+    'admin.unknown': 'Unknown questions',
+    'uq.hint': 'Questions the bot could not answer, answered only with “did you mean” choices, or whose answer a visitor marked not helpful, grouped by wording. Handled groups leave the list; they come back if asked again.',
+    'uq.question': 'Visitor question', 'uq.count': 'Times', 'uq.kinds': 'Kind', 'uq.lastSeen': 'Last seen', 'uq.firstSeen': 'First seen: {time}',
+    'uq.total': '{n} groups to handle', 'uq.empty': 'No unknown questions', 'uq.unanswered': 'Unanswered {n}', 'uq.suggested': 'Did you mean {n}',
+    'uq.notUseful': 'Not helpful {n}', 'uq.botEntry': 'Bot matched: {question}', 'uq.addSimilar': 'Add as similar question', 'uq.create': 'New entry',
+    'uq.ignore': 'Ignore', 'uq.ignoreConfirm': 'Ignore “{question}”? It leaves the list.', 'uq.similarQuestion': 'Similar question to add',
+    'uq.pickEntry': 'Pick an entry (closest first, or search)', 'uq.noEntries': 'No entries found', 'uq.needEntry': 'Pick an entry first',
+    'uq.added': 'Added to “{question}”',
     'admin.records': 'Conversation records', 'admin.reports': 'Reports', 'admin.saved': 'Saved', 'admin.savedAt': 'Version {version}, updated {time}',
     'admin.conflict': 'Another admin changed the settings; reload the page and edit again',
 

@@ -1,5 +1,6 @@
 import Foundation
 import KefuModel
+import Redis
 import Testing
 
 /// 有用 / 没用 and 未知问题 through the gateway with the real routing, store and knowledge: the bot answers
@@ -50,6 +51,29 @@ struct FeedbackEndToEndTests {
         #expect(malformed.status == 400, "\(malformed.text)")
         let anonymous = try await harness.request("POST", "/api/v1/visitor/feedback", json: body(seq, true))
         #expect(anonymous.status == 401)
+
+        // A connector's malformed feedback (no reply_to) is dead-lettered with `<code>: <message>`.
+        let malformedEntry: JSONValue = .object([
+            "id": .string(UUID().uuidString.lowercased()), "type": "visitor.feedback", "version": 1,
+            "time": .string(Timestamp.now().rfc3339), "source": "connector-test",
+            "data": .object(["channel": "web-pc", "visitor_id": .string(visitor.visitorID), "session_id": .string(session),
+                             "seq": .integer(Int64(seq)), "useful": "没用"]),
+        ])
+        _ = try await harness.redis.send([
+            "XADD", harness.stream("inbound"), "*", "event", String(decoding: try JSONEncoder().encode(malformedEntry), as: UTF8.self),
+        ])
+        var reason = ""
+        _ = try await harness.eventually {
+            let dead = try await harness.redis.send(["XRANGE", harness.stream("inbound:dead"), "-", "+"]).array ?? []
+            for entry in dead {
+                let fields = entry.array?.last?.array ?? []
+                for index in stride(from: 0, to: fields.count - 1, by: 2) where fields[index].string == "dead.reason" {
+                    reason = fields[index + 1].string ?? ""
+                }
+            }
+            return !reason.isEmpty
+        }
+        #expect(reason.hasPrefix("invalid_field: ") && reason.contains("useful"), "dead.reason: \(reason)")
 
         // Staff see it in the transcript (store history, kinds=all).
         let recorded = try await harness.eventually {

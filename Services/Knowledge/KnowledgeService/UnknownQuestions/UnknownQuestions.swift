@@ -19,6 +19,12 @@ enum UnknownQuestions {
         return key.isEmpty ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(maxKeyLength))) : key
     }
 
+    /// Forgets bot questions asked more than `days` ago (the list covers that window); returns how many went.
+    static func purge(schema: String, olderThanDays days: Int, _ connection: PostgresConnection) throws -> Int {
+        try connection.execute(
+            "DELETE FROM \(schema).bot_questions WHERE asked_at < now() - make_interval(days => $1)", [days])
+    }
+
     /// What the bot did with a question, as `bot_questions.outcome` stores it, and the entry concerned.
     static func outcome(of answer: BotAnswer) -> (outcome: String, entryID: UUID?) {
         if answer.answered { return ("answered", answer.entryID?.uuid) }

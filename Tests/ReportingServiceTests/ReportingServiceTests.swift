@@ -141,6 +141,9 @@ struct ReportingServiceTests {
         #expect(record["handle_seconds"]?.doubleValue == 720)
         #expect(record["rating_comment"]?.stringValue == "=SUM(A1)")
         #expect(record["type"]?.stringValue == "human")
+        #expect(record["bot_feedback_useful"] == .integer(1) && record["bot_feedback_not_useful"] == .integer(0))
+        let botOnly = try await harness.query("records.get", ["session_id": .string(KnownHistory.s1.description)])
+        #expect(botOnly.result?["bot_feedback_useful"] == .integer(1) && botOnly.result?["bot_feedback_not_useful"] == .integer(1))
         let wechat = try await harness.query("records.list", Self.range.merging(["channel": "wechat"]) { _, new in new })
         #expect(wechat.result?["items"]?.arrayValue?.compactMap { $0["session_id"]?.stringValue }
             == [KnownHistory.s4.description, KnownHistory.s3.description])

@@ -163,7 +163,7 @@ export const messages = {
     'rec.hint': '访客转人工并成功接入客服的会话算作人工会话，不算机器人会话。', 'rec.from': '开始日期', 'rec.to': '结束日期',
     'rec.type': '会话类型', 'rec.channel': '渠道', 'rec.agent': '客服', 'rec.agents': '接待客服', 'rec.visitor': '访客', 'rec.started': '开始时间',
     'rec.ended': '结束时间', 'rec.wait': '排队等待', 'rec.firstResponse': '首次响应', 'rec.duration': '会话时长', 'rec.messages': '消息数',
-    'rec.reason': '结束原因', 'rec.rating': '评价', 'rec.open': '进行中', 'rec.view': '查看记录', 'rec.empty': '没有符合条件的会话',
+    'rec.reason': '结束原因', 'rec.rating': '评价', 'rec.botFeedback': '机器人回答反馈', 'rec.botFeedbackCounts': '有用 {useful} · 没用 {notUseful}', 'rec.open': '进行中', 'rec.view': '查看记录', 'rec.empty': '没有符合条件的会话',
     'rec.export.sessions': '导出会话明细 CSV', 'rec.export.daily': '导出每日统计 CSV', 'rec.export.agents': '导出客服统计 CSV', 'rec.exported': '已开始下载',
 
     'report.run': '查询', 'report.sessions': '会话总数', 'report.avgWait': '平均排队等待', 'report.avgFirstResponse': '平均首次响应',
@@ -329,7 +329,7 @@ export const messages = {
     'rec.hint': 'A session that reached an agent counts as a human session, not a bot session.', 'rec.from': 'From', 'rec.to': 'To',
     'rec.type': 'Type', 'rec.channel': 'Channel', 'rec.agent': 'Agent', 'rec.agents': 'Agents', 'rec.visitor': 'Visitor', 'rec.started': 'Started',
     'rec.ended': 'Ended', 'rec.wait': 'Queue wait', 'rec.firstResponse': 'First response', 'rec.duration': 'Duration', 'rec.messages': 'Messages',
-    'rec.reason': 'End reason', 'rec.rating': 'Rating', 'rec.open': 'Open', 'rec.view': 'Transcript', 'rec.empty': 'No session matches',
+    'rec.reason': 'End reason', 'rec.rating': 'Rating', 'rec.botFeedback': 'Bot answer feedback', 'rec.botFeedbackCounts': 'Helpful {useful} · not helpful {notUseful}', 'rec.open': 'Open', 'rec.view': 'Transcript', 'rec.empty': 'No session matches',
     'rec.export.sessions': 'Export sessions CSV', 'rec.export.daily': 'Export daily CSV', 'rec.export.agents': 'Export agents CSV', 'rec.exported': 'Download started',
 
     'report.run': 'Show', 'report.sessions': 'Sessions', 'report.avgWait': 'Average queue wait', 'report.avgFirstResponse': 'Average first response',

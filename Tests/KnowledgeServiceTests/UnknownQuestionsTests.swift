@@ -97,6 +97,26 @@ import Testing
         #expect(try await Self.groups(cluster).compactMap { $0.string("key") } == ["能开增值税专用发票给公司吗"])
     }
 
+    @Test func aPageOfLongQuestionsStaysUnderTheEntryLimitAndContinuesAtNextOffset() async throws {
+        let cluster = try await KnowledgeCluster.start()
+        defer { cluster.stop() }
+        let filler = String(repeating: "我想问一下这个奇怪的事情", count: 100)
+        for index in 0..<45 {
+            _ = try await cluster.ask("第\(index)号问题：" + filler)
+        }
+        let first = try await cluster.ok("unknown_questions.list", Self.admin, ["limit": 200])
+        let page = first["groups"]?.items ?? []
+        #expect(first["total"] == 45)
+        #expect(page.count < 45 && page.count > 10, "\(page.count) groups in one reply")
+        #expect(page.allSatisfy { ($0.string("question")?.unicodeScalars.count ?? 0) == TextRules.maxQuestion })
+        #expect(first["next_offset"] == .integer(Int64(page.count)))
+        let second = try await cluster.ok("unknown_questions.list", Self.admin, ["limit": 200, "offset": .integer(Int64(page.count))])
+        let rest = second["groups"]?.items ?? []
+        #expect(page.count + rest.count == 45)
+        #expect(second["next_offset"] == nil)
+        #expect(Set((page + rest).compactMap { $0.string("key") }).count == 45)
+    }
+
     @Test func onlyAdminsSeeOrHandleUnknownQuestionsAndBadInputIsRefused() async throws {
         let cluster = try await KnowledgeCluster.start()
         defer { cluster.stop() }

@@ -66,7 +66,9 @@ extension KnowledgeEngine {
     }
 
     /// `unknown_questions.list` (admin): open groups, most asked first, then most recent. Params `limit`
-    /// (1–200, default 50), `offset` (0–100,000).
+    /// (1–200, default 50), `offset` (0–100,000). A page also stops at about ``Paging/budget`` bytes;
+    /// `next_offset` is where the next page starts when groups remain. `question` (the latest wording) is cut
+    /// to the length of a similar question.
     func unknownQuestionsList(_ caller: Caller, _ params: Params, _ connection: PostgresConnection) throws -> JSONValue {
         let limit = try params.limit()
         let offset = try params.int("offset", in: 0...100_000) ?? 0
@@ -93,11 +95,13 @@ extension KnowledgeEngine {
             if let id = try row.decode(UUID?.self, at: 8) { entryIDs.append(id) }
         }
         let entries = try entries.find(entryIDs, enabledOnly: false, connection)
+        var used = 0
         for row in rows {
             let entryID = try row.decode(UUID?.self, at: 8)
-            groups.append(.members([
+            let question = try row.decode(String.self, at: 1)
+            let group: JSONValue = .members([
                 ("key", .string(try row.decode(String.self, at: 0))),
-                ("question", .string(try row.decode(String.self, at: 1))),
+                ("question", .string(String(String.UnicodeScalarView(question.unicodeScalars.prefix(TextRules.maxQuestion))))),
                 ("count", .integer(try row.decode(Int64.self, at: 2))),
                 ("unanswered", .integer(try row.decode(Int64.self, at: 3))),
                 ("suggested", .integer(try row.decode(Int64.self, at: 4))),
@@ -105,9 +109,17 @@ extension KnowledgeEngine {
                 ("first_seen", .time(try row.decode(Date.self, at: 6))),
                 ("last_seen", .time(try row.decode(Date.self, at: 7))),
                 ("entry", entryID.flatMap { entries[$0] }.map { .object(["entry_id": .string($0.id.lowercasedString), "question": .string($0.question)]) }),
-            ]))
+            ])
+            let size = Paging.encodedSize(group)
+            if !groups.isEmpty, used + size > Paging.budget { break }
+            groups.append(group)
+            used += size
         }
-        return .object(["groups": .array(groups), "total": .integer(Int64(total))])
+        let next = offset + groups.count
+        return .members([
+            ("groups", .array(groups)), ("total", .integer(Int64(total))),
+            ("next_offset", next < total ? .integer(Int64(next)) : nil),
+        ])
     }
 
     /// `unknown_questions.add_similar` (admin): adds the group's question (or `question`, edited by the

@@ -42,6 +42,7 @@ export class UnknownQuestionsPage {
       const result = await staffApi('GET', '/admin/unknown-questions', { query: { limit: PAGE, offset: this.groups.length } });
       this.groups.push(...(result.groups || []));
       this.total = result.total || 0;
+      this.hasMore = result.next_offset !== undefined && result.next_offset !== null;
     } catch (e) {
       replace(this.list, h('tr', {}, h('td', { colspan: 5, class: 'form-error', text: e.display || String(e) })));
       return;
@@ -51,7 +52,7 @@ export class UnknownQuestionsPage {
 
   render() {
     this.summary.textContent = t('uq.total', { n: this.total });
-    this.more.hidden = this.groups.length >= this.total;
+    this.more.hidden = !this.hasMore || this.groups.length >= this.total;
     if (!this.groups.length) {
       replace(this.list, h('tr', {}, h('td', { colspan: 5, class: 'empty', id: 'uq-empty', text: t('uq.empty') })));
       return;

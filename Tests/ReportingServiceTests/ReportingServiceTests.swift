@@ -165,14 +165,17 @@ struct ReportingServiceTests {
         #expect(days[0].numbers == [
             "sessions": 5, "bot": 2, "human": 3, "transferred": 4, "abandoned": 1, "avg_wait": 53.333,
             "avg_first_response": 12.5, "avg_handle": 940, "ratings": 2, "avg_rating": 4.5, "leave_messages": 1,
+            "bot_feedback_useful": 2, "bot_feedback_not_useful": 1, "bot_resolution_rate": 0.6667,
         ])
         #expect(days[1]["date"] == "2026-11-26")
         #expect(days[1].numbers == [
             "sessions": 1, "bot": 1, "human": 0, "transferred": 0, "abandoned": 0, "ratings": 0, "leave_messages": 1,
+            "bot_feedback_useful": 0, "bot_feedback_not_useful": 0,
         ])
         #expect(summary.result?["totals"]?.numbers == [
             "sessions": 6, "bot": 3, "human": 3, "transferred": 4, "abandoned": 1, "avg_wait": 53.333,
             "avg_first_response": 12.5, "avg_handle": 940, "ratings": 2, "avg_rating": 4.5, "leave_messages": 2,
+            "bot_feedback_useful": 2, "bot_feedback_not_useful": 1, "bot_resolution_rate": 0.6667,
         ])
         let utc = try await harness.query("summary", Self.range.merging(["tz": "UTC", "channel": "web"]) { _, new in new })
         #expect(utc.result?["days"]?.arrayValue?.first?["sessions"] == 4)

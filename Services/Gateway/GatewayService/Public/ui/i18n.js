@@ -167,7 +167,7 @@ export const messages = {
     'rec.export.sessions': '导出会话明细 CSV', 'rec.export.daily': '导出每日统计 CSV', 'rec.export.agents': '导出客服统计 CSV', 'rec.exported': '已开始下载',
 
     'report.run': '查询', 'report.sessions': '会话总数', 'report.avgWait': '平均排队等待', 'report.avgFirstResponse': '平均首次响应',
-    'report.avgRating': '平均评分', 'report.leaveMessages': '留言数', 'report.sessionsPerDay': '每日会话数（机器人 / 人工）',
+    'report.avgRating': '平均评分', 'report.leaveMessages': '留言数', 'report.botResolution': '机器人解决率', 'report.botResolutionValue': '{rate}%（有用 {useful} / 没用 {notUseful}）', 'report.sessionsPerDay': '每日会话数（机器人 / 人工）',
     'report.waitPerDay': '每日平均排队等待时间', 'report.ratingDistribution': '满意度评价分布', 'report.noData': '暂无数据',
     'report.ratingUnavailable': '暂时无法统计评价分布',
   },
@@ -333,7 +333,7 @@ export const messages = {
     'rec.export.sessions': 'Export sessions CSV', 'rec.export.daily': 'Export daily CSV', 'rec.export.agents': 'Export agents CSV', 'rec.exported': 'Download started',
 
     'report.run': 'Show', 'report.sessions': 'Sessions', 'report.avgWait': 'Average queue wait', 'report.avgFirstResponse': 'Average first response',
-    'report.avgRating': 'Average rating', 'report.leaveMessages': 'Left messages', 'report.sessionsPerDay': 'Sessions per day (bot / human)',
+    'report.avgRating': 'Average rating', 'report.leaveMessages': 'Left messages', 'report.botResolution': 'Bot resolution rate', 'report.botResolutionValue': '{rate}% (helpful {useful} / not {notUseful})', 'report.sessionsPerDay': 'Sessions per day (bot / human)',
     'report.waitPerDay': 'Average queue wait per day', 'report.ratingDistribution': 'Satisfaction ratings', 'report.noData': 'No data',
     'report.ratingUnavailable': 'The rating distribution is unavailable',
   },

@@ -613,6 +613,8 @@ class Test1MainScenario(Scenario):
             admin.shot("records")
             admin.retry(lambda: admin.find(f'#records-rows tr[data-session="{session}"] .open-transcript').click())
             admin.text_appears("#transcript .msg.visitor", QUESTION)
+            admin.text_appears("#transcript .msg.bot .feedback-badge.not-useful", "没用")
+            admin.text_appears("#record-facts", "没用 1")
             admin.shot("transcript")
             admin.find("#transcript-dialog").send_keys(Keys.ESCAPE)
             admin.wait(lambda d: not d.find_elements(By.ID, "transcript-dialog"), "transcript closed")
@@ -676,6 +678,7 @@ class Test1MainScenario(Scenario):
             ratings = values("#chart-rating rect.bar")
             self.assertEqual(len(ratings), 5)
             self.assertGreaterEqual(ratings[4], 1, "the 5-star rating is not counted")
+            admin.text_appears("#report-totals .stat", "没用 1")
             admin.shot("reports")
         self.run_step(body, critical=False)
 

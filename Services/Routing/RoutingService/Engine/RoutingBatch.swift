@@ -6,7 +6,8 @@ import ServiceRuntime
 /// What a routing batch reads once for all its events, in one pipelined round trip before the handlers run:
 /// the settings version, every session the batch's events name — the open sessions of its visitors and the
 /// sessions its commands give by id — locked `FOR UPDATE` in id order (so two instances lock in the same
-/// order), and the message ids of its messages that were already accepted.
+/// order), the message ids of its messages that were already accepted, and the bot answers its feedback
+/// (`visitor.feedback`) names.
 ///
 /// A handler takes a session from here instead of reading it; the copy it takes is then the truth and is
 /// forgotten here, so a second event of the same session in the batch reads the row again (seeing what the

@@ -11,11 +11,19 @@ enum UnknownQuestions {
     /// Longest group key kept (characters), so the index stays small whatever a visitor typed.
     static let maxKeyLength = 200
 
-    /// The group of a question: the matcher's normalization (half-width, lower case, traditional folded to
-    /// simplified, punctuation and spaces dropped), so 怎么退货？ and 怎麼 退貨 are one group.
+    /// Sentence-final particles that do not change what is asked (怎么退货呢 = 怎么退货).
+    static let finalParticles: Set<Unicode.Scalar> = ["吗", "呢", "啊", "呀", "吧", "哦", "嘛"]
+
+    /// The group of a question: greeting clauses dropped (你好，… as the matcher's question focus sees them),
+    /// the matcher's normalization (half-width, lower case, traditional folded to simplified, punctuation and
+    /// spaces dropped) and final particles dropped, so 你好，怎么退货？ and 怎麼 退貨呢 are one group.
     static func groupKey(_ text: String) -> String {
-        let normalized = KnowledgeTextNormalizer.foldingTraditional.normalize(text).unicodeScalars.filter { $0 != " " }
-        let key = String(String.UnicodeScalarView(normalized.prefix(maxKeyLength)))
+        let clauses = text.split(whereSeparator: { "。！？!?；;，,\n…~～、".contains($0) }).map(String.init)
+        let asked = clauses.filter { !KnowledgeQuestionFocus.isGreeting($0) }.joined(separator: " ")
+        var scalars = Array(KnowledgeTextNormalizer.foldingTraditional.normalize(asked.isEmpty ? text : asked).unicodeScalars)
+        scalars.removeAll { $0 == " " }
+        while scalars.count > 1, let last = scalars.last, finalParticles.contains(last) { scalars.removeLast() }
+        let key = String(String.UnicodeScalarView(scalars.prefix(maxKeyLength)))
         return key.isEmpty ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(maxKeyLength))) : key
     }
 

@@ -8,6 +8,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case visitorEnd = "visitor.end"
     /// A visitor rated a human session (inbound).
     case visitorRating = "visitor.rating"
+    /// A visitor said whether a bot answer helped (有用 / 没用) (inbound).
+    case visitorFeedback = "visitor.feedback"
     /// A visitor left the queue (inbound).
     case visitorExitQueue = "visitor.exit_queue"
     /// A visitor left a message for later (inbound).
@@ -52,6 +54,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case messageAccepted = "message.accepted"
     /// A visitor's rating was recorded (events).
     case ratingRecorded = "rating.recorded"
+    /// A visitor's feedback on a bot answer was recorded (events).
+    case feedbackRecorded = "feedback.recorded"
     /// An agent's status, presence, capacity or load changed (events).
     case agentUpdated = "agent.updated"
     /// A message was left, claimed or closed (events).
@@ -71,7 +75,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     /// The stream producers write this type to (a reply goes to the request's `reply_to` instead).
     public var stream: StreamKind {
         switch self {
-        case .visitorMessage, .visitorRequestHuman, .visitorEnd, .visitorRating, .visitorExitQueue, .visitorLeaveMessage:
+        case .visitorMessage, .visitorRequestHuman, .visitorEnd, .visitorRating, .visitorFeedback, .visitorExitQueue,
+             .visitorLeaveMessage:
             .inbound
         case .agentMessage, .agentTransfer, .agentEndSession, .agentSetStatus, .agentHeartbeat,
              .agentHandleLeaveMessage, .adminUpdateSettings, .adminUpsertAgent, .botAnswer:
@@ -83,7 +88,7 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
         case .replyResult:
             .replyTo
         case .sessionCreated, .sessionQueued, .queuePosition, .sessionAssigned, .sessionTransferred, .sessionEnded,
-             .messageAccepted, .ratingRecorded, .agentUpdated, .leaveMessageUpdated, .assistSuggested, .knowledgeChanged:
+             .messageAccepted, .ratingRecorded, .feedbackRecorded, .agentUpdated, .leaveMessageUpdated, .assistSuggested, .knowledgeChanged:
             .events
         }
     }
@@ -104,6 +109,7 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
         case .visitorRequestHuman: VisitorRequestHuman.self
         case .visitorEnd: VisitorEnd.self
         case .visitorRating: VisitorRating.self
+        case .visitorFeedback: VisitorFeedback.self
         case .visitorExitQueue: VisitorExitQueue.self
         case .visitorLeaveMessage: VisitorLeaveMessage.self
         case .agentMessage: AgentMessage.self
@@ -120,6 +126,7 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
         case .sessionEnded: SessionEnded.self
         case .messageAccepted: MessageAccepted.self
         case .ratingRecorded: RatingRecorded.self
+        case .feedbackRecorded: FeedbackRecorded.self
         case .agentHeartbeat: AgentHeartbeat.self
         case .agentHandleLeaveMessage: AgentHandleLeaveMessage.self
         case .adminUpdateSettings: AdminUpdateSettings.self

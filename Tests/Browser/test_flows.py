@@ -273,6 +273,18 @@ class Test1MainScenario(Scenario):
                                         if "换开发票" in e.text]) >= 2, "the bot answered it")
         self.run_step(body, critical=False)
 
+    def test_05c_visitor_marks_a_bot_answer_not_useful(self):
+        def body():
+            visitor = self.browsers["visitor"]
+            bar = visitor.visible(".msg.bot .feedback")
+            visitor.click(".msg.bot .feedback .feedback-btn.not-useful")
+            visitor.wait(lambda d: "done" in (bar.get_attribute("class") or ""), "the feedback was taken")
+            self.assertEqual(bar.find_element(By.CSS_SELECTOR, ".not-useful").get_attribute("aria-pressed"), "true")
+            self.assertIn("感谢反馈", bar.text)
+            self.assertFalse(bar.find_element(By.CSS_SELECTOR, ".useful").is_enabled(), "a second click is possible")
+            visitor.shot("feedback-not-useful")
+        self.run_step(body, critical=False)
+
     def test_06_visitor_requests_a_human_and_queues(self):
         def body():
             visitor = self.browsers["visitor"]
@@ -601,6 +613,8 @@ class Test1MainScenario(Scenario):
             admin.shot("records")
             admin.retry(lambda: admin.find(f'#records-rows tr[data-session="{session}"] .open-transcript').click())
             admin.text_appears("#transcript .msg.visitor", QUESTION)
+            admin.text_appears("#transcript .msg.bot .feedback-badge.not-useful", "没用")
+            admin.text_appears("#record-facts", "没用 1")
             admin.shot("transcript")
             admin.find("#transcript-dialog").send_keys(Keys.ESCAPE)
             admin.wait(lambda d: not d.find_elements(By.ID, "transcript-dialog"), "transcript closed")
@@ -625,6 +639,32 @@ class Test1MainScenario(Scenario):
             admin.shot("csv-downloaded")
         self.run_step(body)
 
+    def test_14b_admin_handles_unknown_questions(self):
+        def body():
+            admin = self.admin_page("unknown")
+            key_unsure = UNSURE_QUESTION
+            key_marked = QUESTION.rstrip("？").rstrip("吗")  # the group key drops punctuation and final particles
+            admin.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f'#uq-rows tr[data-key="{key_unsure}"]'), "the 猜你想问 question is listed")
+            marked = admin.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f'#uq-rows tr[data-key="{key_marked}"]'), "the 没用 answer is listed")[0]
+            self.assertIn("没用 1", marked.text)
+            admin.shot("unknown-questions")
+            # 添加为相似问题: the matcher's closest entry is preselected.
+            admin.click(f'#uq-rows tr[data-key="{key_unsure}"] .uq-similar')
+            admin.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#uq-choices input[type=radio]:checked"), "an entry preselected")
+            admin.shot("unknown-add-similar")
+            admin.click("#uq-add")
+            admin.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, f'#uq-rows tr[data-key="{key_unsure}"]'), "the handled group left")
+            # 忽略.
+            admin.click(f'#uq-rows tr[data-key="{key_marked}"] .uq-ignore')
+            admin.click("#confirm-ok")
+            admin.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, f'#uq-rows tr[data-key="{key_marked}"]'), "the ignored group left")
+            # The page shows the same after a reload (handled on the server, not only on screen).
+            admin = self.admin_page("unknown")
+            admin.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#uq-rows tr[data-key], #uq-empty"), "list loaded")
+            self.assertFalse(admin.finds(f'#uq-rows tr[data-key="{key_unsure}"]'))
+            self.assertFalse(admin.finds(f'#uq-rows tr[data-key="{key_marked}"]'))
+        self.run_step(body, critical=False)
+
     def test_15_report_charts(self):
         def body():
             admin = self.admin_page("reports")
@@ -638,6 +678,7 @@ class Test1MainScenario(Scenario):
             ratings = values("#chart-rating rect.bar")
             self.assertEqual(len(ratings), 5)
             self.assertGreaterEqual(ratings[4], 1, "the 5-star rating is not counted")
+            admin.text_appears("#report-totals .stat", "没用 1")
             admin.shot("reports")
         self.run_step(body, critical=False)
 

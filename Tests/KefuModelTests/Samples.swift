@@ -24,6 +24,8 @@ enum Samples {
         case .visitorRating:
             make(VisitorRating(channel: "web", visitorID: "v-1001", sessionID: session, stars: 5, comment: "很快解决了"),
                  source: "gateway-a1")
+        case .visitorFeedback:
+            make(VisitorFeedback(channel: "web", visitorID: "v-1001", sessionID: session, seq: 5, useful: true), source: "gateway-a1")
         case .visitorExitQueue:
             make(VisitorExitQueue(channel: "wechat", visitorID: "o6_bmjrPTlm6_2sgVt7hMZOPfL2M"), source: "connector-wechat")
         case .visitorLeaveMessage:
@@ -71,6 +73,10 @@ enum Samples {
                  source: "routing")
         case .ratingRecorded:
             make(RatingRecorded(sessionID: session, seq: 13, channel: "web", visitorID: "v-1001", stars: 4, agentID: agent),
+                 source: "routing")
+        case .feedbackRecorded:
+            make(FeedbackRecorded(sessionID: session, seq: 6, channel: "web", visitorID: "v-1001", answerSeq: 5, questionSeq: 4,
+                                  entryID: KnowledgeEntryID("9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d")!, useful: false),
                  source: "routing")
         case .agentHeartbeat:
             make(AgentHeartbeat(agentID: agent, ttlSeconds: 30), source: "gateway-a1")
@@ -159,6 +165,9 @@ enum Samples {
         make(MessageAccepted(sessionID: session, seq: 2, channel: "web", visitorID: "v-5", sender: .system,
                              content: .text("会话已结束")), source: "routing"),
         make(RatingRecorded(sessionID: session, seq: 9, channel: "web", visitorID: "v-5", stars: 2, comment: "等太久"), source: "routing"),
+        make(MessageAccepted(sessionID: session, seq: 3, channel: "web", visitorID: "v-5", sender: .bot,
+                             content: .text("七天无理由退货。"), entryID: KnowledgeEntryID("7f8091a2-b3c4-4d5e-8f60-718293a4b5c6")!),
+             source: "routing"),
         make(AgentHandleLeaveMessage(agentID: otherAgent, leaveMessageID: leaveMessage, action: .claim), source: "gateway-b2"),
         make(AdminUpdateSettings(actorID: admin, settings: .object([:])), source: "gateway-a1"),
         make(AdminUpsertAgent(actorID: admin, agentID: agent, name: "客服小王", capacity: 0, enabled: false), source: "gateway-a1",

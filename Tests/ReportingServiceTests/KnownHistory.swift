@@ -8,7 +8,8 @@ import KefuModel
 ///
 /// ``entries`` is the publication order: session 2 arrives scrambled (ended and rating before the
 /// assignment), left message 1 arrives closed → unclaimed → claimed, and duplicates are included: the same
-/// envelope twice (inbox) and the same seq under a new envelope id (seq bitmap).
+/// envelope twice (inbox) and the same seq under a new envelope id (seq bitmap). Bot answers get visitor
+/// feedback: session 1 有用 and 没用 after it ended (one of them twice), session 2 有用 before its creation.
 enum KnownHistory {
     static func id(_ text: String) -> UUID { UUID(uuidString: text)! }
     static let s1 = SessionID(id("00000000-0000-4000-8000-000000000001"))
@@ -32,6 +33,14 @@ enum KnownHistory {
         try! EnvelopeCodec.encode(envelope(data, time, id: id))
     }
 
+    static let entryID = KnowledgeEntryID(id("e0000000-0000-4000-8000-00000000000e"))
+
+    static func feedback(_ session: SessionID, _ seq: Int, _ visitor: String, answer: Int, useful: Bool) -> FeedbackRecorded {
+        FeedbackRecorded(
+            sessionID: session, seq: seq, channel: "web", visitorID: visitor, answerSeq: answer, questionSeq: answer - 1,
+            entryID: entryID, useful: useful)
+    }
+
     static func message(_ session: SessionID, _ seq: Int, _ channel: String, _ visitor: String, _ sender: SenderKind,
                         agent: AgentID? = nil) -> MessageAccepted {
         MessageAccepted(
@@ -44,6 +53,7 @@ enum KnownHistory {
         var all: [[UInt8]] = []
         // Session 1: bot only; its bot message is published twice with the same envelope id.
         let s1Bot = EventID.random()
+        let s1Feedback = EventID.random()
         all += [
             entry(SessionCreated(sessionID: s1, seq: 1, channel: "web", visitorID: "v-1001"), "02:00:00"),
             entry(message(s1, 2, "web", "v-1001", .visitor), "02:00:01"),
@@ -53,11 +63,16 @@ enum KnownHistory {
             entry(message(s1, 5, "web", "v-1001", .bot), "02:00:31"),
             entry(SessionEnded(sessionID: s1, seq: 6, channel: "web", visitorID: "v-1001", reason: .visitorButton,
                                human: false, ratingInvited: false), "02:01:00"),
+            entry(feedback(s1, 7, "v-1001", answer: 3, useful: true), "02:01:10", id: s1Feedback),
+            entry(feedback(s1, 8, "v-1001", answer: 5, useful: false), "02:01:20"),
+            entry(feedback(s1, 7, "v-1001", answer: 3, useful: true), "02:01:10", id: s1Feedback),
+            entry(feedback(s1, 8, "v-1001", answer: 5, useful: false), "02:01:20"),
         ]
         // Session 2: human, transferred A → B, rated; scrambled, with A's message again under a new id.
         let v2 = "v-1002"
         let created2 = EventID.random()
         all += [
+            entry(feedback(s2, 14, v2, answer: 3, useful: true), "03:16:30"),
             entry(SessionEnded(sessionID: s2, seq: 12, channel: "web", visitorID: v2, reason: .agent, agentID: agentB,
                                human: true, ratingInvited: true), "03:15:00"),
             entry(RatingRecorded(sessionID: s2, seq: 13, channel: "web", visitorID: v2, stars: 4, comment: "=SUM(A1)",
@@ -167,22 +182,22 @@ enum KnownHistory {
             "date", "channel", "sessions", "bot_sessions", "human_sessions", "transferred_to_human", "abandoned_in_queue",
             "avg_queue_wait_seconds", "p90_queue_wait_seconds", "avg_first_response_seconds", "avg_handle_seconds",
             "visitor_messages", "bot_messages", "agent_messages", "system_messages", "ratings", "avg_rating",
-            "leave_messages",
+            "leave_messages", "bot_feedback_useful", "bot_feedback_not_useful", "bot_resolution_rate",
         ],
         ["2026-11-25", "web", "3", "1", "2", "2", "0", "65.000", "109.000", "12.500", "510.000", "4", "3", "3", "1", "2",
-         "4.50", "0"],
+         "4.50", "0", "2", "1", "0.6667"],
         ["2026-11-25", "wechat", "2", "1", "1", "2", "1", "30.000", "30.000", "", "1800.000", "2", "0", "0", "0", "0", "",
-         "1"],
-        ["2026-11-26", "web", "1", "1", "0", "0", "0", "", "", "", "", "1", "0", "0", "0", "0", "", "1"],
+         "1", "0", "0", ""],
+        ["2026-11-26", "web", "1", "1", "0", "0", "0", "", "", "", "", "1", "0", "0", "0", "0", "", "1", "0", "0", ""],
     ]
 
     /// The daily export in UTC (computed from the records): session 5 and left message 1 fall on the 25th.
     static let dailyUTC: [[String]] = [
         dailyShanghai[0],
         ["2026-11-25", "web", "4", "2", "2", "2", "0", "65.000", "109.000", "12.500", "510.000", "5", "3", "3", "1", "2",
-         "4.50", "1"],
+         "4.50", "1", "2", "1", "0.6667"],
         ["2026-11-25", "wechat", "2", "1", "1", "2", "1", "30.000", "30.000", "", "1800.000", "2", "0", "0", "0", "0", "",
-         "1"],
+         "1", "0", "0", ""],
     ]
 
     /// The agents export in Asia/Shanghai.

@@ -87,7 +87,7 @@ struct ReportingServiceTests {
             SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM (
               SELECT day, channel, sessions, bot_sessions, human_sessions, transferred, abandoned, wait_count, wait_ms,
                      first_response_count, first_response_ms, handle_count, handle_ms, visitor_messages, bot_messages,
-                     agent_messages, system_messages, ratings, rating_sum, leave_messages
+                     agent_messages, system_messages, ratings, rating_sum, leave_messages, bot_useful, bot_not_useful
               FROM reporting.daily_channel_stats) t
             UNION ALL
             SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM (
@@ -98,9 +98,9 @@ struct ReportingServiceTests {
             """
         let before = try await harness.postgres.query(snapshot).map { try $0.decode(String.self, at: 0) }
         #expect(before[0] == """
-            (2026-11-25,web,3,1,2,2,0,2,130000,2,25000,2,1020000,4,3,3,1,2,9,0)
-            (2026-11-25,wechat,2,1,1,2,1,1,30000,0,0,1,1800000,2,0,0,0,0,0,1)
-            (2026-11-26,web,1,1,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,1)
+            (2026-11-25,web,3,1,2,2,0,2,130000,2,25000,2,1020000,4,3,3,1,2,9,0,2,1)
+            (2026-11-25,wechat,2,1,1,2,1,1,30000,0,0,1,1800000,2,0,0,0,0,0,1,0,0)
+            (2026-11-26,web,1,1,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,1,0,0)
             """)
         #expect(before[1] == """
             (2026-11-25,\(KnownHistory.a),2,2,0,1,1,2,130000,2,25000,2,520000,2,1,5,0)
@@ -141,6 +141,9 @@ struct ReportingServiceTests {
         #expect(record["handle_seconds"]?.doubleValue == 720)
         #expect(record["rating_comment"]?.stringValue == "=SUM(A1)")
         #expect(record["type"]?.stringValue == "human")
+        #expect(record["bot_feedback_useful"] == .integer(1) && record["bot_feedback_not_useful"] == .integer(0))
+        let botOnly = try await harness.query("records.get", ["session_id": .string(KnownHistory.s1.description)])
+        #expect(botOnly.result?["bot_feedback_useful"] == .integer(1) && botOnly.result?["bot_feedback_not_useful"] == .integer(1))
         let wechat = try await harness.query("records.list", Self.range.merging(["channel": "wechat"]) { _, new in new })
         #expect(wechat.result?["items"]?.arrayValue?.compactMap { $0["session_id"]?.stringValue }
             == [KnownHistory.s4.description, KnownHistory.s3.description])
@@ -162,14 +165,17 @@ struct ReportingServiceTests {
         #expect(days[0].numbers == [
             "sessions": 5, "bot": 2, "human": 3, "transferred": 4, "abandoned": 1, "avg_wait": 53.333,
             "avg_first_response": 12.5, "avg_handle": 940, "ratings": 2, "avg_rating": 4.5, "leave_messages": 1,
+            "bot_feedback_useful": 2, "bot_feedback_not_useful": 1, "bot_resolution_rate": 0.6667,
         ])
         #expect(days[1]["date"] == "2026-11-26")
         #expect(days[1].numbers == [
             "sessions": 1, "bot": 1, "human": 0, "transferred": 0, "abandoned": 0, "ratings": 0, "leave_messages": 1,
+            "bot_feedback_useful": 0, "bot_feedback_not_useful": 0,
         ])
         #expect(summary.result?["totals"]?.numbers == [
             "sessions": 6, "bot": 3, "human": 3, "transferred": 4, "abandoned": 1, "avg_wait": 53.333,
             "avg_first_response": 12.5, "avg_handle": 940, "ratings": 2, "avg_rating": 4.5, "leave_messages": 2,
+            "bot_feedback_useful": 2, "bot_feedback_not_useful": 1, "bot_resolution_rate": 0.6667,
         ])
         let utc = try await harness.query("summary", Self.range.merging(["tz": "UTC", "channel": "web"]) { _, new in new })
         #expect(utc.result?["days"]?.arrayValue?.first?["sessions"] == 4)

@@ -52,6 +52,9 @@ import Testing
             StoreHarness.transferred(session, seq: 6, from: agentA, to: agentB),
             StoreHarness.ended(session, seq: 7, human: true),
             StoreHarness.envelope(RatingRecorded(sessionID: session, seq: 8, channel: "web", visitorID: "v-1", stars: 5, agentID: agentB)),
+            StoreHarness.envelope(FeedbackRecorded(
+                sessionID: session, seq: 9, channel: "web", visitorID: "v-1", answerSeq: 5, questionSeq: 4,
+                entryID: KnowledgeEntryID.random(), useful: false)),
         ]
         try await store.record(events)
         let rows = try await store.postgres.query(
@@ -66,7 +69,7 @@ import Testing
             "SELECT human, agent_ids::text, last_seq, message_count, ended_at IS NOT NULL FROM store.sessions")[0]
         #expect(try session_.decode(Bool.self, at: 0))
         #expect(try session_.decode(String.self, at: 1) == "{\(agentA),\(agentB)}")
-        #expect(try session_.decode(Int.self, at: 2) == 8)
+        #expect(try session_.decode(Int.self, at: 2) == 9, "feedback on a bot answer is part of the transcript")
         #expect(try session_.decode(Int.self, at: 3) == 1)
         #expect(try session_.decode(Bool.self, at: 4))
     }

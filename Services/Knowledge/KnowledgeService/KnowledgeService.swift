@@ -33,6 +33,7 @@ public enum KnowledgeService {
                         .sessionQueued: handle { try $0.sessionQueued($1, $2) },
                         .sessionEnded: handle { try $0.sessionEnded($1, $2) },
                         .messageAccepted: handle { try $0.messageAccepted($1, $2) },
+                        .feedbackRecorded: handle { try $0.feedbackRecorded($1, $2) },
                     ],
                     check: KnowledgeEngine.check,
                     prepare: { events, connection in try holder.get().sessions.prepare(events, connection) }),

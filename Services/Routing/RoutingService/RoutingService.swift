@@ -38,6 +38,7 @@ public enum RoutingService {
                         .visitorEnd: handle { try $0.visitorEnd($1, $2) },
                         .visitorExitQueue: handle { try $0.visitorExitQueue($1, $2) },
                         .visitorRating: handle { try $0.visitorRating($1, $2) },
+                        .visitorFeedback: handle { try $0.visitorFeedback($1, $2) },
                         .visitorLeaveMessage: handle { try $0.visitorLeaveMessage($1, $2) },
                     ],
                     check: check, prepare: prepare, afterCommit: afterCommit),

@@ -28,12 +28,17 @@ public struct MessageAccepted: VisitorScoped {
     /// 猜你想问: on a bot message, the knowledge-base questions offered as choices (1–3, best first); asking one
     /// (sending its `question` as the visitor's next message) gets its answer. Optional, added in version 1.
     public var suggestions: [BotSuggestion]?
+    /// On a bot message that answered from the knowledge base: the entry. Marks the answers a visitor may
+    /// give 有用 / 没用 feedback on (`visitor.feedback`). Optional, added in version 1.
+    public var entryID: KnowledgeEntryID?
 
     /// Creates the payload.
     public init(
         sessionID: SessionID, seq: Int, channel: String, visitorID: String, sender: SenderKind,
-        agentID: AgentID? = nil, clientMessageID: String? = nil, content: MessageContent, suggestions: [BotSuggestion]? = nil
+        agentID: AgentID? = nil, clientMessageID: String? = nil, content: MessageContent, suggestions: [BotSuggestion]? = nil,
+        entryID: KnowledgeEntryID? = nil
     ) {
+        self.entryID = entryID
         self.suggestions = suggestions
         self.sessionID = sessionID
         self.seq = seq
@@ -51,6 +56,7 @@ public struct MessageAccepted: VisitorScoped {
         case visitorID = "visitor_id"
         case agentID = "agent_id"
         case clientMessageID = "client_message_id"
+        case entryID = "entry_id"
     }
 
     /// Decodes the wire form.
@@ -65,6 +71,7 @@ public struct MessageAccepted: VisitorScoped {
         clientMessageID = try container.decodeIfPresent(String.self, forKey: .clientMessageID)
         content = try MessageContent.decode(from: container, text: .text, image: .image)
         suggestions = try container.decodeIfPresent([BotSuggestion].self, forKey: .suggestions)
+        entryID = try container.decodeIfPresent(KnowledgeEntryID.self, forKey: .entryID)
     }
 
     /// Encodes the wire form.
@@ -79,6 +86,7 @@ public struct MessageAccepted: VisitorScoped {
         try container.encodeIfPresent(clientMessageID, forKey: .clientMessageID)
         try content.encode(to: &container, text: .text, image: .image)
         try container.encodeIfPresent(suggestions, forKey: .suggestions)
+        try container.encodeIfPresent(entryID, forKey: .entryID)
     }
 
     /// Checks the visitor, `seq`, that `agent_id` goes with `sender: agent`, and the content.
@@ -92,5 +100,9 @@ public struct MessageAccepted: VisitorScoped {
         if let clientMessageID { try FieldRules.token(clientMessageID, field: "client_message_id") }
         try content.validate()
         if let suggestions { try BotSuggestion.validate(suggestions, onlyWhen: sender == .bot, condition: "`sender` is bot") }
+        if entryID != nil {
+            guard sender == .bot else { throw .invalidField("entry_id", reason: "must be absent unless `sender` is bot") }
+            guard suggestions == nil else { throw .invalidField("entry_id", reason: "must be absent when `suggestions` is present") }
+        }
     }
 }

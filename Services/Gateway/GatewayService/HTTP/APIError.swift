@@ -79,7 +79,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         case "payload_too_large": return .contentTooLarge
         case "session_not_active", "not_your_session", "agent_unavailable", "agent_full", "rating_repeated",
              "rating_not_invited", "version_conflict", "already_claimed", "duplicate_keyword", "queue_full",
-             "no_service", "transfer_to_self_conflict":
+             "no_service", "transfer_to_self_conflict", "feedback_repeated":
             return .conflict
         default: break
         }

@@ -42,6 +42,17 @@ struct VisitorRatingBody: Codable {
     }
 }
 
+/// `POST /visitor/feedback` body: 有用 / 没用 on a bot answer.
+struct VisitorFeedbackBody: Codable {
+    var sessionID: SessionID
+    var seq: Int
+    var useful: Bool
+    enum CodingKeys: String, CodingKey {
+        case seq, useful
+        case sessionID = "session_id"
+    }
+}
+
 /// `POST /visitor/leave-message` body.
 struct VisitorLeaveMessageBody: Codable {
     var name: String?
@@ -81,6 +92,14 @@ extension Gateway {
             let body = try await RequestBody.decode(VisitorRatingBody.self, from: request, limit: gateway.maxJSONBytes)
             let payload = VisitorRating(
                 channel: visitor.channel, visitorID: visitor.visitorID, sessionID: body.sessionID, stars: body.stars, comment: body.comment)
+            try validated { () throws(ContractError) in try payload.validate() }
+            return try jsonResponse(try await forwarder.command(payload))
+        }
+        api.post("feedback") { request, context in
+            let visitor = try await visitor(request, context: context)
+            let body = try await RequestBody.decode(VisitorFeedbackBody.self, from: request, limit: gateway.maxJSONBytes)
+            let payload = VisitorFeedback(
+                channel: visitor.channel, visitorID: visitor.visitorID, sessionID: body.sessionID, seq: body.seq, useful: body.useful)
             try validated { () throws(ContractError) in try payload.validate() }
             return try jsonResponse(try await forwarder.command(payload))
         }

@@ -10,6 +10,7 @@ struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownCategory = "unknown_category"
         case unknownSession = "unknown_session"
         case unknownQuickReply = "unknown_quick_reply"
+        case unknownQuestion = "unknown_question"
         case notYourSession = "not_your_session"
         case versionConflict = "version_conflict"
         case duplicateKeyword = "duplicate_keyword"

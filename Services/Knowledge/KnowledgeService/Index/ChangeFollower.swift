@@ -10,7 +10,7 @@ import ServiceRuntime
 /// to one instance only, so every instance also tails the events stream itself (`XREAD`, no group):
 /// it notes the stream's last id, loads every entry from PostgreSQL, then reads from that id and reloads
 /// each changed entry. Every ``KnowledgeSettings/reconcileInterval`` it compares its revisions with
-/// PostgreSQL's and reloads what differs (and forgets sessions ended more than 90 days ago).
+/// PostgreSQL's and reloads what differs (and forgets sessions ended and bot questions asked more than 90 days ago).
 struct ChangeFollower: Service {
     let engine: KnowledgeEngine
     let context: ServiceContext
@@ -101,6 +101,8 @@ struct ChangeFollower: Service {
         }
         let sessions = engine.sessions
         _ = try await context.postgres.withConnection { connection in try sessions.purge(olderThanDays: 90, connection) }
+        let schema = engine.schema
+        _ = try await context.postgres.withConnection { connection in try UnknownQuestions.purge(schema: schema, olderThanDays: 90, connection) }
     }
 
     /// The last entry id of an `XREAD` reply and the entries named by its `knowledge.changed` events.

@@ -17,6 +17,7 @@ extension KnowledgeEngine {
         try run(event.header, on: connection) { publication in
             try prepareIndex(connection)
             let answer = try botAnswer(to: question, connection)
+            recordQuestion(question, answer: answer, connection)
             try publication.reply(answer)
         }
     }

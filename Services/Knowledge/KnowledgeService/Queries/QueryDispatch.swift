@@ -87,6 +87,10 @@ extension KnowledgeEngine {
         case "kb.export": return try kbExport(try Caller.admin(actor), params, connection)
         case "kb.test": return try kbTest(try Caller.staff(actor), params, connection)
         case "kb.capture": return try kbCapture(try Caller.staff(actor), params, connection, &publication)
+        case "unknown_questions.list": return try unknownQuestionsList(try Caller.admin(actor), params, connection)
+        case "unknown_questions.add_similar":
+            return try unknownQuestionsAddSimilar(try Caller.admin(actor), params, connection, &publication)
+        case "unknown_questions.handle": return try unknownQuestionsHandle(try Caller.admin(actor), params, connection)
         case "assist.suggest": return try assistSuggest(try Caller.staff(actor), params, connection)
         case "kb_categories.list": return try categoriesList(try Caller.staff(actor), connection)
         case "kb_categories.create": return try categoriesCreate(try Caller.admin(actor), params, connection)

@@ -63,6 +63,15 @@ enum EventHandlers {
                         data.stars, data.comment, data.agentID?.uuid,
                     ])
             },
+            .feedbackRecorded: { event, connection in
+                let data = try event.decode(FeedbackRecorded.self).data
+                connection.queue(
+                    "SELECT reporting.on_feedback($1, $2, $3, $4, $5, $6, $7)",
+                    [
+                        data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone,
+                        data.useful,
+                    ])
+            },
             .leaveMessageUpdated: { event, connection in
                 let data = try event.decode(LeaveMessageUpdated.self).data
                 connection.queue(

@@ -28,7 +28,7 @@ public enum ExportSQL {
                 "date", "channel", "sessions", "bot_sessions", "human_sessions", "transferred_to_human",
                 "abandoned_in_queue", "avg_queue_wait_seconds", "p90_queue_wait_seconds", "avg_first_response_seconds",
                 "avg_handle_seconds", "visitor_messages", "bot_messages", "agent_messages", "system_messages", "ratings",
-                "avg_rating", "leave_messages",
+                "avg_rating", "leave_messages", "bot_feedback_useful", "bot_feedback_not_useful", "bot_resolution_rate",
             ]
         case .agents:
             return [
@@ -124,7 +124,9 @@ public enum ExportSQL {
         SELECT to_char(d.day, 'YYYY-MM-DD') AS date, d.channel, d.sessions, d.bot_sessions, d.human_sessions, \
         d.transferred AS transferred_to_human, d.abandoned AS abandoned_in_queue, \(averages), \
         d.visitor_messages, d.bot_messages, d.agent_messages, d.system_messages, d.ratings, \(rating), \
-        d.leave_messages \
+        d.leave_messages, d.bot_useful AS bot_feedback_useful, d.bot_not_useful AS bot_feedback_not_useful, \
+        CASE WHEN d.bot_useful + d.bot_not_useful > 0 \
+        THEN round(d.bot_useful::numeric / (d.bot_useful + d.bot_not_useful), 4) END AS bot_resolution_rate \
         FROM \(source) d \(filter) ORDER BY d.day, d.channel
         """
     }

@@ -16,7 +16,8 @@ enum RecordQueries {
         reporting.ms_between(s.assigned_at, s.first_response_at), reporting.ms_between(s.started_at, s.ended_at), \
         CASE WHEN s.human THEN reporting.ms_between(s.assigned_at, s.ended_at) END, s.visitor_messages, \
         s.bot_messages, s.agent_messages, s.system_messages, s.end_reason, s.left_queue, s.leave_message, \
-        s.rating, s.rating_comment, (extract(epoch FROM s.started_at) * 1000000)::bigint
+        s.rating, s.rating_comment, (extract(epoch FROM s.started_at) * 1000000)::bigint, s.bot_useful, \
+        s.bot_not_useful
         """
 
     static func get(_ params: [String: JSONValue], on connection: PostgresConnection) throws -> JSONValue {
@@ -133,6 +134,8 @@ enum RecordQueries {
         object["leave_message"] = .bool(try row.decode(Bool.self, at: 22))
         if let rating = try row.decode(Int?.self, at: 23) { object["rating"] = .integer(Int64(rating)) }
         if let comment = try row.decode(String?.self, at: 24) { object["rating_comment"] = .string(comment) }
+        object["bot_feedback_useful"] = .integer(Int64(try row.decode(Int.self, at: 26)))
+        object["bot_feedback_not_useful"] = .integer(Int64(try row.decode(Int.self, at: 27)))
         return .object(object)
     }
 }

@@ -36,18 +36,19 @@ enum SummaryQuery {
                    coalesce(sum(d.wait_ms), 0)::bigint, coalesce(sum(d.first_response_count), 0)::bigint,
                    coalesce(sum(d.first_response_ms), 0)::bigint, coalesce(sum(d.handle_count), 0)::bigint,
                    coalesce(sum(d.handle_ms), 0)::bigint, coalesce(sum(d.ratings), 0)::bigint,
-                   coalesce(sum(d.rating_sum), 0)::bigint, coalesce(sum(d.leave_messages), 0)::bigint
+                   coalesce(sum(d.rating_sum), 0)::bigint, coalesce(sum(d.leave_messages), 0)::bigint,
+                   coalesce(sum(d.bot_useful), 0)::bigint, coalesce(sum(d.bot_not_useful), 0)::bigint
             FROM generate_series($1::date, $2::date, interval '1 day') AS g(day)
             LEFT JOIN \(source) d ON d.day = g.day::date \(channelFilter)
             GROUP BY g.day ORDER BY g.day
             """,
             values)
-        var totals = [Int64](repeating: 0, count: 14)
+        var totals = [Int64](repeating: 0, count: 16)
         var days: [JSONValue] = []
         for row in rows {
             var sums: [Int64] = []
-            for index in 1...14 { sums.append(try row.decode(Int64.self, at: index)) }
-            for index in 0..<14 { totals[index] += sums[index] }
+            for index in 1...16 { sums.append(try row.decode(Int64.self, at: index)) }
+            for index in 0..<16 { totals[index] += sums[index] }
             var day = figures(sums)
             day["date"] = .string(try row.decode(String.self, at: 0))
             days.append(.object(day))
@@ -68,6 +69,11 @@ enum SummaryQuery {
         object["avg_first_response"] = average(f[8], f[7])
         object["avg_handle"] = average(f[10], f[9])
         if f[11] > 0 { object["avg_rating"] = .number((Double(f[12]) * 100 / Double(f[11])).rounded() / 100) }
+        object["bot_feedback_useful"] = .integer(f[14])
+        object["bot_feedback_not_useful"] = .integer(f[15])
+        if f[14] + f[15] > 0 {
+            object["bot_resolution_rate"] = .number((Double(f[14]) * 10_000 / Double(f[14] + f[15])).rounded() / 10_000)
+        }
         return object
     }
 }

@@ -20,6 +20,8 @@ struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         case agentFull = "agent_full"
         case ratingRepeated = "rating_repeated"
         case ratingNotInvited = "rating_not_invited"
+        case unknownAnswer = "unknown_answer"
+        case feedbackRepeated = "feedback_repeated"
         case versionConflict = "version_conflict"
         case alreadyClaimed = "already_claimed"
         case queueFull = "queue_full"

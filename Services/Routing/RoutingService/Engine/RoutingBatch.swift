@@ -6,7 +6,8 @@ import ServiceRuntime
 /// What a routing batch reads once for all its events, in one pipelined round trip before the handlers run:
 /// the settings version, every session the batch's events name — the open sessions of its visitors and the
 /// sessions its commands give by id — locked `FOR UPDATE` in id order (so two instances lock in the same
-/// order), and the message ids of its messages that were already accepted.
+/// order), the message ids of its messages that were already accepted, and the bot answers its feedback
+/// (`visitor.feedback`) names.
 ///
 /// A handler takes a session from here instead of reading it; the copy it takes is then the truth and is
 /// forgotten here, so a second event of the same session in the batch reads the row again (seeing what the
@@ -32,6 +33,19 @@ final class RoutingBatch: @unchecked Sendable {
         var seq: Int?
     }
 
+    /// A bot answer of a session, by its message's `seq`.
+    struct AnswerKey: Hashable {
+        var sessionID: SessionID
+        var seq: Int
+    }
+
+    /// A bot answer a visitor may give feedback on (a `bot_answers` row).
+    struct BotAnswerRow: Sendable {
+        var questionSeq: Int
+        var entryID: KnowledgeEntryID
+        var hasFeedback: Bool
+    }
+
     /// What the batch knows about a visitor's open session.
     enum OpenSession {
         case found(SessionRecord)
@@ -45,6 +59,8 @@ final class RoutingBatch: @unchecked Sendable {
     private var visitorsWithoutSession: Set<VisitorKey> = []
     private var sessions: [SessionID: SessionRecord] = [:]
     private var accepted: [MessageKey: AcceptedMessage] = [:]
+    private var answersAsked: Set<AnswerKey> = []
+    private var answers: [AnswerKey: BotAnswerRow] = [:]
 
     private init(settingsVersion: Int) {
         self.settingsVersion = settingsVersion
@@ -82,6 +98,18 @@ final class RoutingBatch: @unchecked Sendable {
         accepted[key] = AcceptedMessage(sessionID: sessionID, seq: seq)
     }
 
+    /// The bot answer at `key`: `.some(row)` or `.some(nil)` (no such answer) when the batch read it, nil when
+    /// the batch did not ask (the caller reads it).
+    func botAnswer(_ key: AnswerKey) -> BotAnswerRow?? {
+        guard answersAsked.contains(key) else { return nil }
+        return .some(answers[key])
+    }
+
+    /// Notes feedback given on an answer by an earlier event of this batch.
+    func noteFeedback(_ key: AnswerKey) {
+        answers[key]?.hasFeedback = true
+    }
+
     /// Reads everything the events need in one round trip and attaches the batch to the transaction.
     ///
     /// The per-key lookups are `LATERAL … LIMIT 1` so that each is an index probe whatever the planner
@@ -90,6 +118,7 @@ final class RoutingBatch: @unchecked Sendable {
         var visitors: [VisitorKey] = []
         var sessionIDs: [String] = []
         var messages: [MessageKey] = []
+        var feedback: [AnswerKey] = []
         for event in events {
             guard let envelope = try? event.decodeAny() else { continue }
             switch envelope.anyData {
@@ -109,6 +138,9 @@ final class RoutingBatch: @unchecked Sendable {
                     sender: "agent", channel: "", owner: message.agentID.description, clientMessageID: message.clientMessageID))
             case let answer as BotAnswer:
                 sessionIDs.append(answer.sessionID.description)
+            case let given as VisitorFeedback:
+                sessionIDs.append(given.sessionID.description)
+                feedback.append(AnswerKey(sessionID: given.sessionID, seq: given.seq))
             default:
                 continue
             }
@@ -142,6 +174,14 @@ final class RoutingBatch: @unchecked Sendable {
                 """,
                 [PostgresArray.literal(messages.map(\.sender)), PostgresArray.literal(messages.map(\.channel)),
                  PostgresArray.literal(messages.map(\.owner)), PostgresArray.literal(messages.map(\.clientMessageID))]),
+            PostgresStatement(
+                """
+                SELECT a.session_id, a.seq, a.question_seq, a.entry_id, a.useful IS NOT NULL
+                FROM \(schema).bot_answers a
+                JOIN unnest($1::uuid[], $2::bigint[]) AS k(session_id, seq) USING (session_id, seq)
+                """,
+                ["{" + feedback.map(\.sessionID.description).joined(separator: ",") + "}",
+                 "{" + feedback.map { String($0.seq) }.joined(separator: ",") + "}"]),
         ])
         let batch = RoutingBatch(settingsVersion: try results[0].first?.decode(Int.self, at: 0) ?? 0)
         for row in results[1] {
@@ -158,6 +198,13 @@ final class RoutingBatch: @unchecked Sendable {
                 owner: try row.decode(String.self, at: 2), clientMessageID: try row.decode(String.self, at: 3))
             batch.accepted[key] = AcceptedMessage(
                 sessionID: try row.decode(UUID?.self, at: 4).map(SessionID.init), seq: try row.decode(Int?.self, at: 5))
+        }
+        batch.answersAsked = Set(feedback)
+        for row in results[3] {
+            let key = AnswerKey(sessionID: SessionID(try row.decode(UUID.self, at: 0)), seq: try row.decode(Int.self, at: 1))
+            batch.answers[key] = BotAnswerRow(
+                questionSeq: try row.decode(Int.self, at: 2), entryID: KnowledgeEntryID(try row.decode(UUID.self, at: 3)),
+                hasFeedback: try row.decode(Bool.self, at: 4))
         }
         connection.transactionNotes.append(batch)
     }

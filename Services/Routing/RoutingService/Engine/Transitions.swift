@@ -25,13 +25,14 @@ extension RoutingEngine {
     @discardableResult
     func accept(
         _ content: MessageContent, from sender: SenderKind, agentID: AgentID? = nil, clientMessageID: String? = nil,
-        suggestions: [BotSuggestion]? = nil,
+        suggestions: [BotSuggestion]? = nil, entryID: KnowledgeEntryID? = nil,
         session: inout SessionRecord, into publication: inout Publication, on connection: PostgresConnection
     ) throws -> Int {
         let seq = session.nextSeq()
         try publication.event(MessageAccepted(
             sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID, sender: sender,
-            agentID: agentID, clientMessageID: clientMessageID, content: content, suggestions: suggestions))
+            agentID: agentID, clientMessageID: clientMessageID, content: content, suggestions: suggestions,
+            entryID: entryID))
         let activity = sender == .visitor || sender == .agent
         connection.queue(
             """

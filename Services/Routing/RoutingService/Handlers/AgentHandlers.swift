@@ -224,7 +224,12 @@ extension RoutingEngine {
                 connection.queue(
                     "UPDATE \(schema).sessions SET unanswered = 0, pending_question_seq = NULL, pending_question_at = NULL WHERE id = $1",
                     [session.id.uuid])
-                try accept(.text(settings.mask(text)), from: .bot, session: &session, into: &publication, on: connection)
+                let seq = try accept(
+                    .text(settings.mask(text)), from: .bot, entryID: answer.entryID, session: &session, into: &publication,
+                    on: connection)
+                if let entryID = answer.entryID {
+                    recordBotAnswer(session: session.id, seq: seq, questionSeq: answer.questionSeq, entryID: entryID, on: connection)
+                }
             } else if let suggestions = answer.suggestions, !suggestions.isEmpty {
                 try botSuggested(suggestions, &session, settings: settings, into: &publication, on: connection)
             } else {

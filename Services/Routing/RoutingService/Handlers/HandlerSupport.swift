@@ -78,6 +78,7 @@ extension RoutingEngine {
         case .visitorEnd: try visitorEnd(event, connection)
         case .visitorExitQueue: try visitorExitQueue(event, connection)
         case .visitorRating: try visitorRating(event, connection)
+        case .visitorFeedback: try visitorFeedback(event, connection)
         case .visitorLeaveMessage: try visitorLeaveMessage(event, connection)
         case .agentMessage: try agentMessage(event, connection)
         case .agentTransfer: try agentTransfer(event, connection)

@@ -52,11 +52,33 @@ export function transcriptRow(item, { names = () => '', me = null } = {}) {
         + (d.note ? ' — ' + d.note : ''));
     case 'session.ended':
       return line(t('wb.ev.ended', { reason: t('reason.' + d.reason) }));
+    case 'feedback.recorded': {
+      const row = line(t('wb.ev.feedback', { value: t(d.useful ? 'wb.feedback.useful' : 'wb.feedback.notUseful') }),
+        'system feedback ' + (d.useful ? 'useful' : 'not-useful'));
+      row.dataset.answerSeq = String(d.answer_seq);
+      row.dataset.useful = String(!!d.useful);
+      return row;
+    }
     case 'rating.recorded':
       return line(t('wb.ev.rated', { n: d.stars }) + (d.comment ? ' — ' + d.comment : ''), 'system rating');
     default:
       return null;
   }
+}
+
+/** Marks each bot answer that got visitor feedback (有用 / 没用) with a badge, from the feedback rows. */
+export function markFeedback(rows) {
+  const bySeq = new Map(rows.filter((row) => row.dataset && row.dataset.sender === 'bot').map((row) => [row.dataset.seq, row]));
+  for (const row of rows) {
+    if (!row.dataset || row.dataset.answerSeq === undefined) continue;
+    const answer = bySeq.get(row.dataset.answerSeq);
+    if (!answer || answer.querySelector('.feedback-badge')) continue;
+    const useful = row.dataset.useful === 'true';
+    answer.querySelector('.msg-meta').append(h('span', {
+      class: 'feedback-badge ' + (useful ? 'useful' : 'not-useful'), text: t(useful ? 'wb.feedback.useful' : 'wb.feedback.notUseful'),
+    }));
+  }
+  return rows;
 }
 
 /** Opens a dialog with a whole transcript. */
@@ -66,7 +88,7 @@ export async function transcriptDialog(sessionId, { title, names, me, extra = []
   const dialog = openDialog({ title: title || t('wb.transcript'), id: 'transcript-dialog', wide: true, body: [...extra, list], actions: [{ label: t('common.close') }] });
   try {
     const items = await staffHistory(sessionId);
-    list.replaceChildren(...items.map((item) => transcriptRow(item, { names, me })).filter(Boolean));
+    list.replaceChildren(...markFeedback(items.map((item) => transcriptRow(item, { names, me })).filter(Boolean)));
     if (!items.length) list.append(h('li', { class: 'line system' }, h('span', { text: t('common.empty') })));
   } catch (e) {
     list.replaceChildren(h('li', { class: 'line system error' }, h('span', { text: e.display || String(e) })));

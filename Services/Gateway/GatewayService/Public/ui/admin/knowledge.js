@@ -99,8 +99,12 @@ export class KnowledgePage {
     }
   }
 
-  edit(entry) {
-    const question = h('input', { id: 'kb-question', maxlength: 500, value: entry ? entry.question : '' });
+  /**
+   * The entry editor: `entry` to edit, or null for a new one (`prefill.question` fills it in). After saving,
+   * `onSaved(saved)` runs with the saved entry (default: the list reloads).
+   */
+  edit(entry, { prefill = {}, onSaved } = {}) {
+    const question = h('input', { id: 'kb-question', maxlength: 500, value: entry ? entry.question : prefill.question || '' });
     const similar = h('textarea', { id: 'kb-similar', rows: 3, value: entry ? (entry.similar || []).join('\n') : '' });
     const answer = h('textarea', { id: 'kb-answer', rows: 5, maxlength: 5000, value: entry ? entry.answer || '' : '' });
     const category = h('input', { id: 'kb-category', maxlength: 64, value: entry ? entry.category || '' : '' });
@@ -118,10 +122,11 @@ export class KnowledgePage {
             question: question.value.trim(), similar: splitList(similar.value, false), answer: answer.value.trim(),
             category: category.value.trim() || undefined, enabled: enabled.checked,
           };
-          if (entry) await staffApi('PUT', '/admin/knowledge/' + entry.entry_id, { body });
-          else await staffApi('POST', '/admin/knowledge', { body });
+          const saved = entry ? await staffApi('PUT', '/admin/knowledge/' + entry.entry_id, { body })
+            : await staffApi('POST', '/admin/knowledge', { body });
           toast(t('admin.saved'));
-          await this.fetch(true);
+          if (onSaved) await onSaved(saved);
+          else await this.fetch(true);
         },
       }],
     });

@@ -5,6 +5,7 @@ import { auth, loginView, logout } from '../staff.js';
 import { SettingsPage } from './settings.js';
 import { AccountsPage } from './accounts.js';
 import { KnowledgePage } from './knowledge.js';
+import { UnknownQuestionsPage } from './unknown.js';
 import { RecordsPage } from './records.js';
 import { ReportsPage } from './reports.js';
 import { QuickReplies } from '../quick-replies.js';
@@ -20,6 +21,7 @@ const SECTIONS = [
     return { element: h('section', { class: 'page', id: 'page-quick-replies' }, h('h2', { text: t('admin.quick-replies') }), h('p', { class: 'hint', text: t('qr.publicHint') }), view.element), load: () => view.load(true) };
   }],
   ['knowledge', () => new KnowledgePage()],
+  ['unknown', () => new UnknownQuestionsPage()],
   ['leave', () => {
     const view = new LeaveMessages({ idPrefix: 'alm' });
     return { element: h('section', { class: 'page', id: 'page-leave' }, h('h2', { text: t('nav.leave') }), view.element), load: () => view.load(true), dispose: () => view.dispose() };

@@ -127,7 +127,9 @@ export class RecordsPage {
         ['rec.wait', record.queue_wait_seconds !== undefined ? duration(record.queue_wait_seconds) : '-'],
         ['rec.firstResponse', record.first_response_seconds !== undefined ? duration(record.first_response_seconds) : '-'],
         ['rec.duration', duration(record.duration_seconds)], ['rec.reason', record.end_reason ? t('reason.' + record.end_reason) : '-'],
-        ['rec.rating', record.rating ? record.rating + (record.rating_comment ? ' · ' + record.rating_comment : '') : '-']]
+        ['rec.rating', record.rating ? record.rating + (record.rating_comment ? ' · ' + record.rating_comment : '') : '-'],
+        ['rec.botFeedback', record.bot_feedback_useful || record.bot_feedback_not_useful
+          ? t('rec.botFeedbackCounts', { useful: record.bot_feedback_useful || 0, notUseful: record.bot_feedback_not_useful || 0 }) : '-']]
         .map(([k, v]) => h('div', {}, h('dt', { text: t(k) }), h('dd', { text: v }))));
     transcriptDialog(record.session_id, { title: t('wb.transcript'), names: agentName, extra: [facts] });
   }

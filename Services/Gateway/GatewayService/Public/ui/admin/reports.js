@@ -50,7 +50,9 @@ export class ReportsPage {
       h('div', { class: 'stats-cards', id: 'report-totals' },
         card('report.sessions', number(totals.sessions)), card('type.bot', number(totals.bot)), card('type.human', number(totals.human)),
         card('report.avgWait', duration(totals.avg_wait)), card('report.avgFirstResponse', duration(totals.avg_first_response)),
-        card('report.avgRating', totals.avg_rating ? number(totals.avg_rating, 2) : '-'), card('report.leaveMessages', number(totals.leave_messages))),
+        card('report.avgRating', totals.avg_rating ? number(totals.avg_rating, 2) : '-'), card('report.leaveMessages', number(totals.leave_messages)),
+        card('report.botResolution', totals.bot_resolution_rate !== undefined
+          ? t('report.botResolutionValue', { rate: number(totals.bot_resolution_rate * 100, 1), useful: number(totals.bot_feedback_useful), notUseful: number(totals.bot_feedback_not_useful) }) : '-')),
       h('figure', { class: 'chart-box', id: 'chart-sessions' },
         barChart({
           labels, title: t('report.sessionsPerDay'),

@@ -25,6 +25,9 @@ export class VisitorChat {
     this.sessionId = this.store.current;
     this.agentNames = {};
     this.ratingCards = {};
+    /** 有用 / 没用 per bot answer (`session:seq`): the bar under the answer and the feedback given. */
+    this.feedbackBars = {};
+    this.feedbackGiven = {};
     this.rendered = new Set();
     this.queue = null;
     this.lastEnd = null;
@@ -269,6 +272,9 @@ export class VisitorChat {
       case 'rating.recorded':
         this.rated(sid, data.stars);
         break;
+      case 'feedback.recorded':
+        this.feedbackDone(sid + ':' + data.answer_seq, data.useful);
+        break;
       default:
         break;
     }
@@ -318,7 +324,8 @@ export class VisitorChat {
         : h('p', { class: 'msg-text', text: d.text || '' });
     const row = h('li', { class: 'msg ' + d.sender },
       h('div', { class: 'msg-meta' }, h('span', { class: 'msg-who', text: who }), h('time', { text: shortTime(item.time) })),
-      h('div', { class: 'bubble' }, body));
+      h('div', { class: 'bubble' }, body),
+      d.sender === 'bot' && d.entry_id && item.seq ? this.feedbackBar(d.session_id, item.seq) : null);
     this.place(row, item);
     if (live && d.sender !== 'visitor' && (document.hidden || this.embed)) window.parent.postMessage({ type: 'kefu:unread' }, '*');
   }
@@ -329,6 +336,52 @@ export class VisitorChat {
       h('p', { class: 'msg-text', text: t('chat.didYouMean') }),
       h('ul', { class: 'choice-list' }, ...suggestions.map((choice) => h('li', {},
         h('button', { type: 'button', class: 'choice', text: choice.question, onclick: () => this.enqueue({ text: choice.question }) })))));
+  }
+
+  /** 有用 / 没用 under a bot answer from the knowledge base; one click, once per answer. */
+  feedbackBar(sid, seq) {
+    const key = sid + ':' + seq;
+    const error = h('span', { class: 'feedback-error', role: 'alert' });
+    const send = async (useful) => {
+      buttons.forEach((b) => { b.disabled = true; });
+      error.textContent = '';
+      try {
+        await api('POST', '/visitor/feedback', { token: this.store.token, body: { session_id: sid, seq, useful } });
+        this.feedbackDone(key, useful);
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'feedback_repeated') this.feedbackDone(key, null);
+        else {
+          error.textContent = e.display || String(e);
+          buttons.forEach((b) => { b.disabled = false; });
+        }
+      }
+    };
+    const buttons = [true, false].map((useful) => h('button', {
+      type: 'button', class: 'feedback-btn ' + (useful ? 'useful' : 'not-useful'), dataset: { useful: String(useful) },
+      text: t(useful ? 'chat.useful' : 'chat.notUseful'), 'aria-pressed': 'false', onclick: () => send(useful),
+    }));
+    const bar = h('div', { class: 'feedback', role: 'group', 'aria-label': t('chat.feedback'), dataset: { answer: key } }, ...buttons, error);
+    this.feedbackBars[key] = bar;
+    if (key in this.feedbackGiven) this.showFeedback(bar, this.feedbackGiven[key]);
+    return bar;
+  }
+
+  /** Feedback on an answer was taken (`useful` null: taken before, value unknown here). */
+  feedbackDone(key, useful) {
+    if (useful === null && key in this.feedbackGiven) useful = this.feedbackGiven[key];
+    this.feedbackGiven[key] = useful;
+    const bar = this.feedbackBars[key];
+    if (bar) this.showFeedback(bar, useful);
+  }
+
+  showFeedback(bar, useful) {
+    bar.classList.add('done');
+    for (const b of bar.querySelectorAll('button')) {
+      b.disabled = true;
+      b.setAttribute('aria-pressed', String(useful !== null && b.dataset.useful === String(useful)));
+    }
+    const thanks = bar.querySelector('.feedback-thanks') || bar.appendChild(h('span', { class: 'feedback-thanks' }));
+    thanks.textContent = t('chat.feedbackThanks');
   }
 
   welcome() {

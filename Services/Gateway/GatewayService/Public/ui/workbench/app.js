@@ -7,7 +7,7 @@ import { LiveSocket } from '../socket.js';
 import { duration } from '../format.js';
 import { openDialog, confirmDialog, toast } from '../dialog.js';
 import { imagePicker, messageInput, checkImage } from '../media.js';
-import { transcriptRow, staffHistory } from '../transcript.js';
+import { transcriptRow, staffHistory, markFeedback } from '../transcript.js';
 import { notify, setBaseTitle } from './notify.js';
 import { Extension } from './extension.js';
 import { leaveMessagesDialog } from '../leave-messages.js';
@@ -412,6 +412,7 @@ export class Workbench {
       if (item.type === 'message.accepted') this.decorate(row, item, s);
       rows.push(row);
     }
+    markFeedback(rows);
     if (!s.loaded && !rows.length) rows.push(h('li', { class: 'line system' }, h('span', { text: s.error || t('common.loading') })));
     for (const pending of s.pending || []) rows.push(this.pendingRow(pending));
     replace(this.messages, rows);

@@ -40,6 +40,8 @@ struct KnowledgeEvalCommand: ParsableCommand {
         var focusOff = KnowledgeBM25Configuration()
         focusOff.questionFocus = false
         let on = KnowledgeBM25Configuration()
+        var englishOff = on
+        englishOff.englishCoverage = false
         return [
             ("plain", focusOff, .plain),
             ("plain + folding", focusOff, tokenizer(folding: true, synonyms: false, features: [])),
@@ -52,6 +54,8 @@ struct KnowledgeEvalCommand: ParsableCommand {
             ("all − segmentation", on, tokenizer(folding: true, synonyms: true, features: .pinyin)),
             ("all − pinyin", on, tokenizer(folding: true, synonyms: true, features: .segmentation)),
             ("all − question focus", focusOff, KnowledgeTokenizer()),
+            ("all − bilingual lexicon", on, KnowledgeTokenizer(lexicon: .standardWithoutBilingual)),
+            ("all − English coverage", englishOff, KnowledgeTokenizer()),
         ]
     }
 
@@ -80,7 +84,10 @@ struct KnowledgeEvalCommand: ParsableCommand {
                 for evaluationCase in set.cases {
                     guard let best = index.search(evaluationCase.text, limit: 1).first else { continue }
                     let label = best.entryID == evaluationCase.expectedEntryID ? 1 : 0
-                    let values = [best.queryCoverage, best.questionCoverage, best.evidence, best.unmatchedWordShare, best.confidence]
+                    let values = [
+                        best.queryCoverage, best.questionCoverage, best.evidence, best.unmatchedWordShare, best.confidence,
+                        best.entryCoverage, best.unknownShare, best.margin,
+                    ]
                     rows += ([directory, evaluationCase.id, evaluationCase.style, "\(label)"] + values.map { String(format: "%.5f", $0) })
                         .joined(separator: "\t") + "\n"
                 }

@@ -35,12 +35,24 @@ public struct KnowledgeCalibration: Sendable, Equatable {
     /// word the knowledge base does not know at all (out of scope, a near-miss's new subject) is the stronger
     /// sign against an answer, so known words are given some of that back.
     public var unmatchedWordShare: Double
+    /// Weight of the entry coverage (the query's weight found in any of the entry's questions).
+    public var entryCoverage: Double = 0
+    /// Weight of the unknown share (the query's weight made of terms no entry uses).
+    public var unknownShare: Double = 0
+    /// Weight of the margin over the best rival entry.
+    public var margin: Double = 0
     /// Evidence scale, as in ``KnowledgeConfidenceModel/coverageAndEvidence(beta:evidenceShare:evidenceScale:)``.
     public var evidenceScale: Double
 
     /// Creates a calibration.
-    public init(bias: Double, queryCoverage: Double, questionCoverage: Double, evidence: Double, unmatchedWordShare: Double, evidenceScale: Double = 4) {
+    public init(
+        bias: Double, queryCoverage: Double, questionCoverage: Double, evidence: Double, unmatchedWordShare: Double,
+        entryCoverage: Double = 0, unknownShare: Double = 0, margin: Double = 0, evidenceScale: Double = 4
+    ) {
         self.bias = bias
+        self.entryCoverage = entryCoverage
+        self.unknownShare = unknownShare
+        self.margin = margin
         self.queryCoverage = queryCoverage
         self.questionCoverage = questionCoverage
         self.evidence = evidence
@@ -56,6 +68,7 @@ public struct KnowledgeCalibration: Sendable, Equatable {
     func probability(_ features: KnowledgeConfidence) -> Double {
         let linear = bias + queryCoverage * features.queryCoverage + questionCoverage * features.questionCoverage
             + evidence * features.evidence + unmatchedWordShare * features.unmatchedWordShare
+            + entryCoverage * features.entryCoverage + unknownShare * features.unknownShare + margin * features.margin
         return 1 / (1 + exp(-linear))
     }
 }
@@ -85,6 +98,9 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
     /// In messages of at least ``questionFocusMinimumLength`` characters, weigh the clauses that ask
     /// (``KnowledgeQuestionFocus``) over the story around them and drop greetings.
     public var questionFocus: Bool = true
+    /// An English word of the query that the glossary translates counts through its translation only: neither the
+    /// word (when no entry uses it) nor an unused sense of its translation counts against the coverage.
+    public var englishCoverage: Bool = true
     /// Message length (characters) from which ``questionFocus`` applies.
     public var questionFocusMinimumLength: Int = 20
     /// Weight of a story clause's terms (the clauses around the asking one) when ``questionFocus`` applies.
@@ -149,7 +165,10 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
             guard (0...1).contains(share) else { throw .invalidParameter(name: "evidenceShare", value: share) }
             guard scale > 0, scale.isFinite else { throw .invalidParameter(name: "evidenceScale", value: scale) }
         case .logistic(let calibration):
-            let weights = [calibration.bias, calibration.queryCoverage, calibration.questionCoverage, calibration.evidence, calibration.unmatchedWordShare]
+            let weights = [
+                calibration.bias, calibration.queryCoverage, calibration.questionCoverage, calibration.evidence,
+                calibration.unmatchedWordShare, calibration.entryCoverage, calibration.unknownShare, calibration.margin,
+            ]
             guard weights.allSatisfy(\.isFinite) else { throw .invalidParameter(name: "calibration", value: .nan) }
             guard calibration.evidenceScale > 0, calibration.evidenceScale.isFinite else {
                 throw .invalidParameter(name: "evidenceScale", value: calibration.evidenceScale)

@@ -10,12 +10,20 @@ struct KnowledgeConfidence: Sendable {
     /// Weight (over the largest possible) of the heaviest query word (dictionary or Latin) that the question
     /// lacks although other entries use it.
     var unmatchedWordShare: Double = 0
+    /// Share of the query's weight found in any question of the matched entry (not only the best one).
+    var entryCoverage: Double = 0
+    /// Share of the query's weight made of terms no entry uses.
+    var unknownShare: Double = 0
+    /// `(score - best other score) / score`, clamped to -1…1: how far the match stands apart from its rivals.
+    var margin: Double = 0
 }
 
 extension KnowledgeBM25Index {
     /// Confidence of `question` answering `query`, per ``KnowledgeBM25Configuration/confidenceModel``.
-    func confidence(query: KnowledgeAnalyzedQuery, question: String, score: Double) -> KnowledgeConfidence {
+    func confidence(query: KnowledgeAnalyzedQuery, slot: Int32, question: String, score: Double, margin: Double) -> KnowledgeConfidence {
         var result = coverage(query: query, question: question)
+        result.margin = margin
+        (result.entryCoverage, result.unknownShare) = entryCoverage(query: query, slot: slot)
         let maxIDF = inverseFrequency(of: nil)
         switch configuration.confidenceModel {
         case .coverage(let beta):
@@ -59,5 +67,20 @@ extension KnowledgeBM25Index {
         return KnowledgeConfidence(
             value: 0, queryCoverage: queryCoverage, questionCoverage: questionCoverage,
             unmatchedWordShare: words > 0 ? min(unmatchedWords / (configuration.dictionaryWordWeight * inverseFrequency(of: nil)), 1) : 0)
+    }
+
+    /// Share of the query's weight found in any question of the entry, and share made of terms unknown to the index.
+    private func entryCoverage(query: KnowledgeAnalyzedQuery, slot: Int32) -> (Double, Double) {
+        guard query.totalCoverageWeight > 0 else { return (0, 0) }
+        var entryTerms = Set<String>()
+        for question in store.questionsOfSlot[Int(slot)] {
+            for token in tokenizer.tokenize(question) { entryTerms.insert(token.text) }
+        }
+        var shared = 0.0, unknown = 0.0
+        for term in query.terms {
+            if entryTerms.contains(term.text) { shared += term.coverageWeight }
+            if term.id == nil { unknown += term.coverageWeight }
+        }
+        return (min(shared / query.totalCoverageWeight, 1), min(unknown / query.totalCoverageWeight, 1))
     }
 }

@@ -10,12 +10,7 @@ extension KnowledgeBM25Index {
     /// Nothing is filtered by confidence; an empty or unmatched query returns no results.
     public func search(_ query: String, limit: Int = 10) -> [KnowledgeMatch] {
         let analyzed = analyze(query)
-        let ranked = rank(analyzed, limit: max(limit, 2))
-        return ranked.prefix(limit).enumerated().map { position, entry in
-            let rival = position == 0 ? (ranked.count > 1 ? ranked[1].score : 0) : ranked[0].score
-            let margin = entry.score > 0 ? max(min(Double((entry.score - rival) / entry.score), 1), -1) : 0
-            return makeMatch(entry, query: analyzed, margin: margin)
-        }
+        return rank(analyzed, limit: limit).map { makeMatch($0, query: analyzed) }
     }
 
     /// Returns the best match whose confidence reaches `threshold` (default
@@ -133,9 +128,9 @@ extension KnowledgeBM25Index {
         lhs.score != rhs.score ? lhs.score > rhs.score : lhs.slot < rhs.slot
     }
 
-    private func makeMatch(_ ranked: KnowledgeRankedEntry, query: KnowledgeAnalyzedQuery, margin: Double) -> KnowledgeMatch {
+    private func makeMatch(_ ranked: KnowledgeRankedEntry, query: KnowledgeAnalyzedQuery) -> KnowledgeMatch {
         let question = store.question(of: ranked.document)
-        let confidence = confidence(query: query, slot: ranked.slot, question: question, score: Double(ranked.score), margin: margin)
+        let confidence = confidence(query: query, slot: ranked.slot, question: question, score: Double(ranked.score))
         var match = KnowledgeMatch(
             entryID: store.entryIDOfSlot[Int(ranked.slot)],
             score: Double(ranked.score),
@@ -146,9 +141,8 @@ extension KnowledgeBM25Index {
         )
         match.evidence = confidence.evidence
         match.unmatchedWordShare = confidence.unmatchedWordShare
+        match.unmatchedAnyWordShare = confidence.unmatchedAnyWordShare
         match.entryCoverage = confidence.entryCoverage
-        match.unknownShare = confidence.unknownShare
-        match.margin = confidence.margin
         return match
     }
 }

@@ -14,6 +14,9 @@ struct KnowledgeQueryTerm: Sendable {
 struct KnowledgeAnalyzedQuery: Sendable {
     let terms: [KnowledgeQueryTerm]
     let totalCoverageWeight: Double
+    /// At least ``KnowledgeBM25Configuration/questionFocusMinimumLength`` characters: a message that names many
+    /// things around its question, so an unmatched word is no sign of a near-miss.
+    var isLong = false
 }
 
 extension KnowledgeBM25Index {
@@ -49,7 +52,8 @@ extension KnowledgeBM25Index {
             )
         }
         let total = queryTerms.reduce(0) { $0 + $1.coverageWeight }
-        return KnowledgeAnalyzedQuery(terms: queryTerms, totalCoverageWeight: total)
+        return KnowledgeAnalyzedQuery(
+            terms: queryTerms, totalCoverageWeight: total, isLong: query.count >= configuration.questionFocusMinimumLength)
     }
 
     /// Tokens that only stand for an English word of the query and mean nothing to this knowledge base: the

@@ -26,7 +26,7 @@ struct KnowledgeEvalCommand: ParsableCommand {
     @Flag(help: "Also print thresholds 0.30…0.70 in steps of 0.05.")
     var sweep = false
 
-    @Flag(help: "Also print each language feature's effect: the plain matcher, each feature alone on it, each feature left out.")
+    @Flag(help: "Also print each feature's effect: the plain matcher, each language feature alone on it, each feature left out.")
     var ablation = false
 
     /// The matcher variants of `--ablation`: plain, plain + one feature, all − one feature.
@@ -40,6 +40,10 @@ struct KnowledgeEvalCommand: ParsableCommand {
         var focusOff = KnowledgeBM25Configuration()
         focusOff.questionFocus = false
         let on = KnowledgeBM25Configuration()
+        var englishOff = on
+        englishOff.englishCoverage = false
+        var guardOff = on
+        guardOff.confidenceModel = .logistic(.fittedWithoutNearMissGuard)
         return [
             ("plain", focusOff, .plain),
             ("plain + folding", focusOff, tokenizer(folding: true, synonyms: false, features: [])),
@@ -52,7 +56,36 @@ struct KnowledgeEvalCommand: ParsableCommand {
             ("all − segmentation", on, tokenizer(folding: true, synonyms: true, features: .pinyin)),
             ("all − pinyin", on, tokenizer(folding: true, synonyms: true, features: .segmentation)),
             ("all − question focus", focusOff, KnowledgeTokenizer()),
+            ("all − bilingual lexicon", on, KnowledgeTokenizer(lexicon: .standardWithoutBilingual)),
+            ("all − English coverage", englishOff, KnowledgeTokenizer()),
+            ("all − near-miss guard and entry coverage (previous calibration)", guardOff, KnowledgeTokenizer()),
         ]
+    }
+
+    @Option(name: .customLong("set"), help: "Change a matcher parameter for this run, name=value (k1, b, unigramWeight, bigramWeight, dictionaryWordWeight, pinyinWeight, wordWeight, siblingWeight, coverageBigramFactor, storyClauseWeight, answerCandidates); repeatable.")
+    var parameters: [String] = []
+
+    /// The default configuration with `--set` applied.
+    func configuration() throws -> KnowledgeBM25Configuration {
+        var configuration = KnowledgeBM25Configuration()
+        let doubles: [String: WritableKeyPath<KnowledgeBM25Configuration, Double>] = [
+            "k1": \.k1, "b": \.b, "unigramWeight": \.unigramWeight, "bigramWeight": \.bigramWeight,
+            "dictionaryWordWeight": \.dictionaryWordWeight, "pinyinWeight": \.pinyinWeight, "wordWeight": \.wordWeight,
+            "siblingWeight": \.siblingWeight, "coverageBigramFactor": \.coverageBigramFactor, "storyClauseWeight": \.storyClauseWeight,
+        ]
+        for parameter in parameters {
+            let parts = parameter.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let value = Double(parts[1]) else { throw CommandFailure("--set \(parameter): expected name=number") }
+            if let path = doubles[parts[0]] {
+                configuration[keyPath: path] = value
+            } else if parts[0] == "answerCandidates" {
+                configuration.answerCandidates = Int(value)
+            } else {
+                throw CommandFailure("--set \(parameter): unknown parameter \(parts[0])")
+            }
+        }
+        do { try configuration.validate() } catch { throw CommandFailure("--set: \(error)") }
+        return configuration
     }
 
     @Option(help: "Append the calibration features of every case's best match to this TSV file (set, case, label, features).")
@@ -64,7 +97,7 @@ struct KnowledgeEvalCommand: ParsableCommand {
             do { set = try KnowledgeEvaluationSet(directory: URL(fileURLWithPath: directory)) } catch {
                 throw CommandFailure("\(directory): \(error)")
             }
-            let index = try set.index()
+            let index = try set.index(configuration: configuration())
             let report = KnowledgeEvaluator.evaluate(index, cases: set.cases, threshold: threshold)
             print("\(directory): \(set.entries.count) entries, \(set.cases.count) phrasings")
             print("  " + report.summary)
@@ -80,7 +113,10 @@ struct KnowledgeEvalCommand: ParsableCommand {
                 for evaluationCase in set.cases {
                     guard let best = index.search(evaluationCase.text, limit: 1).first else { continue }
                     let label = best.entryID == evaluationCase.expectedEntryID ? 1 : 0
-                    let values = [best.queryCoverage, best.questionCoverage, best.evidence, best.unmatchedWordShare, best.confidence]
+                    let values = [
+                        best.queryCoverage, best.questionCoverage, best.evidence, best.unmatchedWordShare, best.confidence,
+                        best.entryCoverage, best.unmatchedAnyWordShare,
+                    ]
                     rows += ([directory, evaluationCase.id, evaluationCase.style, "\(label)"] + values.map { String(format: "%.5f", $0) })
                         .joined(separator: "\t") + "\n"
                 }

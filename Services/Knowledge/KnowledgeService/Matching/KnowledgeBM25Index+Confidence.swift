@@ -10,12 +10,19 @@ struct KnowledgeConfidence: Sendable {
     /// Weight (over the largest possible) of the heaviest query word (dictionary or Latin) that the question
     /// lacks although other entries use it.
     var unmatchedWordShare: Double = 0
+    /// Weight (over the largest possible) of the heaviest query word the question lacks, whether or not other
+    /// entries use it: the near-miss sign (the visitor asks about something the entry does not mention). 0 for
+    /// long messages (``KnowledgeAnalyzedQuery/isLong``), which name many things around their question.
+    var unmatchedAnyWordShare: Double = 0
+    /// Share of the query's weight found in any question of the matched entry (not only the best one).
+    var entryCoverage: Double = 0
 }
 
 extension KnowledgeBM25Index {
     /// Confidence of `question` answering `query`, per ``KnowledgeBM25Configuration/confidenceModel``.
-    func confidence(query: KnowledgeAnalyzedQuery, question: String, score: Double) -> KnowledgeConfidence {
+    func confidence(query: KnowledgeAnalyzedQuery, slot: Int32, question: String, score: Double) -> KnowledgeConfidence {
         var result = coverage(query: query, question: question)
+        result.entryCoverage = entryCoverage(query: query, slot: slot)
         let maxIDF = inverseFrequency(of: nil)
         switch configuration.confidenceModel {
         case .coverage(let beta):
@@ -45,19 +52,37 @@ extension KnowledgeBM25Index {
         }
         let questionTotal = questionWeights.values.reduce(0, +)
         var shared = 0.0
-        var words = 0.0, unmatchedWords = 0.0
+        var words = 0.0, unmatchedWords = 0.0, unmatchedAny = 0.0
         for term in query.terms {
             let matched = questionWeights[term.text] != nil
             if let weight = questionWeights[term.text] { shared += weight }
             if term.isWord {
                 words += term.coverageWeight
                 if !matched, term.id != nil { unmatchedWords = max(unmatchedWords, term.coverageWeight) }
+                if !matched { unmatchedAny = max(unmatchedAny, term.coverageWeight) }
             }
         }
         let queryCoverage = query.totalCoverageWeight > 0 ? min(shared / query.totalCoverageWeight, 1) : 0
         let questionCoverage = questionTotal > 0 ? min(shared / questionTotal, 1) : 0
-        return KnowledgeConfidence(
+        let largest = configuration.dictionaryWordWeight * inverseFrequency(of: nil)
+        var result = KnowledgeConfidence(
             value: 0, queryCoverage: queryCoverage, questionCoverage: questionCoverage,
-            unmatchedWordShare: words > 0 ? min(unmatchedWords / (configuration.dictionaryWordWeight * inverseFrequency(of: nil)), 1) : 0)
+            unmatchedWordShare: words > 0 ? min(unmatchedWords / largest, 1) : 0)
+        result.unmatchedAnyWordShare = words > 0 && !query.isLong ? min(unmatchedAny / largest, 1) : 0
+        return result
+    }
+
+    /// Share of the query's weight found in any question of the entry.
+    private func entryCoverage(query: KnowledgeAnalyzedQuery, slot: Int32) -> Double {
+        guard query.totalCoverageWeight > 0 else { return 0 }
+        var entryTerms = Set<String>()
+        for question in store.questionsOfSlot[Int(slot)] {
+            for token in tokenizer.tokenize(question) { entryTerms.insert(token.text) }
+        }
+        var shared = 0.0
+        for term in query.terms where entryTerms.contains(term.text) {
+            shared += term.coverageWeight
+        }
+        return min(shared / query.totalCoverageWeight, 1)
     }
 }

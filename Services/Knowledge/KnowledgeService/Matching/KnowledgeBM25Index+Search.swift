@@ -130,7 +130,7 @@ extension KnowledgeBM25Index {
 
     private func makeMatch(_ ranked: KnowledgeRankedEntry, query: KnowledgeAnalyzedQuery) -> KnowledgeMatch {
         let question = store.question(of: ranked.document)
-        let confidence = confidence(query: query, question: question, score: Double(ranked.score))
+        let confidence = confidence(query: query, slot: ranked.slot, question: question, score: Double(ranked.score))
         var match = KnowledgeMatch(
             entryID: store.entryIDOfSlot[Int(ranked.slot)],
             score: Double(ranked.score),
@@ -141,6 +141,8 @@ extension KnowledgeBM25Index {
         )
         match.evidence = confidence.evidence
         match.unmatchedWordShare = confidence.unmatchedWordShare
+        match.unmatchedAnyWordShare = confidence.unmatchedAnyWordShare
+        match.entryCoverage = confidence.entryCoverage
         return match
     }
 }

@@ -41,6 +41,10 @@ public struct KnowledgeMatch: Hashable, Sendable {
     public var evidence: Double = 0
     /// 0…1: weight of the heaviest query word the matched question lacks although other entries use it.
     public var unmatchedWordShare: Double = 0
+    /// 0…1: weight of the heaviest query word the matched question lacks, whether or not other entries use it.
+    public var unmatchedAnyWordShare: Double = 0
+    /// 0…1: share of the query's weight found in any question of the entry.
+    public var entryCoverage: Double = 0
 
     /// Creates a match.
     public init(entryID: String, score: Double, confidence: Double, matchedQuestion: String, queryCoverage: Double = 0, questionCoverage: Double = 0) {

@@ -129,8 +129,37 @@ public struct KnowledgeLexicon: Sendable, Equatable {
         return errors
     }
 
-    /// The e-commerce lexicon with the bundled customer-service synonyms (`Resources/synonyms.txt`).
+    /// Adds English words from `text`: one per line, the lower-case word then the Chinese words it stands for,
+    /// separated by spaces (`refund 退款`); `#` starts a comment line. A word already in ``glossary`` is replaced.
+    /// Returns the bad lines (1-based) and applies the others.
+    @discardableResult
+    public mutating func addGlossary(_ text: String) -> [KnowledgeDataLineError] {
+        var errors: [KnowledgeDataLineError] = []
+        for (number, line) in KnowledgeLanguage.lines(of: text) {
+            let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)
+            guard fields.count >= 2 else {
+                errors.append(.init(line: number, message: "expected an English word and at least one Chinese word, separated by spaces"))
+                continue
+            }
+            guard fields[0].unicodeScalars.allSatisfy({ $0.properties.isAlphabetic && $0.isASCII }), fields[0] == fields[0].lowercased() else {
+                errors.append(.init(line: number, message: "'\(fields[0])' is not a lower-case English word"))
+                continue
+            }
+            glossary[fields[0]] = fields.dropFirst().joined(separator: " ")
+        }
+        return errors
+    }
+
+    /// The e-commerce lexicon with the bundled customer-service synonyms (`Resources/synonyms.txt`) and the
+    /// bilingual customer-service lexicon (`Resources/glossary.txt`).
     public static let standard: KnowledgeLexicon = {
+        var lexicon = KnowledgeLexicon.standardWithoutBilingual
+        lexicon.addGlossary(bundledText("glossary"))
+        return lexicon
+    }()
+
+    /// ``standard`` without the bundled bilingual lexicon (the evaluation's ablation).
+    public static let standardWithoutBilingual: KnowledgeLexicon = {
         var lexicon = KnowledgeLexicon.ecommerce
         lexicon.addSynonyms(bundledText("synonyms"), normalizer: .foldingTraditional)
         return lexicon

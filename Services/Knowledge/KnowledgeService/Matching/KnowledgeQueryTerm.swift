@@ -14,6 +14,9 @@ struct KnowledgeQueryTerm: Sendable {
 struct KnowledgeAnalyzedQuery: Sendable {
     let terms: [KnowledgeQueryTerm]
     let totalCoverageWeight: Double
+    /// At least ``KnowledgeBM25Configuration/questionFocusMinimumLength`` characters: a message that names many
+    /// things around its question, so an unmatched word is no sign of a near-miss.
+    var isLong = false
 }
 
 extension KnowledgeBM25Index {
@@ -37,17 +40,36 @@ extension KnowledgeBM25Index {
                 }
             }
         }
+        let translations = configuration.englishCoverage ? unusedTranslations(of: tokens.map(\.token)) : []
         let queryTerms = tokens.map { token, factor -> KnowledgeQueryTerm in
             let id = terms.id(of: token.text)
             let weight = configuration.weight(of: token.kind) * inverseFrequency(of: id)
+            let counted = translations.contains(token.text) ? 0.0 : 1.0
             return KnowledgeQueryTerm(
                 text: token.text, id: id, weight: weight,
-                coverageWeight: coverageWeight(of: token.kind, weight: weight) * factor,
+                coverageWeight: coverageWeight(of: token.kind, weight: weight) * factor * counted,
                 isWord: token.kind == .cjkWord || token.kind == .word
             )
         }
         let total = queryTerms.reduce(0) { $0 + $1.coverageWeight }
-        return KnowledgeAnalyzedQuery(terms: queryTerms, totalCoverageWeight: total)
+        return KnowledgeAnalyzedQuery(
+            terms: queryTerms, totalCoverageWeight: total, isLong: query.count >= configuration.questionFocusMinimumLength)
+    }
+
+    /// Tokens that only stand for an English word of the query and mean nothing to this knowledge base: the
+    /// tokens of a glossary expansion that no entry uses (an unused sense of an ambiguous word), and the English
+    /// word itself when no entry uses it but its expansion is known. They do not count against the coverage.
+    func unusedTranslations(of tokens: [KnowledgeToken]) -> Set<String> {
+        var unused = Set<String>()
+        for token in tokens where token.kind == .word {
+            guard let expansion = tokenizer.lexicon.glossary[token.text] else { continue }
+            var known = false
+            for translated in tokenizer.tokenize(expansion) {
+                if terms.id(of: translated.text) == nil { unused.insert(translated.text) } else { known = true }
+            }
+            if known, terms.id(of: token.text) == nil { unused.insert(token.text) }
+        }
+        return unused
     }
 
     /// Weight of a token inside the coverage confidence.

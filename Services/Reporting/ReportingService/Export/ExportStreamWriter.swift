@@ -106,7 +106,7 @@ public struct ExportStreamWriter: Sendable {
             } catch {
                 throw .cancelled
             }
-            pause = min(pause * 2, .milliseconds(50))
+            pause = min(pause * 2, .milliseconds(4))
             let replies: [RedisReply]
             do {
                 replies = try await redis.pipeline([["XLEN", key], ["EXISTS", key]])

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import ServiceRuntime
 import Synchronization
 
 /// Gives freed memory back to the system. glibc keeps freed memory in its arenas: after a wave of sockets
@@ -38,19 +36,9 @@ final class MemoryTrimmer: Sendable {
             try? await Task.sleep(for: .seconds(1))
             if Task.isCancelled { return }
             changesSinceTrim.store(0, ordering: .relaxed)
-            Self.mallocTrim?(0)
+            HeapTrim.releaseFreeMemory()
         }
     }
-
-    /// glibc's `malloc_trim` (a GNU extension the Glibc module does not export), nil elsewhere.
-    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
-        #if canImport(Glibc)
-        guard let symbol = dlsym(nil, "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
-        #else
-        return nil
-        #endif
-    }()
 
     /// Stops ``run()``.
     func finish() {

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceRuntime
 import Synchronization
 
 /// This instance's BM25 matcher plus what it knows about each entry's revision, behind one lock.
@@ -47,7 +48,8 @@ final class KnowledgeIndex: Sendable {
             let snapshot = try load()
             var fresh = State()
             fresh.matcher = try KnowledgeBM25Index(configuration: configuration, tokenizer: tokenizer)
-            Self.apply(snapshot.rows, tombstones: [], to: &fresh)
+            Self.load(snapshot.rows, into: &fresh)
+            HeapTrim.releaseFreeMemory()
             fresh.highWater = max(fresh.highWater, snapshot.highWater)
             state = fresh
         }
@@ -88,6 +90,23 @@ final class KnowledgeIndex: Sendable {
     /// The bot's decision for `text`: an answer at `threshold`, 猜你想问 choices from `suggestionThreshold`, or nothing.
     func decide(_ text: String, threshold: Double, suggestionThreshold: Double) -> KnowledgeDecision {
         state.withLock { $0.matcher?.decide(text, threshold: threshold, suggestionThreshold: suggestionThreshold) ?? .none }
+    }
+
+    /// Fills a fresh index with a snapshot's rows (the latest revision of each), tokenizing on every core.
+    private static func load(_ rows: [IndexRow], into state: inout State) {
+        var latest: [UUID: IndexRow] = [:]
+        for row in rows where latest[row.id].map({ $0.revision <= row.revision }) ?? true { latest[row.id] = row }
+        let ordered = rows.filter { latest[$0.id]?.revision == $0.revision && latest.removeValue(forKey: $0.id) != nil }
+        for row in ordered {
+            state.revisions[row.id] = row.revision
+            state.highWater = max(state.highWater, row.revision)
+        }
+        let entries = ordered.map {
+            KnowledgeIndexEntry(id: $0.id.lowercasedString, question: $0.question, similarQuestions: $0.similar, enabled: $0.enabled)
+        }
+        for (entry, _) in state.matcher?.upsert(contentsOf: entries) ?? [] {
+            state.matcher?.remove(entryID: entry.id)
+        }
     }
 
     private static func apply(_ rows: [IndexRow], tombstones: [IndexTombstone], to state: inout State) {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An in-memory BM25 index over knowledge entries, updated incrementally.
 ///
@@ -55,6 +56,43 @@ public struct KnowledgeBM25Index: Sendable {
 
     /// Inserts or replaces an entry; a disabled entry is removed from the index.
     public mutating func upsert(_ entry: KnowledgeIndexEntry) throws(KnowledgeMatchingError) {
+        try upsert(entry, tokens: entry.enabled ? entry.allQuestions.map(tokenizer.tokenize) : [])
+    }
+
+    /// Inserts or replaces many entries (a start-up load, a reload): their questions are tokenized on every
+    /// core first, then indexed in order. Returns the entries refused, with why; the rest are indexed.
+    ///
+    /// Entries go 2,048 at a time, so only one slice's tokens are held at once.
+    public mutating func upsert(contentsOf entries: [KnowledgeIndexEntry]) -> [(entry: KnowledgeIndexEntry, error: KnowledgeMatchingError)] {
+        var refused: [(entry: KnowledgeIndexEntry, error: KnowledgeMatchingError)] = []
+        for start in stride(from: 0, to: entries.count, by: 2_048) {
+            let slice = Array(entries[start..<min(entries.count, start + 2_048)])
+            for (entry, tokens) in zip(slice, Self.tokenize(slice, with: tokenizer)) {
+                do {
+                    try upsert(entry, tokens: tokens)
+                } catch {
+                    refused.append((entry, error))
+                }
+            }
+        }
+        return refused
+    }
+
+    /// The tokens of every question of every enabled entry, in order, computed in parallel chunks.
+    private static func tokenize(_ entries: [KnowledgeIndexEntry], with tokenizer: KnowledgeTokenizer) -> [[[KnowledgeToken]]] {
+        let chunkSize = 256
+        let chunks = (entries.count + chunkSize - 1) / chunkSize
+        let results = Mutex([Int: [[[KnowledgeToken]]]]())
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let range = (chunk * chunkSize)..<min(entries.count, (chunk + 1) * chunkSize)
+            let tokens = entries[range].map { $0.enabled ? $0.allQuestions.map(tokenizer.tokenize) : [] }
+            results.withLock { $0[chunk] = tokens }
+        }
+        return results.withLock { results in (0..<chunks).flatMap { results[$0] ?? [] } }
+    }
+
+    /// Inserts or replaces `entry` whose questions' tokens are `tokens` (empty for a disabled entry).
+    private mutating func upsert(_ entry: KnowledgeIndexEntry, tokens questionTokens: [[KnowledgeToken]]) throws(KnowledgeMatchingError) {
         guard !entry.id.isEmpty else { throw .emptyEntryID }
         let questions = entry.allQuestions
         guard !questions.isEmpty else { throw .entryHasNoQuestion(entryID: entry.id) }
@@ -63,8 +101,7 @@ public struct KnowledgeBM25Index: Sendable {
 
         let slot = store.addEntry(id: entry.id, questions: questions)
         var entryTerms = Set<Int32>()
-        for (position, question) in questions.enumerated() {
-            let tokens = tokenizer.tokenize(question)
+        for (position, tokens) in questionTokens.enumerated() {
             guard !tokens.isEmpty else { continue }
             var frequencies: [Int32: Float] = [:]
             for token in tokens {

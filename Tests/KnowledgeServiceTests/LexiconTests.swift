@@ -187,19 +187,28 @@ import TestSupport
         }
     }
 
+    /// 以旧换新 is not in the bundled dictionary: without it the question reaches 猜你想问 only; as one word it
+    /// is a rare term both texts share, and the bot answers.
     @Test func aDomainWordChangesSegmentationAndMatching() async throws {
         let cluster = try await KnowledgeCluster.start()
         defer { cluster.stop() }
-        let entry = try await cluster.ok("kb.create", Self.admin, [
-            "question": "京小白怎么开通", "answer": "在“我的”页面开通京小白。",
-        ])
-        let id = try #require(entry.string("entry_id"))
-        _ = try await MatchingFlowTests.seed(cluster)
-        let question = "京小白是什么"
-        let before = try #require(try await Self.score(cluster, question, entry: id))
-        _ = try await cluster.ok("kb_words.create", Self.admin, ["word": "京小白"])
-        let after = try #require(try await Self.score(cluster, question, entry: id))
-        print("domain word: \(before) -> \(after)")
-        #expect(after > before, "the entry's own word now counts as one word in both texts")
+        var ids: [String: String] = [:]
+        for question in ["以旧换新怎么参加", "换新手机壳", "订单什么时候发货", "怎么申请退款"] {
+            let entry = try await cluster.ok("kb.create", Self.admin, ["question": .string(question), "answer": "见活动页。"])
+            ids[question] = entry.string("entry_id")
+        }
+        let id = try #require(ids["以旧换新怎么参加"])
+        let question = "以旧换新活动"
+        let before = try await cluster.ask(question)
+        #expect(!before.answered && before.suggestions?.first?.entryID.description == id, "\(before)")
+
+        _ = try await cluster.ok("kb_words.create", Self.admin, ["word": "以旧换新"])
+        let after = try await cluster.ask(question)
+        #expect(after.answered && after.entryID?.description == id, "\(after)")
+        #expect((after.score ?? 0) > (before.score ?? 1))
+
+        let word = try #require(try await cluster.ok("kb_words.list", Self.admin)["items"]?.items.first?.string("word_id"))
+        _ = try await cluster.ok("kb_words.delete", Self.admin, ["word_id": .string(word)])
+        #expect(!(try await cluster.ask(question)).answered, "deleting the word restores the old segmentation")
     }
 }

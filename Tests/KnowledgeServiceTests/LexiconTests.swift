@@ -211,4 +211,26 @@ import TestSupport
         _ = try await cluster.ok("kb_words.delete", Self.admin, ["word_id": .string(word)])
         #expect(!(try await cluster.ask(question)).answered, "deleting the word restores the old segmentation")
     }
+
+    @Test func theConfiguredFilesStillApplyNextToTheStoredLists() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-lexicon-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let synonymsFile = directory.appendingPathComponent("synonyms.txt")
+        try "# from the file\n积分 米粒\n".write(to: synonymsFile, atomically: true, encoding: .utf8)
+        let cluster = try await KnowledgeCluster.start(environment: ["KEFU_KNOWLEDGE_SYNONYMS": synonymsFile.path])
+        defer { cluster.stop() }
+        var ids: [String: String] = [:]
+        for question in ["怎么兑换积分", "以旧换新怎么参加", "换新手机壳", "订单什么时候发货", "怎么申请退款"] {
+            ids[question] = try await cluster.ok("kb.create", Self.admin, ["question": .string(question), "answer": "见活动页。"]).string("entry_id")
+        }
+        #expect(try await cluster.ask("米粒怎么兑换").entryID?.description == ids["怎么兑换积分"])
+        #expect(!(try await cluster.ask("以旧换新活动")).answered)
+
+        _ = try await cluster.ok("kb_words.create", Self.admin, ["word": "以旧换新"])
+        let stored = try await cluster.ask("以旧换新活动")
+        #expect(stored.answered && stored.entryID?.description == ids["以旧换新怎么参加"], "\(stored)")
+        let file = try await cluster.ask("米粒怎么兑换")
+        #expect(file.answered && file.entryID?.description == ids["怎么兑换积分"], "the file's synonym survives the rebuild: \(file)")
+    }
 }

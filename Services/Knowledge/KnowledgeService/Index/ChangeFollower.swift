@@ -89,7 +89,7 @@ struct ChangeFollower: Service {
     func refreshLexicon() async throws {
         let engine = self.engine
         let rebuilt = try await context.postgres.withConnection { connection -> Bool in
-            let revision = try engine.loader.lexiconRevision(connection)
+            let revision = try engine.lexicon.revision(connection)
             guard revision != engine.index.lexiconRevision else { return false }
             try engine.index.rebuild(lexiconRevision: revision) { try engine.loader.snapshot(connection) }
             return true

@@ -56,12 +56,6 @@ struct IndexLoader: Sendable {
         return (rows, tombstones, try results[2].first?.decode(Int64.self, at: 0) ?? 0)
     }
 
-    /// The admin lexicon's revision.
-    func lexiconRevision(_ connection: PostgresConnection) throws -> Int64 {
-        let statement = LexiconStore.revisionStatement(schema)
-        return try connection.pipeline([statement])[0].first?.decode(Int64.self, at: 0) ?? 0
-    }
-
     /// The current state of the given entries: rows for those that exist, tombstones for deleted ones,
     /// and the ids found in neither.
     func current(_ ids: [UUID], _ connection: PostgresConnection) throws -> (rows: [IndexRow], tombstones: [IndexTombstone], missing: [UUID]) {

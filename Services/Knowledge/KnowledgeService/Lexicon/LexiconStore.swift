@@ -21,9 +21,14 @@ struct LexiconStore: Sendable {
             })
     }
 
-    /// The revision of the last change.
+    /// The revision of the last change (to send in a pipeline with other reads).
     static func revisionStatement(_ schema: String) -> PostgresStatement {
         PostgresStatement("SELECT revision FROM \(schema).lexicon_state")
+    }
+
+    /// The revision of the last change.
+    func revision(_ connection: PostgresConnection) throws -> Int64 {
+        try connection.query("SELECT revision FROM \(schema).lexicon_state").first?.decode(Int64.self, at: 0) ?? 0
     }
 
     /// Queues the revision bump that tells every instance to rebuild its matcher (it rides with the COMMIT).

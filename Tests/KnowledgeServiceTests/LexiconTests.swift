@@ -184,6 +184,8 @@ import TestSupport
             }
             #expect(confidence >= KnowledgeSettings.defaultThreshold, "instance \(instance.name)")
             #expect(try await cluster.matcher(instance, question).top == id)
+            let state = try await HTTPProbe.get("http://127.0.0.1:\(instance.port)/matcher?q=x")
+            #expect(try JSONDecoder().decode(JSONValue.self, from: state.body)["lexicon_revision"] == 1)
         }
     }
 

@@ -225,6 +225,36 @@ class Test1MainScenario(Scenario):
             admin.shot("public-quick-replies")
         self.run_step(body, critical=False)
 
+    def test_02b_admin_words_and_synonyms(self):
+        def body():
+            admin = self.admin_page("knowledge")
+            admin.click("#kb-lexicon")
+            admin.visible("#page-lexicon")
+            admin.click("#lex-new")
+            admin.type("#lex-word", "白条分期")
+            admin.type("#lex-frequency", "5000")
+            admin.click("#lex-save")
+            admin.text_appears("#lex-rows tr", "白条分期")
+            path = os.path.join(ARTIFACTS, "words.txt")
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            with open(path, "w", encoding="utf-8") as file:
+                file.write("# 行业词\n运费险\n券\n以旧换新 2000\n")
+            admin.find("#lex-import-file").send_keys(path)
+            admin.text_appears("#lex-import-report", "第 3 行")
+            admin.text_appears("#lex-rows tr", "运费险")
+            admin.shot("lexicon-words")
+            admin.click("#lex-tab-synonyms")
+            admin.click("#lex-new")
+            admin.type("#lex-canonical", "积分")
+            admin.type("#lex-variants", "米粒 积分点")
+            admin.click("#lex-save")
+            admin.text_appears("#lex-rows tr", "米粒")
+            admin.click("#lex-rows tr .danger")
+            admin.click("#confirm-ok")
+            admin.text_appears("#lex-rows td", "还没有添加同义词")
+            admin.shot("lexicon-synonyms")
+        self.run_step(body, critical=False)
+
     def test_03_agent_logs_in_and_stops_accepting(self):
         def body():
             agent = self.browser("agent1")

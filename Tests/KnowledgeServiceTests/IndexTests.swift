@@ -46,4 +46,29 @@ import Testing
         index.forget([gone])
         #expect(index.count == 1)
     }
+
+    @Test func aNewerLexiconRebuildsTheMatcherWithItsWordsAndKeepsDeletions() throws {
+        let index = KnowledgeIndex()
+        let (kept, deleted) = (UUID(), UUID())
+        try index.ensureLoaded { IndexSnapshot(rows: [Self.row(kept, 1, "怎么兑换积分"), Self.row(deleted, 2, "米粒多少钱")], highWater: 2) }
+        index.apply([], tombstones: [IndexTombstone(id: deleted, revision: 3)])
+        #expect(index.lexiconRevision == 0)
+        #expect(index.search("米粒怎么兑换", limit: 1).first?.confidence ?? 0 < KnowledgeSettings.defaultThreshold)
+
+        let lexicon = AdminLexicon(revision: 4, synonyms: [SynonymGroup(canonical: "积分", variants: ["米粒"])])
+        var loads = 0
+        for revision: Int64 in [4, 4, 3] {
+            try index.rebuild(lexiconRevision: revision) {
+                loads += 1
+                // A stale row of the deleted entry (read before its deletion) must not come back.
+                return IndexSnapshot(rows: [Self.row(kept, 1, "怎么兑换积分"), Self.row(deleted, 2, "米粒多少钱")], highWater: 2, lexicon: lexicon)
+            }
+        }
+        #expect(loads == 1, "rebuilt once, for the newer revision only")
+        #expect(index.lexiconRevision == 4)
+        #expect(index.highWater == 3)
+        #expect(index.count == 1)
+        let match = try #require(index.search("米粒怎么兑换", limit: 1).first)
+        #expect(match.entryID == kept.lowercasedString && match.confidence >= KnowledgeSettings.defaultThreshold)
+    }
 }

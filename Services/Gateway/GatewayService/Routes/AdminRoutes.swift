@@ -103,6 +103,7 @@ extension Gateway {
     private func addKnowledgeRoutes(_ api: RouteGroup) {
         addKnowledgeCategoryRoutes(api)
         addUnknownQuestionRoutes(api)
+        addLexiconRoutes(api)
         api.get("knowledge") { request, _ in
             let staff = try await staff(request, admin: true)
             let params = try queryParams(request, strings: ["q", "category", "cursor"], ints: ["limit"], bools: ["enabled"])

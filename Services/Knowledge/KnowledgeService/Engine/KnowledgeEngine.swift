@@ -34,18 +34,22 @@ struct KnowledgeEngine: Sendable {
     var outbox: Outbox { Outbox(schema: schema) }
     var entries: EntryStore { EntryStore(schema: schema) }
     var loader: IndexLoader { IndexLoader(schema: schema) }
+    var lexicon: LexiconStore { LexiconStore(schema: schema) }
     var quickReplies: QuickReplyStore { QuickReplyStore(schema: schema) }
     var sessions: SessionTracker { SessionTracker(schema: schema) }
 
     /// Makes the matcher current before it answers: the full load on first use, then the entries changed
     /// since the highest revision it has seen (so a change committed before this request — by this instance
-    /// or another — is matched even if its `knowledge.changed` has not arrived yet).
+    /// or another — is matched even if its `knowledge.changed` has not arrived yet); when the admins' words or
+    /// synonyms changed since the matcher was built, it is rebuilt from PostgreSQL with them.
     func prepareIndex(_ connection: PostgresConnection) throws {
         if connection.transactionNotes.contains(where: { $0 is IndexChecked }) { return }
         connection.transactionNotes.append(IndexChecked())
         try index.ensureLoaded { try loader.snapshot(connection) }
         let changes = try loader.changes(since: index.highWater, connection)
-        if !changes.rows.isEmpty || !changes.tombstones.isEmpty {
+        if changes.lexiconRevision != index.lexiconRevision {
+            try index.rebuild(lexiconRevision: changes.lexiconRevision) { try loader.snapshot(connection) }
+        } else if !changes.rows.isEmpty || !changes.tombstones.isEmpty {
             index.apply(changes.rows, tombstones: changes.tombstones)
         }
     }

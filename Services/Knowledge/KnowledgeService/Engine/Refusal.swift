@@ -11,11 +11,15 @@ struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownSession = "unknown_session"
         case unknownQuickReply = "unknown_quick_reply"
         case unknownQuestion = "unknown_question"
+        case unknownWord = "unknown_word"
+        case unknownSynonym = "unknown_synonym"
         case notYourSession = "not_your_session"
         case versionConflict = "version_conflict"
         case duplicateKeyword = "duplicate_keyword"
         case duplicateQuestion = "duplicate_question"
         case duplicateCategory = "duplicate_category"
+        case duplicateWord = "duplicate_word"
+        case duplicateSynonym = "duplicate_synonym"
         case payloadTooLarge = "payload_too_large"
     }
 

@@ -9,7 +9,7 @@ import ServiceRuntime
 /// Keeps this instance's matcher current. The `knowledge` consumer group hands each `knowledge.changed`
 /// to one instance only, so every instance also tails the events stream itself (`XREAD`, no group):
 /// it notes the stream's last id, loads every entry from PostgreSQL, then reads from that id and reloads
-/// each changed entry. Every ``KnowledgeSettings/reconcileInterval`` it compares its revisions with
+/// each changed entry. About every second it also rebuilds the matcher if the admins' words or synonyms changed. Every ``KnowledgeSettings/reconcileInterval`` it compares its revisions with
 /// PostgreSQL's and reloads what differs (and forgets sessions ended and bot questions asked more than 90 days ago).
 struct ChangeFollower: Service {
     let engine: KnowledgeEngine
@@ -18,6 +18,9 @@ struct ChangeFollower: Service {
     var batchSize = 500
     /// `XREAD BLOCK` time (also the longest a shutdown waits for the read in hand).
     var blockMilliseconds = 1_000
+    /// How often the admin lexicon's revision is compared with the matcher's (requests that match compare it
+    /// themselves; this keeps an idle instance's `/matcher` current too).
+    var lexiconCheckInterval: Duration = .seconds(1)
 
     func run() async throws {
         do {
@@ -46,6 +49,7 @@ struct ChangeFollower: Service {
         }
         try await retrying("loading the knowledge base") { try await load() }
         var nextReconcile = ContinuousClock.now + engine.settings.reconcileInterval
+        var nextLexiconCheck = ContinuousClock.now + lexiconCheckInterval
         while true {
             try Task.checkCancellation()
             do {
@@ -54,6 +58,10 @@ struct ChangeFollower: Service {
                 let (last, changed) = Self.changedEntries(reply)
                 if !changed.isEmpty { try await reload(changed) }
                 if let last { lastID = last }
+                if ContinuousClock.now >= nextLexiconCheck {
+                    nextLexiconCheck = ContinuousClock.now + lexiconCheckInterval
+                    try await refreshLexicon()
+                }
                 if ContinuousClock.now >= nextReconcile {
                     nextReconcile = ContinuousClock.now + engine.settings.reconcileInterval
                     try await reconcile()
@@ -75,6 +83,20 @@ struct ChangeFollower: Service {
         context.logger.info(
             "knowledge matcher loaded",
             metadata: ["entries": "\(engine.index.count)", "ms": "\((ContinuousClock.now - start).milliseconds)"])
+    }
+
+    /// Rebuilds the matcher when the admins' words or synonyms changed since it was built.
+    func refreshLexicon() async throws {
+        let engine = self.engine
+        let rebuilt = try await context.postgres.withConnection { connection -> Bool in
+            let revision = try engine.lexicon.revision(connection)
+            guard revision != engine.index.lexiconRevision else { return false }
+            try engine.index.rebuild(lexiconRevision: revision) { try engine.loader.snapshot(connection) }
+            return true
+        }
+        if rebuilt {
+            context.logger.info("knowledge matcher rebuilt with the admin words and synonyms", metadata: ["entries": "\(engine.index.count)"])
+        }
     }
 
     /// Reloads the given entries from PostgreSQL.

@@ -20,6 +20,8 @@ struct IndexTombstone: Sendable, Equatable {
 struct IndexSnapshot: Sendable {
     var rows: [IndexRow]
     var highWater: Int64
+    /// The admins' words and synonyms the matcher is built with.
+    var lexicon = AdminLexicon()
 }
 
 /// Reads what the index needs from the knowledge schema (synchronously, on a connection the caller holds).
@@ -37,18 +39,21 @@ struct IndexLoader: Sendable {
         let high = try connection.query(
             "SELECT greatest((SELECT coalesce(max(revision), 0) FROM \(schema).entries), (SELECT coalesce(max(revision), 0) FROM \(schema).entry_tombstones))"
         ).first?.decode(Int64.self, at: 0) ?? 0
-        return IndexSnapshot(rows: rows, highWater: high)
+        return IndexSnapshot(rows: rows, highWater: high, lexicon: try LexiconStore(schema: schema).load(connection))
     }
 
-    /// The entries and deletions with a revision above `revision`.
-    func changes(since revision: Int64, _ connection: PostgresConnection) throws -> (rows: [IndexRow], tombstones: [IndexTombstone]) {
-        let rows = try connection.query(
-            "SELECT \(columns) FROM \(schema).entries WHERE revision > $1 ORDER BY revision", [revision]
-        ).map(Self.row)
-        let tombstones = try connection.query(
-            "SELECT entry_id, revision FROM \(schema).entry_tombstones WHERE revision > $1", [revision]
-        ).map { IndexTombstone(id: try $0.decode(UUID.self, at: 0), revision: try $0.decode(Int64.self, at: 1)) }
-        return (rows, tombstones)
+    /// The entries and deletions with a revision above `revision`, and the admin lexicon's revision (one round trip).
+    func changes(
+        since revision: Int64, _ connection: PostgresConnection
+    ) throws -> (rows: [IndexRow], tombstones: [IndexTombstone], lexiconRevision: Int64) {
+        let results = try connection.pipeline([
+            PostgresStatement("SELECT \(columns) FROM \(schema).entries WHERE revision > $1 ORDER BY revision", [revision]),
+            PostgresStatement("SELECT entry_id, revision FROM \(schema).entry_tombstones WHERE revision > $1", [revision]),
+            LexiconStore.revisionStatement(schema),
+        ])
+        let rows = try results[0].map(Self.row)
+        let tombstones = try results[1].map { IndexTombstone(id: try $0.decode(UUID.self, at: 0), revision: try $0.decode(Int64.self, at: 1)) }
+        return (rows, tombstones, try results[2].first?.decode(Int64.self, at: 0) ?? 0)
     }
 
     /// The current state of the given entries: rows for those that exist, tombstones for deleted ones,

@@ -17,20 +17,25 @@ final class KnowledgeIndex: Sendable {
         var deleted: Set<UUID> = []
         /// The highest revision seen.
         var highWater: Int64 = 0
+        /// The admin lexicon revision the matcher was built with.
+        var lexiconRevision: Int64 = 0
     }
 
     private let state = Mutex(State())
     /// The matcher's scoring parameters.
     let configuration: KnowledgeBM25Configuration
 
-    /// The matcher's tokenizer (bundled tables plus admin words and synonyms).
-    let tokenizer: KnowledgeTokenizer
+    /// The tokenizer before the admins' stored words and synonyms: the bundled tables plus the configured files.
+    let baseTokenizer: KnowledgeTokenizer
 
     /// An empty index; ``ensureLoaded(_:)`` fills it.
     init(configuration: KnowledgeBM25Configuration = KnowledgeBM25Configuration(), tokenizer: KnowledgeTokenizer = KnowledgeTokenizer()) {
         self.configuration = configuration
-        self.tokenizer = tokenizer
+        self.baseTokenizer = tokenizer
     }
+
+    /// The admin lexicon revision the matcher was built with.
+    var lexiconRevision: Int64 { state.withLock { $0.lexiconRevision } }
 
     /// Whether the full load has happened.
     var isLoaded: Bool { state.withLock { $0.matcher != nil } }
@@ -45,14 +50,28 @@ final class KnowledgeIndex: Sendable {
     func ensureLoaded(_ load: () throws -> IndexSnapshot) throws {
         try state.withLock { state in
             guard state.matcher == nil else { return }
-            let snapshot = try load()
-            var fresh = State()
-            fresh.matcher = try KnowledgeBM25Index(configuration: configuration, tokenizer: tokenizer)
-            Self.load(snapshot.rows, into: &fresh)
-            HeapTrim.releaseFreeMemory()
-            fresh.highWater = max(fresh.highWater, snapshot.highWater)
-            state = fresh
+            try build(from: try load(), into: &state)
         }
+    }
+
+    /// Rebuilds the matcher from `load` (every entry tokenized again with the admin words and synonyms it
+    /// returns) unless it was already built with `lexiconRevision` or a later one; concurrent callers wait.
+    func rebuild(lexiconRevision: Int64, _ load: () throws -> IndexSnapshot) throws {
+        try state.withLock { state in
+            guard state.matcher == nil || state.lexiconRevision < lexiconRevision else { return }
+            try build(from: try load(), into: &state)
+        }
+    }
+
+    private func build(from snapshot: IndexSnapshot, into state: inout State) throws {
+        var fresh = State()
+        fresh.matcher = try KnowledgeBM25Index(configuration: configuration, tokenizer: snapshot.lexicon.tokenizer(over: baseTokenizer))
+        fresh.deleted = state.deleted
+        Self.load(snapshot.rows, into: &fresh)
+        fresh.highWater = max(fresh.highWater, snapshot.highWater, state.highWater)
+        fresh.lexiconRevision = snapshot.lexicon.revision
+        state = fresh
+        HeapTrim.releaseFreeMemory()
     }
 
     /// Applies reloaded rows and deletions; rows older than what was applied are ignored.
@@ -92,10 +111,13 @@ final class KnowledgeIndex: Sendable {
         state.withLock { $0.matcher?.decide(text, threshold: threshold, suggestionThreshold: suggestionThreshold) ?? .none }
     }
 
-    /// Fills a fresh index with a snapshot's rows (the latest revision of each), tokenizing on every core.
+    /// Fills a fresh index with a snapshot's rows (the latest revision of each, deleted entries left out),
+    /// tokenizing on every core.
     private static func load(_ rows: [IndexRow], into state: inout State) {
         var latest: [UUID: IndexRow] = [:]
-        for row in rows where latest[row.id].map({ $0.revision <= row.revision }) ?? true { latest[row.id] = row }
+        for row in rows where !state.deleted.contains(row.id) && (latest[row.id].map { $0.revision <= row.revision } ?? true) {
+            latest[row.id] = row
+        }
         let ordered = rows.filter { latest[$0.id]?.revision == $0.revision && latest.removeValue(forKey: $0.id) != nil }
         for row in ordered {
             state.revisions[row.id] = row.revision

@@ -19,7 +19,8 @@ enum MatcherRoute {
             }
             let body = JSONValue.object([
                 "loaded": .bool(index.isLoaded), "entries": .integer(Int64(index.count)),
-                "high_water_revision": .integer(index.highWater), "matches": .array(matches),
+                "high_water_revision": .integer(index.highWater), "lexicon_revision": .integer(index.lexiconRevision),
+                "matches": .array(matches),
             ])
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -115,10 +115,10 @@ public struct KnowledgeLanguage: Sendable {
         return key
     }
 
-    /// Non-blank, non-comment lines with their 1-based numbers, trimmed.
+    /// Non-blank, non-comment lines with their 1-based numbers, trimmed (LF, CRLF or CR line ends).
     static func lines(of text: String) -> [(Int, Substring)] {
         var result: [(Int, Substring)] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             result.append((index + 1, Substring(line)))

@@ -1,4 +1,5 @@
 import Foundation
+import KefuModel
 
 /// Small conversions between JSON text (as PostgreSQL returns and takes it) and Swift values.
 enum JSONText {
@@ -10,6 +11,12 @@ enum JSONText {
     /// Encodes strings as a JSON array, e.g. for `jsonb_array_elements_text($1::jsonb)`.
     static func array(_ strings: [String]) -> String {
         let data = (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Encodes a JSON value, e.g. for `jsonb_to_recordset($1::jsonb)`.
+    static func encode(_ value: JSONValue) -> String {
+        let data = (try? JSONEncoder().encode(value)) ?? Data("null".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 }

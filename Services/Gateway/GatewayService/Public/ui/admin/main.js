@@ -6,6 +6,7 @@ import { SettingsPage } from './settings.js';
 import { AccountsPage } from './accounts.js';
 import { KnowledgePage } from './knowledge.js';
 import { UnknownQuestionsPage } from './unknown.js';
+import { LexiconPage } from './lexicon.js';
 import { RecordsPage } from './records.js';
 import { ReportsPage } from './reports.js';
 import { QuickReplies } from '../quick-replies.js';
@@ -22,6 +23,7 @@ const SECTIONS = [
   }],
   ['knowledge', () => new KnowledgePage()],
   ['unknown', () => new UnknownQuestionsPage()],
+  ['lexicon', () => new LexiconPage()],
   ['leave', () => {
     const view = new LeaveMessages({ idPrefix: 'alm' });
     return { element: h('section', { class: 'page', id: 'page-leave' }, h('h2', { text: t('nav.leave') }), view.element), load: () => view.load(true), dispose: () => view.dispose() };

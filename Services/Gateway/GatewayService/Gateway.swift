@@ -45,7 +45,7 @@ struct Gateway: Sendable, CustomStringConvertible {
         auth = Authenticator(tokens: tokens, secret: gateway.secret)
         accounts = AccountStore(
             postgres: context.postgres, hasher: PasswordHasher(cost: gateway.bcryptCost), outbox: context.outbox,
-            commandsStream: context.streams.commands, source: source)
+            commandsStream: context.streams.commands, source: source, publisher: context.publisher)
         idempotency = IdempotencyStore(postgres: context.postgres)
         uploads = UploadStore(postgres: context.postgres)
         limiter = RateLimiter(redis: context.redis, prefix: context.streams.prefix)

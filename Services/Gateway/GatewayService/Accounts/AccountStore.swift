@@ -52,13 +52,22 @@ struct NewAccount: Decodable, Sendable {
 }
 
 /// The `gateway.accounts` table. Every create or change publishes `admin.upsert_agent` through the outbox
-/// in the same transaction, so routing always learns the current name, capacity and enabled flag.
+/// in the same transaction, so routing always learns the current name, capacity and enabled flag. With a
+/// `publisher` (the running gateway) the entry is published right after the commit; without one (the CLI)
+/// the gateway's relay publishes it.
 struct AccountStore: Sendable {
     let postgres: PostgresClient
     let hasher: PasswordHasher
     let outbox: Outbox
     let commandsStream: String
     let source: String
+    var publisher: OutboxPublisher? = nil
+
+    /// Runs `body` in a transaction and publishes what it enqueued right after the commit when it can.
+    private func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        guard let publisher else { return try await postgres.transaction(body) }
+        return try await publisher.transaction(body)
+    }
 
     static let defaultCapacity = 5
     static let columns = """
@@ -125,7 +134,7 @@ struct AccountStore: Sendable {
         let id = UUID()
         let capacity = new.capacity ?? Self.defaultCapacity
         do {
-            return try await postgres.transaction { [self] connection in
+            return try await transaction { [self] connection in
                 let rows = try connection.query(
                     """
                     INSERT INTO gateway.accounts (id, username, display_name, role, password_hash, capacity)
@@ -150,7 +159,7 @@ struct AccountStore: Sendable {
             hash = try await hasher.hash(password)
         }
         let newHash = hash
-        let account = try await postgres.transaction { [self] connection -> Account? in
+        let account = try await transaction { [self] connection -> Account? in
             let rows = try connection.query(
                 """
                 UPDATE gateway.accounts SET

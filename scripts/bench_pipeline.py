@@ -186,6 +186,54 @@ class Bench:
             self.restarted.append(process)
             print(f"  restarted kefu-{name} (pid {process.pid})", flush=True)
 
+    def cpu_by_process(self):
+        """CPU seconds used so far by this run's Kefu services, PostgreSQL (postmaster and backends) and Redis."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        names = {}
+        with open(os.environ["KEFU_BENCH_SERVICES"]) as listing:
+            for line in listing:
+                name, pid, _ = line.split()
+                names[int(pid)] = name
+        for process in self.restarted:
+            names[process.pid] = os.path.basename(process.args[0])[5:]
+
+        def first_int(path):
+            try:
+                with open(path) as handle:
+                    return int(handle.readline().strip())
+            except (OSError, ValueError):
+                return None
+        postmaster = first_int(os.environ.get("KEFU_BENCH_PG_PIDFILE", "/nonexistent"))
+        redis_pid = first_int(os.environ.get("KEFU_BENCH_REDIS_PIDFILE", "/nonexistent"))
+        totals = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    rest = stat.read().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            pid, ppid = int(entry), int(rest[1])
+            if pid in names:
+                key = names[pid]
+            elif postmaster and (pid == postmaster or ppid == postmaster):
+                key = "postgres"
+            elif pid == redis_pid:
+                key = "redis"
+            else:
+                continue
+            totals[key] = totals.get(key, 0) + (int(rest[11]) + int(rest[12])) / ticks
+        return totals
+
+    def cpu_report(self, label, before, messages):
+        after = self.cpu_by_process()
+        used = {name: after.get(name, 0) - before.get(name, 0) for name in after}
+        parts = ", ".join(f"{name} {seconds * 1e6 / messages:,.0f}" for name, seconds in
+                          sorted(used.items(), key=lambda item: -item[1]) if seconds > 0)
+        self.report.setdefault("cpu_us_per_message", {})[label] = {name: round(s * 1e6 / messages) for name, s in used.items()}
+        print(f"  {label}: CPU µs per visitor message: {parts}", flush=True)
+
     def sustained(self, label, prefix, visitors, question, kill=()):
         inbound = f"{self.prefix}:inbound"
         messages = self.args.messages
@@ -198,6 +246,8 @@ class Bench:
                     "channel": "web-pc", "visitor_id": f"{prefix}{v}", "client_message_id": cid, "text": question}))
         total = len(payloads)
         reported_before = self.reporting_messages(prefix)[0]
+        cpu_before = self.cpu_by_process()
+        self.reset_statements()
         started = time.time()
         if kill:
             half = len(payloads) // 2
@@ -229,6 +279,7 @@ class Bench:
             return waiting == 0 and self.store_messages("bot", prefix)[0] == rep_bot
         ok = self.wait_until(f"{label} sessions applied", applied, self.args.drain_timeout)
         elapsed = time.time() - started
+        self.cpu_report(label, cpu_before, total)
         self.check_exactly_once(f"{label} sessions", prefix, ids)
         rate = total / elapsed if ok else 0
         answers = self.store_messages("bot", prefix)[0] if bot else 0
@@ -398,9 +449,21 @@ class Bench:
                             "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12")
         except psycopg2.Error:
             return
-        print("PostgreSQL: statements by total time (calls, ms, statement)")
+        print("PostgreSQL: statements by total time since the last sustained phase began (calls, ms, statement)")
         for calls, total, query in rows:
             print(f"  {calls:>8} {total:>8} {query}")
+        tables = self.sql("SELECT schemaname || '.' || relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del "
+                          "FROM pg_stat_user_tables ORDER BY n_tup_upd + n_tup_ins DESC LIMIT 8")
+        print("PostgreSQL: busiest tables (inserted, updated, of which HOT, deleted)")
+        for name, inserted, updated, hot, deleted in tables:
+            print(f"  {name:<40} {inserted:>8} {updated:>8} {hot:>8} {deleted:>8}")
+
+    def reset_statements(self):
+        try:
+            self.sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            self.sql("SELECT pg_stat_statements_reset()")
+        except psycopg2.Error:
+            pass
 
     def run(self):
         a = self.args

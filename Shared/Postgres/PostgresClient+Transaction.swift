@@ -48,6 +48,9 @@ extension PostgresConnection {
         transactionNotes = []
         do {
             let value = try body(self)
+            for participant in participants {
+                try participant.beforeCommit(self)
+            }
             try commit()
             return value
         } catch {

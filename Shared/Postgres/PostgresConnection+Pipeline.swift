@@ -50,7 +50,11 @@ extension PostgresConnection {
         var key = statement.sql
         key.append("\u{1}")
         for value in statement.values {
-            if case .bytea = value { key.append("b") } else { key.append("t") }
+            switch value {
+            case .bytea: key.append("b")
+            case .binary(let oid, _): key.append("b\(oid)")
+            case .null, .text: key.append("t")
+            }
         }
         return key
     }
@@ -109,12 +113,14 @@ extension PostgresConnection {
     /// statement (their locks become multixacts), so a handler that reads nothing never opens one.
     public func lazySavepoint(_ name: String) -> PostgresSavepoint {
         pendingSavepoints.append((name: name, index: queued.count))
+        participants.forEach { $0.savepointMarked(name) }
         return PostgresSavepoint(name: name)
     }
 
     /// Undoes everything since `savepoint`: drops the statements queued since, or queues
     /// `ROLLBACK TO SAVEPOINT` when it was sent.
     public func rollback(to savepoint: PostgresSavepoint) {
+        participants.forEach { $0.rolledBack(to: savepoint.name) }
         if let pending = pendingSavepoints.lastIndex(where: { $0.name == savepoint.name }) {
             queued.removeSubrange(min(pendingSavepoints[pending].index, queued.count)...)
             pendingSavepoints.removeSubrange(pending...)
@@ -126,11 +132,17 @@ extension PostgresConnection {
 
     /// Keeps what was done since `savepoint`; releases it if it was sent.
     public func release(_ savepoint: PostgresSavepoint) {
+        participants.forEach { $0.released(savepoint.name) }
         if let pending = pendingSavepoints.lastIndex(where: { $0.name == savepoint.name }) {
             pendingSavepoints.removeSubrange(pending...)
         } else {
             queue("RELEASE SAVEPOINT \(savepoint.name)")
         }
+    }
+
+    /// The transaction's notes that take part in its savepoints and commit.
+    var participants: [any PostgresTransactionParticipant] {
+        transactionNotes.compactMap { $0 as? any PostgresTransactionParticipant }
     }
 
     /// Inserts `SAVEPOINT` statements for the lazy savepoints whose statements are about to be sent.

@@ -136,6 +136,21 @@ public final class PostgresConnection {
         var lengths = [Int32](repeating: 0, count: values.count)
         var buffers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: values.count)
         defer { buffers.forEach { free($0) } }
+        func bind(_ bytes: [UInt8], oid: Oid, at index: Int) throws(PostgresError) {
+            guard bytes.count <= Int(Int32.max) else {
+                throw .invalidParameter(index: index + 1, reason: "binary value is too large")
+            }
+            let buffer = malloc(max(1, bytes.count))!.assumingMemoryBound(to: CChar.self)
+            bytes.withUnsafeBytes { raw in
+                if let base = raw.baseAddress {
+                    memcpy(buffer, base, raw.count)
+                }
+            }
+            buffers[index] = buffer
+            types[index] = oid
+            formats[index] = 1
+            lengths[index] = Int32(bytes.count)
+        }
         for (index, value) in values.enumerated() {
             switch value {
             case .null:
@@ -146,19 +161,9 @@ public final class PostgresConnection {
                 }
                 buffers[index] = strdup(text)
             case .bytea(let bytes):
-                guard bytes.count <= Int(Int32.max) else {
-                    throw .invalidParameter(index: index + 1, reason: "bytea value is too large")
-                }
-                let buffer = malloc(max(1, bytes.count))!.assumingMemoryBound(to: CChar.self)
-                bytes.withUnsafeBytes { raw in
-                    if let base = raw.baseAddress {
-                        memcpy(buffer, base, raw.count)
-                    }
-                }
-                buffers[index] = buffer
-                types[index] = 17
-                formats[index] = 1
-                lengths[index] = Int32(bytes.count)
+                try bind(bytes, oid: 17, at: index)
+            case .binary(let oid, let bytes):
+                try bind(bytes, oid: oid, at: index)
             }
         }
         let pointers = buffers.map { UnsafePointer($0) }

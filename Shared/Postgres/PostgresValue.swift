@@ -10,6 +10,8 @@ public enum PostgresValue: Sendable, Hashable {
     case text(String)
     /// Raw bytes sent as a binary `bytea` parameter.
     case bytea([UInt8])
+    /// A value in PostgreSQL's binary format for the type with OID `oid` (see ``PostgresArray/bytea(_:)``).
+    case binary(oid: UInt32, bytes: [UInt8])
 }
 
 extension PostgresValue: PostgresEncodable {

@@ -28,26 +28,91 @@ public struct Outbox: Sendable {
         try enqueue([OutboxEntry(envelope, to: stream)], on: connection)
     }
 
-    /// Adds many encoded events, inside the caller's transaction: one queued statement per row, whose text
-    /// never changes, so the connection prepares it once.
-    /// Events whose id is already in the outbox are ignored.
+    /// Adds many encoded events, inside the caller's transaction. Events whose id is already in the outbox
+    /// are ignored.
+    ///
+    /// In a transaction whose committer publishes (``OutboxPublisher/Committer``, every consumer batch) the
+    /// rows of every handler are gathered and written by one set-based `INSERT` just before COMMIT, claimed
+    /// for the committer for ``writerClaimSeconds``; rows gathered after a savepoint that is rolled back are
+    /// dropped with it. Elsewhere each row is queued as its own statement (whose text never changes, so the
+    /// connection prepares it once), unclaimed, for the relay.
     public func enqueue(_ entries: [OutboxEntry], on connection: PostgresConnection) throws {
-        let claim = connection.transactionNotes.contains { $0 is OutboxPublisher.Committer } ? Self.writerClaimSeconds : 0
+        if connection.transactionNotes.contains(where: { $0 is OutboxPublisher.Committer }) {
+            PendingOutbox.on(connection, schema: schema).append(entries)
+            return
+        }
         for entry in entries {
             connection.queue(
-                """
-                INSERT INTO \(schema).outbox (stream, event_id, payload, claimed_until)
-                VALUES ($1, $2::uuid, $3::bytea, CASE WHEN $4::int > 0 THEN clock_timestamp() + make_interval(secs => $4::int) END)
-                ON CONFLICT (event_id) DO NOTHING
-                """,
-                [entry.stream, entry.eventID, entry.payload, claim])
+                "INSERT INTO \(schema).outbox (stream, event_id, payload) VALUES ($1, $2::uuid, $3::bytea) ON CONFLICT (event_id) DO NOTHING",
+                [entry.stream, entry.eventID, entry.payload])
         }
         connection.transactionNotes.append(OutboxNote(schema: schema, entries: entries))
     }
 
     /// What the transaction on `connection` enqueued so far, in order (for its committer to publish).
     public static func enqueued(on connection: PostgresConnection) -> [OutboxNote] {
-        connection.transactionNotes.compactMap { $0 as? OutboxNote }
+        connection.transactionNotes.compactMap { note in
+            if let pending = note as? PendingOutbox { return OutboxNote(schema: pending.schema, entries: pending.entries) }
+            return note as? OutboxNote
+        }
+    }
+}
+
+/// The rows a committer's transaction gathered for one outbox, written by one statement before COMMIT.
+final class PendingOutbox: PostgresTransactionParticipant, @unchecked Sendable {
+    let schema: String
+    private(set) var entries: [OutboxEntry] = []
+    private var ids = Set<UUID>()
+    private var marks = SavepointMarks()
+
+    private init(schema: String) {
+        self.schema = schema
+    }
+
+    /// The transaction's pending rows for `schema`, created on first use.
+    static func on(_ connection: PostgresConnection, schema: String) -> PendingOutbox {
+        for note in connection.transactionNotes {
+            if let pending = note as? PendingOutbox, pending.schema == schema { return pending }
+        }
+        let pending = PendingOutbox(schema: schema)
+        connection.transactionNotes.append(pending)
+        return pending
+    }
+
+    /// Adds rows; an event id already gathered is not added twice.
+    func append(_ more: [OutboxEntry]) {
+        for entry in more where ids.insert(entry.eventID).inserted {
+            entries.append(entry)
+        }
+    }
+
+    func savepointMarked(_ name: String) {
+        marks.mark(name, count: entries.count)
+    }
+
+    func rolledBack(to name: String) {
+        let keep = min(marks.rollBack(to: name), entries.count)
+        for entry in entries[keep...] { ids.remove(entry.eventID) }
+        entries.removeSubrange(keep...)
+    }
+
+    func released(_ name: String) {
+        marks.release(name)
+    }
+
+    /// One `INSERT … SELECT FROM unnest(…)` in the order gathered (the relay publishes by id).
+    func beforeCommit(_ connection: PostgresConnection) throws {
+        guard !entries.isEmpty else { return }
+        connection.queue(
+            """
+            INSERT INTO \(schema).outbox (stream, event_id, payload, claimed_until)
+            SELECT t.stream, t.event_id, t.payload, clock_timestamp() + make_interval(secs => $4::int)
+            FROM unnest($1::text[], $2::uuid[], $3::bytea[]) WITH ORDINALITY AS t(stream, event_id, payload, ord)
+            ORDER BY t.ord
+            ON CONFLICT (event_id) DO NOTHING
+            """,
+            [PostgresArray.literal(entries.map(\.stream)), PostgresArray.literal(entries.map(\.eventID.uuidString)),
+             PostgresArray.bytea(entries.map(\.payload)), Outbox.writerClaimSeconds])
     }
 }
 

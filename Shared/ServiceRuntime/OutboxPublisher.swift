@@ -6,8 +6,8 @@ import Postgres
 import RedisStreams
 
 /// Publishes a committed transaction's outbox rows right after the commit: one pipelined `XADD` round trip,
-/// then one statement marking them published. Rows it cannot publish are released at once for the
-/// ``OutboxRelay`` (woken) to publish; rows of a publisher that died are published by the relay when the
+/// then one statement deleting them (a published row has done its job: the stream holds the event). Rows it
+/// cannot publish are released at once for the ``OutboxRelay`` (woken) to publish; rows of a publisher that died are published by the relay when the
 /// writer's short claim (``Outbox/writerClaimSeconds``) runs out.
 public struct OutboxPublisher: Sendable {
     let postgres: PostgresClient
@@ -46,7 +46,7 @@ public struct OutboxPublisher: Sendable {
     }
 
     /// Publishes rows enqueued by a transaction that has committed: per outbox, one pipelined `XADD` round
-    /// trip and one marking statement, however many handlers enqueued them.
+    /// trip and one deleting statement, however many handlers enqueued them.
     public func publish(_ notes: [OutboxNote]) async {
         var merged: [OutboxNote] = []
         for note in notes where !note.entries.isEmpty {
@@ -73,10 +73,9 @@ public struct OutboxPublisher: Sendable {
             published.increment(by: note.entries.count)
             do {
                 try await postgres.execute(
-                    "UPDATE \(note.schema).outbox SET published_at = now() WHERE event_id = ANY($1::uuid[]) AND published_at IS NULL",
-                    [ids])
+                    "DELETE FROM \(note.schema).outbox WHERE event_id = ANY($1::uuid[]) AND published_at IS NULL", [ids])
             } catch {
-                logger.warning("could not mark published rows; the relay may publish them again", metadata: ["error": "\(error)"])
+                logger.warning("could not delete published rows; the relay may publish them again", metadata: ["error": "\(error)"])
             }
         }
     }

@@ -9,13 +9,13 @@ import ServiceLifecycle
 /// The outbox's crash fallback: the committing code publishes its own rows (``OutboxPublisher``); the relay
 /// publishes what nobody did — rows whose writer's claim ran out (the writer died or could not reach Redis)
 /// and rows a publisher released. It claims unpublished rows in id order (`FOR UPDATE SKIP LOCKED`, so
-/// instances share the work), `XADD`s them, then marks them published. A claim lasts `claimDuration`; a
+/// instances share the work), `XADD`s them, then deletes them. A claim lasts `claimDuration`; a
 /// round that fails to publish releases its claim at once, and so does a stopping relay, so no committed
 /// row waits for a claim to expire after Redis or PostgreSQL is back. Rows of a relay that died mid-way are
 /// published again once its claim expires (at-least-once).
 ///
-/// Also the runtime's janitor: every `purgeInterval` it deletes published outbox rows and processed
-/// event ids older than `retention`.
+/// Also the runtime's janitor: every `purgeInterval` it deletes processed event ids older than `retention`
+/// (and outbox rows marked published by versions that kept them).
 public struct OutboxRelay: Service {
     /// The schema holding the outbox.
     public let schema: String
@@ -30,7 +30,7 @@ public struct OutboxRelay: Service {
     public var pollInterval: Duration = .milliseconds(250)
     /// How long a claim holds before another relay may publish the rows.
     public var claimDuration: Duration = .seconds(5)
-    /// How long published rows and processed event ids are kept.
+    /// How long processed event ids (the inbox) are kept.
     public var retention: Duration = .seconds(7 * 24 * 3600)
     /// How often old rows are purged.
     public var purgeInterval: Duration = .seconds(600)
@@ -125,12 +125,13 @@ public struct OutboxRelay: Service {
                 "UPDATE \(table) SET claimed_until = NULL WHERE id = ANY($1::bigint[]) AND published_at IS NULL", [ids])
             throw error
         }
-        try await postgres.execute("UPDATE \(table) SET published_at = now() WHERE id = ANY($1::bigint[])", [ids])
+        try await postgres.execute("DELETE FROM \(table) WHERE id = ANY($1::bigint[])", [ids])
         published.increment(by: ordered.count)
         return ordered.count
     }
 
-    /// Deletes published outbox rows and processed event ids older than the retention.
+    /// Deletes processed event ids older than the retention, and outbox rows that earlier versions marked
+    /// published instead of deleting them.
     public func purge() async throws {
         let seconds = Double(retention.components.seconds)
         let outbox = try await postgres.execute(

@@ -146,3 +146,19 @@ extension IntegrationTests {
         }
     }
 }
+
+extension IntegrationTests {
+    @Suite("Binary arrays")
+    struct BinaryArrayTests {
+        @Test func byteaArraysRoundTripAnyBytes() async throws {
+            try await withTestClient { client in
+                let values: [[UInt8]] = [[], [0], [0, 255, 34, 92, 44, 123, 125], Array("中文 {\"x\"}".utf8), [UInt8](repeating: 7, count: 70_000)]
+                let rows = try await client.query(
+                    "SELECT v FROM unnest($1::bytea[]) WITH ORDINALITY AS t(v, n) ORDER BY n", [PostgresArray.bytea(values)])
+                #expect(try rows.map { try $0.decode([UInt8].self, at: 0) } == values)
+                let empty = try await client.query("SELECT cardinality($1::bytea[])", [PostgresArray.bytea([])])
+                #expect(try empty.first?.decode(Int.self, at: 0) == 0)
+            }
+        }
+    }
+}

@@ -178,21 +178,27 @@ import TestSupport
         await fixture.shutdown()
     }
 
-    @Test func purgeRemovesOnlyOldRows() async throws {
+    @Test func publishedRowsAreDeletedAndPurgeRemovesOnlyOldRows() async throws {
         let fixture = try await fixture()
         let outbox = fixture.outbox
         let stream = fixture.stream
         try await fixture.postgres.transaction { connection in
-            try outbox.enqueue(Self.message("old"), to: stream, on: connection)
-            try outbox.enqueue(Self.message("new"), to: stream, on: connection)
+            try outbox.enqueue(Self.message("relayed"), to: stream, on: connection)
             try connection.execute(
                 "INSERT INTO outboxtest.processed_events (consumer_group, event_id, processed_at) VALUES ('g', $1, now() - interval '30 days'), ('g', $2, now())",
                 [UUID(), UUID()])
+            // Rows that an earlier version marked published instead of deleting them.
+            try connection.execute(
+                """
+                INSERT INTO outboxtest.outbox (stream, event_id, payload, published_at)
+                VALUES ('legacy', $1, '\\x00', now() - interval '30 days'), ('legacy', $2, '\\x00', now())
+                """,
+                [UUID(), UUID()])
         }
         var relay = fixture.relay()
-        try await fixture.expireWriterClaims()
-        try await relay.relayOnce()
-        try await fixture.postgres.execute("UPDATE outboxtest.outbox SET published_at = now() - interval '30 days' WHERE id = 1")
+        #expect(try await relay.relayOnce() == 1)
+        #expect(try await fixture.postgres.query("SELECT count(*) FROM outboxtest.outbox WHERE stream <> 'legacy'")[0]
+            .decode(Int.self, at: 0) == 0, "the relay deletes what it published")
         relay.retention = .seconds(24 * 3600)
         try await relay.purge()
         let outboxLeft = try await fixture.postgres.query("SELECT count(*) FROM outboxtest.outbox")
@@ -202,7 +208,7 @@ import TestSupport
         await fixture.shutdown()
     }
 
-    @Test func theCommitterPublishesRightAfterTheCommitAndMarksTheRows() async throws {
+    @Test func theCommitterPublishesRightAfterTheCommitAndDeletesTheRows() async throws {
         let fixture = try await fixture()
         let outbox = fixture.outbox
         let stream = fixture.stream
@@ -213,9 +219,47 @@ import TestSupport
         }
         #expect(try await fixture.streamTexts() == ["一", "二"])
         #expect(ContinuousClock.now - started < .seconds(1))
-        #expect(try await fixture.unpublishedCount() == 0)
-        try await fixture.expireWriterClaims()
+        #expect(try await fixture.postgres.query("SELECT count(*) FROM outboxtest.outbox")[0].decode(Int.self, at: 0) == 0)
         #expect(try await fixture.relay().relayOnce() == 0, "nothing left for the relay")
+        await fixture.shutdown()
+    }
+
+    /// A committer's rows are written by one statement before COMMIT; what handlers gathered after a
+    /// savepoint that is rolled back (sent or still lazy) is dropped with it, the order is kept, and an id
+    /// gathered twice is published once.
+    @Test func gatheredRowsFollowSavepointsAndKeepTheirOrder() async throws {
+        let fixture = try await fixture()
+        let outbox = fixture.outbox
+        let stream = fixture.stream
+        let first = Self.message("一")
+        let trips = try await fixture.postgres.transaction { connection in
+            OutboxPublisher.Committer.mark(connection)
+            let before = connection.roundTrips
+            try outbox.enqueue(first, to: stream, on: connection)
+            let lazy = connection.lazySavepoint("handler")
+            try outbox.enqueue(Self.message("丢弃"), to: stream, on: connection)
+            connection.rollback(to: lazy)
+            let kept = connection.lazySavepoint("handler")
+            try outbox.enqueue(Self.message("二"), to: stream, on: connection)
+            _ = try connection.query("SELECT 1")
+            connection.release(kept)
+            let sent = connection.lazySavepoint("handler")
+            _ = try connection.query("SELECT 1")
+            try outbox.enqueue(Self.message("也丢弃"), to: stream, on: connection)
+            connection.rollback(to: sent)
+            try outbox.enqueue(first, to: stream, on: connection)
+            for index in 0..<50 { try outbox.enqueue(Self.message("批\(index)"), to: stream, on: connection) }
+            #expect(try connection.query("SELECT count(*) FROM outboxtest.outbox")[0].decode(Int.self, at: 0) == 0,
+                    "nothing is written before COMMIT")
+            return connection.roundTrips - before
+        }
+        #expect(trips == 3)
+        let rows = try await fixture.postgres.query("SELECT convert_from(payload, 'UTF8') FROM outboxtest.outbox ORDER BY id")
+        let texts = try rows.map { row -> String in
+            let envelope = try EnvelopeCodec.decode(Array(try row.decode(String.self, at: 0).utf8), as: VisitorMessage.self)
+            return envelope.data.content.text ?? ""
+        }
+        #expect(texts == ["一", "二"] + (0..<50).map { "批\($0)" })
         await fixture.shutdown()
     }
 

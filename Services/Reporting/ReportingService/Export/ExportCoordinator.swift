@@ -10,8 +10,9 @@ public struct ExportJob: Sendable {
     public let bom: Bool
     /// The export stream key.
     public let streamKey: String
-    /// The id of the `reply.result` announcing the stream: the export starts only once it is committed.
-    public let replyID: UUID
+    /// The id of the `export.start` request: the export starts only once the transaction that answered it
+    /// (and recorded the id in the inbox) is committed.
+    public let requestID: UUID
     /// For logs.
     public let kind: ExportKind
 }

@@ -1,12 +1,14 @@
 import Foundation
+import KefuModel
 import Logging
 import Postgres
 import ServiceLifecycle
 import ServiceRuntime
 
-/// Runs accepted exports: waits until the `reply.result` naming the stream is committed (so a request
-/// whose transaction rolled back never streams), then streams the COPY output into the export stream. On
-/// graceful shutdown running exports are cancelled and end with `end: error:…` so readers stop at once.
+/// Runs accepted exports: waits until the transaction that answered the request is committed (the
+/// request's id is in the inbox), so a request whose transaction rolled back never streams; then streams
+/// the COPY output into the export stream. On graceful shutdown running exports are cancelled and end with
+/// `end: error:…` so readers stop at once.
 struct ExportService: Service {
     let coordinator: ExportCoordinator
     let context: ServiceContext
@@ -25,7 +27,7 @@ struct ExportService: Service {
     private func export(_ job: ExportJob) async {
         defer { coordinator.release() }
         let logger = context.logger
-        guard await replyCommitted(job.replyID) else {
+        guard await requestCommitted(job.requestID) else {
             logger.info("export dropped: its request was not committed", metadata: ["export.stream": "\(job.streamKey)"])
             return
         }
@@ -64,11 +66,12 @@ struct ExportService: Service {
 
     /// Looks for the reply in the outbox after each committed requests batch (woken by the consumer's
     /// after-commit hook), for up to 10 s.
-    private func replyCommitted(_ id: UUID) async -> Bool {
+    private func requestCommitted(_ id: UUID) async -> Bool {
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             if let rows = try? await context.postgres.query(
-                "SELECT 1 FROM reporting.outbox WHERE event_id = $1", [id]), !rows.isEmpty {
+                "SELECT 1 FROM reporting.processed_events WHERE consumer_group = $1 AND event_id = $2",
+                [ConsumerGroups.reporting, id]), !rows.isEmpty {
                 return true
             }
             if Task.isCancelled { return false }

@@ -24,7 +24,7 @@ struct QueryHandler: Sendable {
         do {
             let request = try event.decode(QueryRequest.self).data
             try authorize(request)
-            let (value, job) = try answer(request, replyID: replyID, on: connection)
+            let (value, job) = try answer(request, requestID: event.header.id, on: connection)
             afterCommit = job
             result = .success(value)
         } catch let failure as QueryFailure {
@@ -55,7 +55,7 @@ struct QueryHandler: Sendable {
     }
 
     private func answer(
-        _ request: QueryRequest, replyID: EventID, on connection: PostgresConnection
+        _ request: QueryRequest, requestID: EventID, on connection: PostgresConnection
     ) throws -> (JSONValue, ExportJob?) {
         let params = request.params.objectValue ?? [:]
         switch request.name {
@@ -68,14 +68,14 @@ struct QueryHandler: Sendable {
         case "stats.rebuild":
             return (try StatsRebuild.query(params, statsTimezone: settings.statsTimezone, on: connection), nil)
         case "export.start":
-            return try startExport(params, replyID: replyID, on: connection)
+            return try startExport(params, requestID: requestID, on: connection)
         default:
             throw QueryFailure("unknown_query", "reporting answers \(Self.names.sorted().joined(separator: ", ")); not '\(request.name)'")
         }
     }
 
     private func startExport(
-        _ params: [String: JSONValue], replyID: EventID, on connection: PostgresConnection
+        _ params: [String: JSONValue], requestID: EventID, on connection: PostgresConnection
     ) throws -> (JSONValue, ExportJob?) {
         let request = try ExportRequest.parse(params, defaultTimezone: settings.statsTimezone) { name in
             try timezones.check(name, on: connection)
@@ -90,7 +90,7 @@ struct QueryHandler: Sendable {
                 "too_many_exports", "\(exports.limit) exports are already running; try again when one has finished")
         }
         let key = "\(prefix):export:\(UUID().uuidString.lowercased())"
-        let job = ExportJob(plan: plan, bom: request.bom, streamKey: key, replyID: replyID.uuid, kind: request.kind)
+        let job = ExportJob(plan: plan, bom: request.bom, streamKey: key, requestID: requestID.uuid, kind: request.kind)
         return (.object(["export_stream": .string(key), "filename": .string(request.filename)]), job)
     }
 }

@@ -1,0 +1,223 @@
+import Foundation
+import Hummingbird
+import KefuModel
+import NIOCore
+import Redis
+
+/// One event of an API channel's feed: the WebSocket frame's fields plus `cursor`, the events-stream id
+/// to resume after it.
+struct ChannelFeedEvent: Encodable, Sendable {
+    var cursor: String
+    var event: String
+    var sessionID: String?
+    var seq: Int?
+    var time: String?
+    var data: JSONValue
+
+    enum CodingKeys: String, CodingKey {
+        case cursor, event, seq, time, data
+        case sessionID = "session_id"
+    }
+}
+
+/// A long-poll answer: the events, the cursor to send next time, and whether entries after the given cursor
+/// were trimmed from the stream (`gap`: reload the open sessions' history, see docs/integrations.md).
+struct ChannelFeedPage: Encodable, Sendable {
+    var events: [ChannelFeedEvent]
+    var cursor: String
+    var gap: Bool
+}
+
+/// An events-stream id, `<ms>-<seq>`, ordered as Redis orders them.
+struct StreamID: Comparable, Sendable, CustomStringConvertible {
+    var milliseconds: UInt64
+    var sequence: UInt64
+
+    /// Parses `<ms>-<seq>` or `<ms>` (sequence 0); nil for anything else.
+    init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts[0].count <= 20, let ms = UInt64(parts[0]) else { return nil }
+        milliseconds = ms
+        if parts.count == 2 {
+            guard parts[1].count <= 20, let seq = UInt64(parts[1]) else { return nil }
+            sequence = seq
+        } else {
+            sequence = 0
+        }
+    }
+
+    var description: String { "\(milliseconds)-\(sequence)" }
+
+    static func < (lhs: StreamID, rhs: StreamID) -> Bool {
+        (lhs.milliseconds, lhs.sequence) < (rhs.milliseconds, rhs.sequence)
+    }
+}
+
+extension Gateway {
+    /// The longest long-poll wait, in seconds.
+    static let maxPollSeconds = 60
+
+    /// `GET /channels/{channel}/events`: every event a visitor of `channel` should see (those whose
+    /// `data.channel` is the channel and that name a visitor, as the widget's socket gets them), read from
+    /// the events stream after `cursor`. Long-poll JSON by default; SSE with `Accept: text/event-stream` or
+    /// `mode=sse`. The cursor is an events-stream id; the gateway keeps the channel's consumer group
+    /// `connector-<channel>` at the last cursor presented, so that trimming keeps everything after it.
+    func channelEvents(_ request: Request, channel: String) async throws -> Response {
+        let sse: Bool
+        switch request.query("mode") {
+        case "sse"?: sse = true
+        case "poll"?: sse = false
+        case nil: sse = request.headers[.accept]?.lowercased().contains("text/event-stream") == true
+        default: throw APIError.badRequest("invalid_params", "`mode` must be poll or sse")
+        }
+        let presented = request.query("cursor") ?? (sse ? request.headers[.lastEventID] : nil)
+        var cursor: StreamID?
+        if let presented, presented != "$" {
+            guard let parsed = StreamID(presented) else {
+                throw APIError.badRequest("invalid_params", "`cursor` must be an events-stream id such as 1764057600123-0, or 0")
+            }
+            cursor = parsed
+        }
+        var wait = 25
+        if let text = request.query("timeout") {
+            guard let seconds = Int(text), (0...Self.maxPollSeconds).contains(seconds) else {
+                throw APIError.badRequest("invalid_params", "`timeout` must be 0-\(Self.maxPollSeconds) seconds")
+            }
+            wait = seconds
+        }
+        var limit = 100
+        if let text = request.query("limit") {
+            guard let count = Int(text), (1...500).contains(count) else {
+                throw APIError.badRequest("invalid_params", "`limit` must be 1-500")
+            }
+            limit = count
+        }
+        let stream = context.streams.events
+        let reader = context.redis.makeDedicatedConnection(readTimeout: .seconds(Self.maxPollSeconds + 10))
+        let start: StreamID
+        let gap: Bool
+        do {
+            if let cursor { start = cursor } else { start = try await newestID(reader, stream: stream) }
+            gap = try await trimmedAfter(start, reader: reader, stream: stream)
+            try await holdRetention(channel: channel, at: start, reader: reader, stream: stream)
+        } catch let error as APIError {
+            await reader.close()
+            throw error
+        } catch {
+            await reader.close()
+            throw APIError.unavailable("the message bus (Redis) is unavailable; try again shortly")
+        }
+        if sse { return channelEventStream(reader: reader, stream: stream, channel: channel, after: start, gap: gap) }
+        defer { Task { await reader.close() } }
+        var after = start
+        var events: [ChannelFeedEvent] = []
+        let deadline = ContinuousClock.now + .seconds(wait)
+        do {
+            repeat {
+                let remaining = max(0, (deadline - ContinuousClock.now).milliseconds)
+                let entries = try await readEvents(reader, stream: stream, after: after, count: limit, block: remaining)
+                for entry in entries {
+                    if let parsed = StreamID(entry.id) { after = parsed }
+                    if let event = Self.feedEvent(entry, channel: channel) {
+                        events.append(event)
+                        if events.count == limit { break }
+                    }
+                }
+                if entries.isEmpty || remaining == 0 { break }
+            } while events.isEmpty
+        } catch {
+            throw APIError.unavailable("the message bus (Redis) is unavailable; try again shortly")
+        }
+        if let last = events.last { after = StreamID(last.cursor) ?? after }
+        return try jsonResponse(ChannelFeedPage(events: events, cursor: after.description, gap: gap))
+    }
+
+    /// The SSE form: `id: <cursor>`, `event: <type>`, `data: <the event as in the long-poll answer>`, a
+    /// `gap` event first when entries after the cursor were trimmed, and a comment every 15 s of silence.
+    private func channelEventStream(reader: RedisDedicatedConnection, stream: String, channel: String, after start: StreamID, gap: Bool) -> Response {
+        let body = ResponseBody { [self] writer in
+            defer { Task { await reader.close() } }
+            try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+            if gap { try await writer.write(ByteBuffer(string: "event: gap\ndata: {\"type\":\"gap\",\"cursor\":\"\(start)\"}\n\n")) }
+            var after = start
+            while !Task.isCancelled {
+                let entries = try await readEvents(reader, stream: stream, after: after, count: 500, block: 15000)
+                var text = ""
+                for entry in entries {
+                    if let parsed = StreamID(entry.id) { after = parsed }
+                    guard let event = Self.feedEvent(entry, channel: channel) else { continue }
+                    text += "id: \(event.cursor)\nevent: \(event.event)\ndata: \(String(decoding: Self.encode(event), as: UTF8.self))\n\n"
+                }
+                try await writer.write(ByteBuffer(string: text.isEmpty ? ": keepalive\n\n" : text))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .connection: "keep-alive"],
+            body: body)
+    }
+
+    /// The entry as a feed event when a visitor of `channel` should see it.
+    static func feedEvent(_ entry: TailEntry, channel: String) -> ChannelFeedEvent? {
+        guard let bytes = entry.event,
+              let envelope = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)),
+              let type = envelope["type"]?.stringValue, let data = envelope["data"], data.objectValue != nil,
+              data["channel"]?.stringValue == channel, data["visitor_id"]?.stringValue != nil
+        else { return nil }
+        return ChannelFeedEvent(
+            cursor: entry.id, event: type, sessionID: data["session_id"]?.stringValue?.lowercased(), seq: data["seq"]?.intValue,
+            time: envelope["time"]?.stringValue, data: data)
+    }
+
+    private static func encode(_ event: ChannelFeedEvent) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array((try? encoder.encode(event)) ?? Data("{}".utf8))
+    }
+
+    private func readEvents(_ reader: RedisDedicatedConnection, stream: String, after: StreamID, count: Int, block: Int) async throws -> [TailEntry] {
+        let command = block > 0
+            ? ["XREAD", "COUNT", String(count), "BLOCK", String(block), "STREAMS", stream, after.description]
+            : ["XREAD", "COUNT", String(count), "STREAMS", stream, after.description]
+        let reply = try await reader.run { connection in try connection.command(command).throwingOnError() }
+        return StreamTail.entries(reply)
+    }
+
+    /// The newest id of the stream, or `0-0` when it is empty.
+    private func newestID(_ reader: RedisDedicatedConnection, stream: String) async throws -> StreamID {
+        let reply = try await reader.run { connection in try connection.command(["XREVRANGE", stream, "+", "-", "COUNT", "1"]) }
+        return reply.array?.first?.array?.first?.string.flatMap(StreamID.init) ?? StreamID("0-0")!
+    }
+
+    /// Whether an entry after `cursor` was deleted from the stream (trimmed): Redis's
+    /// `max-deleted-entry-id` is past the cursor.
+    private func trimmedAfter(_ cursor: StreamID, reader: RedisDedicatedConnection, stream: String) async throws -> Bool {
+        let reply = try await reader.run { connection in try connection.command(["XINFO", "STREAM", stream]) }
+        guard let fields = reply.array else { return false }
+        var index = 0
+        while index + 1 < fields.count {
+            if fields[index].string == "max-deleted-entry-id", let deleted = fields[index + 1].string.flatMap(StreamID.init) {
+                return cursor < deleted
+            }
+            index += 2
+        }
+        return false
+    }
+
+    /// Sets the channel's consumer group on the events stream to `cursor` (creating it the first time), so
+    /// that the stream trimmer keeps every entry the integrator has not confirmed by presenting a later cursor.
+    private func holdRetention(channel: String, at cursor: StreamID, reader: RedisDedicatedConnection, stream: String) async throws {
+        let group = try validated { () throws(ContractError) in try ConsumerGroups.connector(channel: channel) }
+        let id = cursor.description
+        _ = try await reader.run { connection -> Bool in
+            let created = try connection.command(["XGROUP", "CREATE", stream, group, id, "MKSTREAM"])
+            if let message = created.errorMessage {
+                guard message.hasPrefix("BUSYGROUP") else { throw APIError.badRequest("invalid_params", "`cursor`: \(message)") }
+                let moved = try connection.command(["XGROUP", "SETID", stream, group, id])
+                if let refusal = moved.errorMessage { throw APIError.badRequest("invalid_params", "`cursor`: \(refusal)") }
+            }
+            return true
+        }
+    }
+}

@@ -128,7 +128,6 @@ extension Gateway {
         } catch {
             throw APIError.unavailable("the message bus (Redis) is unavailable; try again shortly")
         }
-        if let last = events.last { after = StreamID(last.cursor) ?? after }
         return try jsonResponse(ChannelFeedPage(events: events, cursor: after.description, gap: gap))
     }
 

@@ -78,8 +78,8 @@ extension Gateway {
         }
         api.post("images") { request, context in
             let channel = try await apiChannel(request, context: context)
-            guard let visitorID = request.query("visitor_id") else {
-                throw APIError.badRequest("invalid_params", "`visitor_id` is required")
+            guard let visitorID = request.query("visitor_id"), request.query("session_id") != nil else {
+                throw APIError.badRequest("invalid_params", "`visitor_id` and `session_id` are required")
             }
             try validated { () throws(ContractError) in try FieldRules.token(visitorID, field: "visitor_id") }
             let visitor = try await limitedVisitor(channel: channel, visitorID: visitorID, context: context)

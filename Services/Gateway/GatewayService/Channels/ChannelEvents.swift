@@ -56,6 +56,8 @@ struct StreamID: Comparable, Sendable, CustomStringConvertible {
 extension Gateway {
     /// The longest long-poll wait, in seconds.
     static let maxPollSeconds = 60
+    /// The most entries one long-poll answer reads (the cursor then moves past them even without events).
+    static let maxScannedEntries = 20_000
 
     /// `GET /channels/{channel}/events`: every event a visitor of `channel` should see (those whose
     /// `data.channel` is the channel and that name a visitor, as the widget's socket gets them), read from
@@ -97,8 +99,9 @@ extension Gateway {
         let start: StreamID
         let gap: Bool
         do {
-            if let cursor { start = cursor } else { start = try await newestID(reader, stream: stream) }
-            gap = try await trimmedAfter(start, reader: reader, stream: stream)
+            let info = try await streamInfo(reader, stream: stream)
+            start = cursor ?? info.lastGenerated
+            gap = cursor.map(info.trimmed(after:)) ?? false
             try await holdRetention(channel: channel, at: start, reader: reader, stream: stream)
         } catch let error as APIError {
             await reader.close()
@@ -111,20 +114,21 @@ extension Gateway {
         defer { Task { await reader.close() } }
         var after = start
         var events: [ChannelFeedEvent] = []
+        var scanned = 0
         let deadline = ContinuousClock.now + .seconds(wait)
         do {
-            repeat {
-                let remaining = max(0, (deadline - ContinuousClock.now).milliseconds)
-                let entries = try await readEvents(reader, stream: stream, after: after, count: limit, block: remaining)
+            scan: while true {
+                let remaining = events.isEmpty ? max(0, (deadline - ContinuousClock.now).milliseconds) : 0
+                let entries = try await readEvents(reader, stream: stream, after: after, count: 500, block: remaining)
                 for entry in entries {
                     if let parsed = StreamID(entry.id) { after = parsed }
-                    if let event = Self.feedEvent(entry, channel: channel) {
-                        events.append(event)
-                        if events.count == limit { break }
-                    }
+                    guard let event = Self.feedEvent(entry, channel: channel) else { continue }
+                    events.append(event)
+                    if events.count == limit { break scan }
                 }
-                if entries.isEmpty || remaining == 0 { break }
-            } while events.isEmpty
+                scanned += entries.count
+                if entries.isEmpty || scanned >= Self.maxScannedEntries { break }
+            }
         } catch {
             throw APIError.unavailable("the message bus (Redis) is unavailable; try again shortly")
         }
@@ -183,25 +187,25 @@ extension Gateway {
         return StreamTail.entries(reply)
     }
 
-    /// The newest id of the stream, or `0-0` when it is empty.
-    private func newestID(_ reader: RedisDedicatedConnection, stream: String) async throws -> StreamID {
-        let reply = try await reader.run { connection in try connection.command(["XREVRANGE", stream, "+", "-", "COUNT", "1"]) }
-        return reply.array?.first?.array?.first?.string.flatMap(StreamID.init) ?? StreamID("0-0")!
-    }
-
-    /// Whether an entry after `cursor` was deleted from the stream (trimmed): Redis's
-    /// `max-deleted-entry-id` is past the cursor.
-    private func trimmedAfter(_ cursor: StreamID, reader: RedisDedicatedConnection, stream: String) async throws -> Bool {
+    /// What `XINFO STREAM` says about the events stream (all zero when it does not exist yet).
+    private func streamInfo(_ reader: RedisDedicatedConnection, stream: String) async throws -> EventStreamInfo {
         let reply = try await reader.run { connection in try connection.command(["XINFO", "STREAM", stream]) }
-        guard let fields = reply.array else { return false }
+        var info = EventStreamInfo()
+        guard let fields = reply.array else { return info }
         var index = 0
         while index + 1 < fields.count {
-            if fields[index].string == "max-deleted-entry-id", let deleted = fields[index + 1].string.flatMap(StreamID.init) {
-                return cursor < deleted
+            let value = fields[index + 1]
+            switch fields[index].string {
+            case "last-generated-id": info.lastGenerated = value.string.flatMap(StreamID.init) ?? info.lastGenerated
+            case "max-deleted-entry-id": info.maxDeleted = value.string.flatMap(StreamID.init) ?? info.maxDeleted
+            case "first-entry": info.firstEntry = value.array?.first?.string.flatMap(StreamID.init)
+            case "entries-added": info.entriesAdded = value.int ?? 0
+            case "length": info.length = value.int ?? 0
+            default: break
             }
             index += 2
         }
-        return false
+        return info
     }
 
     /// Sets the channel's consumer group on the events stream to `cursor` (creating it the first time), so
@@ -218,5 +222,25 @@ extension Gateway {
             }
             return true
         }
+    }
+}
+
+/// The parts of `XINFO STREAM` the feed needs.
+struct EventStreamInfo: Sendable {
+    var lastGenerated = StreamID("0-0")!
+    var maxDeleted = StreamID("0-0")!
+    var firstEntry: StreamID?
+    var entriesAdded: Int64 = 0
+    var length: Int64 = 0
+
+    /// Whether entries after `cursor` may have been removed: one deleted by `XDEL` after it, or the oldest
+    /// entry kept is past it while the cursor itself is gone (trimming removes the oldest entries first; a
+    /// cursor the gateway's group protects stays in the stream). `0` is a gap once anything was removed.
+    func trimmed(after cursor: StreamID) -> Bool {
+        if cursor < maxDeleted { return true }
+        let zero = StreamID("0-0")!
+        if cursor == zero { return entriesAdded > length }
+        guard let firstEntry else { return entriesAdded > 0 && cursor < lastGenerated }
+        return cursor < firstEntry
     }
 }

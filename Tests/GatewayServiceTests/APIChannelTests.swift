@@ -348,6 +348,79 @@ struct APIChannelTests {
         #expect(fine.json?["gap"] == .bool(false))
         #expect(fine.json?["events"]?.arrayValue?.map { $0["seq"]?.intValue ?? 0 } == [5, 6, 7])
     }
+    /// Follows the feed from `cursor` until `condition` holds for the events collected; returns them.
+    static func follow(
+        _ harness: GatewayHarness, key: String, from cursor: String, until condition: ([JSONValue]) -> Bool
+    ) async throws -> [JSONValue] {
+        var events: [JSONValue] = []
+        var cursor = cursor
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !condition(events), ContinuousClock.now < deadline {
+            let page = try await harness.request("GET", "/api/v1/channels/shopapp/events?cursor=\(cursor)&timeout=2", token: key)
+            events += page.json?["events"]?.arrayValue ?? []
+            cursor = page.json?["cursor"]?.stringValue ?? cursor
+        }
+        return events
+    }
+
+    @Test func aConversationThroughTheRealRoutingAndStore() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.shutdown() } }
+        try await harness.launchService("routing")
+        try await harness.launchService("store")
+        let admin = try await harness.login().access
+        let agent = try await harness.makeAgent("erin", admin: admin)
+        let key = try await Self.createChannel(harness, "shopapp", admin: admin)
+        let start = try #require(try await harness.request("GET", "/api/v1/channels/shopapp/events?timeout=0", token: key).json?["cursor"]?.stringValue)
+        var online = try await harness.request("PUT", "/api/v1/agent/status", token: agent.access, json: .object(["status": "online"]))
+        let accepted = try await harness.eventually(timeout: .seconds(15)) {
+            if online.status == 200 { return true }
+            try await Task.sleep(for: .milliseconds(200))
+            online = try await harness.request("PUT", "/api/v1/agent/status", token: agent.access, json: .object(["status": "online"]))
+            return online.status == 200
+        }
+        #expect(accepted, "status: \(online.status) \(online.text)")
+
+        let first = try await harness.request("POST", "/api/v1/channels/shopapp/messages", token: key, json: .object([
+            "visitor_id": "u-7", "client_message_id": "m-1", "text": "你好", "attributes": .object(["name": "王先生"]), "priority": 2,
+        ]))
+        #expect(first.status == 200, "\(first.text)")
+        let session = try #require(first.json?["session_id"]?.stringValue)
+        let human = try await harness.request("POST", "/api/v1/channels/shopapp/request-human", token: key, json: .object([
+            "visitor_id": "u-7", "client_message_id": "h-1", "session_id": .string(session),
+        ]))
+        #expect(human.status == 200, "\(human.text)")
+        var assigned = false
+        for _ in 0..<50 where !assigned {
+            let mine = try await harness.request("GET", "/api/v1/agent/sessions", token: agent.access)
+            assigned = mine.text.contains(session)
+            if !assigned { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(assigned)
+        let reply = try await harness.request(
+            "POST", "/api/v1/agent/sessions/\(session)/messages", token: agent.access,
+            json: .object(["client_message_id": "w1", "text": "您好，请问有什么可以帮您？"]))
+        #expect(reply.status == 200, "\(reply.text)")
+
+        // The feed has the session's events for this visitor, in seq order without gaps, the agent's reply among them.
+        let events = try await Self.follow(harness, key: key, from: start) { events in
+            events.contains { $0["event"]?.stringValue == "message.accepted" && $0["data"]?["sender"]?.stringValue == "agent" }
+        }
+        let seqs = events.filter { $0["session_id"]?.stringValue == session }.compactMap { $0["seq"]?.intValue }
+        #expect(!seqs.isEmpty && seqs == Array(1...(seqs.last ?? 0)), "\(seqs)")
+        #expect(events.allSatisfy { $0["data"]?["visitor_id"]?.stringValue == "u-7" && $0["data"]?["channel"]?.stringValue == "shopapp" })
+        #expect(events.contains { $0["event"]?.stringValue == "session.assigned" })
+
+        let state = try await harness.request("GET", "/api/v1/channels/shopapp/visitors/u-7/session", token: key)
+        #expect(state.status == 200 && state.text.contains(session), "\(state.text)")
+        let stored = try await harness.eventually {
+            let page = try await harness.request("GET", "/api/v1/channels/shopapp/visitors/u-7/history?session_id=\(session)", token: key)
+            return page.status == 200 && page.text.contains("您好，请问有什么可以帮您？") && page.text.contains("你好")
+        }
+        #expect(stored)
+        let other = try await harness.request("GET", "/api/v1/channels/shopapp/visitors/u-8/history?session_id=\(session)", token: key)
+        #expect(other.status == 403 || other.status == 404, "\(other.status) \(other.text)")
+    }
 }
 
 extension JSONValue {

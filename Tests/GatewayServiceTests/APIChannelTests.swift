@@ -83,6 +83,11 @@ struct APIChannelTests {
         #expect(try await harness.request("POST", "/api/v1/admin/channels", token: admin, json: .object(["name": "web-pc"])).status == 409)
         let bad = try await harness.request("POST", "/api/v1/admin/channels", token: admin, json: .object(["name": "Shop App"]))
         #expect(bad.status == 400 && bad.errorCode == "invalid_field", "\(bad.text)")
+        let longLabel = try await harness.request("POST", "/api/v1/admin/channels", token: admin, json: .object([
+            "name": "halfway", "key_label": .string(String(repeating: "标", count: 65)),
+        ]))
+        #expect(longLabel.status == 400, "\(longLabel.text)")
+        #expect(try await harness.request("GET", "/api/v1/admin/channels/halfway", token: admin).status == 404)
 
         // The key works; no key, an unknown key and a malformed one get 401 with the JSON error.
         let path = "/api/v1/channels/shopapp/messages"
@@ -181,13 +186,35 @@ struct APIChannelTests {
         #expect(inbound[1]["data"]?["session_hint"]?.stringValue == Self.session)
         #expect(inbound[3]["data"]?["stars"] == .integer(5))
 
+        // Images: uploaded as the visitor (same checks as the widget), then sent by id; another visitor cannot use it.
+        let imageID = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
+        harness.responder.answer { request in
+            if request.name == "image.put" { return .success(.object(["image_id": .string(imageID), "size": 79])) }
+            return await Self.answers(request)
+        }
+        let upload = "/api/v1/channels/shopapp/images?visitor_id=u-42&session_id=\(Self.session)"
+        let uploaded = try await harness.request("POST", upload, token: key, body: Data(VisitorAPITests.png))
+        #expect(uploaded.status == 201 && uploaded.json?["image_id"]?.stringValue == imageID, "\(uploaded.text)")
+        #expect(uploaded.json?["mime_type"]?.stringValue == "image/png")
+        let put = try #require(harness.responder.requests.first { $0.name == "image.put" })
+        #expect(put.actor?["visitor_id"]?.stringValue == "u-42" && put.actor?["channel"]?.stringValue == "shopapp")
+        #expect(try await harness.request("POST", upload, token: key, body: Data("not an image".utf8)).status == 415)
+        let image: JSONValue = .object(["visitor_id": "u-42", "client_message_id": "m-2", "image_id": .string(imageID)])
+        #expect(try await harness.request("POST", "/api/v1/channels/shopapp/messages", token: key, json: image).status == 200)
+        let stolen: JSONValue = .object(["visitor_id": "u-43", "client_message_id": "m-2", "image_id": .string(imageID)])
+        let refused = try await harness.request("POST", "/api/v1/channels/shopapp/messages", token: key, json: stolen)
+        #expect(refused.status == 404 && refused.errorCode == "unknown_image", "\(refused.text)")
+        try await Task.sleep(for: .milliseconds(200))
+        let images = try await harness.entries("inbound").filter { $0["data"]?["image"] != nil }
+        #expect(images.count == 1 && images.first?["data"]?["image"]?["image_id"]?.stringValue == imageID, "\(images)")
+
         // The session and history are asked as that visitor of the channel.
         let session = try await harness.request("GET", "/api/v1/channels/shopapp/visitors/u-42/session", token: key)
         #expect(session.status == 200 && session.json?["session"]?["state"]?.stringValue == "bot", "\(session.text)")
         let history = try await harness.request(
             "GET", "/api/v1/channels/shopapp/visitors/u-42/history?session_id=\(Self.session)&after_seq=3", token: key)
         #expect(history.status == 200, "\(history.text)")
-        let asked = harness.responder.requests.filter { $0.type == "query.request" }
+        let asked = harness.responder.requests.filter { $0.name == "visitor.current" || $0.name == "history.page" }
         #expect(asked.count == 2)
         for query in asked {
             #expect(query.actor?["role"]?.stringValue == "visitor")

@@ -448,6 +448,25 @@ struct APIChannelTests {
         let other = try await harness.request("GET", "/api/v1/channels/shopapp/visitors/u-8/history?session_id=\(session)", token: key)
         #expect(other.status == 403 || other.status == 404, "\(other.status) \(other.text)")
     }
+    @Test func aWaitingFeedDoesNotHoldAGracefulShutdown() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.shutdown() } }
+        let admin = try await harness.login().access
+        let key = try await Self.createChannel(harness, "shopapp", admin: admin)
+        let port = harness.instances[0].port
+        let sse = try SSEReader(port: port, path: "/api/v1/channels/shopapp/events", headers: ["Authorization": "Bearer \(key)"])
+        defer { sse.close() }
+        _ = try sse.readIDs(count: 1, timeout: .milliseconds(500))
+        #expect(sse.headerText.contains("200"), "\(sse.headerText)")
+        let poll = Task { try? await harness.request("GET", "/api/v1/channels/shopapp/events?timeout=60", token: key) }
+        try await Task.sleep(for: .milliseconds(500))
+        let clock = ContinuousClock.now
+        harness.instances[0].process.send(SIGTERM)
+        let status = await harness.instances[0].process.waitForExit(timeout: .seconds(20))
+        #expect(status != nil, "the gateway did not exit")
+        #expect(ContinuousClock.now - clock < .seconds(10), "shutdown took \(ContinuousClock.now - clock)")
+        _ = await poll.value
+    }
 }
 
 extension JSONValue {

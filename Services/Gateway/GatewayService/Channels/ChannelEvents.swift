@@ -3,6 +3,8 @@ import Hummingbird
 import KefuModel
 import NIOCore
 import Redis
+import ServiceLifecycle
+import Synchronization
 
 /// One event of an API channel's feed: the WebSocket frame's fields plus `cursor`, the events-stream id
 /// to resume after it.
@@ -98,11 +100,13 @@ extension Gateway {
         let reader = context.redis.makeDedicatedConnection(readTimeout: .seconds(Self.maxPollSeconds + 10))
         let start: StreamID
         let gap: Bool
+        let clientID: Int64
         do {
             let info = try await streamInfo(reader, stream: stream)
             start = cursor ?? info.lastGenerated
             gap = cursor.map(info.trimmed(after:)) ?? false
             try await holdRetention(channel: channel, at: start, reader: reader, stream: stream)
+            clientID = try await reader.run { connection in try connection.clientID() }
         } catch let error as APIError {
             await reader.close()
             throw error
@@ -110,24 +114,29 @@ extension Gateway {
             await reader.close()
             throw APIError.unavailable("the message bus (Redis) is unavailable; try again shortly")
         }
-        if sse { return channelEventStream(reader: reader, stream: stream, channel: channel, after: start, gap: gap) }
+        let stop = FeedStop(redis: context.redis, clientID: clientID)
+        if sse { return channelEventStream(reader: reader, stream: stream, channel: channel, after: start, gap: gap, stop: stop) }
         defer { Task { await reader.close() } }
         var after = start
         var events: [ChannelFeedEvent] = []
         var scanned = 0
         let deadline = ContinuousClock.now + .seconds(wait)
         do {
-            scan: while true {
-                let remaining = events.isEmpty ? max(0, (deadline - ContinuousClock.now).milliseconds) : 0
-                let entries = try await readEvents(reader, stream: stream, after: after, count: 500, block: remaining)
-                for entry in entries {
-                    if let parsed = StreamID(entry.id) { after = parsed }
-                    guard let event = Self.feedEvent(entry, channel: channel) else { continue }
-                    events.append(event)
-                    if events.count == limit { break scan }
+            try await withGracefulShutdownHandler {
+                scan: while !stop.requested {
+                    let remaining = events.isEmpty ? max(0, (deadline - ContinuousClock.now).milliseconds) : 0
+                    let entries = try await readEvents(reader, stream: stream, after: after, count: 500, block: remaining)
+                    for entry in entries {
+                        if let parsed = StreamID(entry.id) { after = parsed }
+                        guard let event = Self.feedEvent(entry, channel: channel) else { continue }
+                        events.append(event)
+                        if events.count == limit { break scan }
+                    }
+                    scanned += entries.count
+                    if entries.isEmpty || scanned >= Self.maxScannedEntries { break }
                 }
-                scanned += entries.count
-                if entries.isEmpty || scanned >= Self.maxScannedEntries { break }
+            } onGracefulShutdown: {
+                stop.request()
             }
         } catch {
             throw APIError.unavailable("the message bus (Redis) is unavailable; try again shortly")
@@ -137,21 +146,27 @@ extension Gateway {
 
     /// The SSE form: `id: <cursor>`, `event: <type>`, `data: <the event as in the long-poll answer>`, a
     /// `gap` event first when entries after the cursor were trimmed, and a comment every 15 s of silence.
-    private func channelEventStream(reader: RedisDedicatedConnection, stream: String, channel: String, after start: StreamID, gap: Bool) -> Response {
+    private func channelEventStream(
+        reader: RedisDedicatedConnection, stream: String, channel: String, after start: StreamID, gap: Bool, stop: FeedStop
+    ) -> Response {
         let body = ResponseBody { [self] writer in
             defer { Task { await reader.close() } }
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
             if gap { try await writer.write(ByteBuffer(string: "event: gap\ndata: {\"type\":\"gap\",\"cursor\":\"\(start)\"}\n\n")) }
             var after = start
-            while !Task.isCancelled {
-                let entries = try await readEvents(reader, stream: stream, after: after, count: 500, block: 15000)
-                var text = ""
-                for entry in entries {
-                    if let parsed = StreamID(entry.id) { after = parsed }
-                    guard let event = Self.feedEvent(entry, channel: channel) else { continue }
-                    text += "id: \(event.cursor)\nevent: \(event.event)\ndata: \(String(decoding: Self.encode(event), as: UTF8.self))\n\n"
+            try await withGracefulShutdownHandler {
+                while !Task.isCancelled && !stop.requested {
+                    let entries = try await readEvents(reader, stream: stream, after: after, count: 500, block: 15000)
+                    var text = ""
+                    for entry in entries {
+                        if let parsed = StreamID(entry.id) { after = parsed }
+                        guard let event = Self.feedEvent(entry, channel: channel) else { continue }
+                        text += "id: \(event.cursor)\nevent: \(event.event)\ndata: \(String(decoding: Self.encode(event), as: UTF8.self))\n\n"
+                    }
+                    try await writer.write(ByteBuffer(string: text.isEmpty ? ": keepalive\n\n" : text))
                 }
-                try await writer.write(ByteBuffer(string: text.isEmpty ? ": keepalive\n\n" : text))
+            } onGracefulShutdown: {
+                stop.request()
             }
             try await writer.finish(nil)
         }
@@ -242,5 +257,29 @@ struct EventStreamInfo: Sendable {
         if cursor == zero { return entriesAdded > length }
         guard let firstEntry else { return entriesAdded > 0 && cursor < lastGenerated }
         return cursor < firstEntry
+    }
+}
+
+/// Ends a feed's blocked read at graceful shutdown (`CLIENT UNBLOCK` of its connection), so that a long
+/// poll answers and an event stream closes instead of holding the shutdown.
+final class FeedStop: Sendable {
+    private let redis: RedisClient
+    private let clientID: Int64
+    private let flag = Atomic<Bool>(false)
+
+    init(redis: RedisClient, clientID: Int64) {
+        self.redis = redis
+        self.clientID = clientID
+    }
+
+    /// Whether shutdown asked the feed to stop.
+    var requested: Bool { flag.load(ordering: .acquiring) }
+
+    /// Asks the feed to stop and unblocks its read.
+    func request() {
+        flag.store(true, ordering: .releasing)
+        let redis = redis
+        let id = String(clientID)
+        Task { _ = try? await redis.send(["CLIENT", "UNBLOCK", id]) }
     }
 }

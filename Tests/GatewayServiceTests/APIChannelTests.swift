@@ -281,6 +281,7 @@ struct APIChannelTests {
     }
 
     /// Publishes a session event of `visitor` on `channel` as routing would; returns its stream id.
+    @discardableResult
     static func publish(_ harness: GatewayHarness, _ type: String, channel: String, visitor: String = "u-1", seq: Int) async throws -> String {
         let data: JSONValue = .object([
             "session_id": .string(session), "seq": .integer(Int64(seq)), "channel": .string(channel), "visitor_id": .string(visitor),

@@ -9,8 +9,8 @@ Usage: python3 scripts/validate_schemas.py [TYPE=PATH ...]
 - every `redis-cli XADD` command in docs/streams.md parses like a shell would, targets the stream of its
   type (`<service>` and `<instance>` in a type's `x-kefu-stream` stand for any service or instance name),
   and its `event` value validates; every example file is shown there;
-- every `redis-cli XADD` command and every ```json block in Services/*/README.md is JSON, and each entry
-  among them validates like those in docs/streams.md;
+- every `redis-cli XADD` command and every ```json block in Services/*/README.md and docs/integrations.md is
+  JSON, and each entry among them validates like those in docs/streams.md;
 - every `example` in docs/openapi.yaml validates against the schema next to it, every string in a request
   body schema has a `maxLength` (or an `enum`), every array a `maxItems`, and the image uploads require
   `session_id`;
@@ -298,8 +298,8 @@ def check_entry(contract, checker, here, entry, stream=None):
 
 
 def check_readmes(contract, checker):
-    """The entries and JSON shown in each service's README."""
-    for path in sorted((ROOT / "Services").glob("*/README.md")):
+    """The entries and JSON shown in each service's README and in docs/integrations.md."""
+    for path in sorted((ROOT / "Services").glob("*/README.md")) + sorted((ROOT / "docs").glob("integrations.md")):
         where = relative(path)
         markdown = path.read_text(encoding="utf-8")
         for line, tokens in xadd_commands(markdown):

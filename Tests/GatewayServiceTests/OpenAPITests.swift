@@ -18,6 +18,7 @@ struct OpenAPITests {
         var isVisitor: Bool { path.hasPrefix("/api/v1/visitor/") }
         var isAgent: Bool { path.hasPrefix("/api/v1/agent/") }
         var isAdmin: Bool { path.hasPrefix("/api/v1/admin/") }
+        var isChannel: Bool { path.hasPrefix("/api/v1/channels/") }
     }
 
     static var repoRoot: URL {
@@ -95,6 +96,13 @@ struct OpenAPITests {
                 #expect(anonymous.status == 401, "\(route) without a visitor token → \(anonymous.status)")
                 let withStaffToken = try await harness.request(route.method, url, token: agent.access)
                 #expect(withStaffToken.status == 401, "\(route) with an agent token → \(withStaffToken.status)")
+            }
+            if route.isChannel {
+                #expect(anonymous.status == 401 && anonymous.errorCode == "unauthorized", "\(route) without an API key → \(anonymous.status)")
+                for token in [visitor.token, admin.access] {
+                    let withOtherToken = try await harness.request(route.method, url, token: token)
+                    #expect(withOtherToken.status == 401, "\(route) with a visitor or staff token → \(withOtherToken.status)")
+                }
             }
             if route.isAdmin {
                 let asAgent = try await harness.request(

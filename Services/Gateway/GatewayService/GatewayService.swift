@@ -46,6 +46,8 @@ public enum GatewayService {
         gateway.addAuthRoutes(router)
         gateway.addAgentRoutes(router)
         gateway.addAdminRoutes(router)
+        gateway.addChannelKeyRoutes(router)
+        gateway.addChannelRoutes(router)
 
         let responder = GatewayResponder(
             inner: router.buildResponder(), corsOrigins: configuration.corsOrigins, limiter: gateway.limiter,
@@ -77,6 +79,8 @@ public enum GatewayService {
         gateway.addAuthRoutes(router)
         gateway.addAgentRoutes(router)
         gateway.addAdminRoutes(router)
+        gateway.addChannelKeyRoutes(router)
+        gateway.addChannelRoutes(router)
         return gateway.catalog
     }
 }

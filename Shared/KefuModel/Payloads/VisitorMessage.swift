@@ -17,11 +17,13 @@ public struct VisitorMessage: VisitorScoped {
     public var content: MessageContent
     /// What the connector knows about the visitor (`name`, `device`, `page_url`…), shown to agents.
     public var attributes: [String: String]?
+    /// The producer's priority for the visitor, 0 (normal) to 9 (most urgent); routing may ignore it.
+    public var priority: Int?
 
     /// Creates the payload.
     public init(
         channel: String, visitorID: String, sessionHint: SessionID? = nil, clientMessageID: String,
-        content: MessageContent, attributes: [String: String]? = nil
+        content: MessageContent, attributes: [String: String]? = nil, priority: Int? = nil
     ) {
         self.channel = channel
         self.visitorID = visitorID
@@ -29,10 +31,11 @@ public struct VisitorMessage: VisitorScoped {
         self.clientMessageID = clientMessageID
         self.content = content
         self.attributes = attributes
+        self.priority = priority
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel, text, image, attributes
+        case channel, text, image, attributes, priority
         case visitorID = "visitor_id"
         case sessionHint = "session_hint"
         case clientMessageID = "client_message_id"
@@ -47,6 +50,7 @@ public struct VisitorMessage: VisitorScoped {
         clientMessageID = try container.decode(String.self, forKey: .clientMessageID)
         content = try MessageContent.decode(from: container, text: .text, image: .image)
         attributes = try container.decodeIfPresent([String: String].self, forKey: .attributes)
+        priority = try container.decodeIfPresent(Int.self, forKey: .priority)
     }
 
     /// Encodes the wire form.
@@ -58,13 +62,15 @@ public struct VisitorMessage: VisitorScoped {
         try container.encode(clientMessageID, forKey: .clientMessageID)
         try content.encode(to: &container, text: .text, image: .image)
         try container.encodeIfPresent(attributes, forKey: .attributes)
+        try container.encodeIfPresent(priority, forKey: .priority)
     }
 
-    /// Checks channel, visitor id, client message id, content and attributes.
+    /// Checks channel, visitor id, client message id, content, attributes and priority.
     public func validate() throws(ContractError) {
         try validateVisitor()
         try FieldRules.token(clientMessageID, field: "client_message_id")
         try content.validate()
         if let attributes { try FieldRules.attributes(attributes) }
+        if let priority { try FieldRules.integer(priority, in: 0...9, field: "priority") }
     }
 }

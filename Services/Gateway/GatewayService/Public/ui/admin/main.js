@@ -4,6 +4,7 @@ import { t, applyLang, applyTitle, langSwitch } from '../i18n.js';
 import { auth, loginView, logout } from '../staff.js';
 import { SettingsPage } from './settings.js';
 import { AccountsPage } from './accounts.js';
+import { ChannelsPage } from './channels.js';
 import { KnowledgePage } from './knowledge.js';
 import { UnknownQuestionsPage } from './unknown.js';
 import { LexiconPage } from './lexicon.js';
@@ -17,6 +18,7 @@ const SECTIONS = [
   ['rating', () => new SettingsPage('rating')],
   ['session', () => new SettingsPage('session')],
   ['accounts', () => new AccountsPage()],
+  ['channels', () => new ChannelsPage()],
   ['quick-replies', () => {
     const view = new QuickReplies({ library: 'public', mode: 'manage', idPrefix: 'pqr' });
     return { element: h('section', { class: 'page', id: 'page-quick-replies' }, h('h2', { text: t('admin.quick-replies') }), h('p', { class: 'hint', text: t('qr.publicHint') }), view.element), load: () => view.load(true) };

@@ -51,7 +51,9 @@ final class GatewayHarness: @unchecked Sendable {
             "KEFU_HEARTBEAT_TTL_S": "5",
         ]
         environment.merge(extra) { _, new in new }
-        let process = try TestProcess(executable: TestProcess.product("kefu-gateway"), environment: environment)
+        // KEFU_TEST_GATEWAY_BINARY runs another build (e.g. release, for the socket soak's figures).
+        let binary = ProcessInfo.processInfo.environment["KEFU_TEST_GATEWAY_BINARY"].map { URL(fileURLWithPath: $0) }
+        let process = try TestProcess(executable: binary ?? TestProcess.product("kefu-gateway"), environment: environment)
         instances.append((process, port, name))
         guard try await HTTPProbe.waitFor("http://127.0.0.1:\(port)/ready", timeout: .seconds(60)) != nil else {
             throw HarnessError.notReady(process.output())

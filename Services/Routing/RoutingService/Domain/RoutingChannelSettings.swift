@@ -17,6 +17,9 @@ public struct RoutingChannelSettings: Sendable, Hashable, Codable {
     public var endButton: Bool
     /// How `transferKeywords` match a message.
     public var transferKeywordsMatch: KeywordMatchMode
+    /// The priority of this channel's visitors in the queue, 0 (normal) to 9 (most urgent), unless a
+    /// connector gives one on `visitor.message`.
+    public var priority: Int
 
     /// Creates channel settings; every parameter defaults to the standard value.
     public init(
@@ -25,7 +28,8 @@ public struct RoutingChannelSettings: Sendable, Hashable, Codable {
         botUnansweredLimit: Int? = defaultBotUnansweredLimit,
         transferButton: Bool = true,
         endButton: Bool = true,
-        transferKeywordsMatch: KeywordMatchMode = .wholeMessage
+        transferKeywordsMatch: KeywordMatchMode = .wholeMessage,
+        priority: Int = 0
     ) {
         self.humanEnabled = humanEnabled
         self.transferKeywords = transferKeywords
@@ -33,6 +37,7 @@ public struct RoutingChannelSettings: Sendable, Hashable, Codable {
         self.transferButton = transferButton
         self.endButton = endButton
         self.transferKeywordsMatch = transferKeywordsMatch
+        self.priority = priority
     }
 
     /// Standard settings: human on, default keywords, limit 2, both buttons shown.
@@ -46,6 +51,7 @@ public struct RoutingChannelSettings: Sendable, Hashable, Codable {
         case transferButton = "transfer_button"
         case endButton = "end_button"
         case transferKeywordsMatch = "transfer_keywords_match"
+        case priority
     }
 
     /// Missing keys take their defaults; `"bot_unanswered_limit": null` turns the limit off.
@@ -62,6 +68,7 @@ public struct RoutingChannelSettings: Sendable, Hashable, Codable {
         transferButton = try container.decode(.transferButton, default: true)
         endButton = try container.decode(.endButton, default: true)
         transferKeywordsMatch = try container.decode(.transferKeywordsMatch, default: .wholeMessage)
+        priority = try container.decode(.priority, default: 0)
     }
 
     /// Always writes `bot_unanswered_limit`, as `null` when off, so a round trip keeps it off.
@@ -77,5 +84,6 @@ public struct RoutingChannelSettings: Sendable, Hashable, Codable {
         try container.encode(transferButton, forKey: .transferButton)
         try container.encode(endButton, forKey: .endButton)
         try container.encode(transferKeywordsMatch, forKey: .transferKeywordsMatch)
+        try container.encode(priority, forKey: .priority)
     }
 }

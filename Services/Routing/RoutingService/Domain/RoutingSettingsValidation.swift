@@ -32,6 +32,7 @@ extension RoutingSettings {
             if let limit = channel.botUnansweredLimit {
                 check.range(limit, 1...100, RoutingFieldPath.join(path, "bot_unanswered_limit"), hint: "use null to turn it off")
             }
+            check.range(channel.priority, 0...9, RoutingFieldPath.join(path, "priority"), hint: "0 is normal, 9 most urgent")
         }
         check.issues += serviceHours.validationIssues(fieldPath: "service_hours")
         check.template(queue.prompt, "queue.prompt", variables: PromptTemplate.queueVariables)

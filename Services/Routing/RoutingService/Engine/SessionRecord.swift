@@ -30,11 +30,14 @@ struct SessionRecord: Sendable {
     var endedAt: Date?
     var endReason: String?
     var attributes: String
+    /// The visitor's priority (0–9) from a connector, if one was given (see ``ActiveSettings/queuePriority(for:)``).
+    var visitorPriority: Int?
 
     /// The columns `SessionRecord(row:)` reads, in order.
     static let columns = """
         id, channel, visitor_id, state, last_seq, agent_id, priority, unanswered, pending_question_seq, human,
-        rating_invited, rated, assigned_at, first_assigned_at, created_at, ended_at, end_reason, attributes::text
+        rating_invited, rated, assigned_at, first_assigned_at, created_at, ended_at, end_reason, attributes::text,
+        visitor_priority
         """
 
     init(row: PostgresRow) throws {
@@ -61,6 +64,7 @@ struct SessionRecord: Sendable {
         endedAt = try row.decode(at: 15)
         endReason = try row.decode(at: 16)
         attributes = try row.decode(at: 17)
+        visitorPriority = (try row.decode(Int16?.self, at: 18)).map(Int.init)
     }
 
     /// The next event number of the session (the caller holds the row lock and saves `lastSeq`).

@@ -66,6 +66,12 @@ struct ActiveSettings: Sendable {
     static let leaveMessageHint = "您可以点击“留言”，留下问题和联系方式，我们会尽快联系您。"
     /// The priority of a visitor's queue entry (lower is served first); `agent_gone` re-queues use 0.
     static let defaultPriority = 10
+
+    /// The queue priority of `session`: 10 minus the visitor's priority (a connector's, else the channel's
+    /// default), so visitor priority 9 queues at 1 and 0 at ``defaultPriority``.
+    func queuePriority(for session: SessionRecord) -> Int {
+        Self.defaultPriority - (session.visitorPriority ?? document.channel(session.channel).priority)
+    }
 }
 
 /// Reads the settings in force, caching the derived form per version (one cheap query per use).

@@ -26,6 +26,9 @@ extension RoutingEngine {
                 connection.queue(
                     "UPDATE \(schema).sessions SET attributes = attributes || $2::jsonb WHERE id = $1", [session.id.uuid, json])
             }
+            if let priority = message.priority, priority != session.visitorPriority {
+                prioritize(&session, priority, settings: settings, on: connection)
+            }
             let content = settings.mask(message.content)
             let seq = try accept(
                 content, from: .visitor, clientMessageID: message.clientMessageID, session: &session,
@@ -36,6 +39,19 @@ extension RoutingEngine {
                 ("session_id", .string(session.id.description)), ("seq", .int(seq)),
             ])))
         }
+    }
+
+    /// A connector gave the visitor a (new) priority: kept on the session; a queued visitor moves to its place
+    /// among the queue now (its enqueue time, hence FIFO within the priority, is kept). A visitor put back at
+    /// the front after their agent left (queue priority 0) stays there.
+    private func prioritize(_ session: inout SessionRecord, _ priority: Int, settings: ActiveSettings, on connection: PostgresConnection) {
+        session.visitorPriority = priority
+        let requeue = session.state == .queued && session.priority != 0
+        if requeue { session.priority = settings.queuePriority(for: session) }
+        connection.queue(
+            "UPDATE \(schema).sessions SET visitor_priority = $2, priority = $3 WHERE id = $1",
+            [session.id.uuid, priority, session.priority])
+        if requeue { requestDrain() }
     }
 
     /// What a visitor's message causes in each state.
@@ -114,7 +130,7 @@ extension RoutingEngine {
             try systemMessage(ActiveSettings.leaveMessageHint, session: &session, into: &publication, on: connection)
             try end(&session, reason: .noService, settings: settings, into: &publication, on: connection)
         } else {
-            try enqueue(&session, reason: reason, priority: ActiveSettings.defaultPriority, into: &publication, on: connection)
+            try enqueue(&session, reason: reason, priority: settings.queuePriority(for: session), into: &publication, on: connection)
         }
     }
 

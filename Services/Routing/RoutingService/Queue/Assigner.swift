@@ -157,10 +157,11 @@ extension RoutingEngine {
         let candidates = String(decoding: try JSONEncoder().encode(plan.map(\.candidates)), as: UTF8.self)
         connection.queue(
             """
-            INSERT INTO \(schema).assignment_audit (session_id, agent_id, rule, candidates)
-            SELECT v.session, v.agent, v.rule, c.value
+            INSERT INTO \(schema).assignment_audit (session_id, agent_id, rule, candidates, visitor_priority)
+            SELECT v.session, v.agent, v.rule, c.value, s.visitor_priority
             FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS v(session, agent, rule, n)
             JOIN jsonb_array_elements($4::jsonb) WITH ORDINALITY AS c(value, n) ON c.n = v.n
+            LEFT JOIN \(schema).sessions s ON s.id = v.session
             ORDER BY v.n
             """, [sessions, agents, Self.textArray(plan.map(\.rule)), candidates])
         var byID: [UUID: AgentRecord] = [:]

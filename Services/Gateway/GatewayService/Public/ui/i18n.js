@@ -132,7 +132,7 @@ export const messages = {
 
     'set.human': '人工客服', 'set.humanEnabled': '开启人工客服', 'set.humanHint': '开启后，在机器人无法回复或访客主动寻求人工时接入人工服务。',
     'set.channels': '会话渠道设置', 'set.channelsHint': '按渠道设置是否接入人工以及转人工条件。机器人连续未答次数留空表示不按此条件转人工。',
-    'set.channel': '渠道', 'set.chHuman': '接入人工', 'set.chButton': '转人工按钮', 'set.chKeywords': '转人工关键词', 'set.chLimit': '机器人连续未答次数',
+    'set.channel': '渠道', 'set.chHuman': '接入人工', 'set.chButton': '转人工按钮', 'set.chKeywords': '转人工关键词', 'set.chLimit': '机器人连续未答次数', 'set.chPriority': '排队优先级', 'set.chPriorityHint': '0 为普通，9 为最优先；接入方在消息里给出的优先级优先',
     'set.off': '关闭', 'set.newChannel': '新渠道名称', 'set.addChannel': '添加渠道', 'set.badChannel': '渠道名只能包含小写字母、数字、- 和 _',
     'set.hours': '人工客服服务时间段', 'set.hoursHint': '每天可设置多个时段，精确到分钟（HH:MM），结束时间早于开始时间表示跨过午夜；没有时段的日子不提供人工服务。',
     'set.timezone': '时区', 'set.addWindow': '添加时段', 'set.start': '开始', 'set.end': '结束', 'set.copyMonday': '将周一时段复制到周二至周五',
@@ -322,7 +322,7 @@ export const messages = {
 
     'set.human': 'Human service', 'set.humanEnabled': 'Human service on', 'set.humanHint': 'When on, visitors reach agents when the bot cannot answer or when they ask for a person.',
     'set.channels': 'Channels', 'set.channelsHint': 'Per channel: human service and the transfer conditions. Leave the bot limit empty to turn that condition off.',
-    'set.channel': 'Channel', 'set.chHuman': 'Human service', 'set.chButton': 'Transfer button', 'set.chKeywords': 'Transfer keywords', 'set.chLimit': 'Unanswered bot replies',
+    'set.channel': 'Channel', 'set.chHuman': 'Human service', 'set.chButton': 'Transfer button', 'set.chKeywords': 'Transfer keywords', 'set.chLimit': 'Unanswered bot replies', 'set.chPriority': 'Queue priority', 'set.chPriorityHint': '0 is normal, 9 most urgent; a priority the connector gives on a message wins',
     'set.off': 'off', 'set.newChannel': 'New channel name', 'set.addChannel': 'Add channel', 'set.badChannel': 'Channel names use lowercase letters, digits, - and _',
     'set.hours': 'Service hours', 'set.hoursHint': 'Several windows per day with minute precision (HH:MM); an end before the start crosses midnight; days without windows have no human service.',
     'set.timezone': 'Time zone', 'set.addWindow': 'Add window', 'set.start': 'Start', 'set.end': 'End', 'set.copyMonday': 'Copy Monday to Tuesday–Friday',

@@ -11,7 +11,7 @@ const TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CHANNEL = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
-const DEFAULT_CHANNEL = { human_enabled: true, transfer_keywords: [], bot_unanswered_limit: 2, transfer_button: true, end_button: true, transfer_keywords_match: 'whole_message' };
+const DEFAULT_CHANNEL = { human_enabled: true, transfer_keywords: [], bot_unanswered_limit: 2, transfer_button: true, end_button: true, transfer_keywords_match: 'whole_message', priority: 0 };
 /** The reasons with their own prompt in `no_service_prompts` (out of hours is `out_of_service_prompt`). */
 const NO_SERVICE_REASONS = ['service_off', 'channel_off', 'nobody_present', 'queue_full', 'queue_timeout'];
 
@@ -114,6 +114,7 @@ export class SettingsPage {
         h('td', {}, h('input', { class: 'ch-keywords', value: (c.transfer_keywords || []).join(', '), 'aria-label': t('set.chKeywords') + ' ' + name }),
           matchSelect({ class: 'ch-match', 'aria-label': t('set.matchMode') + ' ' + name }, c.transfer_keywords_match)),
         h('td', {}, h('input', { type: 'number', min: 1, max: 20, class: 'ch-limit narrow', value: c.bot_unanswered_limit ?? '', placeholder: t('set.off'), 'aria-label': t('set.chLimit') + ' ' + name })),
+        h('td', {}, h('input', { type: 'number', min: 0, max: 9, class: 'ch-priority narrow', value: c.priority ?? 0, title: t('set.chPriorityHint'), 'aria-label': t('set.chPriority') + ' ' + name })),
         h('td', {}, h('button', { type: 'button', class: 'link danger', text: t('common.delete'), onclick: () => row.remove() })));
       row.dataset.endButton = String(c.end_button);
       return row;
@@ -145,6 +146,7 @@ export class SettingsPage {
           transfer_keywords: splitList(row.querySelector('.ch-keywords').value),
           bot_unanswered_limit: limit === '' ? null : int(limit, t('set.chLimit')),
           transfer_keywords_match: row.querySelector('.ch-match').value,
+          priority: int(row.querySelector('.ch-priority').value || '0', t('set.chPriority')),
         };
       }
       doc.channels = channels;
@@ -169,7 +171,7 @@ export class SettingsPage {
       h('fieldset', {}, h('legend', { text: t('set.channels') }),
         h('p', { class: 'hint', text: t('set.channelsHint') }),
         h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'channel-table' },
-          h('thead', {}, h('tr', {}, ['set.channel', 'set.chHuman', 'set.chButton', 'set.chKeywords', 'set.chLimit', 'common.actions'].map((k) => h('th', { scope: 'col', text: t(k) })))),
+          h('thead', {}, h('tr', {}, ['set.channel', 'set.chHuman', 'set.chButton', 'set.chKeywords', 'set.chLimit', 'set.chPriority', 'common.actions'].map((k) => h('th', { scope: 'col', text: t(k) })))),
           channelRows)),
         h('div', { class: 'inline-form' }, newChannel, h('button', {
           type: 'button', class: 'btn', id: 'add-channel', text: t('set.addChannel'),

@@ -392,6 +392,24 @@ class Test1MainScenario(Scenario):
             visitor.shot("chat")
         self.run_step(body)
 
+    def test_08a_typing_shows_on_the_other_side(self):
+        def body():
+            visitor = self.browsers["visitor"]
+            agent = self.browsers["agent1"]
+            time.sleep(1.1)  # past the last signal's one-second throttle
+            visitor.visible("#chat-input").send_keys("我想问一下退")
+            agent.text_appears("#wb-typing", "访客正在输入：我想问一下")
+            agent.shot("visitor-typing")
+            time.sleep(1.1)
+            agent.visible("#wb-input").send_keys("好的")
+            visitor.text_appears("#chat-status", "正在输入")
+            visitor.shot("agent-typing")
+            agent.wait(lambda d: not d.find_element(By.ID, "wb-typing").is_displayed(), "visitor typing hint gone", 10)
+            visitor.wait(lambda d: "正在输入" not in d.find_element(By.ID, "chat-status").text, "agent typing hint gone", 10)
+            visitor.find("#chat-input").clear()
+            agent.find("#wb-input").clear()
+        self.run_step(body)
+
     def test_08b_images_by_paste_and_by_file(self):
         def body():
             visitor = self.browsers["visitor"]

@@ -66,6 +66,9 @@ public enum GatewayService {
                 logger: context.logger),
             events: StreamTail(
                 redis: context.redis, stream: context.streams.events, blockMilliseconds: configuration.tailBlockMilliseconds,
+                logger: context.logger),
+            typing: StreamTail(
+                redis: context.redis, stream: context.streams.typing, blockMilliseconds: configuration.tailBlockMilliseconds,
                 logger: context.logger))
         return ServiceApplication(http: GatewayHTTP(application: http, hub: gateway.hub), services: [background])
     }

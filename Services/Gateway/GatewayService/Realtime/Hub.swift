@@ -12,6 +12,7 @@ final class Hub: Sendable {
         var visitors: [String: [UUID: Subscriber]] = [:]
         var agents: [String: [UUID: Subscriber]] = [:]
         var sessionAgents: [String: Set<String>] = [:]
+        var sessionVisitors: [String: String] = [:]
         var queueRefreshPending = false
         var closing = false
     }
@@ -135,6 +136,13 @@ final class Hub: Sendable {
                 targets += state.visitors[Self.visitorKey(channel, visitorID)]?.values.map { $0 } ?? []
             }
             var agents: Set<String> = []
+            if let session = event.sessionID, let channel = event.channel, let visitorID = event.visitorID {
+                if event.type == "session.ended" {
+                    state.sessionVisitors[session] = nil
+                } else {
+                    state.sessionVisitors[session] = Self.visitorKey(channel, visitorID)
+                }
+            }
             if let session = event.sessionID {
                 switch event.type {
                 case "session.assigned":
@@ -170,6 +178,27 @@ final class Hub: Sendable {
             }
             for agent in agents { targets += state.agents[agent]?.values.map { $0 } ?? [] }
             return targets
+        }
+    }
+
+    /// Handles a batch tailed from the typing stream: a visitor's signal goes to the agents serving the
+    /// session, an agent's to the visitor's sockets; the sender's own side gets nothing.
+    func dispatchTyping(_ entries: [TailEntry]) async {
+        for entry in entries {
+            guard let bytes = entry.event, let signal = try? JSONDecoder().decode(TypingSignal.self, from: Data(bytes)) else { continue }
+            let session = signal.sessionID.lowercased()
+            let targets: [Subscriber] = state.withLock { state in
+                switch signal.from {
+                case .visitor:
+                    return (state.sessionAgents[session] ?? []).flatMap { state.agents[$0]?.values.map { $0 } ?? [] }
+                case .agent:
+                    guard let key = state.sessionVisitors[session] else { return [] }
+                    return state.visitors[key]?.values.map { $0 } ?? []
+                }
+            }
+            guard !targets.isEmpty else { continue }
+            let frame = signal.frame
+            for target in targets { await target.send(frame) }
         }
     }
 

@@ -23,6 +23,15 @@ struct OpenSocket: Sendable {
 struct ClientFrame: Decodable {
     var type: String
     var sessions: [String: Int]?
+    /// `typing`: the session typed in.
+    var sessionID: String?
+    /// `typing` from a visitor: what the box holds so far.
+    var preview: String?
+
+    enum CodingKeys: String, CodingKey {
+        case type, sessions, preview
+        case sessionID = "session_id"
+    }
 }
 
 extension Gateway {
@@ -152,6 +161,8 @@ extension Gateway {
                 switch frame.type {
                 case "resume": await subscriber.resume(frame.sessions ?? [:])
                 case "ping": await subscriber.send(controlFrame(["type": .string("pong")]))
+                case "typing":
+                    if let refusal = await typing(frame, from: subscriber) { await subscriber.send(refusal) }
                 default:
                     await subscriber.send(controlFrame([
                         "type": .string("error"), "code": .string("unknown_frame"),

@@ -24,6 +24,7 @@ actor Subscriber {
     private var delivered: [String: Int] = [:]
     private var held: [String: [LiveEvent]] = [:]
     private var closed = false
+    private var lastTyping: ContinuousClock.Instant?
 
     /// Where missed events come from.
     struct HistorySource: Sendable {
@@ -82,6 +83,19 @@ actor Subscriber {
                 Task { await catchUp(session) }
             }
         }
+    }
+
+    /// Whether the socket was sent any event of `session` (a visitor may signal typing only there).
+    func knows(_ session: String) -> Bool {
+        delivered[session] != nil || held[session] != nil
+    }
+
+    /// Whether a typing signal may go out now: at most one per `interval` per socket.
+    func allowTyping(every interval: Duration) -> Bool {
+        let now = ContinuousClock.now
+        if let last = lastTyping, now - last < interval { return false }
+        lastTyping = now
+        return true
     }
 
     /// Stops sending.

@@ -53,6 +53,11 @@ export class LiveSocket {
     }
   }
 
+  /** Sends a frame such as `{ type: 'typing', … }` when open; dropped otherwise (nothing is queued). */
+  send(frame) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
   get open() {
     return !!this.ws && this.ws.readyState === WebSocket.OPEN;
   }

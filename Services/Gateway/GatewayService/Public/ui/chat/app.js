@@ -55,6 +55,7 @@ export class VisitorChat {
     this.input = messageInput({ id: 'chat-input', rows: 2, maxlength: 5000, placeholder: t('chat.placeholder'), 'aria-label': t('chat.placeholder') }, {
       onSend: () => this.sendText(), onImage: (file) => this.sendImage(file),
     });
+    this.input.addEventListener('input', () => this.signalTyping());
     const picker = imagePicker({ id: 'chat-image', onFiles: (files) => files.forEach((f) => this.sendImage(f)) });
     this.humanButton = h('button', { type: 'button', class: 'btn', id: 'chat-human', text: t('chat.human'), onclick: () => this.requestHuman() });
     this.endButton = h('button', { type: 'button', class: 'btn', id: 'chat-end', text: t('chat.end'), onclick: () => this.endSession() });
@@ -85,7 +86,9 @@ export class VisitorChat {
     this.leaveButton.hidden = !offered || open && this.state !== 'bot';
     const names = { none: 'chat.stateBot', bot: 'chat.stateBot', queued: 'chat.stateQueued', assigned: 'chat.stateAssigned', ended: 'chat.stateEnded' };
     const agent = this.currentAgent ? this.agentNames[this.currentAgent] : '';
-    this.statusLine.textContent = t(names[this.state] || 'chat.stateBot', { name: agent || t('chat.agent') });
+    this.statusLine.textContent = this.agentTyping && this.state === 'assigned'
+      ? t('chat.agentTyping', { name: agent || t('chat.agent') })
+      : t(names[this.state] || 'chat.stateBot', { name: agent || t('chat.agent') });
     this.queueBox.hidden = this.state !== 'queued' || !this.queue;
   }
 
@@ -178,8 +181,30 @@ export class VisitorChat {
     this.socket.start();
   }
 
+  /** Tells the serving agent the visitor is typing (with what the box holds), at most once a second. */
+  signalTyping() {
+    if (this.state !== 'assigned' || !this.sessionId || !this.socket) return;
+    const now = Date.now();
+    if (now - (this.typingSentAt || 0) < 1000) return;
+    this.typingSentAt = now;
+    this.socket.send({ type: 'typing', session_id: this.sessionId, preview: this.input.value.slice(0, 100) });
+  }
+
+  /** The agent is typing: shown in the status line for three seconds after the last signal. */
+  showAgentTyping() {
+    this.agentTyping = true;
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => {
+      this.agentTyping = false;
+      this.updateControls();
+    }, 3000);
+    this.updateControls();
+  }
+
   onFrame(frame) {
-    if (frame.type === 'event') {
+    if (frame.type === 'typing') {
+      if (frame.from === 'agent' && frame.session_id === this.sessionId) this.showAgentTyping();
+    } else if (frame.type === 'event') {
       this.apply({ type: frame.event, seq: frame.seq, time: frame.time, data: frame.data || {} }, true);
     } else if (frame.type === 'gap') {
       this.fillGap(frame.session_id, frame.after_seq, frame.before_seq);

@@ -129,6 +129,8 @@ export class Workbench {
     this.input = messageInput({ id: 'wb-input', rows: 3, maxlength: 5000, placeholder: t('wb.inputHint'), 'aria-label': t('wb.input') }, {
       onSend: () => this.sendText(), onImage: (file) => this.sendImage(file),
     });
+    this.input.addEventListener('input', () => this.signalTyping());
+    this.typingLine = h('p', { class: 'typing-line', id: 'wb-typing', 'aria-live': 'polite', hidden: true });
     const picker = imagePicker({ id: 'wb-image', label: t('wb.sendImage'), onFiles: (files) => files.forEach((f) => this.sendImage(f)) });
     this.tools = {
       assist: h('button', { type: 'button', class: 'btn', id: 'tool-assist', 'aria-pressed': 'true', text: t('wb.assist'), onclick: () => this.toggleAssist() }),
@@ -393,7 +395,9 @@ export class Workbench {
     replace(this.header,
       h('h2', { id: 'conv-title', text: this.visitorLabel(s) }),
       h('span', { class: 'tag', text: t('channel.' + s.channel) === 'channel.' + s.channel ? s.channel : t('channel.' + s.channel) }),
-      s.ended ? h('span', { class: 'tag ended', id: 'conv-ended', text: s.transferredTo ? t('wb.transferredAway', { name: s.transferredTo }) : t('wb.ended') }) : null);
+      s.ended ? h('span', { class: 'tag ended', id: 'conv-ended', text: s.transferredTo ? t('wb.transferredAway', { name: s.transferredTo }) : t('wb.ended') }) : null,
+      this.typingLine);
+    this.showTyping();
     const disabled = s.ended;
     for (const key of ['transfer', 'end']) this.tools[key].disabled = disabled;
     this.input.disabled = disabled;
@@ -450,9 +454,47 @@ export class Workbench {
     }
   }
 
+  // ---------- typing ----------
+
+  /** Tells the visitor the agent is typing, at most once a second. */
+  signalTyping() {
+    const s = this.current();
+    if (!s || s.ended || !this.socket) return;
+    const now = Date.now();
+    if (now - (this.typingSentAt || 0) < 1000) return;
+    this.typingSentAt = now;
+    this.socket.send({ type: 'typing', session_id: s.id });
+  }
+
+  /** A visitor typing signal: remembered per session for three seconds, shown for the open one. */
+  noteVisitorTyping(frame) {
+    const s = this.sessions.get(frame.session_id);
+    if (!s) return;
+    s.typing = { preview: frame.preview || '', until: Date.now() + 3000 };
+    clearTimeout(s.typingTimer);
+    s.typingTimer = setTimeout(() => {
+      s.typing = null;
+      if (this.selected === s.id) this.showTyping();
+    }, 3000);
+    if (this.selected === s.id) this.showTyping();
+  }
+
+  showTyping() {
+    const s = this.current();
+    const typing = s && s.typing && s.typing.until > Date.now() ? s.typing : null;
+    this.typingLine.hidden = !typing;
+    this.typingLine.textContent = typing
+      ? (typing.preview ? t('wb.visitorTypingPreview', { preview: typing.preview }) : t('wb.visitorTyping'))
+      : '';
+  }
+
   // ---------- socket frames ----------
 
   onFrame(frame) {
+    if (frame.type === 'typing') {
+      if (frame.from === 'visitor') this.noteVisitorTyping(frame);
+      return;
+    }
     if (frame.type === 'hello') {
       for (const item of frame.sessions || []) this.addSession(item, false);
       this.renderList();

@@ -34,9 +34,10 @@ public struct StreamNames: Sendable, Hashable {
     /// What happened; tailed by gateways and connectors, consumed by store and reporting.
     public var events: String { name(of: .events) }
 
-    /// Typing signals between gateway instances, e.g. `kefu:typing`: ephemeral (capped, no consumer groups,
-    /// never stored), tailed by every gateway instance; not part of the connector contract.
-    public var typing: String { prefix + ":typing" }
+    /// Typing and read signals between gateway instances, e.g. `kefu:signals`: ephemeral (capped, no
+    /// consumer groups, never stored in PostgreSQL), tailed by every gateway instance; not part of the
+    /// connector contract.
+    public var signals: String { prefix + ":signals" }
 
     /// The request stream of a service, e.g. `kefu:requests:knowledge`.
     public func requests(service: ServiceName) -> String {

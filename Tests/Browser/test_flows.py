@@ -392,7 +392,7 @@ class Test1MainScenario(Scenario):
             visitor.shot("chat")
         self.run_step(body)
 
-    def test_08a_typing_shows_on_the_other_side(self):
+    def test_08a_typing_and_read_marks_show_on_the_other_side(self):
         def body():
             visitor = self.browsers["visitor"]
             agent = self.browsers["agent1"]
@@ -408,6 +408,10 @@ class Test1MainScenario(Scenario):
             visitor.wait(lambda d: "正在输入" not in d.find_element(By.ID, "chat-status").text, "agent typing hint gone", 10)
             visitor.find("#chat-input").clear()
             agent.find("#wb-input").clear()
+            # Read marks: both sides were looking, so each sees its own messages as read.
+            agent.text_appears("#wb-messages .msg.agent.mine .read-mark", "已读")
+            visitor.text_appears(".msg.visitor .read-mark", "已读")
+            agent.shot("read-marks")
         self.run_step(body)
 
     def test_08b_images_by_paste_and_by_file(self):

@@ -64,12 +64,12 @@ struct Gateway: Sendable, CustomStringConvertible {
     func blobKey() -> String { "\(context.streams.prefix):blob:\(UUID().uuidString.lowercased())" }
 }
 
-/// Runs the gateway's background tasks: the reply, events and typing tailers, bootstrap admin and purges.
+/// Runs the gateway's background tasks: the reply, events and signals tailers, bootstrap admin and purges.
 struct GatewayBackground: Service, CustomStringConvertible {
     let gateway: Gateway
     let replies: StreamTail
     let events: StreamTail
-    let typing: StreamTail
+    let signals: StreamTail
 
     var description: String { "GatewayBackground(\(gateway.replyStream))" }
 
@@ -77,7 +77,7 @@ struct GatewayBackground: Service, CustomStringConvertible {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await replies.run { gateway.waiter.deliver($0) } }
             group.addTask { await events.run { await gateway.hub.dispatch($0) } }
-            group.addTask { await typing.run { await gateway.hub.dispatchTyping($0) } }
+            group.addTask { await signals.run { await gateway.hub.dispatchSignals($0) } }
             group.addTask { await maintenance() }
             group.addTask {
                 await withGracefulShutdownHandler {

@@ -67,8 +67,8 @@ public enum GatewayService {
             events: StreamTail(
                 redis: context.redis, stream: context.streams.events, blockMilliseconds: configuration.tailBlockMilliseconds,
                 logger: context.logger),
-            typing: StreamTail(
-                redis: context.redis, stream: context.streams.typing, blockMilliseconds: configuration.tailBlockMilliseconds,
+            signals: StreamTail(
+                redis: context.redis, stream: context.streams.signals, blockMilliseconds: configuration.tailBlockMilliseconds,
                 logger: context.logger))
         return ServiceApplication(http: GatewayHTTP(application: http, hub: gateway.hub), services: [background])
     }

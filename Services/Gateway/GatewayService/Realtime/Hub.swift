@@ -181,11 +181,11 @@ final class Hub: Sendable {
         }
     }
 
-    /// Handles a batch tailed from the typing stream: a visitor's signal goes to the agents serving the
+    /// Handles a batch tailed from the signals stream: a visitor's signal goes to the agents serving the
     /// session, an agent's to the visitor's sockets; the sender's own side gets nothing.
-    func dispatchTyping(_ entries: [TailEntry]) async {
+    func dispatchSignals(_ entries: [TailEntry]) async {
         for entry in entries {
-            guard let bytes = entry.event, let signal = try? JSONDecoder().decode(TypingSignal.self, from: Data(bytes)) else { continue }
+            guard let bytes = entry.event, let signal = try? JSONDecoder().decode(SessionSignal.self, from: Data(bytes)) else { continue }
             let session = signal.sessionID.lowercased()
             let targets: [Subscriber] = state.withLock { state in
                 switch signal.from {

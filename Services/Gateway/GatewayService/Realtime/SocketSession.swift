@@ -27,9 +27,11 @@ struct ClientFrame: Decodable {
     var sessionID: String?
     /// `typing` from a visitor: what the box holds so far.
     var preview: String?
+    /// `read`: the highest seq of the session seen.
+    var seq: Int?
 
     enum CodingKeys: String, CodingKey {
-        case type, sessions, preview
+        case type, sessions, preview, seq
         case sessionID = "session_id"
     }
 }
@@ -81,7 +83,10 @@ extension Gateway {
             return OpenSocket(subscriber: subscriber, items: stream, input: continuation, cleanup: {})
         }
         await subscriber.send(controlFrame(hello))
-        if !resume.isEmpty { await subscriber.resume(resume) }
+        if !resume.isEmpty {
+            await subscriber.resume(resume)
+            await sendReadMarks(Array(resume.keys), to: subscriber)
+        }
         let hub = hub
         let cleanup: @Sendable () async -> Void = {
             heartbeat?.cancel()
@@ -159,10 +164,13 @@ extension Gateway {
                     continue
                 }
                 switch frame.type {
-                case "resume": await subscriber.resume(frame.sessions ?? [:])
+                case "resume":
+                    await subscriber.resume(frame.sessions ?? [:])
+                    await sendReadMarks(Array((frame.sessions ?? [:]).keys), to: subscriber)
                 case "ping": await subscriber.send(controlFrame(["type": .string("pong")]))
-                case "typing":
-                    if let refusal = await typing(frame, from: subscriber) { await subscriber.send(refusal) }
+                case "typing", "read":
+                    let kind: SessionSignal.Kind = frame.type == "typing" ? .typing : .read
+                    if let refusal = await signal(kind, frame, from: subscriber) { await subscriber.send(refusal) }
                 default:
                     await subscriber.send(controlFrame([
                         "type": .string("error"), "code": .string("unknown_frame"),

@@ -41,7 +41,7 @@ export const messages = {
     'home.title': 'Kefu 在线客服系统', 'home.chat': '访客咨询（H5）', 'home.demo': '网页嵌入示例（PC）', 'home.workbench': '客服工作台',
     'home.admin': '管理后台',
 
-    'chat.title': '在线客服', 'chat.messages': '会话消息', 'chat.agentTyping': '{name}正在输入…', 'chat.placeholder': '请输入您的问题，Enter 发送，Shift+Enter 换行',
+    'chat.title': '在线客服', 'chat.messages': '会话消息', 'chat.agentTyping': '{name}正在输入…', 'chat.readMark': '已读', 'chat.unreadMark': '未读', 'chat.placeholder': '请输入您的问题，Enter 发送，Shift+Enter 换行',
     'chat.send': '发送', 'chat.human': '转人工', 'chat.end': '结束会话', 'chat.endConfirm': '确定要结束本次会话吗？结束后客服将无法继续回复您。', 'chat.leave': '留言', 'chat.exitQueue': '退出排队',
     'chat.me': '我', 'chat.bot': '智能客服', 'chat.agent': '客服', 'chat.didYouMean': '您是不是想问：',
     'chat.feedback': '这个回答对您有帮助吗？', 'chat.useful': '有用', 'chat.notUseful': '没用', 'chat.feedbackThanks': '感谢反馈',
@@ -72,7 +72,7 @@ export const messages = {
 
     'wb.title': '客服工作台', 'wb.myStatus': '我的状态', 'wb.waiting': '待接入排队', 'wb.capacity': '自动接入人数', 'wb.load': '当前接待',
     'wb.sessions': '会话列表', 'wb.current': '当前会话', 'wb.noSessions': '暂无接待中的访客', 'wb.messages': '会话消息区',
-    'wb.pick': '从左侧选择一个会话', 'wb.visitorTyping': '访客正在输入…', 'wb.visitorTypingPreview': '访客正在输入：{preview}', 'wb.input': '消息输入框', 'wb.inputHint': '输入回复，Enter 发送，Shift+Enter 换行，可粘贴截图',
+    'wb.pick': '从左侧选择一个会话', 'wb.visitorTyping': '访客正在输入…', 'wb.readMark': '已读', 'wb.unreadMark': '未读', 'wb.visitorTypingPreview': '访客正在输入：{preview}', 'wb.input': '消息输入框', 'wb.inputHint': '输入回复，Enter 发送，Shift+Enter 换行，可粘贴截图',
     'wb.send': '发送', 'wb.sendImage': '发送图片', 'wb.tools': '会话工具', 'wb.assist': '智能辅助', 'wb.transfer': '转接',
     'wb.capture': '问题收录', 'wb.end': '结束会话', 'wb.ended': '已结束', 'wb.transferredAway': '已转接给 {name}', 'wb.dismiss': '从列表移除', 'wb.unread': '{n} 条未读',
     'wb.waitingFor': '已等待 {time}', 'wb.visitor': '访客', 'wb.visitorShort': '访客 {id}', 'wb.bot': '机器人', 'wb.agent': '客服', 'wb.me': '我',
@@ -231,7 +231,7 @@ export const messages = {
     'home.title': 'Kefu customer service', 'home.chat': 'Visitor chat (H5)', 'home.demo': 'Embedded widget demo (PC)', 'home.workbench': 'Agent workbench',
     'home.admin': 'Admin console',
 
-    'chat.title': 'Customer service', 'chat.messages': 'Messages', 'chat.agentTyping': '{name} is typing…', 'chat.placeholder': 'Type your question; Enter sends, Shift+Enter adds a line',
+    'chat.title': 'Customer service', 'chat.messages': 'Messages', 'chat.agentTyping': '{name} is typing…', 'chat.readMark': 'Read', 'chat.unreadMark': 'Unread', 'chat.placeholder': 'Type your question; Enter sends, Shift+Enter adds a line',
     'chat.send': 'Send', 'chat.human': 'Talk to a person', 'chat.end': 'End chat', 'chat.endConfirm': 'End this chat? The agent will no longer be able to reply.', 'chat.leave': 'Leave a message', 'chat.exitQueue': 'Leave the queue',
     'chat.me': 'Me', 'chat.bot': 'Assistant', 'chat.agent': 'Agent', 'chat.didYouMean': 'Did you mean:',
     'chat.feedback': 'Was this answer helpful?', 'chat.useful': 'Helpful', 'chat.notUseful': 'Not helpful', 'chat.feedbackThanks': 'Thanks for your feedback',
@@ -262,7 +262,7 @@ export const messages = {
 
     'wb.title': 'Agent workbench', 'wb.myStatus': 'My status', 'wb.waiting': 'Waiting in queue', 'wb.capacity': 'Auto-accept count', 'wb.load': 'Serving now',
     'wb.sessions': 'Sessions', 'wb.current': 'Current sessions', 'wb.noSessions': 'No visitors yet', 'wb.messages': 'Messages',
-    'wb.pick': 'Pick a session on the left', 'wb.visitorTyping': 'The visitor is typing…', 'wb.visitorTypingPreview': 'The visitor is typing: {preview}', 'wb.input': 'Message', 'wb.inputHint': 'Type a reply; Enter sends, Shift+Enter adds a line; paste screenshots',
+    'wb.pick': 'Pick a session on the left', 'wb.visitorTyping': 'The visitor is typing…', 'wb.readMark': 'Read', 'wb.unreadMark': 'Unread', 'wb.visitorTypingPreview': 'The visitor is typing: {preview}', 'wb.input': 'Message', 'wb.inputHint': 'Type a reply; Enter sends, Shift+Enter adds a line; paste screenshots',
     'wb.send': 'Send', 'wb.sendImage': 'Send an image', 'wb.tools': 'Session tools', 'wb.assist': 'Smart assist', 'wb.transfer': 'Transfer',
     'wb.capture': 'Capture Q&A', 'wb.end': 'End session', 'wb.ended': 'Ended', 'wb.transferredAway': 'Transferred to {name}', 'wb.dismiss': 'Remove from the list', 'wb.unread': '{n} unread',
     'wb.waitingFor': 'Waiting {time}', 'wb.visitor': 'Visitor', 'wb.visitorShort': 'Visitor {id}', 'wb.bot': 'Bot', 'wb.agent': 'Agent', 'wb.me': 'Me',

@@ -56,6 +56,7 @@ export class VisitorChat {
       onSend: () => this.sendText(), onImage: (file) => this.sendImage(file),
     });
     this.input.addEventListener('input', () => this.signalTyping());
+    document.addEventListener('visibilitychange', () => { if (!document.hidden) this.markRead(); });
     const picker = imagePicker({ id: 'chat-image', onFiles: (files) => files.forEach((f) => this.sendImage(f)) });
     this.humanButton = h('button', { type: 'button', class: 'btn', id: 'chat-human', text: t('chat.human'), onclick: () => this.requestHuman() });
     this.endButton = h('button', { type: 'button', class: 'btn', id: 'chat-end', text: t('chat.end'), onclick: () => this.endSession() });
@@ -181,13 +182,39 @@ export class VisitorChat {
     this.socket.start();
   }
 
-  /** Tells the serving agent the visitor is typing (with what the box holds), at most once a second. */
+  /** Tells the serving agent the visitor is typing (with what the box holds), at most once a second; a
+   * burst ends with one more signal carrying the latest text. */
   signalTyping() {
     if (this.state !== 'assigned' || !this.sessionId || !this.socket) return;
-    const now = Date.now();
-    if (now - (this.typingSentAt || 0) < 1000) return;
-    this.typingSentAt = now;
+    const wait = 1000 - (Date.now() - (this.typingSentAt || 0));
+    if (wait > 0) {
+      if (!this.typingTrailer) this.typingTrailer = setTimeout(() => { this.typingTrailer = null; this.signalTyping(); }, wait);
+      return;
+    }
+    this.typingSentAt = Date.now();
     this.socket.send({ type: 'typing', session_id: this.sessionId, preview: this.input.value.slice(0, 100) });
+  }
+
+  /** Tells the agent the visitor has seen the current session up to its last seq (once per new seq). */
+  markRead() {
+    if (this.state !== 'assigned' || !this.sessionId || !this.socket || document.hidden) return;
+    const seq = this.store.resumePoints()[this.sessionId] || 0;
+    if (!seq || (this.sentRead || 0) >= seq) return;
+    this.sentRead = seq;
+    this.socket.send({ type: 'read', session_id: this.sessionId, seq });
+  }
+
+  /** 已读/未读 on the visitor's own messages of a session the agent has marked. */
+  renderReadMarks() {
+    for (const row of this.list.querySelectorAll(':scope > li.msg.visitor[data-session]')) {
+      const read = this.agentRead && this.agentRead[row.dataset.session];
+      const mark = row.querySelector('.read-mark');
+      if (!mark || read === undefined) continue;
+      const seen = Number(row.dataset.seq) <= read;
+      mark.hidden = false;
+      mark.className = 'read-mark' + (seen ? ' read' : '');
+      mark.textContent = t(seen ? 'chat.readMark' : 'chat.unreadMark');
+    }
   }
 
   /** The agent is typing: shown in the status line for three seconds after the last signal. */
@@ -204,6 +231,11 @@ export class VisitorChat {
   onFrame(frame) {
     if (frame.type === 'typing') {
       if (frame.from === 'agent' && frame.session_id === this.sessionId) this.showAgentTyping();
+    } else if (frame.type === 'read') {
+      if (frame.from === 'agent') {
+        this.agentRead = { ...(this.agentRead || {}), [frame.session_id]: Math.max(frame.seq, (this.agentRead || {})[frame.session_id] || 0) };
+        this.renderReadMarks();
+      }
     } else if (frame.type === 'event') {
       this.apply({ type: frame.event, seq: frame.seq, time: frame.time, data: frame.data || {} }, true);
     } else if (frame.type === 'gap') {
@@ -347,12 +379,15 @@ export class VisitorChat {
     const body = d.image ? imageView(d.image, (id) => api('GET', '/visitor/images/' + id, { token: this.store.token, as: 'blob' }))
       : d.sender === 'bot' && Array.isArray(d.suggestions) && d.suggestions.length ? this.choices(d.suggestions)
         : h('p', { class: 'msg-text', text: d.text || '' });
-    const row = h('li', { class: 'msg ' + d.sender },
-      h('div', { class: 'msg-meta' }, h('span', { class: 'msg-who', text: who }), h('time', { text: shortTime(item.time) })),
+    const row = h('li', { class: 'msg ' + d.sender, dataset: { seq: String(item.seq || ''), session: d.session_id || '' } },
+      h('div', { class: 'msg-meta' }, h('span', { class: 'msg-who', text: who }), h('time', { text: shortTime(item.time) }),
+        d.sender === 'visitor' ? h('span', { class: 'read-mark', hidden: true }) : null),
       h('div', { class: 'bubble' }, body),
       d.sender === 'bot' && d.entry_id && item.seq ? this.feedbackBar(d.session_id, item.seq) : null);
     this.place(row, item);
+    if (d.sender === 'visitor') this.renderReadMarks();
     if (live && d.sender !== 'visitor' && (document.hidden || this.embed)) window.parent.postMessage({ type: 'kefu:unread' }, '*');
+    if (live && d.sender === 'agent') this.markRead();
   }
 
   /** 猜你想问: the bot's choices as buttons; a click asks that question. */

@@ -130,6 +130,7 @@ export class Workbench {
       onSend: () => this.sendText(), onImage: (file) => this.sendImage(file),
     });
     this.input.addEventListener('input', () => this.signalTyping());
+    document.addEventListener('visibilitychange', () => { if (!document.hidden) this.markRead(this.current()); });
     this.typingLine = h('p', { class: 'typing-line', id: 'wb-typing', 'aria-live': 'polite', hidden: true });
     const picker = imagePicker({ id: 'wb-image', label: t('wb.sendImage'), onFiles: (files) => files.forEach((f) => this.sendImage(f)) });
     this.tools = {
@@ -282,6 +283,8 @@ export class Workbench {
     if (item.type === 'message.accepted' && d.sender === 'visitor' && live && (this.selected !== session.id || document.hidden)) {
       session.unread += 1;
       notify(t('wb.newMessage'));
+    } else if (live && this.selected === session.id && !document.hidden) {
+      this.markRead(session);
     }
     this.updateWaiting(session);
     return true;
@@ -381,6 +384,7 @@ export class Workbench {
     this.renderHeader();
     this.renderMessages();
     this.renderCapture();
+    this.markRead(session);
     this.extension.show(session);
     this.input.focus();
   }
@@ -426,9 +430,13 @@ export class Workbench {
     this.messages.scrollTop = this.messages.scrollHeight;
   }
 
-  /** Adds the capture checkbox and the smart-assist link to a message row. */
+  /** Adds the capture checkbox, the smart-assist link and, on the agent's own messages, 已读/未读. */
   decorate(row, item, session) {
     const sender = item.data.sender;
+    if (sender === 'agent' && item.data.agent_id === this.me.agent_id && session.visitorRead !== undefined) {
+      const read = item.seq <= session.visitorRead;
+      row.querySelector('.msg-meta').append(h('span', { class: 'read-mark' + (read ? ' read' : ''), text: t(read ? 'wb.readMark' : 'wb.unreadMark') }));
+    }
     if (this.captureMode && item.data.text && sender !== 'system') {
       const role = sender === 'visitor' ? 'question' : 'answer';
       const box = h('input', {
@@ -454,15 +462,33 @@ export class Workbench {
     }
   }
 
-  // ---------- typing ----------
+  // ---------- typing and read marks ----------
 
-  /** Tells the visitor the agent is typing, at most once a second. */
+  /** Tells the visitor the agent has seen the session up to its last event (once per new seq). */
+  markRead(session) {
+    if (!session || session.ended || !this.socket || !session.lastSeq || session.sentRead >= session.lastSeq) return;
+    session.sentRead = session.lastSeq;
+    this.socket.send({ type: 'read', session_id: session.id, seq: session.lastSeq });
+  }
+
+  /** The visitor's read mark for one of the agent's sessions. */
+  noteVisitorRead(frame) {
+    const s = this.sessions.get(frame.session_id);
+    if (!s || !(frame.seq > (s.visitorRead || 0))) return;
+    s.visitorRead = frame.seq;
+    if (this.selected === s.id) this.renderMessages();
+  }
+
+  /** Tells the visitor the agent is typing, at most once a second (a burst ends with one more signal). */
   signalTyping() {
     const s = this.current();
     if (!s || s.ended || !this.socket) return;
-    const now = Date.now();
-    if (now - (this.typingSentAt || 0) < 1000) return;
-    this.typingSentAt = now;
+    const wait = 1000 - (Date.now() - (this.typingSentAt || 0));
+    if (wait > 0) {
+      if (!this.typingTrailer) this.typingTrailer = setTimeout(() => { this.typingTrailer = null; this.signalTyping(); }, wait);
+      return;
+    }
+    this.typingSentAt = Date.now();
     this.socket.send({ type: 'typing', session_id: s.id });
   }
 
@@ -493,6 +519,10 @@ export class Workbench {
   onFrame(frame) {
     if (frame.type === 'typing') {
       if (frame.from === 'visitor') this.noteVisitorTyping(frame);
+      return;
+    }
+    if (frame.type === 'read') {
+      if (frame.from === 'visitor') this.noteVisitorRead(frame);
       return;
     }
     if (frame.type === 'hello') {

@@ -2,10 +2,11 @@ import Foundation
 import KefuModel
 import Testing
 
-/// Typing signals (issue 15 item 8): from a visitor's socket on one instance to the serving agent's socket on
-/// another, and back, through the capped typing stream only; throttled; refused outside one's sessions.
+/// Typing and read signals (issue 15 item 8): from a visitor's socket on one instance to the serving agent's
+/// socket on another, and back, through the capped signals stream only; typing throttled, read marks only
+/// forward and given again on resume; refused outside one's sessions.
 @Suite(.serialized)
-struct TypingTests {
+struct SessionSignalTests {
     @Test func typingCrossesInstancesBothWaysThrottledAndOnlyInOnesOwnSession() async throws {
         let harness = try await GatewayHarness()
         defer { Task { await harness.shutdown() } }
@@ -70,8 +71,32 @@ struct TypingTests {
         #expect(await visitorSocket.wait { frames in frames.contains { $0["code"]?.stringValue == "not_your_session" } }, "\(visitorSocket.received)")
         #expect(await agentSocket.wait { frames in frames.contains { $0["code"]?.stringValue == "not_your_session" } }, "\(agentSocket.received)")
         #expect(await visitorSocket.wait { frames in frames.contains { $0["code"]?.stringValue == "invalid_frame" } })
-        let signals = try await harness.entries("typing")
-        #expect(signals.count == 3, "only the accepted signals went on the typing stream: \(signals)")
-        #expect(signals.allSatisfy { $0["session_id"]?.stringValue == session })
+        let signals = try await harness.entries("signals")
+        #expect(signals.count == 3, "only the accepted signals went on the signals stream: \(signals)")
+        #expect(signals.allSatisfy { $0["session_id"]?.stringValue == session && $0["kind"]?.stringValue == "typing" })
+
+        // Read marks: forward only, to the other side, and again to a socket that resumes the session.
+        func reads(_ probe: SocketProbe) -> [JSONValue] { probe.received.filter { $0["type"]?.stringValue == "read" } }
+        visitorSocket.send(.object(["type": "read", "session_id": .string(session), "seq": 2]))
+        #expect(await agentSocket.wait { _ in reads(agentSocket).count == 1 }, "\(agentSocket.received)")
+        #expect(reads(agentSocket).first?["from"]?.stringValue == "visitor")
+        #expect(reads(agentSocket).first?["seq"]?.intValue == 2)
+        visitorSocket.send(.object(["type": "read", "session_id": .string(session), "seq": 1]))
+        visitorSocket.send(.object(["type": "read", "session_id": .string(session), "seq": 2]))
+        agentSocket.send(.object(["type": "read", "session_id": .string(session), "seq": 2]))
+        #expect(await visitorSocket.wait { _ in reads(visitorSocket).count == 1 })
+        #expect(reads(visitorSocket).first?["from"]?.stringValue == "agent")
+        visitorSocket.send(.object(["type": "read", "session_id": .string(session), "seq": 0]))
+        #expect(await visitorSocket.wait { frames in frames.filter { $0["code"]?.stringValue == "invalid_frame" }.count == 2 })
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(reads(agentSocket).count == 1, "a mark that does not move forward is not sent: \(reads(agentSocket))")
+
+        let resumed = SocketProbe(url: "\(harness.wsBase(1))/api/v1/agent/ws", bearer: agent.access)
+        #expect(await resumed.wait { $0.contains { $0["type"]?.stringValue == "hello" } })
+        resumed.send(.object(["type": "resume", "sessions": .object([session: 2])]))
+        #expect(await resumed.wait { frames in
+            frames.contains { $0["type"]?.stringValue == "read" && $0["from"]?.stringValue == "visitor" && $0["seq"]?.intValue == 2 }
+        }, "\(resumed.received)")
+        await resumed.close()
     }
 }

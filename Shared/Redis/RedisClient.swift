@@ -16,10 +16,13 @@ public final class RedisClient: Sendable {
     private let threadPool: NIOThreadPool
     private let idle = Mutex<[ConnectionBox]>([])
     private let closed = Atomic<Bool>(false)
+    /// Finds the primary for every connection of this client when ``configuration`` uses Sentinel.
+    public let resolver: SentinelResolver?
 
     /// Creates the client and starts its threads; connections open lazily.
     public init(configuration: RedisConfiguration, poolSize: Int = 2, logger: Logger) {
         self.configuration = configuration
+        self.resolver = configuration.sentinel.map { SentinelResolver(configuration: $0) }
         self.poolSize = max(1, poolSize)
         self.logger = logger
         self.threadPool = NIOThreadPool(numberOfThreads: self.poolSize)
@@ -84,7 +87,7 @@ public final class RedisClient: Sendable {
     public func makeDedicatedConnection(readTimeout: Duration? = nil) -> RedisDedicatedConnection {
         var configuration = self.configuration
         if let readTimeout { configuration.readTimeout = readTimeout }
-        return RedisDedicatedConnection(configuration: configuration, logger: logger)
+        return RedisDedicatedConnection(configuration: configuration, logger: logger, resolver: resolver)
     }
 
     /// Stops the threads (running commands finish, queued ones fail) and closes every connection.
@@ -108,7 +111,7 @@ public final class RedisClient: Sendable {
         if let box = idle.withLock({ $0.popLast() }) {
             return box
         }
-        return ConnectionBox(RedisConnection(configuration: configuration, logger: logger))
+        return ConnectionBox(RedisConnection(configuration: configuration, logger: logger, resolver: resolver))
     }
 
     private func checkin(_ box: ConnectionBox) {

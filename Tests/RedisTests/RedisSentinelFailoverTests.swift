@@ -27,7 +27,7 @@ struct RedisSentinelFailoverTests {
             let sentinel = "redis+sentinel://127.0.0.1:\(cluster.sentinelPorts[0])"
             let unknown = SendableConnection(RedisConnection(configuration: try RedisConfiguration(url: "\(sentinel)/nosuch")))
             let unknownError = await Blocking.run { () -> RedisError? in
-                do { try unknown.value.connect() } catch { return error }
+                do throws(RedisError) { try unknown.value.connect() } catch { return error }
                 return nil
             }
             guard case .connectionFailed(let reason) = unknownError else {
@@ -44,7 +44,7 @@ struct RedisSentinelFailoverTests {
             let misled = SendableConnection(
                 RedisConnection(configuration: try RedisConfiguration(url: "\(sentinel)/replica-as-master")))
             let misledError = await Blocking.run { () -> RedisError? in
-                do { _ = try misled.value.command(["SET", key, "replica"]) } catch { return error }
+                do throws(RedisError) { _ = try misled.value.command(["SET", key, "replica"]) } catch { return error }
                 return nil
             }
             guard case .connectionFailed(let roleReason) = misledError else {

@@ -57,11 +57,57 @@ struct RedisSentinelFailoverTests {
             #expect(try await cluster.directCommand(port: cluster.replica.port, ["GET", key]).string == "v")
             misled.value.close()
             unknown.value.close()
+            try await readonlyDropsTheConnection(cluster)
         } catch {
             await cluster.cleanup()
             throw error
         }
         await cluster.cleanup()
+    }
+
+    /// A primary demoted behind the client's back (here by a direct `REPLICAOF`, which, unlike Sentinel's
+    /// reconfiguration, keeps its clients connected) answers writes with `-READONLY`: the connection is
+    /// dropped, the error is a lost connection, and the next attempt asks the sentinels and checks `ROLE` again.
+    private func readonlyDropsTheConnection(_ cluster: SentinelTestCluster) async throws {
+        let lonely = try await RedisTestServer()
+        do {
+            _ = try await cluster.sentinelCommand(0, [
+                "SENTINEL", "MONITOR", "lonely", "127.0.0.1", String(lonely.port), "2",
+            ]).throwingOnError()
+            let key = RedisTestServer.uniquePrefix() + "ro"
+            let connection = SendableConnection(RedisConnection(configuration: try RedisConfiguration(
+                url: "redis+sentinel://127.0.0.1:\(cluster.sentinelPorts[0])/lonely")))
+            let first = try await Blocking.run { try connection.value.command(["SET", key, "1"]) }
+            #expect(first == .status("OK"))
+            #expect(connection.value.primary?.port == lonely.port)
+            _ = try await cluster.directCommand(port: lonely.port, ["REPLICAOF", "127.0.0.1", String(cluster.primary.port)])
+                .throwingOnError()
+            let refused = await Blocking.run { () -> RedisError? in
+                do throws(RedisError) { _ = try connection.value.command(["SET", key, "2"]) } catch { return error }
+                return nil
+            }
+            guard case .connectionLost(let reason) = refused else {
+                Issue.record("expected connectionLost, got \(String(describing: refused))")
+                throw TestFailure()
+            }
+            #expect(reason.contains("READONLY"), "\(reason)")
+            #expect(!connection.value.isConnected)
+            let again = await Blocking.run { () -> RedisError? in
+                do throws(RedisError) { _ = try connection.value.command(["SET", key, "3"]) } catch { return error }
+                return nil
+            }
+            guard case .connectionFailed(let roleReason) = again else {
+                Issue.record("expected connectionFailed, got \(String(describing: again))")
+                throw TestFailure()
+            }
+            #expect(roleReason.contains("role 'slave'"), "\(roleReason)")
+            connection.value.close()
+            _ = try? await cluster.sentinelCommand(0, ["SENTINEL", "REMOVE", "lonely"])
+        } catch {
+            await lonely.cleanup()
+            throw error
+        }
+        await lonely.cleanup()
     }
 
     @Test func followsAFailoverAndNeverWritesToTheReplica() async throws {

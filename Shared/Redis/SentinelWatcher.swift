@@ -71,7 +71,10 @@ final class SentinelWatcher: Sendable {
         } catch {
             return false
         }
-        defer { state.withLock { $0.fd = -1 } }
+        defer {
+            state.withLock { $0.fd = -1 }
+            withExtendedLifetime(context) {}
+        }
         do {
             let reply = try context.command(ArgvStorage(strings: ["SUBSCRIBE", "+switch-master"]))
             guard reply.array?.first?.string == "subscribe" else { return false }

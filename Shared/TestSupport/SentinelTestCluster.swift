@@ -18,21 +18,37 @@ public final class SentinelTestCluster: Sendable {
     public let replica: RedisTestServer
     /// The sentinels' ports.
     public let sentinelPorts: [Int]
+    /// The data servers' password (`requirepass`, `masterauth`), if any.
+    public let password: String?
+    /// The sentinels' password (`requirepass`, `sentinel sentinel-pass`), if any.
+    public let sentinelPassword: String?
     private let directory: String
     private let sentinels: Mutex<[ChildProcess]>
 
-    /// `redis+sentinel://127.0.0.1:<s1>,127.0.0.1:<s2>,127.0.0.1:<s3>/<masterName>`.
+    /// `redis+sentinel://[:<password>@]127.0.0.1:<s1>,127.0.0.1:<s2>,127.0.0.1:<s3>/<masterName>[?sentinel_password=…]`.
     public var url: String {
-        "redis+sentinel://" + sentinelPorts.map { "127.0.0.1:\($0)" }.joined(separator: ",") + "/\(masterName)"
+        let auth = password.map { ":\(Self.percentEncode($0))@" } ?? ""
+        let query = sentinelPassword.map { "?sentinel_password=\(Self.percentEncode($0))" } ?? ""
+        let hosts = sentinelPorts.map { "127.0.0.1:\($0)" }.joined(separator: ",")
+        return "redis+sentinel://\(auth)\(hosts)/\(masterName)\(query)"
+    }
+
+    private static func percentEncode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
     }
 
     /// Starts the servers and sentinels and waits until the sentinels see the replica and each other.
-    public init(masterName: String = "mymaster") async throws {
+    /// `password` protects the primary and replica, `sentinelPassword` the sentinels.
+    public init(masterName: String = "mymaster", password: String? = nil, sentinelPassword: String? = nil) async throws {
         self.masterName = masterName
-        let primary = try await RedisTestServer()
+        self.password = password
+        self.sentinelPassword = sentinelPassword
+        let masterAuth = password.map { ["--masterauth", $0] } ?? []
+        let primary = try await RedisTestServer(password: password, arguments: masterAuth)
         let replica: RedisTestServer
         do {
-            replica = try await RedisTestServer(arguments: ["--replicaof", "127.0.0.1", String(primary.port)])
+            replica = try await RedisTestServer(
+                password: password, arguments: masterAuth + ["--replicaof", "127.0.0.1", String(primary.port)])
         } catch {
             await primary.cleanup()
             throw error
@@ -46,7 +62,8 @@ public final class SentinelTestCluster: Sendable {
         do {
             for index in 0..<3 {
                 let (port, process) = try await Self.launchSentinel(
-                    index: index, masterName: masterName, primaryPort: primary.port, directory: directory)
+                    index: index, masterName: masterName, primaryPort: primary.port, directory: directory,
+                    password: password, sentinelPassword: sentinelPassword)
                 ports.append(port)
                 processes.append(process)
             }
@@ -74,14 +91,14 @@ public final class SentinelTestCluster: Sendable {
 
     /// Sends one command to sentinel `index` (0…2).
     public func sentinelCommand(_ index: Int, _ arguments: [String]) async throws -> RedisReply {
-        let configuration = RedisConfiguration(host: "127.0.0.1", port: sentinelPorts[index],
+        let configuration = RedisConfiguration(host: "127.0.0.1", port: sentinelPorts[index], password: sentinelPassword,
                                                connectTimeout: .milliseconds(300), readTimeout: .seconds(2))
         return try await Self.command(configuration, arguments)
     }
 
     /// Sends one command straight to a data server on `port` (no Sentinel involved).
     public func directCommand(port: Int, _ arguments: [String]) async throws -> RedisReply {
-        let configuration = RedisConfiguration(host: "127.0.0.1", port: port,
+        let configuration = RedisConfiguration(host: "127.0.0.1", port: port, password: password,
                                                connectTimeout: .milliseconds(300), readTimeout: .seconds(2))
         return try await Self.command(configuration, arguments)
     }
@@ -164,8 +181,11 @@ public final class SentinelTestCluster: Sendable {
     }
 
     private static func launchSentinel(
-        index: Int, masterName: String, primaryPort: Int, directory: String
+        index: Int, masterName: String, primaryPort: Int, directory: String, password: String?, sentinelPassword: String?
     ) async throws -> (Int, ChildProcess) {
+        var secrets = ""
+        if let password { secrets += "sentinel auth-pass \(masterName) \(password)\n" }
+        if let sentinelPassword { secrets += "requirepass \(sentinelPassword)\nsentinel sentinel-pass \(sentinelPassword)\n" }
         var lastError: any Error = RedisTestServerError.startFailed("no attempt made")
         for _ in 0..<5 {
             let port = try RedisTestServer.freePort()
@@ -180,7 +200,7 @@ public final class SentinelTestCluster: Sendable {
                 sentinel down-after-milliseconds \(masterName) 1000
                 sentinel failover-timeout \(masterName) 3000
                 sentinel parallel-syncs \(masterName) 1
-
+                \(secrets)
                 """
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             let process = try ChildProcess(path: try RedisTestServer.redisServerPath(), arguments: [path, "--sentinel"])
@@ -188,7 +208,8 @@ public final class SentinelTestCluster: Sendable {
                                            connectTimeout: .milliseconds(200), readTimeout: .seconds(1))
             let deadline = ContinuousClock.now + .seconds(10)
             while ContinuousClock.now < deadline, process.isRunning {
-                if let reply = try? await command(probe, ["PING"]), reply == .status("PONG") {
+                if let reply = try? await command(probe, ["PING"]),
+                   reply == .status("PONG") || reply.errorMessage?.hasPrefix("NOAUTH") == true {
                     return (port, process)
                 }
                 try await Task.sleep(for: .milliseconds(20))

@@ -110,6 +110,50 @@ struct RedisSentinelFailoverTests {
         await lonely.cleanup()
     }
 
+    @Test func authenticatesToTheSentinelsAndThePrimary() async throws {
+        let cluster = try await SentinelTestCluster(password: "data-pw", sentinelPassword: "sentinel-pw")
+        do {
+            #expect(cluster.url.hasSuffix("?sentinel_password=sentinel%2Dpw"))
+            let key = RedisTestServer.uniquePrefix() + "auth"
+            let client = RedisClient(configuration: try RedisConfiguration(url: cluster.url), poolSize: 1, logger: logger)
+            #expect(try await client.send(["SET", key, "v"]) == .status("OK"))
+            #expect(try await cluster.directCommand(port: cluster.primary.port, ["GET", key]).string == "v")
+            await client.shutdown()
+
+            let hosts = cluster.sentinelPorts.map { "127.0.0.1:\($0)" }.joined(separator: ",")
+            let wrongSentinel = "redis+sentinel://:data-pw@\(hosts)/mymaster?sentinel_password=wrong-secret"
+            let noSentinel = try await failure(of: wrongSentinel)
+            guard case .connectionFailed(let reason) = noSentinel else {
+                Issue.record("expected connectionFailed, got \(String(describing: noSentinel))")
+                throw TestFailure()
+            }
+            #expect(reason.contains("WRONGPASS") || reason.contains("invalid password"), "\(reason)")
+            #expect(!reason.contains("wrong-secret") && !reason.contains("sentinel-pw"))
+
+            let wrongData = "redis+sentinel://:wrong-secret@\(hosts)/mymaster?sentinel_password=sentinel-pw"
+            let refused = try await failure(of: wrongData)
+            guard case .authenticationFailed(let authReason) = refused else {
+                Issue.record("expected authenticationFailed, got \(String(describing: refused))")
+                throw TestFailure()
+            }
+            #expect(!authReason.contains("wrong-secret") && !authReason.contains("data-pw"))
+        } catch {
+            await cluster.cleanup()
+            throw error
+        }
+        await cluster.cleanup()
+    }
+
+    /// The error of a first `PING` on a new connection to `url`.
+    private func failure(of url: String) async throws -> RedisError? {
+        let connection = SendableConnection(RedisConnection(configuration: try RedisConfiguration(url: url)))
+        defer { connection.value.close() }
+        return await Blocking.run { () -> RedisError? in
+            do throws(RedisError) { _ = try connection.value.command(["PING"]) } catch { return error }
+            return nil
+        }
+    }
+
     @Test func followsAFailoverAndNeverWritesToTheReplica() async throws {
         let cluster = try await SentinelTestCluster()
         do {

@@ -59,6 +59,18 @@ final class HiredisContext {
         return Self.consume(raw)
     }
 
+    /// Waits for the next reply without sending anything (messages of a `SUBSCRIBE`d connection).
+    func readReply() throws(RedisError) -> RedisReply {
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReply(context, &raw) == REDIS_OK, let reply = raw else {
+            throw .connectionLost(errorMessage ?? "no reply")
+        }
+        return Self.consume(reply)
+    }
+
+    /// The socket, so another thread can `shutdown(2)` it to wake a blocked read.
+    var fileDescriptor: Int32 { context.pointee.fd }
+
     /// Writes all commands, then reads one reply per command.
     func pipeline(_ commands: [ArgvStorage]) throws(RedisError) -> [RedisReply] {
         for arguments in commands {

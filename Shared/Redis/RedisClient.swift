@@ -7,6 +7,9 @@ import Synchronization
 ///
 /// At most `poolSize` commands run at once (one per thread, one connection per thread); further
 /// calls queue. Call ``shutdown()`` when done.
+///
+/// With Sentinel in the configuration, every connection (pooled or dedicated) finds the primary through
+/// one shared ``SentinelResolver``, and a thread follows the sentinels' `+switch-master` messages.
 public final class RedisClient: Sendable {
     /// Where the pooled connections go.
     public let configuration: RedisConfiguration
@@ -16,10 +19,16 @@ public final class RedisClient: Sendable {
     private let threadPool: NIOThreadPool
     private let idle = Mutex<[ConnectionBox]>([])
     private let closed = Atomic<Bool>(false)
+    /// Finds the primary for every connection of this client when ``configuration`` uses Sentinel.
+    public let resolver: SentinelResolver?
+    private let watcher: SentinelWatcher?
 
     /// Creates the client and starts its threads; connections open lazily.
     public init(configuration: RedisConfiguration, poolSize: Int = 2, logger: Logger) {
         self.configuration = configuration
+        let resolver = configuration.sentinel.map { SentinelResolver(configuration: $0) }
+        self.resolver = resolver
+        self.watcher = resolver.map { SentinelWatcher(resolver: $0, logger: logger) }
         self.poolSize = max(1, poolSize)
         self.logger = logger
         self.threadPool = NIOThreadPool(numberOfThreads: self.poolSize)
@@ -28,6 +37,7 @@ public final class RedisClient: Sendable {
 
     deinit {
         if !closed.load(ordering: .acquiring) {
+            watcher?.stopSoon()
             threadPool.shutdownGracefully { _ in }
         }
     }
@@ -84,12 +94,13 @@ public final class RedisClient: Sendable {
     public func makeDedicatedConnection(readTimeout: Duration? = nil) -> RedisDedicatedConnection {
         var configuration = self.configuration
         if let readTimeout { configuration.readTimeout = readTimeout }
-        return RedisDedicatedConnection(configuration: configuration, logger: logger)
+        return RedisDedicatedConnection(configuration: configuration, logger: logger, resolver: resolver)
     }
 
     /// Stops the threads (running commands finish, queued ones fail) and closes every connection.
     public func shutdown() async {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        await watcher?.stop()
         do {
             try await threadPool.shutdownGracefully()
         } catch {
@@ -108,7 +119,7 @@ public final class RedisClient: Sendable {
         if let box = idle.withLock({ $0.popLast() }) {
             return box
         }
-        return ConnectionBox(RedisConnection(configuration: configuration, logger: logger))
+        return ConnectionBox(RedisConnection(configuration: configuration, logger: logger, resolver: resolver))
     }
 
     private func checkin(_ box: ConnectionBox) {

@@ -1,9 +1,14 @@
 /// Where and how to connect to Redis. Built once, validated before any socket opens.
+///
+/// With ``sentinel`` set, every connection discovers the primary through the sentinels instead of
+/// using ``host`` and ``port`` (which then name the first sentinel and are not used to connect).
 public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible {
     /// Host name or IP address.
     public var host: String
     /// TCP port.
     public var port: Int
+    /// Sentinel discovery; nil connects to ``host``:``port`` directly.
+    public var sentinel: RedisSentinelConfiguration?
     /// ACL user name (Redis 6+); `nil` authenticates the default user.
     public var username: String?
     /// Password sent with `AUTH`; `nil` skips `AUTH`.
@@ -31,8 +36,10 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible {
         database: Int = 0,
         connectTimeout: Duration = RedisConfiguration.defaultConnectTimeout,
         readTimeout: Duration = RedisConfiguration.defaultReadTimeout,
-        keepAlive: Bool = true
+        keepAlive: Bool = true,
+        sentinel: RedisSentinelConfiguration? = nil
     ) {
+        self.sentinel = sentinel
         self.host = host
         self.port = port
         self.username = username
@@ -43,7 +50,10 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible {
         self.keepAlive = keepAlive
     }
 
-    /// Parses `redis://[[user]:password@]host[:port][/db]`; user and password are percent-decoded.
+    /// Parses `redis://[[user]:password@]host[:port][/db]` or the Sentinel form
+    /// `redis+sentinel://[[user]:password@]host[:port][,host[:port]…]/master-name[/db][?sentinel_username=…&sentinel_password=…]`
+    /// (sentinel port 26379 by default; the credentials before `@` are for the primary, the query ones for
+    /// the sentinels). User names and passwords are percent-decoded.
     ///
     /// - Throws: ``RedisError/invalidURL(_:)`` naming the wrong part; the password is never echoed.
     public init(url: String) throws(RedisError) {
@@ -53,7 +63,8 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible {
             port: parsed.port,
             username: parsed.username,
             password: parsed.password,
-            database: parsed.database
+            database: parsed.database,
+            sentinel: parsed.sentinel
         )
     }
 
@@ -64,13 +75,30 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible {
         return copy
     }
 
-    /// The URL with the password masked, safe to log.
+    /// The URL with the passwords masked, safe to log.
     public var description: String {
         var auth = ""
         if password != nil {
             auth = "\(username ?? ""):***@"
         }
-        let hostPart = host.contains(":") ? "[\(host)]" : host
-        return "redis://\(auth)\(hostPart):\(port)/\(database)"
+        guard let sentinel else {
+            let hostPart = host.contains(":") ? "[\(host)]" : host
+            return "redis://\(auth)\(hostPart):\(port)/\(database)"
+        }
+        var query: [String] = []
+        if let username = sentinel.username { query.append("sentinel_username=\(username)") }
+        if sentinel.password != nil { query.append("sentinel_password=***") }
+        let hosts = sentinel.sentinels.map(\.description).joined(separator: ",")
+        let suffix = query.isEmpty ? "" : "?" + query.joined(separator: "&")
+        return "redis+sentinel://\(auth)\(hosts)/\(sentinel.masterName)/\(database)\(suffix)"
+    }
+
+    /// A copy that connects directly to `endpoint` (used once the primary has been discovered).
+    func direct(to endpoint: RedisEndpoint) -> RedisConfiguration {
+        var copy = self
+        copy.host = endpoint.host
+        copy.port = endpoint.port
+        copy.sentinel = nil
+        return copy
     }
 }

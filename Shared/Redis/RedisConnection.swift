@@ -14,6 +14,11 @@ import Darwin
 /// backoff (50 ms doubling to 2 s) after failed attempts. Commands are never retried automatically.
 /// Error replies (`-ERR …`) are returned as ``RedisReply/error(_:)`` and leave the connection usable.
 ///
+/// With Sentinel (``RedisConfiguration/sentinel``), every connect asks the sentinels for the primary and
+/// checks with `ROLE` that it is one; a `-READONLY`, `-MASTERDOWN` or `-LOADING` reply drops the connection
+/// and is thrown as ``RedisError/connectionLost(_:)``, and a connection to a primary that another
+/// connection has seen replaced is dropped before its next command. So nothing is ever written to a replica.
+///
 /// hiredis writes with plain `write()`: the process must ignore `SIGPIPE`.
 public final class RedisConnection {
     /// Where this connection goes.
@@ -24,11 +29,24 @@ public final class RedisConnection {
     private var cachedClientID: Int64?
     private var wasConnected = false
     private var isClosed = false
+    private let resolver: SentinelResolver?
+    private var connectedPrimary: RedisEndpoint?
 
     /// Creates an unconnected connection; it connects on first use.
-    public init(configuration: RedisConfiguration, logger: Logger = Logger(label: "kefu.redis")) {
+    public convenience init(configuration: RedisConfiguration, logger: Logger = Logger(label: "kefu.redis")) {
+        self.init(configuration: configuration, logger: logger, resolver: nil)
+    }
+
+    /// Creates an unconnected connection that discovers the primary with `resolver` (shared by the
+    /// connections of one client); with Sentinel configured and no resolver, it makes its own.
+    public init(configuration: RedisConfiguration, logger: Logger = Logger(label: "kefu.redis"), resolver: SentinelResolver?) {
         self.configuration = configuration
         self.logger = logger
+        if let sentinel = configuration.sentinel {
+            self.resolver = resolver ?? SentinelResolver(configuration: sentinel)
+        } else {
+            self.resolver = nil
+        }
     }
 
     deinit {
@@ -48,22 +66,22 @@ public final class RedisConnection {
 
     /// Sends one command of text arguments and returns its reply (error replies included).
     public func command(_ arguments: [String]) throws(RedisError) -> RedisReply {
-        try run { (context) throws(RedisError) in try context.command(ArgvStorage(strings: arguments)) }
+        try checked(run { (context) throws(RedisError) in try context.command(ArgvStorage(strings: arguments)) })
     }
 
     /// Sends one command of binary arguments and returns its reply (error replies included).
     public func command(_ arguments: [[UInt8]]) throws(RedisError) -> RedisReply {
-        try run { (context) throws(RedisError) in try context.command(ArgvStorage(binary: arguments)) }
+        try checked(run { (context) throws(RedisError) in try context.command(ArgvStorage(binary: arguments)) })
     }
 
     /// Writes all commands in one go, then reads their replies in order. Error replies stay in place.
     public func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisReply] {
-        try run { (context) throws(RedisError) in try context.pipeline(commands.map { ArgvStorage(strings: $0) }) }
+        try checked(run { (context) throws(RedisError) in try context.pipeline(commands.map { ArgvStorage(strings: $0) }) })
     }
 
     /// Binary variant of ``pipeline(_:)-([[String]])``.
     public func pipeline(_ commands: [[[UInt8]]]) throws(RedisError) -> [RedisReply] {
-        try run { (context) throws(RedisError) in try context.pipeline(commands.map { ArgvStorage(binary: $0) }) }
+        try checked(run { (context) throws(RedisError) in try context.pipeline(commands.map { ArgvStorage(binary: $0) }) })
     }
 
     /// The server-side id of this connection (`CLIENT ID`), cached until the next reconnect.
@@ -90,6 +108,32 @@ public final class RedisConnection {
     public func disconnect() {
         context = nil
         cachedClientID = nil
+        connectedPrimary = nil
+    }
+
+    /// The primary this connection is connected to, when it found it through Sentinel.
+    public var primary: RedisEndpoint? { connectedPrimary }
+
+    private func checked(_ reply: RedisReply) throws(RedisError) -> RedisReply {
+        _ = try checked([reply])
+        return reply
+    }
+
+    private func checked(_ replies: [RedisReply]) throws(RedisError) -> [RedisReply] {
+        guard let resolver else { return replies }
+        for reply in replies {
+            guard let message = reply.errorMessage, Self.isFailoverError(message) else { continue }
+            if let connectedPrimary { resolver.invalidate(connectedPrimary) }
+            let target = connectedPrimary.map { "\($0)" } ?? "the server"
+            disconnect()
+            throw .connectionLost("\(target) is not a writable primary (\(message.prefix { $0 != " " })); the next attempt asks the sentinels again")
+        }
+        return replies
+    }
+
+    /// Error replies that mean the server is not (or not yet) a usable primary.
+    static func isFailoverError(_ message: String) -> Bool {
+        message.hasPrefix("READONLY") || message.hasPrefix("MASTERDOWN") || message.hasPrefix("LOADING")
     }
 
     private func run<R>(_ body: (HiredisContext) throws(RedisError) -> R) throws(RedisError) -> R {
@@ -106,17 +150,37 @@ public final class RedisConnection {
 
     private func liveContext() throws(RedisError) -> HiredisContext {
         if isClosed { throw .closed }
-        if let context { return context }
+        if let context {
+            guard let resolver, let connectedPrimary, let known = resolver.knownPrimary, known != connectedPrimary else {
+                return context
+            }
+            logger.info("redis primary changed; reconnecting", metadata: [
+                "redis.old": "\(connectedPrimary)", "redis.new": "\(known)",
+            ])
+            disconnect()
+        }
         let wait = backoff.delay()
         if wait > .zero {
             Self.sleep(wait)
         }
         do {
-            let context = try HiredisContext.connect(configuration)
-            try Self.handshake(context, configuration)
+            var target = configuration
+            var primary: RedisEndpoint?
+            if let resolver {
+                let endpoint = try resolver.resolve()
+                target = configuration.direct(to: endpoint)
+                primary = endpoint
+            }
+            let context = try HiredisContext.connect(target)
+            try Self.handshake(context, target)
+            if let resolver, let primary {
+                try Self.verifyPrimary(context, primary)
+                resolver.confirm(primary)
+                connectedPrimary = primary
+            }
             if wasConnected || backoff.consecutiveFailures > 0 {
                 logger.info("redis connected", metadata: [
-                    "redis.target": "\(configuration.host):\(configuration.port)",
+                    "redis.target": "\(target.host):\(target.port)",
                     "redis.attempts": "\(backoff.consecutiveFailures + 1)",
                 ])
             }
@@ -144,6 +208,15 @@ public final class RedisConnection {
             if case .error(let message) = reply {
                 throw .connectionFailed("SELECT \(configuration.database) refused: \(message)")
             }
+        }
+    }
+
+    /// Sentinel may still name a primary that was demoted or is being failed over: `ROLE` must say `master`.
+    private static func verifyPrimary(_ context: HiredisContext, _ endpoint: RedisEndpoint) throws(RedisError) {
+        let reply = try context.command(ArgvStorage(strings: ["ROLE"]))
+        let role = reply.array?.first?.string ?? reply.errorMessage ?? "unknown"
+        guard role == "master" else {
+            throw .connectionFailed("\(endpoint) named by the sentinels reports role '\(role)', not master; failover in progress?")
         }
     }
 

@@ -10,8 +10,8 @@ public final class RedisDedicatedConnection: Sendable {
     private let box: ConnectionBox
     private let closed = Atomic<Bool>(false)
 
-    init(configuration: RedisConfiguration, logger: Logger) {
-        self.box = ConnectionBox(RedisConnection(configuration: configuration, logger: logger))
+    init(configuration: RedisConfiguration, logger: Logger, resolver: SentinelResolver?) {
+        self.box = ConnectionBox(RedisConnection(configuration: configuration, logger: logger, resolver: resolver))
         self.thread = NIOThreadPool(numberOfThreads: 1)
         self.thread.start()
     }

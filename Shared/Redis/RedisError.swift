@@ -20,7 +20,7 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidURL(let reason):
-            return "invalid Redis URL: \(reason) (expected redis://[[user]:password@]host[:port][/db])"
+            return "invalid Redis URL: \(reason) (expected redis://[[user]:password@]host[:port][/db] or redis+sentinel://[[user]:password@]host[:port][,host[:port]…]/master-name[/db][?sentinel_password=…])"
         case .connectionFailed(let reason):
             return "cannot connect to Redis: \(reason); check REDIS_URL and that the server is running"
         case .connectionLost(let reason):

@@ -1,4 +1,4 @@
-/// Parser for `redis://` URLs, kept apart from ``RedisConfiguration`` so it stays testable and small.
+/// Parser for `redis://` and `redis+sentinel://` URLs, kept apart from ``RedisConfiguration`` so it stays testable and small.
 enum RedisURLParser {
     struct Parts: Equatable {
         var host: String
@@ -6,22 +6,32 @@ enum RedisURLParser {
         var username: String?
         var password: String?
         var database: Int
+        var sentinel: RedisSentinelConfiguration?
     }
 
     static func parse(_ url: String) throws(RedisError) -> Parts {
         guard let schemeEnd = url.firstRange(of: "://") else {
-            throw .invalidURL("missing scheme, the URL must start with redis://")
+            throw .invalidURL("missing scheme, the URL must start with redis:// or redis+sentinel://")
         }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
-        guard scheme == "redis" else {
-            if scheme == "rediss" {
-                throw .invalidURL("TLS (rediss://) is not supported, use redis://")
+        let isSentinel = scheme == "redis+sentinel"
+        guard scheme == "redis" || isSentinel else {
+            if scheme == "rediss" || scheme == "rediss+sentinel" {
+                throw .invalidURL("TLS (rediss://) is not supported, use redis:// or redis+sentinel://")
             }
-            throw .invalidURL("unsupported scheme '\(scheme)', use redis://")
+            throw .invalidURL("unsupported scheme '\(scheme)', use redis:// or redis+sentinel://")
         }
         var rest = Substring(url[schemeEnd.upperBound...])
-        if rest.contains("?") || rest.contains("#") {
-            throw .invalidURL("query parameters and fragments are not supported")
+        if rest.contains("#") {
+            throw .invalidURL("fragments (#) are not supported")
+        }
+        var query: Substring?
+        if let mark = rest.firstIndex(of: "?") {
+            query = rest[rest.index(after: mark)...]
+            rest = rest[..<mark]
+        }
+        if query != nil, !isSentinel {
+            throw .invalidURL("query parameters are not supported in redis:// URLs")
         }
         var path: Substring = ""
         if let slash = rest.firstIndex(of: "/") {
@@ -41,12 +51,51 @@ enum RedisURLParser {
             username = user.isEmpty ? nil : user
             password = try percentDecode(userInfo[userInfo.index(after: colon)...], part: "password")
         }
-        let (host, port) = try parseHostPort(hostPort)
-        let database = try parseDatabase(path)
-        return Parts(host: host, port: port, username: username, password: password, database: database)
+        guard isSentinel else {
+            let (host, port) = try parseHostPort(hostPort, defaultPort: 6379)
+            let database = try parseDatabase(path)
+            return Parts(host: host, port: port, username: username, password: password, database: database)
+        }
+        var sentinels: [RedisEndpoint] = []
+        for item in hostPort.split(separator: ",", omittingEmptySubsequences: false) {
+            guard !item.isEmpty else {
+                throw .invalidURL("empty sentinel address in the comma-separated list")
+            }
+            let (host, port) = try parseHostPort(item, defaultPort: RedisSentinelConfiguration.defaultPort)
+            sentinels.append(RedisEndpoint(host: host, port: port))
+        }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard let name = segments.first, !name.isEmpty else {
+            throw .invalidURL("missing master name, write redis+sentinel://host:26379,…/master-name[/db]")
+        }
+        guard segments.count <= 3, segments.count < 3 || segments[2].isEmpty else {
+            throw .invalidURL("too many path segments, write /master-name[/db]")
+        }
+        let masterName = try percentDecode(name, part: "master name")
+        let database = try parseDatabase(segments.count > 1 ? segments[1] : "")
+        var sentinel = RedisSentinelConfiguration(sentinels: sentinels, masterName: masterName)
+        for pair in (query ?? "").split(separator: "&") {
+            let key = pair.prefix { $0 != "=" }
+            guard key.count < pair.count else {
+                throw .invalidURL("query parameter '\(key)' needs a value (key=value)")
+            }
+            let value = pair.dropFirst(key.count + 1)
+            switch key {
+            case "sentinel_password":
+                sentinel.password = try percentDecode(value, part: "sentinel password")
+            case "sentinel_username":
+                let user = try percentDecode(value, part: "sentinel user name")
+                sentinel.username = user.isEmpty ? nil : user
+            default:
+                throw .invalidURL("unknown query parameter '\(key)', expected sentinel_username or sentinel_password")
+            }
+        }
+        let first = sentinels[0]
+        return Parts(host: first.host, port: first.port, username: username, password: password,
+                     database: database, sentinel: sentinel)
     }
 
-    private static func parseHostPort(_ text: Substring) throws(RedisError) -> (String, Int) {
+    private static func parseHostPort(_ text: Substring, defaultPort: Int) throws(RedisError) -> (String, Int) {
         var host: Substring
         var portText: Substring?
         if text.hasPrefix("[") {
@@ -70,7 +119,7 @@ enum RedisURLParser {
         guard !host.isEmpty else {
             throw .invalidURL("missing host")
         }
-        var port = 6379
+        var port = defaultPort
         if let portText {
             guard let value = Int(portText), (1...65_535).contains(value) else {
                 throw .invalidURL("port must be a number from 1 to 65535, got '\(portText)'")

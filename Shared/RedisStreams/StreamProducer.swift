@@ -2,6 +2,10 @@ import Redis
 
 /// Appends entries to streams with `XADD`, keeping `MAXLEN ~ maxLength` as a memory safety valve
 /// (safe trimming below that is ``StreamTrimmer``'s job).
+///
+/// When the connection breaks (or, with Sentinel, the server turns out not to be the primary), an `XADD`
+/// is sent again with the same bytes for up to ``retryWindow``: the entry may then be in the stream twice,
+/// and consumers drop the repeat by the event id inside it (at-least-once).
 public struct StreamProducer: Sendable {
     /// The default safety valve: about one million entries per stream.
     public static let defaultMaxLength = 1_000_000
@@ -11,18 +15,28 @@ public struct StreamProducer: Sendable {
     public let maxLength: Int?
     /// Commands per pipelined round trip in ``addBatch(stream:entries:)``.
     public let pipelineDepth: Int
+    /// How long a write is retried after connection errors; zero fails at the first one.
+    public let retryWindow: Duration
 
-    /// Creates a producer on `client`.
-    public init(client: RedisClient, maxLength: Int? = StreamProducer.defaultMaxLength, pipelineDepth: Int = 100) {
+    /// Default ``retryWindow`` with Sentinel: long enough for a failover with `down-after-milliseconds` 5000.
+    public static let defaultSentinelRetryWindow: Duration = .seconds(15)
+
+    /// Creates a producer on `client`. `retryWindow` defaults to ``defaultSentinelRetryWindow`` when the
+    /// client uses Sentinel, and to zero (no retry, as before) for a single server.
+    public init(
+        client: RedisClient, maxLength: Int? = StreamProducer.defaultMaxLength, pipelineDepth: Int = 100,
+        retryWindow: Duration? = nil
+    ) {
         self.client = client
         self.maxLength = maxLength
         self.pipelineDepth = max(1, pipelineDepth)
+        self.retryWindow = retryWindow ?? (client.configuration.sentinel == nil ? .zero : Self.defaultSentinelRetryWindow)
     }
 
     /// Appends one entry and returns its id.
     public func add(stream: String, fields: StreamFields) async throws -> String {
         let command = xadd(stream: stream, fields: fields)
-        let reply = try await client.send(command)
+        let reply = try await retrying { try await client.send(command) }
         guard let id = reply.string else {
             throw StreamError.unexpectedReply(command: "XADD", detail: "expected the new entry id")
         }
@@ -47,22 +61,62 @@ public struct StreamProducer: Sendable {
     public func addBatch(_ entries: [(stream: String, fields: StreamFields)]) async throws -> [String] {
         if entries.isEmpty { return [] }
         let commands = entries.map { xadd(stream: $0.stream, fields: $0.fields) }
-        let depth = pipelineDepth
-        return try await client.withConnection { connection in
-            var ids: [String] = []
-            ids.reserveCapacity(commands.count)
-            var start = 0
-            while start < commands.count {
-                let end = min(start + depth, commands.count)
-                for reply in try connection.pipeline(Array(commands[start..<end])) {
-                    guard let id = reply.bytes.map({ String(decoding: $0, as: UTF8.self) }) else {
-                        throw StreamError.batchFailed(addedIDs: ids, reason: reply.errorMessage ?? "unexpected XADD reply")
-                    }
-                    ids.append(id)
-                }
-                start = end
+        if retryWindow == .zero {
+            return try await client.withConnection { connection in
+                var ids: [String] = []
+                ids.reserveCapacity(commands.count)
+                try Self.send(commands, from: 0, depth: self.pipelineDepth, on: connection, into: &ids)
+                return ids
             }
-            return ids
+        }
+        var ids: [String] = []
+        ids.reserveCapacity(commands.count)
+        while ids.count < commands.count {
+            let start = ids.count
+            let end = min(start + pipelineDepth, commands.count)
+            let chunk = Array(commands[start..<end])
+            let added = ids
+            let chunkIDs = try await retrying {
+                try await client.withConnection { connection in
+                    var result = added
+                    try Self.send(chunk, from: 0, depth: chunk.count, on: connection, into: &result)
+                    return Array(result[added.count...])
+                }
+            }
+            ids += chunkIDs
+        }
+        return ids
+    }
+
+    /// Pipelines `commands[start...]`, `depth` per round trip, appending the new ids to `ids`.
+    private static func send(
+        _ commands: [[[UInt8]]], from start: Int, depth: Int, on connection: RedisConnection, into ids: inout [String]
+    ) throws {
+        var start = start
+        while start < commands.count {
+            let end = min(start + depth, commands.count)
+            for reply in try connection.pipeline(Array(commands[start..<end])) {
+                guard let id = reply.bytes.map({ String(decoding: $0, as: UTF8.self) }) else {
+                    throw StreamError.batchFailed(addedIDs: ids, reason: reply.errorMessage ?? "unexpected XADD reply")
+                }
+                ids.append(id)
+            }
+            start = end
+        }
+    }
+
+    /// Runs `write` again after connection errors (100 ms doubling to 1 s) until ``retryWindow`` has passed.
+    private func retrying<T: Sendable>(_ write: () async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + retryWindow
+        var delay = Duration.milliseconds(100)
+        while true {
+            do {
+                return try await write()
+            } catch let error as RedisError where error.isConnectionError {
+                guard ContinuousClock.now + delay < deadline else { throw error }
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(1))
+            }
         }
     }
 

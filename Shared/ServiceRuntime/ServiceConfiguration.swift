@@ -93,14 +93,29 @@ public struct ServiceConfiguration: Sendable {
         return (cleaned.isEmpty ? "localhost" : String(cleaned.prefix(48))) + "-0"
     }
 
-    /// `url` with any password replaced by `***`, safe to print.
+    /// `url` with any password (in the user info, or a query parameter whose name ends in `password`)
+    /// replaced by `***`, safe to print.
     public static func redacted(_ url: String) -> String {
-        guard let at = url.lastIndex(of: "@"), let scheme = url.range(of: "://"), scheme.upperBound < at else {
-            return url
+        guard let scheme = url.range(of: "://") else { return url }
+        var rest = url[scheme.upperBound...]
+        var query: Substring?
+        if let mark = rest.firstIndex(of: "?") {
+            query = rest[rest.index(after: mark)...]
+            rest = rest[..<mark]
         }
-        let credentials = url[scheme.upperBound..<at]
-        guard let colon = credentials.firstIndex(of: ":") else { return url }
-        return String(url[..<colon]) + ":***" + String(url[at...])
+        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        var result = String(url[..<scheme.upperBound])
+        if let at = rest[..<authorityEnd].lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
+            result += rest[..<colon] + ":***" + rest[at...]
+        } else {
+            result += rest
+        }
+        guard let query else { return result }
+        let pairs = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+            let key = pair.prefix { $0 != "=" }
+            return key.lowercased().hasSuffix("password") && key.count < pair.count ? "\(key)=***" : String(pair)
+        }
+        return result + "?" + pairs.joined(separator: "&")
     }
 }
 

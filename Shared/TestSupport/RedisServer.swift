@@ -147,7 +147,7 @@ public final class RedisTestServer: Sendable {
         throw RedisTestServerError.startFailed("redis-server on port \(port) did not answer PING within 10 s")
     }
 
-    private static func redisServerPath() throws -> String {
+    static func redisServerPath() throws -> String {
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["REDIS_SERVER"], !path.isEmpty { return path }
         let directories = (environment["PATH"] ?? "").split(separator: ":").map(String.init)
@@ -158,13 +158,13 @@ public final class RedisTestServer: Sendable {
         throw RedisTestServerError.startFailed("redis-server not found; apt-get install -y redis-server or set REDIS_SERVER")
     }
 
-    private static func makeDirectory() throws -> String {
+    static func makeDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "kefu-redis-test-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RedisTestServerError.startFailed("socket() failed: errno \(errno)") }
         defer { close(fd) }
@@ -191,7 +191,7 @@ public final class RedisTestServer: Sendable {
     }
 
     /// Runs blocking work on a Dispatch global thread, never on the cooperative pool.
-    private static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: work()) }
         }

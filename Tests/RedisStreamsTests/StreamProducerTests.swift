@@ -32,6 +32,33 @@ struct StreamProducerTests {
         await harness.shutdown()
     }
 
+    @Test func resendsTheSameEntryWhileTheServerIsAwayOnlyWithARetryWindow() async throws {
+        let server = try await RedisTestServer()
+        let harness = try await StreamTestHarness(server: server)
+        #expect(StreamProducer(client: harness.client).retryWindow == .zero)
+        let retrying = StreamProducer(client: harness.client, retryWindow: .seconds(10))
+        let single = StreamProducer(client: harness.client)
+        _ = try await retrying.add(stream: harness.stream, fields: ["event": "before"])
+        await server.stop(kill: true)
+        // A single server keeps today's behaviour: the first connection error is thrown.
+        await #expect(throws: RedisError.self) {
+            _ = try await single.add(stream: harness.stream, fields: ["event": "lost"])
+        }
+        async let added = retrying.addBatch(stream: harness.stream, entries: [
+            [(name: "event", value: Array("a".utf8))], [(name: "event", value: Array("b".utf8))],
+        ])
+        try await Task.sleep(for: .milliseconds(400))
+        try await server.start()
+        let ids = try await added
+        #expect(ids.count == 2)
+        let stored = try await harness.range(harness.stream)
+        // The server restarted empty (no persistence): only what was resent after it came back is there.
+        #expect(stored.map(\.id) == ids)
+        #expect(stored.map { $0.fields["event"] } == ["a", "b"])
+        await harness.shutdown()
+        await server.cleanup()
+    }
+
     @Test func consumerNamesAreStable() {
         let first = ConsumerName.stable(service: "routing", instance: "web 1-2")
         #expect(first == "routing-web_1-2")

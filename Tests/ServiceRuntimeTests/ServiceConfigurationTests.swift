@@ -74,6 +74,8 @@ import Testing
         #expect(ServiceConfiguration.redacted("redis://:pw@h:1/0") == "redis://:***@h:1/0")
         #expect(ServiceConfiguration.redacted("postgres://u:p@h/db") == "postgres://u:***@h/db")
         #expect(ServiceConfiguration.redacted("postgres://h/db") == "postgres://h/db")
+        #expect(ServiceConfiguration.redacted("redis+sentinel://:pw@a:1,b:2/m/0?sentinel_password=s%40p&sentinel_username=u")
+            == "redis+sentinel://:***@a:1,b:2/m/0?sentinel_password=***&sentinel_username=u")
     }
 
     @Test func backoffGrowsToItsCapAndResets() {

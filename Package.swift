@@ -125,6 +125,7 @@ let serviceDependencies: [String: [Target.Dependency]] = [
     "GatewayService": [
         bcrypt, nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOWebSocket", package: "swift-nio"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
     ],
 ]
 
@@ -170,6 +171,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: targets
 )

@@ -46,6 +46,7 @@ public enum GatewayService {
         gateway.addAuthRoutes(router)
         gateway.addAgentRoutes(router)
         gateway.addAdminRoutes(router)
+        gateway.addWebhookRoutes(router)
 
         let responder = GatewayResponder(
             inner: router.buildResponder(), corsOrigins: configuration.corsOrigins, limiter: gateway.limiter,
@@ -65,7 +66,7 @@ public enum GatewayService {
             events: StreamTail(
                 redis: context.redis, stream: context.streams.events, blockMilliseconds: configuration.tailBlockMilliseconds,
                 logger: context.logger))
-        return ServiceApplication(http: GatewayHTTP(application: http, hub: gateway.hub), services: [background])
+        return ServiceApplication(http: GatewayHTTP(application: http, hub: gateway.hub), services: [background, WebhookService(webhooks: gateway.webhooks, context: context)])
     }
 
     /// The routes the gateway serves, for checking against the OpenAPI document. Builds the application
@@ -77,6 +78,7 @@ public enum GatewayService {
         gateway.addAuthRoutes(router)
         gateway.addAgentRoutes(router)
         gateway.addAdminRoutes(router)
+        gateway.addWebhookRoutes(router)
         return gateway.catalog
     }
 }

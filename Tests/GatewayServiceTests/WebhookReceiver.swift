@@ -4,7 +4,8 @@ import TestSupport
 
 /// A real HTTP receiver for webhook tests: a Python `http.server` on a loopback port that logs every request
 /// (headers, body, the status it answered) as a JSON line. Its behaviour: `ok` (200), `fail:N` (500 for the
-/// first N requests of each `webhook-id`, then 200), `hang` (answers after 30 s), `status:N` (always N).
+/// first N requests of each `webhook-id`, then 200), `hang` (answers after 30 s), `status:N` (always N),
+/// `first:S:N` (S for the first N requests whatever their id, then 200).
 final class WebhookReceiver: @unchecked Sendable {
     struct Hit: Sendable {
         let time: Date
@@ -37,6 +38,12 @@ final class WebhookReceiver: @unchecked Sendable {
                 status = 500
             elif mode.startswith("status:"):
                 status = int(mode[7:])
+            elif mode.startswith("first:"):
+                code, first = mode[6:].split(":")
+                with lock:
+                    counts["*"] = counts.get("*", 0) + 1
+                    if counts["*"] <= int(first):
+                        status = int(code)
             with lock, open(log_path, "a") as f:
                 f.write(json.dumps({"t": time.time(), "status": status, "body": body,
                                     "headers": {k.lower(): v for k, v in self.headers.items()}}) + "\n")

@@ -106,7 +106,7 @@ struct WebhookTests {
         let harness = try await GatewayHarness(Self.environment)
         defer { Task { await harness.shutdown() } }
         let flaky = try await WebhookReceiver(mode: "fail:3")
-        let refusing = try await WebhookReceiver(mode: "status:410")
+        let refusing = try await WebhookReceiver(mode: "first:410:1")
         let admin = try await harness.login().access
         let flakyEndpoint = try await Self.createEndpoint(harness, admin: admin, url: flaky.url)
         let refusingEndpoint = try await Self.createEndpoint(harness, admin: admin, url: refusing.url)
@@ -134,10 +134,9 @@ struct WebhookTests {
         let deadID = try #require(refused.json?["items"]?[1]?["id"]?.stringValue)
         let retry = try await harness.request("POST", "/api/v1/admin/webhooks/\(refusingEndpoint.id)/deliveries/\(deadID)/retry", token: admin)
         #expect(retry.status == 200, "\(retry.text)")
-        #expect(try await harness.eventually { refusing.hits().count == 2 })
-        #expect(refusing.hits()[1].webhookID == eventID)
         #expect(try await harness.eventually { refusing.hits().count == 3 })
         #expect(refusing.hits().map { $0.json?["seq"]?.intValue } == [1, 1, 2])
+        #expect(refusing.hits()[1].webhookID == eventID)
     }
 
     @Test func aHangingReceiverDoesNotDelayAnother() async throws {
@@ -221,9 +220,9 @@ struct WebhookTests {
         defer { Task { await harness.shutdown() } }
         let admin = try await harness.login().access
         let cases: [(JSONValue, String)] = [
-            (.object(["url": .string("https://example.com/hook"), "event_types": .array([.string("message.accepted"), .string("nope.event")])]), "unknown_event_type"),
-            (.object(["url": .string("https://example.com/hook"), "event_types": .array([.string("visitor.message")])]), "unknown_event_type"),
-            (.object(["url": .string("https://example.com/hook"), "event_types": .array([])]), "invalid_field"),
+            (.object(["url": .string("https://93.184.215.14/hook"), "event_types": .array([.string("message.accepted"), .string("nope.event")])]), "unknown_event_type"),
+            (.object(["url": .string("https://93.184.215.14/hook"), "event_types": .array([.string("visitor.message")])]), "unknown_event_type"),
+            (.object(["url": .string("https://93.184.215.14/hook"), "event_types": .array([])]), "invalid_field"),
             (.object(["url": .string("ftp://example.com/hook"), "event_types": .array([.string("message.accepted")])]), "invalid_url"),
             (.object(["url": .string("not a url"), "event_types": .array([.string("message.accepted")])]), "invalid_url"),
             (.object(["url": .string("http://user:pw@example.com/"), "event_types": .array([.string("message.accepted")])]), "invalid_url"),

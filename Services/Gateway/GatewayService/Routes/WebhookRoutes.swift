@@ -13,11 +13,11 @@ extension Gateway {
         api.post("") { request, _ in
             let staff = try await staff(request, admin: true)
             let body = try await RequestBody.decode(NewWebhookEndpoint.self, from: request, limit: gateway.maxJSONBytes)
-            let url = try await checkedURL(body.url)
             let types = try checkedEventTypes(body.eventTypes)
             let channels = try checkedChannels(body.channels ?? [])
             let description = try checkedDescription(body.description ?? "")
             let timeout = try checkedTimeout(body.timeoutMs ?? webhooks.settings.defaultTimeoutMilliseconds)
+            let url = try await checkedURL(body.url)
             let (endpoint, secret) = try await webhooks.store.create(
                 url: url, eventTypes: types, channels: channels, description: description, timeoutMs: timeout,
                 enabled: body.enabled ?? true, by: staff.agentID.uuid)
@@ -31,11 +31,11 @@ extension Gateway {
             _ = try await staff(request, admin: true)
             let id = try endpointID(context)
             var changes = try await RequestBody.decode(WebhookEndpointChanges.self, from: request, limit: gateway.maxJSONBytes)
-            if let url = changes.url { changes.url = try await checkedURL(url) }
             if let types = changes.eventTypes { changes.eventTypes = try checkedEventTypes(types) }
             if let channels = changes.channels { changes.channels = try checkedChannels(channels) }
             if let description = changes.description { changes.description = try checkedDescription(description) }
             if let timeout = changes.timeoutMs { changes.timeoutMs = try checkedTimeout(timeout) }
+            if let url = changes.url { changes.url = try await checkedURL(url) }
             guard let updated = try await webhooks.store.update(id, changes) else { throw unknownEndpoint(id) }
             if updated.enabled { await webhooks.dispatcher.wake([id]) }
             return try jsonResponse(updated)
@@ -129,7 +129,11 @@ extension Gateway {
     private func checkedChannels(_ channels: [String]) throws -> [String] {
         guard channels.count <= 64 else { throw APIError.badRequest("invalid_field", "`channels` may name at most 64 channels") }
         for channel in channels {
-            try validated { () throws(ContractError) in try FieldRules.channel(channel, field: "channels") }
+            do {
+                try FieldRules.channel(channel, field: "channels")
+            } catch {
+                throw APIError.badRequest("invalid_channel", "`channels`: '\(channel.prefix(64))' is not a channel name (^[a-z0-9][a-z0-9_-]{0,63}$)")
+            }
         }
         return Array(Set(channels)).sorted()
     }

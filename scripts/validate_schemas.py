@@ -11,6 +11,8 @@ Usage: python3 scripts/validate_schemas.py [TYPE=PATH ...]
   and its `event` value validates; every example file is shown there;
 - every `redis-cli XADD` command and every ```json block in Services/*/README.md is JSON, and each entry
   among them validates like those in docs/streams.md;
+- docs/schemas/webhooks/webhook.delivery.schema.json is valid and every webhook body shown as a ```json block
+  in docs/integrations*.md validates against it;
 - every `example` in docs/openapi.yaml validates against the schema next to it, every string in a request
   body schema has a `maxLength` (or an `enum`), every array a `maxItems`, and the image uploads require
   `session_id`;
@@ -326,6 +328,33 @@ def check_readmes(contract, checker):
                 checker.ok()
 
 
+def check_webhook_docs(contract, checker):
+    """The webhook schema, and every ```json block of docs/integrations*.md that is a delivery body."""
+    path = SCHEMAS / "webhooks" / "webhook.delivery.schema.json"
+    try:
+        schema = load_json(path)
+        Draft202012Validator.check_schema(schema)
+    except Exception as error:  # noqa: BLE001 - report any load problem
+        checker.fail(relative(path), "not a valid draft 2020-12 schema: %s" % error)
+        return
+    validator = Draft202012Validator(schema, registry=contract.registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    checker.ok()
+    for doc in sorted((ROOT / "docs").glob("integrations*.md")):
+        for line, text in json_blocks(doc.read_text(encoding="utf-8")):
+            here = "%s:%d" % (relative(doc), line)
+            try:
+                value = json.loads(text, object_pairs_hook=reject_duplicate_keys)
+            except ValueError as error:
+                checker.fail(here, "a json block must be JSON: %s" % error)
+                continue
+            if isinstance(value, dict) and {"type", "timestamp", "data"} <= set(value):
+                errors = sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))
+                if errors:
+                    checker.fail(here, "webhook body: %s" % "; ".join(e.message for e in errors[:3]))
+                    continue
+            checker.ok()
+
+
 def check_openapi_examples(checker):
     """Each `example` in docs/openapi.yaml against the schema it belongs to (a schema, or a media type's)."""
     path = ROOT / "docs" / "openapi.yaml"
@@ -435,6 +464,7 @@ def main(arguments):
     check_invalid(contract, checker)
     check_streams_doc(contract, checker, examples)
     check_readmes(contract, checker)
+    check_webhook_docs(contract, checker)
     check_openapi_examples(checker)
     check_openapi_limits(checker)
     check_arguments(contract, checker, arguments)

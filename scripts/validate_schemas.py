@@ -16,7 +16,7 @@ Usage: python3 scripts/validate_schemas.py [TYPE=PATH ...]
 - every `example` in docs/openapi.yaml validates against the schema next to it, every string in a request
   body schema has a `maxLength` (or an `enum`), every array a `maxItems`, and the image uploads require
   `session_id`;
-- every TYPE=PATH argument validates as an entry of TYPE.
+- every TYPE=PATH argument validates as an entry of TYPE (`webhook.delivery=PATH`: as a webhook body).
 
 Prints problems, then one summary line; exits 1 on any problem, 2 on bad usage.
 Needs `jsonschema` >= 4.18 (pip install jsonschema).
@@ -41,6 +41,8 @@ STREAMS_DOC = ROOT / "docs" / "streams.md"
 ENVELOPE = "envelope.schema.json"
 PREFIX = "kefu"
 MAX_ENTRY_BYTES = 65536
+# The TYPE of a TYPE=PATH argument that names a webhook delivery body.
+WEBHOOK_TYPE = "webhook.delivery"
 # Placeholders in `x-kefu-stream` for streams chosen per entry, and the names they stand for.
 STREAM_PLACEHOLDERS = {
     "<service>": "[a-z0-9][a-z0-9_-]{0,63}",
@@ -338,6 +340,7 @@ def check_webhook_docs(contract, checker):
         checker.fail(relative(path), "not a valid draft 2020-12 schema: %s" % error)
         return
     validator = Draft202012Validator(schema, registry=contract.registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    contract.webhook_validator = validator
     checker.ok()
     for doc in sorted((ROOT / "docs").glob("integrations*.md")):
         for line, text in json_blocks(doc.read_text(encoding="utf-8")):
@@ -439,6 +442,18 @@ def check_arguments(contract, checker, arguments):
             sys.stderr.write("validate_schemas: arguments are TYPE=PATH, got %r\n" % argument)
             sys.exit(2)
         where = relative(path)
+        if entry_type == WEBHOOK_TYPE and getattr(contract, "webhook_validator", None) is not None:
+            try:
+                body = load_json(path)
+            except (OSError, ValueError) as error:
+                checker.fail(where, "cannot read JSON: %s" % error)
+                continue
+            errors = [e.message for e in contract.webhook_validator.iter_errors(body)]
+            if errors:
+                checker.fail(where, "should be a valid webhook body: %s" % "; ".join(errors[:3]))
+            else:
+                checker.ok()
+            continue
         if entry_type not in contract.validators:
             checker.fail(where, "unknown type %r" % entry_type)
             continue

@@ -53,6 +53,20 @@ struct WebhookTests {
         return (hit.headers["webhook-signature"] ?? "").split(separator: " ").contains { $0 == expected }
     }
 
+    /// Whether `scripts/validate_schemas.py webhook.delivery=<body>` accepts the body.
+    static func validatesAgainstTheSchema(_ body: String) throws -> Bool {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-webhook-body-\(UUID().uuidString.prefix(8)).json")
+        try body.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", OpenAPITests.repoRoot.appendingPathComponent("scripts/validate_schemas.py").path, "webhook.delivery=\(file.path)"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
     @Test func deliveriesAreSignedAndCarryTheEvent() async throws {
         let harness = try await GatewayHarness(Self.environment)
         defer { Task { await harness.shutdown() } }
@@ -74,6 +88,7 @@ struct WebhookTests {
         #expect(hit.json?["seq"]?.intValue == 3)
         #expect(hit.json?["session_id"]?.stringValue == session)
         #expect(hit.json?["data"]?["text"]?.stringValue == "你好")
+        #expect(try Self.validatesAgainstTheSchema(hit.body), "the body does not match docs/schemas/webhooks/webhook.delivery.schema.json")
         // A type the endpoint did not subscribe to is not sent.
         try await harness.publishEvent("agent.updated", [
             "agent_id": .string(UUID().uuidString.lowercased()), "status": .string("online"), "load": .integer(0),

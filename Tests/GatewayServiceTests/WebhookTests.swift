@@ -230,6 +230,63 @@ struct WebhookTests {
         #expect(delivered.count == 10, "\(delivered.count) successful requests for 10 events")
     }
 
+    @Test func aFailingEndpointIsDisabledAndDeadDeliveriesAreReplayed() async throws {
+        var environment = Self.environment
+        environment["KEFU_WEBHOOKS_DISABLE_AFTER_S"] = "1"
+        environment["KEFU_WEBHOOKS_DISABLE_MIN_FAILURES"] = "6"
+        let harness = try await GatewayHarness(environment)
+        defer { Task { await harness.shutdown() } }
+        var failing = try await WebhookReceiver(mode: "status:503")
+        let admin = try await harness.login().access
+        let endpoint = try await Self.createEndpoint(harness, admin: admin, url: failing.url)
+        let first = try await Self.message(harness, session: UUID().uuidString.lowercased(), seq: 1)
+        let second = try await Self.message(harness, session: UUID().uuidString.lowercased(), seq: 1)
+
+        // Every attempt fails for longer than the threshold: the endpoint is disabled and says why.
+        #expect(try await harness.eventually(timeout: .seconds(15)) {
+            try await harness.request("GET", "/api/v1/admin/webhooks/\(endpoint.id)", token: admin).json?["enabled"] == .bool(false)
+        })
+        let state = try await harness.request("GET", "/api/v1/admin/webhooks/\(endpoint.id)", token: admin)
+        #expect(state.json?["disabled_reason"]?.stringValue?.hasPrefix("failing") == true, "\(state.text)")
+        #expect((state.json?["consecutive_failures"]?.intValue ?? 0) >= 6)
+        let listed = try await harness.request("GET", "/api/v1/admin/webhooks/\(endpoint.id)/deliveries", token: admin)
+        #expect((listed.json?["items"]?.arrayValue ?? []).allSatisfy {
+            $0["status"]?.stringValue == "failed" && $0["last_status_code"]?.intValue == 503 && $0["last_error"]?.stringValue?.hasPrefix("HTTP 503") == true
+        }, "\(listed.text)")
+        let hitsWhenDisabled = failing.hits().count
+        try await Self.message(harness, session: UUID().uuidString.lowercased(), seq: 1)
+        try await Task.sleep(for: .seconds(1))
+        #expect(failing.hits().count == hitsWhenDisabled, "a disabled endpoint was sent to")
+
+        // The receiver is fixed and the endpoint enabled again: its waiting deliveries go out with their ids.
+        failing.stop()
+        failing = try await WebhookReceiver(mode: "ok", port: failing.port)
+        let enabled = try await harness.request("PATCH", "/api/v1/admin/webhooks/\(endpoint.id)", token: admin, json: .object(["enabled": .bool(true)]))
+        #expect(enabled.json?["enabled"] == .bool(true) && enabled.json?["consecutive_failures"]?.intValue == 0)
+        #expect(try await harness.eventually { Set(failing.delivered().map(\.webhookID)) == [first, second] })
+
+        // A dead delivery (410) is replayed by time range once its receiver accepts it, with the same id.
+        let before = Date().addingTimeInterval(-1)
+        var refusing = try await WebhookReceiver(mode: "status:410")
+        let other = try await Self.createEndpoint(harness, admin: admin, url: refusing.url)
+        let third = try await Self.message(harness, session: UUID().uuidString.lowercased(), seq: 1)
+        #expect(try await harness.eventually {
+            let list = try await harness.request("GET", "/api/v1/admin/webhooks/\(other.id)/deliveries?status=dead", token: admin)
+            return list.json?["items"]?.arrayValue?.count == 1
+        })
+        refusing.stop()
+        refusing = try await WebhookReceiver(mode: "ok", port: refusing.port)
+        let replay = try await harness.request("POST", "/api/v1/admin/webhooks/\(other.id)/replay", token: admin, json: .object([
+            "from": .string(Timestamp(before).rfc3339), "to": .string(Timestamp(Date().addingTimeInterval(1)).rfc3339),
+        ]))
+        #expect(replay.json?["queued"]?.intValue == 1, "\(replay.text)")
+        #expect(try await harness.eventually { refusing.delivered().map(\.webhookID) == [third] })
+        let reversed = try await harness.request("POST", "/api/v1/admin/webhooks/\(other.id)/replay", token: admin, json: .object([
+            "from": .string(Timestamp.now().rfc3339), "to": .string(Timestamp(before).rfc3339),
+        ]))
+        #expect(reversed.status == 400)
+    }
+
     @Test func badRegistrationsAreRefusedAndNothingIsCreated() async throws {
         let harness = try await GatewayHarness()
         defer { Task { await harness.shutdown() } }

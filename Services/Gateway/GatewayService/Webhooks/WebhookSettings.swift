@@ -38,7 +38,7 @@ public struct WebhookSettings: Sendable {
         retryWindowSeconds = try reader.int("KEFU_WEBHOOKS_RETRY_WINDOW_S", default: 86_400, range: 1...604_800)
         concurrency = try reader.int("KEFU_WEBHOOKS_CONCURRENCY", default: 8, range: 1...64)
         defaultTimeoutMilliseconds = try reader.int("KEFU_WEBHOOKS_TIMEOUT_MS", default: 10_000, range: 100...60_000)
-        disableAfterSeconds = try reader.int("KEFU_WEBHOOKS_DISABLE_AFTER_S", default: 432_000, range: 60...2_592_000)
+        disableAfterSeconds = try reader.int("KEFU_WEBHOOKS_DISABLE_AFTER_S", default: 432_000, range: 1...2_592_000)
         disableMinFailures = try reader.int("KEFU_WEBHOOKS_DISABLE_MIN_FAILURES", default: 20, range: 1...1_000_000)
         sweepInterval = .milliseconds(try reader.int("KEFU_WEBHOOKS_SWEEP_MS", default: 30_000, range: 100...600_000))
     }

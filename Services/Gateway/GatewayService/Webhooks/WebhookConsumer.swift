@@ -5,7 +5,7 @@ import RedisStreams
 /// insert (matching endpoints joined in the same statement), then the endpoints that got rows are woken.
 struct WebhookConsumer: StreamHandler {
     /// The group's name.
-    static let group = "webhooks"
+    static let group = ConsumerGroups.webhooks
 
     let store: WebhookStore
     let dispatcher: WebhookDispatcher

@@ -4,7 +4,8 @@ import NIOCore
 import NIOHTTP1
 
 /// Sends one delivery with async-http-client and classifies the answer: 2xx delivered; timeouts, connection
-/// errors, 5xx and 429 retried (429 and 503 after `Retry-After` when given); other statuses dead at once.
+/// errors, 5xx, 408 and 429 retried (429 and 503 after `Retry-After` when given); other statuses, and a host
+/// that now resolves to a forbidden address, dead at once.
 struct WebhookSender: Sendable {
     let client: HTTPClient
     let guardrail: AddressGuard
@@ -19,7 +20,9 @@ struct WebhookSender: Sendable {
         do {
             _ = try await guardrail.check(delivery.url)
         } catch {
-            return outcome(delivery, retry: true, code: nil, latency: 0, error: "\(error)", retryAfter: nil)
+            // A forbidden address stays forbidden; a name that does not resolve now may later.
+            let retry = if case .forbiddenAddress = error { false } else { true }
+            return outcome(delivery, retry: retry, code: nil, latency: 0, error: "\(error)", retryAfter: nil)
         }
         let timestamp = Int64(Date().timeIntervalSince1970)
         let body = Array(delivery.body.utf8)

@@ -77,6 +77,13 @@ var targets: [Target] = [
         dependencies: [argumentParser, "Postgres", "ServiceRuntime", logging] + services.map { .byName(name: $0.library) },
         path: "Tools/kefu", swiftSettings: swiftSettings),
     .executableTarget(
+        name: "kefu-webhook-bench",
+        dependencies: [
+            "KefuModel", "Redis", hummingbird, logging, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ],
+        path: "Benchmarks/WebhookBench", swiftSettings: swiftSettings),
+    .executableTarget(
         name: "kefu-gateway-bench",
         dependencies: ["KefuModel", hummingbird, webSocketClient, logging],
         path: "Benchmarks/GatewayBench", swiftSettings: swiftSettings),
@@ -160,6 +167,7 @@ let package = Package(
         .executable(name: "kefu-knowledge-bench", targets: ["kefu-knowledge-bench"]),
         .executable(name: "kefu", targets: ["kefu"]),
         .executable(name: "kefu-gateway-bench", targets: ["kefu-gateway-bench"]),
+        .executable(name: "kefu-webhook-bench", targets: ["kefu-webhook-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),

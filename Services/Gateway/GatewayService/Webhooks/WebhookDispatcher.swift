@@ -4,15 +4,19 @@ import ServiceRuntime
 
 /// Sends deliveries: one task per endpoint with work, so a slow or dead endpoint only ever delays itself.
 ///
-/// A task leases up to `concurrency` due deliveries (each the first undelivered one of its session, so one
-/// session's events go out in `seq` order), sends them at once, records the outcomes in one statement and
-/// goes on. With nothing due it sleeps until the next retry is due or it is woken (new rows from the
+/// A task leases up to 4 × `concurrency` due deliveries (each the first undelivered one of its session, so
+/// one session's events go out in `seq` order), sends them with at most `concurrency` in flight, records the
+/// outcomes in one statement and goes on. With nothing due it sleeps until the next retry is due or it is woken (new rows from the
 /// consumer, an admin's retry); with nothing left it ends. Rows another instance left behind (a crash) are
 /// found by the sweep when their lease ends.
 actor WebhookDispatcher {
     private final class Worker: Sendable {
         let signal = WakeSignal()
     }
+
+    /// A claim takes up to this many rounds of `concurrency` deliveries (sent through a window of
+    /// `concurrency`, recorded together), so a busy endpoint costs two statements per few dozen deliveries.
+    static let roundsPerClaim = 4
 
     private let store: WebhookStore
     private var sender: WebhookSender?
@@ -79,7 +83,8 @@ actor WebhookDispatcher {
             guard await beginRound(id) else { break }
             do {
                 let batch = try await store.claim(
-                    endpoint: id, limit: settings.concurrency, leaseMarginSeconds: 10)
+                    endpoint: id, limit: settings.concurrency * Self.roundsPerClaim, leaseRounds: Self.roundsPerClaim,
+                    leaseMarginSeconds: 10)
                 if batch.isEmpty {
                     guard let due = try await store.nextDue(endpoint: id) else {
                         if await retire(id) { return }
@@ -90,9 +95,16 @@ actor WebhookDispatcher {
                     continue
                 }
                 let outcomes = await withTaskGroup(of: DeliveryOutcome.self) { group in
-                    for delivery in batch { group.addTask { await sender.send(delivery) } }
+                    var waiting = batch.makeIterator()
+                    for _ in 0..<settings.concurrency {
+                        guard let delivery = waiting.next() else { break }
+                        group.addTask { await sender.send(delivery) }
+                    }
                     var all: [DeliveryOutcome] = []
-                    for await outcome in group { all.append(outcome) }
+                    while let outcome = await group.next() {
+                        all.append(outcome)
+                        if let delivery = waiting.next() { group.addTask { await sender.send(delivery) } }
+                    }
                     return all
                 }
                 if Task.isCancelled { break }

@@ -204,9 +204,10 @@ struct WebhookStore: Sendable {
         """
 
     /// Leases up to `limit` due deliveries of an endpoint, each the first undelivered one of its session,
-    /// skipping rows another instance holds; counts the attempt. The lease lasts the endpoint's timeout plus
-    /// the margin, so a crashed instance's rows are sent again soon after.
-    func claim(endpoint: UUID, limit: Int, leaseMarginSeconds: Int) async throws -> [ClaimedDelivery] {
+    /// skipping rows another instance holds; counts the attempt. The lease lasts `leaseRounds` times the
+    /// endpoint's timeout plus the margin (the claim is sent in that many rounds at most), so a crashed
+    /// instance's rows are sent again soon after.
+    func claim(endpoint: UUID, limit: Int, leaseRounds: Int, leaseMarginSeconds: Int) async throws -> [ClaimedDelivery] {
         let rows = try await postgres.query(
             """
             WITH picked AS (
@@ -218,13 +219,13 @@ struct WebhookStore: Sendable {
                 FOR UPDATE OF d SKIP LOCKED
             )
             UPDATE gateway.webhook_deliveries d
-            SET lease_until = now() + make_interval(secs => e.timeout_ms / 1000.0 + $3), attempts = d.attempts + 1, last_attempt_at = now()
+            SET lease_until = now() + make_interval(secs => e.timeout_ms / 1000.0 * $4 + $3), attempts = d.attempts + 1, last_attempt_at = now()
             FROM picked, gateway.webhook_endpoints e
             WHERE d.id = picked.id AND e.id = d.endpoint_id AND e.enabled
             RETURNING d.id, d.event_id::text, d.body, d.attempts, d.retry_since, e.url, e.secret,
                 CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END, e.timeout_ms
             """,
-            [endpoint, limit, leaseMarginSeconds])
+            [endpoint, limit, leaseMarginSeconds, leaseRounds])
         return try rows.map { row in
             ClaimedDelivery(
                 id: try row.decode(Int64.self, at: 0), webhookID: try row.decode(String.self, at: 1), body: try row.decode(String.self, at: 2),

@@ -230,6 +230,32 @@ struct WebhookTests {
         #expect(delivered.count == 10, "\(delivered.count) successful requests for 10 events")
     }
 
+    @Test func twoInstancesSendEachDeliveryOnceInSeqOrder() async throws {
+        var environment = Self.environment
+        environment["KEFU_WEBHOOKS_ORDER_GRACE_MS"] = "1000"
+        let harness = try await GatewayHarness(environment)
+        defer { Task { await harness.shutdown() } }
+        try await harness.addInstance(environment)
+        let receiver = try await WebhookReceiver(mode: "fail:1")
+        let admin = try await harness.login().access
+        _ = try await Self.createEndpoint(harness, admin: admin, url: receiver.url)
+        let sessions = (0..<10).map { _ in UUID().uuidString.lowercased() }
+        var ids: Set<String> = []
+        for seq in 1...10 {
+            for session in sessions { ids.insert(try await Self.message(harness, session: session, seq: seq)) }
+        }
+        #expect(try await harness.eventually(timeout: .seconds(60)) { receiver.delivered().count >= ids.count })
+        try await Task.sleep(for: .milliseconds(500))
+        let delivered = receiver.delivered()
+        #expect(delivered.count == ids.count && Set(delivered.map(\.webhookID)) == ids, "\(delivered.count) for \(ids.count) events")
+        // Each event failed once and succeeded once: never two attempts of one delivery at the same time.
+        #expect(receiver.hits().count == 2 * ids.count)
+        for session in sessions {
+            let seqs = delivered.filter { $0.json?["session_id"]?.stringValue == session }.compactMap { $0.json?["seq"]?.intValue }
+            #expect(seqs == Array(1...10), "session \(session) got \(seqs)")
+        }
+    }
+
     @Test func aFailingEndpointIsDisabledAndDeadDeliveriesAreReplayed() async throws {
         var environment = Self.environment
         environment["KEFU_WEBHOOKS_DISABLE_AFTER_S"] = "1"

@@ -84,9 +84,9 @@ actor WebhookDispatcher {
             do {
                 let batch = try await store.claim(
                     endpoint: id, limit: settings.concurrency * Self.roundsPerClaim, leaseRounds: Self.roundsPerClaim,
-                    leaseMarginSeconds: 10)
+                    leaseMarginSeconds: 10, graceMilliseconds: settings.orderGraceMilliseconds)
                 if batch.isEmpty {
-                    guard let due = try await store.nextDue(endpoint: id) else {
+                    guard let due = try await store.nextDue(endpoint: id, graceMilliseconds: settings.orderGraceMilliseconds) else {
                         if await retire(id) { return }
                         continue
                     }

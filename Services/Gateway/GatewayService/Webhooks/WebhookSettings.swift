@@ -21,6 +21,10 @@ public struct WebhookSettings: Sendable {
     public var disableMinFailures: Int
     /// How often each instance looks for deliveries left by another instance (`KEFU_WEBHOOKS_SWEEP_MS`).
     public var sweepInterval: Duration
+    /// How long a session's event whose predecessor has not been seen waits for it (`KEFU_WEBHOOKS_ORDER_GRACE_MS`):
+    /// 0 with one gateway instance; with several, two events of a session read by different instances at the
+    /// same moment can be inserted out of order, and this wait puts them back in order.
+    public var orderGraceMilliseconds: Int
     /// Response bytes read at most (the rest is dropped).
     public let responseLimit = 4096
 
@@ -40,6 +44,7 @@ public struct WebhookSettings: Sendable {
         defaultTimeoutMilliseconds = try reader.int("KEFU_WEBHOOKS_TIMEOUT_MS", default: 10_000, range: 100...60_000)
         disableAfterSeconds = try reader.int("KEFU_WEBHOOKS_DISABLE_AFTER_S", default: 432_000, range: 1...2_592_000)
         disableMinFailures = try reader.int("KEFU_WEBHOOKS_DISABLE_MIN_FAILURES", default: 20, range: 1...1_000_000)
+        orderGraceMilliseconds = try reader.int("KEFU_WEBHOOKS_ORDER_GRACE_MS", default: 0, range: 0...60_000)
         sweepInterval = .milliseconds(try reader.int("KEFU_WEBHOOKS_SWEEP_MS", default: 30_000, range: 100...600_000))
     }
 

@@ -203,17 +203,28 @@ struct WebhookStore: Sendable {
                 AND p.status IN ('pending', 'failed', 'dead', 'blocked') AND p.seq < d.seq))
         """
 
+    /// The condition that `d` may go now as far as order goes: it directly follows a delivery of its session
+    /// to this endpoint (or is the session's first event), or it has waited `$grace` milliseconds for an
+    /// earlier one that another instance's consumer may still be inserting.
+    private static let isSettled = """
+        ($GRACE::int = 0 OR d.seq IS NULL OR d.session_id IS NULL OR d.seq = 1
+            OR d.created_at <= now() - make_interval(secs => $GRACE::int / 1000.0)
+            OR EXISTS (SELECT 1 FROM gateway.webhook_deliveries q
+                WHERE q.endpoint_id = d.endpoint_id AND q.session_id = d.session_id AND q.seq = d.seq - 1))
+        """
+
     /// Leases up to `limit` due deliveries of an endpoint, each the first undelivered one of its session,
     /// skipping rows another instance holds; counts the attempt. The lease lasts `leaseRounds` times the
     /// endpoint's timeout plus the margin (the claim is sent in that many rounds at most), so a crashed
     /// instance's rows are sent again soon after.
-    func claim(endpoint: UUID, limit: Int, leaseRounds: Int, leaseMarginSeconds: Int) async throws -> [ClaimedDelivery] {
+    func claim(endpoint: UUID, limit: Int, leaseRounds: Int, leaseMarginSeconds: Int, graceMilliseconds: Int) async throws -> [ClaimedDelivery] {
         let rows = try await postgres.query(
             """
             WITH picked AS (
                 SELECT d.id FROM gateway.webhook_deliveries d
                 WHERE d.endpoint_id = $1 AND d.status IN ('pending', 'failed') AND d.next_attempt_at <= now()
                     AND (d.lease_until IS NULL OR d.lease_until <= now()) AND \(Self.isHead)
+                    AND \(Self.isSettled.replacingOccurrences(of: "$GRACE", with: "$5"))
                 ORDER BY d.next_attempt_at, d.id
                 LIMIT $2
                 FOR UPDATE OF d SKIP LOCKED
@@ -225,7 +236,7 @@ struct WebhookStore: Sendable {
             RETURNING d.id, d.event_id::text, d.body, d.attempts, d.retry_since, e.url, e.secret,
                 CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END, e.timeout_ms
             """,
-            [endpoint, limit, leaseMarginSeconds, leaseRounds])
+            [endpoint, limit, leaseMarginSeconds, leaseRounds, graceMilliseconds])
         return try rows.map { row in
             ClaimedDelivery(
                 id: try row.decode(Int64.self, at: 0), webhookID: try row.decode(String.self, at: 1), body: try row.decode(String.self, at: 2),
@@ -237,14 +248,16 @@ struct WebhookStore: Sendable {
 
     /// When the endpoint's next delivery is due (a session's first undelivered one, once its lease ends);
     /// nil when nothing is left to send or the endpoint is disabled.
-    func nextDue(endpoint: UUID) async throws -> Date? {
+    func nextDue(endpoint: UUID, graceMilliseconds: Int) async throws -> Date? {
         let rows = try await postgres.query(
             """
-            SELECT min(greatest(d.next_attempt_at, coalesce(d.lease_until, d.next_attempt_at)))
+            SELECT min(greatest(d.next_attempt_at, coalesce(d.lease_until, d.next_attempt_at),
+                CASE WHEN \(Self.isSettled.replacingOccurrences(of: "$GRACE", with: "$2")) THEN d.next_attempt_at
+                    ELSE d.created_at + make_interval(secs => $2::int / 1000.0) END))
             FROM gateway.webhook_deliveries d JOIN gateway.webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled
             WHERE d.endpoint_id = $1 AND d.status IN ('pending', 'failed') AND \(Self.isHead)
             """,
-            [endpoint])
+            [endpoint, graceMilliseconds])
         return try rows.first?.decode(Date?.self, at: 0)
     }
 

@@ -77,6 +77,13 @@ var targets: [Target] = [
         dependencies: [argumentParser, "Postgres", "ServiceRuntime", logging] + services.map { .byName(name: $0.library) },
         path: "Tools/kefu", swiftSettings: swiftSettings),
     .executableTarget(
+        name: "kefu-webhook-bench",
+        dependencies: [
+            "KefuModel", "Redis", hummingbird, logging, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ],
+        path: "Benchmarks/WebhookBench", swiftSettings: swiftSettings),
+    .executableTarget(
         name: "kefu-gateway-bench",
         dependencies: ["KefuModel", hummingbird, webSocketClient, logging],
         path: "Benchmarks/GatewayBench", swiftSettings: swiftSettings),
@@ -125,6 +132,7 @@ let serviceDependencies: [String: [Target.Dependency]] = [
     "GatewayService": [
         bcrypt, nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOWebSocket", package: "swift-nio"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
     ],
 ]
 
@@ -159,6 +167,7 @@ let package = Package(
         .executable(name: "kefu-knowledge-bench", targets: ["kefu-knowledge-bench"]),
         .executable(name: "kefu", targets: ["kefu"]),
         .executable(name: "kefu-gateway-bench", targets: ["kefu-gateway-bench"]),
+        .executable(name: "kefu-webhook-bench", targets: ["kefu-webhook-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
@@ -170,6 +179,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: targets
 )

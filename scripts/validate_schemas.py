@@ -11,10 +11,12 @@ Usage: python3 scripts/validate_schemas.py [TYPE=PATH ...]
   and its `event` value validates; every example file is shown there;
 - every `redis-cli XADD` command and every ```json block in Services/*/README.md and docs/integrations.md is
   JSON, and each entry among them validates like those in docs/streams.md;
+- docs/schemas/webhooks/webhook.delivery.schema.json is valid and every webhook body shown as a ```json block
+  in docs/integrations*.md validates against it;
 - every `example` in docs/openapi.yaml validates against the schema next to it, every string in a request
   body schema has a `maxLength` (or an `enum`), every array a `maxItems`, and the image uploads require
   `session_id`;
-- every TYPE=PATH argument validates as an entry of TYPE.
+- every TYPE=PATH argument validates as an entry of TYPE (`webhook.delivery=PATH`: as a webhook body).
 
 Prints problems, then one summary line; exits 1 on any problem, 2 on bad usage.
 Needs `jsonschema` >= 4.18 (pip install jsonschema).
@@ -39,6 +41,8 @@ STREAMS_DOC = ROOT / "docs" / "streams.md"
 ENVELOPE = "envelope.schema.json"
 PREFIX = "kefu"
 MAX_ENTRY_BYTES = 65536
+# The TYPE of a TYPE=PATH argument that names a webhook delivery body.
+WEBHOOK_TYPE = "webhook.delivery"
 # Placeholders in `x-kefu-stream` for streams chosen per entry, and the names they stand for.
 STREAM_PLACEHOLDERS = {
     "<service>": "[a-z0-9][a-z0-9_-]{0,63}",
@@ -326,6 +330,34 @@ def check_readmes(contract, checker):
                 checker.ok()
 
 
+def check_webhook_docs(contract, checker):
+    """The webhook schema, and every ```json block of docs/integrations*.md that is a delivery body."""
+    path = SCHEMAS / "webhooks" / "webhook.delivery.schema.json"
+    try:
+        schema = load_json(path)
+        Draft202012Validator.check_schema(schema)
+    except Exception as error:  # noqa: BLE001 - report any load problem
+        checker.fail(relative(path), "not a valid draft 2020-12 schema: %s" % error)
+        return
+    validator = Draft202012Validator(schema, registry=contract.registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    contract.webhook_validator = validator
+    checker.ok()
+    for doc in sorted((ROOT / "docs").glob("integrations*.md")):
+        for line, text in json_blocks(doc.read_text(encoding="utf-8")):
+            here = "%s:%d" % (relative(doc), line)
+            try:
+                value = json.loads(text, object_pairs_hook=reject_duplicate_keys)
+            except ValueError as error:
+                checker.fail(here, "a json block must be JSON: %s" % error)
+                continue
+            if isinstance(value, dict) and {"type", "timestamp", "data"} <= set(value):
+                errors = sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))
+                if errors:
+                    checker.fail(here, "webhook body: %s" % "; ".join(e.message for e in errors[:3]))
+                    continue
+            checker.ok()
+
+
 def check_openapi_examples(checker):
     """Each `example` in docs/openapi.yaml against the schema it belongs to (a schema, or a media type's)."""
     path = ROOT / "docs" / "openapi.yaml"
@@ -410,6 +442,18 @@ def check_arguments(contract, checker, arguments):
             sys.stderr.write("validate_schemas: arguments are TYPE=PATH, got %r\n" % argument)
             sys.exit(2)
         where = relative(path)
+        if entry_type == WEBHOOK_TYPE and getattr(contract, "webhook_validator", None) is not None:
+            try:
+                body = load_json(path)
+            except (OSError, ValueError) as error:
+                checker.fail(where, "cannot read JSON: %s" % error)
+                continue
+            errors = [e.message for e in contract.webhook_validator.iter_errors(body)]
+            if errors:
+                checker.fail(where, "should be a valid webhook body: %s" % "; ".join(errors[:3]))
+            else:
+                checker.ok()
+            continue
         if entry_type not in contract.validators:
             checker.fail(where, "unknown type %r" % entry_type)
             continue
@@ -435,6 +479,7 @@ def main(arguments):
     check_invalid(contract, checker)
     check_streams_doc(contract, checker, examples)
     check_readmes(contract, checker)
+    check_webhook_docs(contract, checker)
     check_openapi_examples(checker)
     check_openapi_limits(checker)
     check_arguments(contract, checker, arguments)

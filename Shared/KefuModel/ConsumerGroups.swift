@@ -23,6 +23,8 @@ public enum ConsumerGroups {
     public static let knowledge = "knowledge"
     /// Reporting's group on events and `requests:reporting`.
     public static let reporting = "reporting"
+    /// The gateway's webhook deliveries on `events` (beside its group-less tail).
+    public static let webhooks = "webhooks"
 
     /// The group a service uses; the gateway has none (it tails events and reads its own reply stream).
     public static func group(for service: ServiceName) -> String? {

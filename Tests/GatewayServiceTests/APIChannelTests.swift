@@ -469,16 +469,3 @@ struct APIChannelTests {
         _ = await poll.value
     }
 }
-
-extension JSONValue {
-    /// The elements of an array.
-    fileprivate var arrayValue: [JSONValue]? {
-        if case .array(let items) = self { items } else { nil }
-    }
-
-    /// The element at `index` of an array.
-    fileprivate subscript(index: Int) -> JSONValue? {
-        guard let items = arrayValue, items.indices.contains(index) else { return nil }
-        return items[index]
-    }
-}

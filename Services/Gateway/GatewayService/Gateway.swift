@@ -20,6 +20,7 @@ struct Gateway: Sendable, CustomStringConvertible {
     let inFlight = InFlightRequests()
     let uploads: UploadStore
     let limiter: RateLimiter
+    let webhooks: Webhooks
     let replyStream: String
     let catalog = RouteCatalog()
 
@@ -49,6 +50,7 @@ struct Gateway: Sendable, CustomStringConvertible {
         idempotency = IdempotencyStore(postgres: context.postgres)
         uploads = UploadStore(postgres: context.postgres)
         limiter = RateLimiter(redis: context.redis, prefix: context.streams.prefix)
+        webhooks = Webhooks(context: context, settings: gateway.webhooks)
     }
 
     var description: String { "Gateway(\(replyStream))" }

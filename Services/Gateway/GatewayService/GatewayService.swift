@@ -48,6 +48,7 @@ public enum GatewayService {
         gateway.addAdminRoutes(router)
         gateway.addChannelKeyRoutes(router)
         gateway.addChannelRoutes(router)
+        gateway.addWebhookRoutes(router)
 
         let responder = GatewayResponder(
             inner: router.buildResponder(), corsOrigins: configuration.corsOrigins, limiter: gateway.limiter,
@@ -70,7 +71,7 @@ public enum GatewayService {
             signals: StreamTail(
                 redis: context.redis, stream: context.streams.signals, blockMilliseconds: configuration.tailBlockMilliseconds,
                 logger: context.logger))
-        return ServiceApplication(http: GatewayHTTP(application: http, hub: gateway.hub), services: [background])
+        return ServiceApplication(http: GatewayHTTP(application: http, hub: gateway.hub), services: [background, WebhookService(webhooks: gateway.webhooks, context: context)])
     }
 
     /// The routes the gateway serves, for checking against the OpenAPI document. Builds the application
@@ -84,6 +85,7 @@ public enum GatewayService {
         gateway.addAdminRoutes(router)
         gateway.addChannelKeyRoutes(router)
         gateway.addChannelRoutes(router)
+        gateway.addWebhookRoutes(router)
         return gateway.catalog
     }
 }

@@ -47,6 +47,8 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     public var eventBufferSize: Int
     /// Block time of the stream tailers in milliseconds (`KEFU_STREAM_BLOCK_MS`, shared, default 2000).
     public var tailBlockMilliseconds: Int
+    /// Webhook delivery settings (`KEFU_WEBHOOKS_*`).
+    public var webhooks: WebhookSettings
 
     /// A token bucket: `perMinute` tokens refill per minute, up to `burst`.
     public struct RateLimit: Sendable, Equatable {
@@ -123,6 +125,7 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
         }
         eventBufferSize = try reader.int("KEFU_EVENT_BUFFER", default: 20_000, range: 100...1_000_000)
         tailBlockMilliseconds = try reader.int("KEFU_STREAM_BLOCK_MS", default: 2000, range: 10...60_000)
+        webhooks = try WebhookSettings(reader: reader)
     }
 
     private static func origins(_ reader: ConfigReader) throws(ConfigError) -> Set<String> {

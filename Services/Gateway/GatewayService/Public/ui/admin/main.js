@@ -10,6 +10,7 @@ import { UnknownQuestionsPage } from './unknown.js';
 import { LexiconPage } from './lexicon.js';
 import { RecordsPage } from './records.js';
 import { ReportsPage } from './reports.js';
+import { WebhooksPage } from './webhooks.js';
 import { QuickReplies } from '../quick-replies.js';
 import { LeaveMessages } from '../leave-messages.js';
 
@@ -32,6 +33,7 @@ const SECTIONS = [
   }],
   ['records', () => new RecordsPage()],
   ['reports', () => new ReportsPage()],
+  ['webhooks', () => new WebhooksPage()],
 ];
 
 applyLang();

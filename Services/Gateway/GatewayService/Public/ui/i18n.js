@@ -107,6 +107,8 @@ export const messages = {
     'lm.note': '备注', 'lm.noteOptional': '备注（选填）', 'lm.done': '已处理',
 
     'admin.title': '管理后台', 'admin.menu': '系统管理', 'admin.human': '人工客服设置', 'admin.rating': '满意度评价', 'admin.session': '会话设置',
+    'admin.blocks': '黑名单', 'blk.hint': '客服在工作台拉黑的访客：期间访客的消息不会进入会话和排队，访客只看到“消息暂时无法发送”。', 'blk.activeOnly': '只看生效中', 'blk.channel': '渠道', 'blk.visitor': '访客', 'blk.reason': '原因', 'blk.by': '拉黑客服', 'blk.at': '拉黑时间', 'blk.until': '到期时间', 'blk.state': '状态', 'blk.forever': '永久', 'blk.active': '生效中', 'blk.lifted': '已解除（{time}）', 'blk.expired': '已到期', 'blk.lift': '解除', 'blk.liftConfirm': '确定解除对访客 {visitor} 的拉黑吗？', 'blk.liftDone': '已解除拉黑', 'blk.empty': '没有拉黑记录',
+    'wb.block': '拉黑', 'wb.blockHint': '拉黑后本次会话立即结束；期间该访客的消息不会进入会话，访客只看到“消息暂时无法发送”。管理员可在黑名单中解除。', 'wb.blockReason': '原因', 'wb.blockReasonHint': '例如：辱骂客服、发送广告（访客看不到）', 'wb.blockDuration': '时长', 'wb.block1h': '1 小时', 'wb.block1d': '1 天', 'wb.block7d': '7 天', 'wb.block30d': '30 天', 'wb.blockForever': '永久', 'wb.blockDo': '确定拉黑', 'wb.blockReasonEmpty': '请填写拉黑原因', 'wb.blocked': '已拉黑，会话已结束',
     'admin.accounts': '账号管理', 'admin.quick-replies': '快捷回复语料', 'admin.knowledge': '知识库', 'admin.leave': '留言回复',
     'admin.unknown': '未知问题', 'admin.lexicon': '词库与同义词',
     'admin.channels': 'API 渠道',
@@ -297,6 +299,8 @@ export const messages = {
     'lm.note': 'Note', 'lm.noteOptional': 'Note (optional)', 'lm.done': 'Done',
 
     'admin.title': 'Admin console', 'admin.menu': 'Administration', 'admin.human': 'Human service', 'admin.rating': 'Satisfaction rating', 'admin.session': 'Session settings',
+    'admin.blocks': 'Blacklist', 'blk.hint': 'Visitors blocked from the workbench: while blocked, their messages open no session and join no queue; they only see "cannot send right now".', 'blk.activeOnly': 'In force only', 'blk.channel': 'Channel', 'blk.visitor': 'Visitor', 'blk.reason': 'Reason', 'blk.by': 'Blocked by', 'blk.at': 'Blocked at', 'blk.until': 'Until', 'blk.state': 'State', 'blk.forever': 'Permanent', 'blk.active': 'In force', 'blk.lifted': 'Lifted ({time})', 'blk.expired': 'Expired', 'blk.lift': 'Lift', 'blk.liftConfirm': 'Lift the block on visitor {visitor}?', 'blk.liftDone': 'Block lifted', 'blk.empty': 'No blocks',
+    'wb.block': 'Block', 'wb.blockHint': 'Blocking ends this session now; while blocked, the visitor\'s messages open no session and they only see "cannot send right now". Admins can lift it under Blacklist.', 'wb.blockReason': 'Reason', 'wb.blockReasonHint': 'E.g. abuse, spam (not shown to the visitor)', 'wb.blockDuration': 'Duration', 'wb.block1h': '1 hour', 'wb.block1d': '1 day', 'wb.block7d': '7 days', 'wb.block30d': '30 days', 'wb.blockForever': 'Permanent', 'wb.blockDo': 'Block', 'wb.blockReasonEmpty': 'Give a reason', 'wb.blocked': 'Blocked; the session has ended',
     'admin.accounts': 'Accounts', 'admin.quick-replies': 'Quick replies', 'admin.knowledge': 'Knowledge base', 'admin.leave': 'Left messages',
     'admin.unknown': 'Unknown questions', 'admin.lexicon': 'Words and synonyms',
     'admin.channels': 'API channels',

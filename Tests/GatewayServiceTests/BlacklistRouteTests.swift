@@ -73,9 +73,12 @@ struct BlacklistRouteTests {
         defer { Task { await harness.shutdown() } }
         harness.responder.answer { request in
             switch request.type {
-            case "visitor.message", "visitor.request_human": .failure(code: "visitor_blocked", message: Self.prompt)
-            case "agent.block_visitor": .failure(code: "cannot_block_agent", message: "the visitor is an agent account")
-            default: nil
+            case "visitor.message", "visitor.request_human":
+                return .failure(code: "visitor_blocked", message: Self.prompt)
+            case "agent.block_visitor":
+                return .failure(code: "cannot_block_agent", message: "the visitor is an agent account")
+            default:
+                return await VisitorAPITests.standardAnswers(request)
             }
         }
         let visitor = try await harness.visitor()

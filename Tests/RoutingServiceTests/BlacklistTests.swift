@@ -9,7 +9,9 @@ import Testing
 @Suite struct BlacklistTests {
     /// An agent serving `visitor`'s assigned session.
     private func served(_ h: RoutingHarness, visitor: String, agent: AgentID? = nil) async throws -> (SessionID, AgentID) {
-        let agent = try await agent ?? h.onlineAgent("小王", capacity: 5)
+        var serving = agent
+        if serving == nil { serving = try await h.onlineAgent("小王", capacity: 5) }
+        let agent = try #require(serving)
         let session = try await h.requestHuman(visitor)
         try await h.engine.drainQueue(using: h.postgres)
         #expect(try await h.state(of: session) == "assigned")
@@ -93,7 +95,8 @@ import Testing
 
         // Listed for admins, active or all.
         let listed = try await ask(h, "blocks.list", .staff(admin, admin: true), ["visitor_id": .string("troll")])
-        let item = try #require(items(listed.result?["items"]).first)
+        let listedItems = items(listed.result?["items"])
+        let item = try #require(listedItems.first)
         #expect(item["active"] == .bool(false) && item["reason"] == .string("辱骂客服") && item["blocked_by_name"] == .string("小王"))
         #expect(item["lifted_by"] == .string(admin.description) && item["until"] == .null)
         let active = try await ask(h, "blocks.list", .staff(admin, admin: true), ["active": .bool(true)])

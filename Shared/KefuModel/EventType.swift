@@ -30,6 +30,10 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case adminUpdateSettings = "admin.update_settings"
     /// An agent account was created or changed (commands).
     case adminUpsertAgent = "admin.upsert_agent"
+    /// The serving agent blocked a session's visitor (拉黑) (commands).
+    case agentBlockVisitor = "agent.block_visitor"
+    /// An admin lifted a visitor block (commands).
+    case adminLiftBlock = "admin.lift_block"
     /// A question or change for a service, answered by `reply.result` (requests:<service>).
     case queryRequest = "query.request"
     /// The answer to a `query.request` or to a command with `reply_to` (the request's `reply_to`).
@@ -64,6 +68,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case assistSuggested = "assist.suggested"
     /// A knowledge entry changed (events, by knowledge).
     case knowledgeChanged = "knowledge.changed"
+    /// Routing refused a blocked visitor's message or request without a session (events).
+    case visitorRefused = "visitor.refused"
 
     /// Decodes a wire name, throwing ``ContractError/unknownType(_:)`` for names this build does not know.
     public init(from decoder: any Decoder) throws {
@@ -79,7 +85,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
              .visitorLeaveMessage:
             .inbound
         case .agentMessage, .agentTransfer, .agentEndSession, .agentSetStatus, .agentHeartbeat,
-             .agentHandleLeaveMessage, .adminUpdateSettings, .adminUpsertAgent, .botAnswer:
+             .agentHandleLeaveMessage, .adminUpdateSettings, .adminUpsertAgent, .botAnswer,
+             .agentBlockVisitor, .adminLiftBlock:
             .commands
         case .botQuestion:
             .requests(.knowledge)
@@ -88,7 +95,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
         case .replyResult:
             .replyTo
         case .sessionCreated, .sessionQueued, .queuePosition, .sessionAssigned, .sessionTransferred, .sessionEnded,
-             .messageAccepted, .ratingRecorded, .feedbackRecorded, .agentUpdated, .leaveMessageUpdated, .assistSuggested, .knowledgeChanged:
+             .messageAccepted, .ratingRecorded, .feedbackRecorded, .agentUpdated, .leaveMessageUpdated, .assistSuggested, .knowledgeChanged,
+             .visitorRefused:
             .events
         }
     }
@@ -137,6 +145,9 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
         case .leaveMessageUpdated: LeaveMessageUpdated.self
         case .assistSuggested: AssistSuggested.self
         case .knowledgeChanged: KnowledgeChanged.self
+        case .agentBlockVisitor: AgentBlockVisitor.self
+        case .adminLiftBlock: AdminLiftBlock.self
+        case .visitorRefused: VisitorRefused.self
         }
     }
 }

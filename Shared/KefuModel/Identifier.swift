@@ -73,3 +73,8 @@ public typealias KnowledgeEntryID = Identifier<KnowledgeEntryIDTag>
 public enum LeaveMessageIDTag {}
 /// A message left by a visitor when nobody could serve (留言).
 public typealias LeaveMessageID = Identifier<LeaveMessageIDTag>
+
+/// Tag for ``BlockID``.
+public enum BlockIDTag {}
+/// A visitor block (黑名单 entry) id.
+public typealias BlockID = Identifier<BlockIDTag>

@@ -116,6 +116,15 @@ enum Samples {
             ]), source: "knowledge")
         case .knowledgeChanged:
             make(KnowledgeChanged(entryID: entry, change: .upserted), source: "knowledge")
+        case .agentBlockVisitor:
+            make(AgentBlockVisitor(sessionID: session, agentID: agent, reason: "辱骂客服", durationMinutes: 1440),
+                 source: "gateway-a1", replyTo: "kefu:replies:gateway-a1")
+        case .adminLiftBlock:
+            make(AdminLiftBlock(actorID: admin, blockID: BlockID("5b6c7d8e-9f01-4a2b-8c3d-4e5f60718293")!), source: "gateway-a1",
+                 replyTo: "kefu:replies:gateway-a1")
+        case .visitorRefused:
+            make(VisitorRefused(channel: "web", visitorID: "v-1001", clientMessageID: "m-42", reason: .blocked,
+                                prompt: "消息暂时无法发送，请稍后再试。"), source: "routing")
         }
     }
 

@@ -53,6 +53,8 @@ public enum RoutingService {
                         .agentHandleLeaveMessage: handle { try $0.agentHandleLeaveMessage($1, $2) },
                         .adminUpdateSettings: handle { try $0.adminUpdateSettings($1, $2) },
                         .adminUpsertAgent: handle { try $0.adminUpsertAgent($1, $2) },
+                        .agentBlockVisitor: handle { try $0.agentBlockVisitor($1, $2) },
+                        .adminLiftBlock: handle { try $0.adminLiftBlock($1, $2) },
                         .botAnswer: handle { try $0.botAnswer($1, $2) },
                     ],
                     check: check, prepare: prepare, afterCommit: afterCommit),

@@ -75,7 +75,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     /// The status for a service's refusal code, as `docs/queries.md` defines (specific codes map by suffix).
     public static func status(forCode code: String) -> HTTPResponse.Status {
         switch code {
-        case "forbidden", "not_your_actor": return .forbidden
+        case "forbidden", "not_your_actor", "visitor_blocked": return .forbidden
+        case "cannot_block_self", "cannot_block_agent": return .badRequest
         case "payload_too_large": return .contentTooLarge
         case "session_not_active", "not_your_session", "agent_unavailable", "agent_full", "rating_repeated",
              "rating_not_invited", "version_conflict", "already_claimed", "duplicate_keyword", "queue_full",

@@ -69,6 +69,16 @@ extension Gateway {
     }
 
     private func addAccountRoutes(_ api: RouteGroup) {
+        api.get("blocks") { request, _ in
+            let staff = try await staff(request, admin: true)
+            let params = try queryParams(request, strings: ["channel", "visitor_id"], ints: ["limit"], bools: ["active"])
+            return try await forward(.routing, "blocks.list", actor: staff.actor, params: params)
+        }
+        api.post("blocks/:block_id/lift") { request, context in
+            let staff = try await staff(request, admin: true)
+            let block: BlockID = try request.uuidParameter("block_id", context)
+            return try jsonResponse(try await forwarder.command(AdminLiftBlock(actorID: staff.agentID, blockID: block)))
+        }
         api.get("accounts") { request, _ in
             _ = try await staff(request, admin: true)
             return try jsonResponse(["items": try await accounts.list()])

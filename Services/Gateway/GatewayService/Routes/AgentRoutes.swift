@@ -27,6 +27,16 @@ struct TransferBody: Decodable {
     }
 }
 
+/// `POST /agent/sessions/{id}/block` body: a reason and, for a timed block, its length in minutes.
+struct BlockBody: Decodable {
+    var reason: String
+    var durationMinutes: Int?
+    enum CodingKeys: String, CodingKey {
+        case reason
+        case durationMinutes = "duration_minutes"
+    }
+}
+
 /// `POST /agent/leave-messages/{id}/claim|close` body.
 struct LeaveMessageNoteBody: Decodable { var note: String? }
 
@@ -127,6 +137,15 @@ extension Gateway {
             let staff = try await staff(request)
             let session: SessionID = try request.uuidParameter("session_id", context)
             return try jsonResponse(try await forwarder.command(AgentEndSession(sessionID: session, agentID: staff.agentID)))
+        }
+        api.post("sessions/:session_id/block") { request, context in
+            let staff = try await staff(request)
+            let session: SessionID = try request.uuidParameter("session_id", context)
+            let body = try await RequestBody.decode(BlockBody.self, from: request, limit: gateway.maxJSONBytes)
+            let payload = AgentBlockVisitor(
+                sessionID: session, agentID: staff.agentID, reason: body.reason, durationMinutes: body.durationMinutes)
+            try validated { () throws(ContractError) in try payload.validate() }
+            return try jsonResponse(try await forwarder.command(payload))
         }
         api.post("sessions/:session_id/capture") { request, context in
             let staff = try await staff(request)

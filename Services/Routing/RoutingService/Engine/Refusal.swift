@@ -26,6 +26,12 @@ struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         case alreadyClaimed = "already_claimed"
         case queueFull = "queue_full"
         case noService = "no_service"
+        case visitorBlocked = "visitor_blocked"
+        case unknownBlock = "unknown_block"
+        case alreadyLifted = "already_lifted"
+        case alreadyBlocked = "already_blocked"
+        case cannotBlockSelf = "cannot_block_self"
+        case cannotBlockAgent = "cannot_block_agent"
     }
 
     var code: Code

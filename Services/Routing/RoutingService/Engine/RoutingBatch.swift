@@ -6,8 +6,8 @@ import ServiceRuntime
 /// What a routing batch reads once for all its events, in one pipelined round trip before the handlers run:
 /// the settings version, every session the batch's events name — the open sessions of its visitors and the
 /// sessions its commands give by id — locked `FOR UPDATE` in id order (so two instances lock in the same
-/// order), the message ids of its messages that were already accepted, and the bot answers its feedback
-/// (`visitor.feedback`) names.
+/// order), the message ids of its messages that were already accepted, the bot answers its feedback
+/// (`visitor.feedback`) names, and the blocks in force on the visitors of its messages and transfer requests.
 ///
 /// A handler takes a session from here instead of reading it; the copy it takes is then the truth and is
 /// forgotten here, so a second event of the same session in the batch reads the row again (seeing what the
@@ -61,6 +61,8 @@ final class RoutingBatch: @unchecked Sendable {
     private var accepted: [MessageKey: AcceptedMessage] = [:]
     private var answersAsked: Set<AnswerKey> = []
     private var answers: [AnswerKey: BotAnswerRow] = [:]
+    private var blocksAsked: Set<VisitorKey> = []
+    private var blocked: Set<VisitorKey> = []
 
     private init(settingsVersion: Int) {
         self.settingsVersion = settingsVersion
@@ -110,6 +112,14 @@ final class RoutingBatch: @unchecked Sendable {
         answers[key]?.hasFeedback = true
     }
 
+    /// Whether a block is in force on the visitor: true or false when the batch read it, nil when the batch did
+    /// not ask (the caller reads it).
+    func isBlocked(channel: String, visitorID: String) -> Bool? {
+        let key = VisitorKey(channel: channel, visitorID: visitorID)
+        guard blocksAsked.contains(key) else { return nil }
+        return blocked.contains(key)
+    }
+
     /// Reads everything the events need in one round trip and attaches the batch to the transaction.
     ///
     /// The per-key lookups are `LATERAL … LIMIT 1` so that each is an index probe whatever the planner
@@ -119,15 +129,18 @@ final class RoutingBatch: @unchecked Sendable {
         var sessionIDs: [String] = []
         var messages: [MessageKey] = []
         var feedback: [AnswerKey] = []
+        var blockable: [VisitorKey] = []
         for event in events {
             guard let envelope = try? event.decodeAny() else { continue }
             switch envelope.anyData {
             case let message as VisitorMessage:
                 visitors.append(VisitorKey(channel: message.channel, visitorID: message.visitorID))
+                blockable.append(VisitorKey(channel: message.channel, visitorID: message.visitorID))
                 messages.append(MessageKey(
                     sender: "visitor", channel: message.channel, owner: message.visitorID, clientMessageID: message.clientMessageID))
             case let action as VisitorRequestHuman:
                 visitors.append(VisitorKey(channel: action.channel, visitorID: action.visitorID))
+                blockable.append(VisitorKey(channel: action.channel, visitorID: action.visitorID))
             case let action as VisitorEnd:
                 visitors.append(VisitorKey(channel: action.channel, visitorID: action.visitorID))
             case let action as VisitorExitQueue:
@@ -182,6 +195,17 @@ final class RoutingBatch: @unchecked Sendable {
                 """,
                 ["{" + feedback.map(\.sessionID.description).joined(separator: ",") + "}",
                  "{" + feedback.map { String($0.seq) }.joined(separator: ",") + "}"]),
+            PostgresStatement(
+                """
+                SELECT v.channel, v.visitor_id
+                FROM unnest($1::text[], $2::text[]) AS v(channel, visitor_id)
+                CROSS JOIN LATERAL (
+                    SELECT 1 FROM \(schema).blocked_visitors b
+                    WHERE b.channel = v.channel AND b.visitor_id = v.visitor_id AND b.lifted_at IS NULL
+                      AND (b.until IS NULL OR b.until > now())
+                    LIMIT 1) b
+                """,
+                [PostgresArray.literal(blockable.map(\.channel)), PostgresArray.literal(blockable.map(\.visitorID))]),
         ])
         let batch = RoutingBatch(settingsVersion: try results[0].first?.decode(Int.self, at: 0) ?? 0)
         for row in results[1] {
@@ -205,6 +229,10 @@ final class RoutingBatch: @unchecked Sendable {
             batch.answers[key] = BotAnswerRow(
                 questionSeq: try row.decode(Int.self, at: 2), entryID: KnowledgeEntryID(try row.decode(UUID.self, at: 3)),
                 hasFeedback: try row.decode(Bool.self, at: 4))
+        }
+        batch.blocksAsked = Set(blockable)
+        for row in results[4] {
+            batch.blocked.insert(VisitorKey(channel: try row.decode(String.self, at: 0), visitorID: try row.decode(String.self, at: 1)))
         }
         connection.transactionNotes.append(batch)
     }

@@ -63,6 +63,8 @@ struct ActiveSettings: Sendable {
     /// Fixed texts routing sends (not part of the settings document).
     static let botFallbackText = "抱歉，我没有理解您的问题，您可以换个说法，或回复“人工”转人工客服。"
     static let agentGonePrompt = "客服暂时离开，正在为您重新安排客服，请稍候。"
+    /// What a blocked visitor is told: neutral, it does not say they are blocked.
+    static let refusedPrompt = "消息暂时无法发送，请稍后再试。"
     static let leaveMessageHint = "您可以点击“留言”，留下问题和联系方式，我们会尽快联系您。"
     /// The priority of a visitor's queue entry (lower is served first); `agent_gone` re-queues use 0.
     static let defaultPriority = 10

@@ -6,7 +6,7 @@ import ServiceRuntime
 /// Handlers of the commands stream sent for agents (`agent.*`) and knowledge's `bot.answer`.
 extension RoutingEngine {
     /// The locked session an agent acts on, refusing unknown sessions and sessions that are not theirs.
-    private func agentsSession(_ id: SessionID, agent: AgentID, on connection: PostgresConnection) throws -> SessionRecord {
+    func agentsSession(_ id: SessionID, agent: AgentID, on connection: PostgresConnection) throws -> SessionRecord {
         guard let session = try sessions.lock(id, on: connection) else {
             throw Refusal(.unknownSession, "no session \(id)")
         }

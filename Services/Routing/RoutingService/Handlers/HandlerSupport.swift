@@ -88,6 +88,8 @@ extension RoutingEngine {
         case .agentHandleLeaveMessage: try agentHandleLeaveMessage(event, connection)
         case .adminUpdateSettings: try adminUpdateSettings(event, connection)
         case .adminUpsertAgent: try adminUpsertAgent(event, connection)
+        case .agentBlockVisitor: try agentBlockVisitor(event, connection)
+        case .adminLiftBlock: try adminLiftBlock(event, connection)
         case .botAnswer: try botAnswer(event, connection)
         case .queryRequest: try query(event, connection)
         default: throw UnhandledEventType(type: event.header.type)

@@ -5,7 +5,8 @@ import ServiceRuntime
 
 /// Handlers of the inbound stream (`visitor.*`).
 extension RoutingEngine {
-    /// `visitor.message`: dedupe on (channel, visitor_id, client_message_id), open a session if needed, mask,
+    /// `visitor.message`: dedupe on (channel, visitor_id, client_message_id), refuse a blocked visitor
+    /// (``refuseIfBlocked(channel:visitorID:clientMessageID:into:on:)``), open a session if needed, mask,
     /// number, publish `message.accepted`, then act on the state (bot question, keywords, end phrase).
     func visitorMessage(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
         try run(event, on: connection) { publication in
@@ -16,6 +17,9 @@ extension RoutingEngine {
                 try publication.reply(.success(first))
                 return
             }
+            if try refuseIfBlocked(
+                channel: message.channel, visitorID: message.visitorID, clientMessageID: message.clientMessageID,
+                into: &publication, on: connection) { return }
             let settings = try self.settings.current(on: connection)
             var (session, created) = try sessions.openOrCreate(
                 channel: message.channel, visitorID: message.visitorID, attributes: message.attributes, on: connection)
@@ -155,6 +159,9 @@ extension RoutingEngine {
     func visitorRequestHuman(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
         try run(event, on: connection) { publication in
             let action = try decode(VisitorRequestHuman.self, event).data
+            if try refuseIfBlocked(
+                channel: action.channel, visitorID: action.visitorID, clientMessageID: nil, into: &publication,
+                on: connection) { return }
             let settings = try self.settings.current(on: connection)
             guard settings.document.channel(action.channel).transferButton else {
                 throw Refusal(.forbidden, "the transfer button is off for channel \(action.channel)")

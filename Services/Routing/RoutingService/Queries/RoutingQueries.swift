@@ -29,6 +29,7 @@ extension RoutingEngine {
         case "queue.summary": return try queueSummary(actor: actor, on: connection)
         case "leave_messages.list": return try leaveMessagesList(actor: actor, params: params, on: connection)
         case "assignments.audit": return try assignmentsAudit(actor: actor, params: params, on: connection)
+        case "blocks.list": return try blocksList(actor: actor, params: params, on: connection)
         default: throw Refusal(.unknownQuery, "routing has no query named \(name)")
         }
     }
@@ -254,6 +255,49 @@ extension RoutingEngine {
                 ("at", .time(try row.decode(Date.self, at: 0))), ("session_id", .string(try row.decode(String.self, at: 1))),
                 ("agent_id", .string(try row.decode(String.self, at: 2))), ("rule", .string(try row.decode(String.self, at: 3))),
                 ("candidates", try JSONDecoder().decode(JSONValue.self, from: Data(try row.decode(String.self, at: 4).utf8))),
+            ])
+        }
+        return .members([("items", .array(items))])
+    }
+
+    /// The visitor blocks (黑名单), newest first: in force only (`active: true`), or all with who lifted them;
+    /// optionally of one channel or one visitor.
+    private func blocksList(actor: Actor, params: [String: JSONValue], on connection: PostgresConnection) throws -> JSONValue {
+        try requireAdmin(actor)
+        let limit = try Self.limit(params)
+        var activeOnly = false
+        if let value = params["active"] {
+            guard case .bool(let flag) = value else { throw Refusal(.invalidParams, "active must be true or false") }
+            activeOnly = flag
+        }
+        func text(_ key: String) throws -> String? {
+            guard let value = params[key] else { return nil }
+            guard let text = value.stringValue, !text.isEmpty, text.unicodeScalars.count <= 128 else {
+                throw Refusal(.invalidParams, "\(key) must be a string of 1-128 characters")
+            }
+            return text
+        }
+        let channel = try text("channel")
+        let visitor = try text("visitor_id")
+        let rows = try connection.query(
+            """
+            SELECT b.id::text, b.channel, b.visitor_id, b.reason, b.blocked_by::text, a.name, b.blocked_at, b.until,
+                   b.session_id::text, b.lifted_at, b.lifted_by::text,
+                   b.lifted_at IS NULL AND (b.until IS NULL OR b.until > now())
+            FROM \(schema).blocked_visitors b LEFT JOIN \(schema).agents a ON a.id = b.blocked_by
+            WHERE ($1::text IS NULL OR b.channel = $1) AND ($2::text IS NULL OR b.visitor_id = $2)
+              AND (NOT $3 OR (b.lifted_at IS NULL AND (b.until IS NULL OR b.until > now())))
+            ORDER BY b.blocked_at DESC, b.id LIMIT $4
+            """, [channel, visitor, activeOnly, limit])
+        let items = try rows.map { row -> JSONValue in
+            .members([
+                ("block_id", .string(try row.decode(String.self, at: 0))), ("channel", .string(try row.decode(String.self, at: 1))),
+                ("visitor_id", .string(try row.decode(String.self, at: 2))), ("reason", .string(try row.decode(String.self, at: 3))),
+                ("blocked_by", .string(try row.decode(String.self, at: 4))), ("blocked_by_name", JSONValue(try row.decode(String?.self, at: 5))),
+                ("blocked_at", .time(try row.decode(Date.self, at: 6))), ("until", .time(try row.decode(Date?.self, at: 7)) ?? .null),
+                ("session_id", JSONValue(try row.decode(String?.self, at: 8))),
+                ("lifted_at", .time(try row.decode(Date?.self, at: 9)) ?? .null), ("lifted_by", JSONValue(try row.decode(String?.self, at: 10))),
+                ("active", .bool(try row.decode(Bool.self, at: 11))),
             ])
         }
         return .members([("items", .array(items))])

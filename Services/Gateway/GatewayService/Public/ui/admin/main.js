@@ -4,6 +4,7 @@ import { t, applyLang, applyTitle, langSwitch } from '../i18n.js';
 import { auth, loginView, logout } from '../staff.js';
 import { SettingsPage } from './settings.js';
 import { AccountsPage } from './accounts.js';
+import { BlocksPage } from './blocks.js';
 import { ChannelsPage } from './channels.js';
 import { KnowledgePage } from './knowledge.js';
 import { UnknownQuestionsPage } from './unknown.js';
@@ -19,6 +20,7 @@ const SECTIONS = [
   ['rating', () => new SettingsPage('rating')],
   ['session', () => new SettingsPage('session')],
   ['accounts', () => new AccountsPage()],
+  ['blocks', () => new BlocksPage()],
   ['channels', () => new ChannelsPage()],
   ['quick-replies', () => {
     const view = new QuickReplies({ library: 'public', mode: 'manage', idPrefix: 'pqr' });

@@ -137,11 +137,12 @@ export class Workbench {
       assist: h('button', { type: 'button', class: 'btn', id: 'tool-assist', 'aria-pressed': 'true', text: t('wb.assist'), onclick: () => this.toggleAssist() }),
       transfer: h('button', { type: 'button', class: 'btn', id: 'tool-transfer', text: t('wb.transfer'), onclick: () => this.openTransfer() }),
       capture: h('button', { type: 'button', class: 'btn', id: 'tool-capture', 'aria-pressed': 'false', text: t('wb.capture'), onclick: () => this.toggleCapture() }),
+      block: h('button', { type: 'button', class: 'btn danger', id: 'tool-block', text: t('wb.block'), onclick: () => this.openBlock() }),
       end: h('button', { type: 'button', class: 'btn danger', id: 'tool-end', text: t('wb.end'), onclick: () => this.endSelected() }),
     };
     this.captureBar = h('div', { class: 'capture-bar', id: 'capture-bar', hidden: true });
     this.composer = h('div', { class: 'composer' },
-      h('div', { class: 'composer-tools', role: 'toolbar', 'aria-label': t('wb.tools') }, picker.button, picker.input, this.tools.assist, this.tools.transfer, this.tools.capture, this.tools.end),
+      h('div', { class: 'composer-tools', role: 'toolbar', 'aria-label': t('wb.tools') }, picker.button, picker.input, this.tools.assist, this.tools.transfer, this.tools.capture, this.tools.block, this.tools.end),
       this.captureBar,
       h('div', { class: 'composer-row' }, this.input, h('button', { type: 'button', class: 'btn primary', id: 'wb-send', text: t('wb.send'), onclick: () => this.sendText() })));
     this.placeholder = h('div', { class: 'conv-empty', id: 'conv-empty' }, h('p', { text: t('wb.pick') }));
@@ -403,7 +404,7 @@ export class Workbench {
       this.typingLine);
     this.showTyping();
     const disabled = s.ended;
-    for (const key of ['transfer', 'end']) this.tools[key].disabled = disabled;
+    for (const key of ['transfer', 'block', 'end']) this.tools[key].disabled = disabled;
     this.input.disabled = disabled;
     $('#wb-send', this.root).disabled = disabled;
     $('#wb-image', this.root).disabled = disabled;
@@ -822,6 +823,37 @@ export class Workbench {
             await staffApi('POST', '/agent/sessions/' + s.id + '/capture', { body: { question: question.value.trim(), answer: answer.value.trim() } });
             toast(t('wb.captured'));
             this.toggleCapture();
+          },
+        },
+      ],
+    });
+  }
+
+  openBlock() {
+    const s = this.current();
+    if (!s || s.ended) return;
+    const reason = h('textarea', { id: 'block-reason', rows: 2, maxlength: 200, placeholder: t('wb.blockReasonHint'), 'aria-label': t('wb.blockReason') });
+    const duration = h('select', { id: 'block-duration', 'aria-label': t('wb.blockDuration') },
+      [[60, 'wb.block1h'], [1440, 'wb.block1d'], [10080, 'wb.block7d'], [43200, 'wb.block30d'], ['', 'wb.blockForever']]
+        .map(([value, key]) => h('option', { value: String(value), text: t(key) })));
+    duration.value = '1440';
+    openDialog({
+      title: t('wb.block'), id: 'block-dialog',
+      body: [
+        h('p', { class: 'hint', text: t('wb.blockHint') }),
+        h('label', { for: reason.id, text: t('wb.blockReason') }), reason,
+        h('label', { for: duration.id, text: t('wb.blockDuration') }), duration,
+      ],
+      actions: [
+        { label: t('common.cancel') },
+        {
+          label: t('wb.blockDo'), primary: true, id: 'block-confirm',
+          onClick: async () => {
+            const text = reason.value.trim();
+            if (!text) throw new Error(t('wb.blockReasonEmpty'));
+            const minutes = duration.value ? Number(duration.value) : null;
+            await staffApi('POST', '/agent/sessions/' + s.id + '/block', { body: { reason: text, duration_minutes: minutes } });
+            toast(t('wb.blocked'));
           },
         },
       ],

@@ -344,7 +344,7 @@ struct WebhookTests {
         let list = try await harness.request("GET", "/api/v1/admin/webhooks", token: admin)
         #expect(list.status == 200)
         #expect(list.json?["items"]?.arrayValue?.isEmpty == true, "\(list.text)")
-        #expect(list.json?["event_types"]?.arrayValue?.count == 13)
+        #expect(list.json?["event_types"]?.arrayValue?.count == 14, "every type of the events stream, visitor.refused included")
         let rows = try await PostgresClient(configuration: try PostgresConfiguration(url: harness.databaseURL), logger: .init(label: "t"))
             .query("SELECT count(*) FROM gateway.webhook_endpoints")
         #expect(try rows[0].decode(Int.self, at: 0) == 0)

@@ -279,7 +279,8 @@ class Bench:
             return waiting == 0 and self.store_messages("bot", prefix)[0] == rep_bot
         ok = self.wait_until(f"{label} sessions applied", applied, self.args.drain_timeout)
         elapsed = time.time() - started
-        self.cpu_report(label, cpu_before, total)
+        if not kill:  # processes that exit take their CPU time with them: no per-message figure for a kill phase
+            self.cpu_report(label, cpu_before, total)
         self.check_exactly_once(f"{label} sessions", prefix, ids)
         rate = total / elapsed if ok else 0
         answers = self.store_messages("bot", prefix)[0] if bot else 0

@@ -17,6 +17,7 @@ that fails stops the steps after it that depend on it (they are reported as skip
 """
 
 import base64
+import json
 import datetime
 import os
 import struct
@@ -48,7 +49,10 @@ SENSITIVE = "傻瓜"
 def setUpModule():
     global STACK, STACK_ERROR
     try:
-        STACK = Stack().start()
+        stack = Stack()
+        # The webhook receiver of Test3Integrations listens on loopback.
+        stack.env = {"gateway": {"KEFU_WEBHOOKS_ALLOW_PRIVATE": "1"}}
+        STACK = stack.start()
     except StackError as error:
         STACK_ERROR = str(error)
     except Exception as error:  # noqa: BLE001 - reported by every test
@@ -826,3 +830,90 @@ class Test2PhoneLeaveMessage(Scenario):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Test3Integrations(Scenario):
+    """An admin creates an API channel (its key shown once) and a webhook; an integrator sends with the key;
+    a delivery the receiver refused (410, dead) is retried from the deliveries list and arrives."""
+
+    folder_name = "3-integrations"
+
+    def test_01_api_channel_key_and_webhook_retry(self):
+        import http.server
+        import threading
+        import urllib.request
+
+        received = []
+
+        class Receiver(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                received.append((self.headers.get("webhook-id"), json.loads(body)))
+                self.send_response(410 if len(received) == 1 else 200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.shutdown)
+
+        def body():
+            admin = self.browser("admin")
+            self.staff_login(admin, "/admin", *STACK.admin)
+            admin.visible("#nav-human")
+            admin.get(STACK.url + "/admin#/webhooks")
+            admin.click("#webhook-new")
+            admin.type("#wh-new-url", f"http://127.0.0.1:{server.server_port}/hook")
+            admin.type("#wh-new-channels", "shopapp")
+            admin.click("#webhook-create")
+            secret = admin.visible("#wh-secret").get_attribute("value")
+            self.assertTrue(secret.startswith("whsec_"), secret)
+            admin.click("#webhook-secret-dialog .modal-actions .btn")
+            admin.text_appears("#webhooks-table", f"127.0.0.1:{server.server_port}")
+            admin.shot("webhooks")
+
+            admin.get(STACK.url + "/admin#/channels")
+            admin.click("#channel-new")
+            admin.type("#new-channel-name", "shopapp")
+            admin.type("#new-channel-display", "商城 App")
+            admin.click("#channel-create")
+            key = admin.visible("#key-secret").get_attribute("value")
+            self.assertTrue(key.startswith("kefu_ck_"), key)
+            admin.shot("api-key-once")
+            admin.click("#key-secret-dialog .modal-actions .btn.primary")
+            admin.text_appears("#channels-table", "shopapp")
+
+            request = urllib.request.Request(
+                STACK.url + "/api/v1/channels/shopapp/messages", method="POST",
+                data=json.dumps({"visitor_id": "u-1", "client_message_id": "m-1", "text": "你好"}).encode(),
+                headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=15) as response:
+                self.assertEqual(response.status, 200)
+
+            admin.get(STACK.url + "/admin#/webhooks")
+
+            def deliveries_show(condition, what):
+                """Opens the endpoint's deliveries again until `condition(driver)` holds (the list is read on open)."""
+                deadline = time.time() + 30
+                while time.time() < deadline:
+                    for close in admin.finds("#webhook-deliveries-dialog .modal-head button"):
+                        close.click()
+                    admin.click("#webhooks-table .wh-deliveries")
+                    admin.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#wh-deliveries table, #wh-deliveries .hint"), "deliveries read")
+                    if condition(admin.driver):
+                        return
+                    time.sleep(0.5)
+                self.fail(what)
+
+            deliveries_show(lambda d: d.find_elements(By.CSS_SELECTOR, "#wh-deliveries .wh-s-dead"), "the refused delivery is not listed as dead")
+            admin.shot("webhook-dead")
+            admin.click("#wh-deliveries tr:has(.wh-s-dead) .wh-retry")
+            admin.wait(lambda d: len(received) >= 2, "the retried delivery arrived", 30)
+            self.assertEqual(received[0][0], received[1][0], "a retry keeps its webhook-id")
+            deliveries_show(lambda d: not d.find_elements(By.CSS_SELECTOR, "#wh-deliveries .wh-s-dead, #wh-deliveries .wh-s-blocked")
+                            and d.find_elements(By.CSS_SELECTOR, "#wh-deliveries .wh-s-delivered"), "not delivered after the retry")
+            admin.shot("webhook-retried")
+        self.run_step(body)
+

@@ -69,12 +69,17 @@ import Testing
         #expect(try await h.reply(to: asked).code == "visitor_blocked")
         #expect(try await h.openSession(visitor: "troll") == nil)
         #expect(try await sessionCount(h, visitor: "troll") == 1)
+        let left = try await h.apply(VisitorLeaveMessage(
+            channel: "web-pc", visitorID: "troll", name: "无名", problemDescription: "再给你们留个言", phone: "13800000000"))
+        #expect(try await h.reply(to: left).code == "visitor_blocked", "a blocked visitor cannot leave a message either")
+        let leftRows = try await h.postgres.query("SELECT count(*) FROM routing.leave_messages WHERE visitor_id = 'troll'")
+        #expect(try leftRows.first?.decode(Int.self, at: 0) == 0)
         let events = try await h.published()
         let notices = try events.filter { $0.type == .visitorRefused }.map { try $0.decode(VisitorRefused.self) }
-        #expect(notices.count == 2)
+        #expect(notices.count == 3)
         #expect(notices.first?.clientMessageID == "after-block-1" && notices.first?.reason == .blocked)
         #expect(notices.allSatisfy { $0.channel == "web-pc" && $0.visitorID == "troll" && !$0.prompt.contains("黑") })
-        #expect(!events.contains { [.sessionCreated, .messageAccepted, .sessionQueued].contains($0.type) })
+        #expect(!events.contains { [.sessionCreated, .messageAccepted, .sessionQueued, .leaveMessageUpdated].contains($0.type) })
         let stored = try await h.postgres.query(
             "SELECT count(*) FROM routing.message_ids WHERE owner_id = 'troll' AND client_message_id = 'after-block-1'")
         #expect(try stored.first?.decode(Int.self, at: 0) == 0)

@@ -66,8 +66,8 @@ extension RoutingEngine {
         }
     }
 
-    /// Refuses a visitor's message or transfer request when a block is in force on them: nothing is stored or
-    /// queued, `visitor.refused` carries the neutral prompt to connectors, and the asker gets `visitor_blocked`.
+    /// Refuses a visitor's message, transfer request or left message (留言) when a block is in force on them:
+    /// nothing is stored or queued, `visitor.refused` carries the neutral prompt to connectors, and the asker gets `visitor_blocked`.
     /// Returns whether the visitor was refused. In a prepared batch the batch already knows.
     func refuseIfBlocked(
         channel: String, visitorID: String, clientMessageID: String?, into publication: inout Publication,

@@ -237,6 +237,9 @@ extension RoutingEngine {
     func visitorLeaveMessage(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
         try run(event, on: connection) { publication in
             let message = try decode(VisitorLeaveMessage.self, event).data
+            if try refuseIfBlocked(
+                channel: message.channel, visitorID: message.visitorID, clientMessageID: nil, into: &publication, on: connection
+            ) { return }
             let settings = try self.settings.current(on: connection)
             var sessionID: SessionID?
             if let hint = message.sessionHint, let session = try sessions.read(hint, on: connection),

@@ -13,20 +13,26 @@ public enum EnvelopeCodec {
     /// Largest `event` value accepted, in bytes (64 KiB).
     public static let maxEntryBytes = 65_536
 
-    /// One encoder for every envelope (its options never change; encoding does not mutate it). Keys are not
-    /// sorted: the contract does not order them, and sorting every object cost a fifth of a busy service's time.
+    /// The fallback for a payload ``CompactJSONEncoder`` cannot write (its options never change; encoding does
+    /// not mutate it). Keys are not sorted: the contract does not order them, and sorting every object cost a
+    /// fifth of a busy service's time.
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
     }()
 
-    /// Validates and encodes an envelope as compact JSON.
+    /// Validates and encodes an envelope as compact JSON (``CompactJSONEncoder``, the same bytes as
+    /// `JSONEncoder` writes, several times faster).
     public static func encode<Payload: EventPayload>(_ envelope: EventEnvelope<Payload>) throws(ContractError) -> [UInt8] {
         try envelope.validate()
         let bytes: [UInt8]
         do {
-            bytes = Array(try encoder.encode(envelope))
+            do {
+                bytes = try CompactJSONEncoder.encode(envelope)
+            } catch is CompactJSONEncoder.Unsupported {
+                bytes = Array(try encoder.encode(envelope))
+            }
         } catch {
             throw .invalidField("(root)", reason: "cannot be encoded: \(error)")
         }

@@ -18,7 +18,7 @@ public struct Identifier<Tag>: Hashable, Sendable, Codable, CustomStringConverti
 
     /// Parses the 8-4-4-4-12 hex form; returns nil for anything else.
     public init?(_ string: String) {
-        guard let uuid = UUID(uuidString: string) else { return nil }
+        guard let uuid = UUID(text: string) else { return nil }
         self.uuid = uuid
     }
 
@@ -28,13 +28,13 @@ public struct Identifier<Tag>: Hashable, Sendable, Codable, CustomStringConverti
     }
 
     /// The lowercase wire form.
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String { uuid.lowercasedText }
 
     /// Decodes the wire form, throwing ``ContractError/notAUUID(field:value:)`` with the field path.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let string = try container.decode(String.self)
-        guard let uuid = UUID(uuidString: string) else {
+        guard let uuid = UUID(text: string) else {
             throw ContractError.notAUUID(field: FieldPath.render(decoder.codingPath), value: String(string.prefix(64)))
         }
         self.uuid = uuid

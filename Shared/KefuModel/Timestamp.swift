@@ -37,9 +37,36 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         let (days, msOfDay) = Self.floorDivMod(millisecondsSince1970, 86_400_000)
         let (year, month, day) = CivilDate.fromDays(days)
         let seconds = msOfDay / 1000
-        return Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2)
-            + "T" + Self.pad(seconds / 3600, 2) + ":" + Self.pad(seconds / 60 % 60, 2) + ":" + Self.pad(seconds % 60, 2)
-            + "." + Self.pad(msOfDay % 1000, 3) + "Z"
+        guard (0...9999).contains(year) else {
+            return Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2)
+                + "T" + Self.pad(seconds / 3600, 2) + ":" + Self.pad(seconds / 60 % 60, 2) + ":" + Self.pad(seconds % 60, 2)
+                + "." + Self.pad(msOfDay % 1000, 3) + "Z"
+        }
+        // Written into one buffer: this runs for every envelope encoded.
+        return String(unsafeUninitializedCapacity: 24) { out in
+            func put(_ value: Int64, _ width: Int, at start: Int) {
+                var value = value
+                for index in stride(from: start + width - 1, through: start, by: -1) {
+                    out[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 4, at: 0)
+            out[4] = UInt8(ascii: "-")
+            put(month, 2, at: 5)
+            out[7] = UInt8(ascii: "-")
+            put(day, 2, at: 8)
+            out[10] = UInt8(ascii: "T")
+            put(seconds / 3600, 2, at: 11)
+            out[13] = UInt8(ascii: ":")
+            put(seconds / 60 % 60, 2, at: 14)
+            out[16] = UInt8(ascii: ":")
+            put(seconds % 60, 2, at: 17)
+            out[19] = UInt8(ascii: ".")
+            put(msOfDay % 1000, 3, at: 20)
+            out[23] = UInt8(ascii: "Z")
+            return 24
+        }
     }
 
     /// The wire form.

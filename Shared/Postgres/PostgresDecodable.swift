@@ -73,7 +73,10 @@ extension Date: PostgresDecodable {
 }
 
 extension UUID: PostgresDecodable {
-    public init?(postgresText text: String) { self.init(uuidString: text) }
+    public init?(postgresText text: String) {
+        guard let uuid = Hex.uuid(text) else { return nil }
+        self = uuid
+    }
 }
 
 extension Array: PostgresDecodable where Element == UInt8 {

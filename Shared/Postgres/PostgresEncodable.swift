@@ -57,7 +57,7 @@ extension Date: PostgresEncodable {
 }
 
 extension UUID: PostgresEncodable {
-    public var postgresValue: PostgresValue { .text(uuidString.lowercased()) }
+    public var postgresValue: PostgresValue { .text(Hex.text(of: self)) }
 }
 
 extension Array: PostgresEncodable where Element == UInt8 {

@@ -111,7 +111,7 @@ final class PendingOutbox: PostgresTransactionParticipant, @unchecked Sendable {
             ORDER BY t.ord
             ON CONFLICT (event_id) DO NOTHING
             """,
-            [PostgresArray.literal(entries.map(\.stream)), PostgresArray.literal(entries.map(\.eventID.uuidString)),
+            [PostgresArray.literal(entries.map(\.stream)), PostgresArray.literal(entries.map(\.eventID.lowercasedText)),
              PostgresArray.bytea(entries.map(\.payload)), Outbox.writerClaimSeconds])
     }
 }

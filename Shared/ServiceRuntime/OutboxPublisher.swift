@@ -57,7 +57,7 @@ public struct OutboxPublisher: Sendable {
             }
         }
         for note in merged {
-            let ids = "{" + note.entries.map(\.eventID.uuidString).joined(separator: ",") + "}"
+            let ids = "{" + note.entries.map(\.eventID.lowercasedText).joined(separator: ",") + "}"
             do {
                 _ = try await producer.addBatch(note.entries.map {
                     (stream: $0.stream, fields: [(name: StreamNames.entryField, value: $0.payload)])

@@ -46,3 +46,15 @@ struct TimestampTests {
         }
     }
 }
+
+@Suite("Timestamp formatting across the range")
+struct TimestampRangeTests {
+    @Test("formats years 1 to 9999 with zero padding, and falls back outside")
+    func range() {
+        #expect(Timestamp(rfc3339: "0001-01-01T00:00:00.000Z")?.rfc3339 == "0001-01-01T00:00:00.000Z")
+        #expect(Timestamp(rfc3339: "0999-12-31T23:59:59.999Z")?.rfc3339 == "0999-12-31T23:59:59.999Z")
+        #expect(Timestamp(rfc3339: "9999-12-31T23:59:59.007Z")?.rfc3339 == "9999-12-31T23:59:59.007Z")
+        #expect(Timestamp(rfc3339: "1969-12-31T23:59:59.999Z")?.millisecondsSince1970 == -1)
+        #expect(Timestamp(millisecondsSince1970: -1).rfc3339 == "1969-12-31T23:59:59.999Z")
+    }
+}

@@ -16,6 +16,19 @@ struct CodecTests {
                 == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 
+    @Test func uuidTextMatchesFoundation() {
+        for _ in 0..<5_000 {
+            let uuid = UUID()
+            #expect(Hex.text(of: uuid) == uuid.uuidString.lowercased())
+            #expect(UUID(postgresText: Hex.text(of: uuid)) == uuid)
+            #expect(UUID(postgresText: uuid.uuidString) == uuid)
+            #expect(uuid.postgresValue == .text(uuid.uuidString.lowercased()))
+        }
+        for bad in ["", "3f2c8a4e-6b1d-4c8e-9a7f-2d5e8b1c4a9", "3f2c8a4e-6b1d-4c8e-9a7f-2d5e8b1c4a9g", "3f2c8a4e06b1d-4c8e-9a7f-2d5e8b1c4a90"] {
+            #expect(UUID(postgresText: bad) == nil)
+        }
+    }
+
     @Test func timestampsEncodeAsISO8601WithMicroseconds() {
         let date = Date(timeIntervalSince1970: 1_700_000_000.123456)
         #expect(TimestampFormat.encode(date) == "2023-11-14T22:13:20.123456Z")

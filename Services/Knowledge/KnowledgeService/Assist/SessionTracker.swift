@@ -48,7 +48,7 @@ struct SessionTracker: Sendable {
         if !ids.isEmpty {
             let rows = try connection.query(
                 "SELECT session_id, seq, agent_id, ended FROM \(schema).session_assignments WHERE session_id = ANY($1::uuid[])",
-                ["{" + ids.map(\.uuidString).joined(separator: ",") + "}"])
+                ["{" + ids.map(\.lowercasedText).joined(separator: ",") + "}"])
             for row in rows {
                 batch.note(try row.decode(UUID.self, at: 0), Assignment(
                     seq: try row.decode(Int.self, at: 1), agent: try row.decode(UUID?.self, at: 2), ended: try row.decode(Bool.self, at: 3)))
@@ -66,10 +66,10 @@ struct SessionTracker: Sendable {
         let served = try rows.first?.decode(Bool?.self, at: 0) ?? nil
         let count = try rows.first?.decode(Int64.self, at: 1) ?? 0
         guard count > 0 else {
-            throw Refusal(.unknownSession, "knowledge knows no human session \(session.lowercasedString)")
+            throw Refusal(.unknownSession, "knowledge knows no human session \(session.lowercasedText)")
         }
         guard served == true else {
-            throw Refusal(.notYourSession, "you do not serve and did not serve session \(session.lowercasedString)")
+            throw Refusal(.notYourSession, "you do not serve and did not serve session \(session.lowercasedText)")
         }
     }
 

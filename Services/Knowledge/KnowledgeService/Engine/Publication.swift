@@ -5,16 +5,12 @@ import ServiceRuntime
 /// What one request or event causes knowledge to publish, written to the outbox at the end of its handler,
 /// inside the same transaction as the state change.
 struct Publication {
-    private struct Pending {
-        let stream: String
-        let write: (Outbox, PostgresConnection) throws -> Void
-    }
-
     let streams: StreamNames
     let source: String
     /// The envelope being handled: its id becomes the `causation_id` (and, for replies, `correlation_id`).
     let cause: EnvelopeHeader
-    private var pending: [Pending] = []
+    /// Encoded once, when added (which also checks the size).
+    private var pending: [OutboxEntry] = []
 
     init(streams: StreamNames, source: String, cause: EnvelopeHeader) {
         self.streams = streams
@@ -24,17 +20,14 @@ struct Publication {
 
     /// Adds an event for the events stream.
     mutating func event<Payload: EventPayload>(_ data: Payload) throws {
-        let envelope = EventEnvelope(source: source, causationID: cause.id, data: data)
-        _ = try EnvelopeCodec.encode(envelope)
-        append(envelope, to: streams.events)
+        pending.append(try OutboxEntry(EventEnvelope(source: source, causationID: cause.id, data: data), to: streams.events))
     }
 
     /// Answers the handled request on its `reply_to` with `data` (a `reply.result` or a `bot.answer`).
     mutating func reply<Payload: EventPayload>(_ data: Payload) throws {
         guard let replyTo = cause.replyTo else { return }
         let envelope = EventEnvelope(source: source, correlationID: cause.id, causationID: cause.id, data: data)
-        _ = try EnvelopeCodec.encode(envelope)
-        append(envelope, to: replyTo)
+        pending.append(try OutboxEntry(envelope, to: replyTo))
     }
 
     /// Answers with a refusal (the message cut to the contract's 500 characters).
@@ -46,12 +39,7 @@ struct Publication {
 
     /// Writes everything collected to the outbox, in order.
     func flush(to outbox: Outbox, on connection: PostgresConnection) throws {
-        for item in pending { try item.write(outbox, connection) }
-    }
-
-    private mutating func append<Payload: EventPayload>(_ envelope: EventEnvelope<Payload>, to stream: String) {
-        pending.append(Pending(stream: stream) { outbox, connection in
-            try outbox.enqueue(envelope, to: stream, on: connection)
-        })
+        guard !pending.isEmpty else { return }
+        try outbox.enqueue(pending, on: connection)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KefuModel
 import ServiceRuntime
 import Synchronization
 
@@ -156,5 +157,5 @@ final class KnowledgeIndex: Sendable {
 
 extension UUID {
     /// The lowercase 8-4-4-4-12 form used on the wire and as matcher keys.
-    var lowercasedString: String { uuidString.lowercased() }
+    var lowercasedString: String { lowercasedText }
 }

@@ -2,7 +2,7 @@ import Foundation
 import KefuModel
 
 /// A visitor's signed token: `v1.<payload>.<signature>`, where the payload is base64url JSON
-/// `{"c": channel, "v": visitor_id, "e": expiry (Unix seconds)}` and the signature is HMAC-SHA256 over
+/// `{"c": channel, "v": visitor_id, "e": expiry (Unix seconds), "p": priority (from a signed identity, optional)}` and the signature is HMAC-SHA256 over
 /// `v1.<payload>` with `KEFU_GATEWAY_SECRET`. Stateless: any gateway instance with the same secret accepts it.
 struct VisitorToken: Sendable, Equatable {
     /// The visitor's channel.
@@ -11,11 +11,14 @@ struct VisitorToken: Sendable, Equatable {
     var visitorID: String
     /// When the token stops being accepted (Unix seconds).
     var expiresAt: Int64
+    /// The priority a signed identity gave the visitor (0–9), sent with each of their messages.
+    var priority: Int? = nil
 
     private struct Payload: Codable {
         var c: String
         var v: String
         var e: Int64
+        var p: Int?
     }
 
     /// A fresh visitor id: `v_` and 32 hex digits.
@@ -25,7 +28,7 @@ struct VisitorToken: Sendable, Equatable {
 
     /// The signed token text.
     func signed(secret: [UInt8]) -> String {
-        let payload = Payload(c: channel, v: visitorID, e: expiresAt)
+        let payload = Payload(c: channel, v: visitorID, e: expiresAt, p: priority)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = (try? encoder.encode(payload)).map(Array.init) ?? []
@@ -43,8 +46,9 @@ struct VisitorToken: Sendable, Equatable {
               let payload = try? JSONDecoder().decode(Payload.self, from: Data(json)),
               payload.e > now,
               (try? FieldRules.channel(payload.c)) != nil,
-              (try? FieldRules.token(payload.v, field: "visitor_id")) != nil
+              (try? FieldRules.token(payload.v, field: "visitor_id")) != nil,
+              payload.p.map({ (0...9).contains($0) }) ?? true
         else { return nil }
-        return VisitorToken(channel: payload.c, visitorID: payload.v, expiresAt: payload.e)
+        return VisitorToken(channel: payload.c, visitorID: payload.v, expiresAt: payload.e, priority: payload.p)
     }
 }

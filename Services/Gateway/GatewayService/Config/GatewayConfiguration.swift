@@ -49,6 +49,9 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     public var tailBlockMilliseconds: Int
     /// Webhook delivery settings (`KEFU_WEBHOOKS_*`).
     public var webhooks: WebhookSettings
+    /// HMAC-SHA256 key of signed visitor identities (`KEFU_VISITOR_IDENTITY_SECRET`, optional, at least 32 bytes;
+    /// shared with the website's backend, which signs; see docs/integrations.md). Nil: identities are refused.
+    public var identitySecret: [UInt8]?
 
     /// A token bucket: `perMinute` tokens refill per minute, up to `burst`.
     public struct RateLimit: Sendable, Equatable {
@@ -126,6 +129,20 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
         eventBufferSize = try reader.int("KEFU_EVENT_BUFFER", default: 20_000, range: 100...1_000_000)
         tailBlockMilliseconds = try reader.int("KEFU_STREAM_BLOCK_MS", default: 2000, range: 10...60_000)
         webhooks = try WebhookSettings(reader: reader)
+        identitySecret = nil
+        if let identity = reader.environment["KEFU_VISITOR_IDENTITY_SECRET"], !identity.isEmpty {
+            guard identity.utf8.count >= 32 else {
+                throw .invalid(
+                    variable: "KEFU_VISITOR_IDENTITY_SECRET", value: "(\(identity.utf8.count) bytes)",
+                    reason: "must be at least 32 bytes of random text, e.g. `openssl rand -hex 32`")
+            }
+            guard Array(identity.utf8) != secret else {
+                throw .invalid(
+                    variable: "KEFU_VISITOR_IDENTITY_SECRET", value: "(hidden)",
+                    reason: "must differ from KEFU_GATEWAY_SECRET: it is shared with the website's backend")
+            }
+            identitySecret = Array(identity.utf8)
+        }
     }
 
     private static func origins(_ reader: ConfigReader) throws(ConfigError) -> Set<String> {

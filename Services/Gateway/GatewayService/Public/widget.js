@@ -1,7 +1,8 @@
 /*
  * Kefu visitor widget. Embed with one tag:
  *   <script src="https://kefu.example.com/widget.js" data-channel="web-pc"></script>
- * Optional: data-position="left". It adds a launcher button and a chat panel inside a shadow root (the
+ * Optional: data-position="left"; data-identity="<JWS>", a visitor identity signed by the site's backend
+ * (docs/integrations.md: who the visitor is, their name and priority). It adds a launcher button and a chat panel inside a shadow root (the
  * host page's CSS cannot reach them, and theirs cannot leak out). The chat runs in a frame of /chat from
  * the same gateway, loaded at once so that replies arriving while the panel is closed light the badge;
  * the frame also sends the launcher's labels, so every text comes from the one i18n table.
@@ -58,6 +59,9 @@
   src.searchParams.set('channel', channel);
   src.searchParams.set('embed', '1');
   src.searchParams.set('page', location.href.slice(0, 1000));
+  var identity = script.getAttribute('data-identity');
+  // In the fragment: it never reaches a server's access log.
+  if (identity) src.hash = 'identity=' + encodeURIComponent(identity);
   frame.src = src.toString();
   frame.setAttribute('tabindex', '-1');
   panel.append(frame);

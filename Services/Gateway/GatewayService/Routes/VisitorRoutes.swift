@@ -7,6 +7,8 @@ struct StartVisitorSession: Codable {
     var channel: String?
     var token: String?
     var attributes: [String: String]?
+    /// A signed identity from the website's backend (``VisitorIdentity``).
+    var identity: String?
 }
 
 /// `POST /visitor/messages` body.
@@ -150,7 +152,13 @@ extension Gateway {
         let now = Int64(Date().timeIntervalSince1970)
         var visitor: VisitorToken
         var resumed = false
-        if let presented, let existing = VisitorToken.verify(presented, secret: gateway.secret), existing.channel == channel {
+        let existing = presented.flatMap { VisitorToken.verify($0, secret: gateway.secret) }.flatMap { $0.channel == channel ? $0 : nil }
+        if let signed = body.identity {
+            let identity = try VisitorIdentity.verify(signed, secret: gateway.identitySecret, now: now)
+            visitor = VisitorToken(channel: channel, visitorID: identity.visitorID, expiresAt: 0, priority: identity.priority)
+            resumed = existing?.visitorID == identity.visitorID
+            attributes = identity.attributes.merging(attributes) { signed, _ in signed }
+        } else if let existing {
             visitor = existing
             resumed = true
         } else {
@@ -197,7 +205,7 @@ extension Gateway {
         if attributes == nil { attributes = await rememberedAttributes(of: visitor) }
         let payload = VisitorMessage(
             channel: visitor.channel, visitorID: visitor.visitorID, sessionHint: body.sessionID,
-            clientMessageID: body.clientMessageID, content: content, attributes: attributes)
+            clientMessageID: body.clientMessageID, content: content, attributes: attributes, priority: visitor.priority)
         try validated { () throws(ContractError) in try payload.validate() }
         if let image = body.imageID { try await uploads.requireOwned([image], by: Principal.visitor(visitor).actor) }
         let forwarder = forwarder

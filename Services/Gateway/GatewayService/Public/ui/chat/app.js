@@ -13,13 +13,31 @@ import { leaveMessageForm } from './leave-message.js';
 
 const OPEN_STATES = ['bot', 'queued', 'assigned'];
 
+/** Codes with which the gateway refuses a signed identity. */
+const IDENTITY_REFUSALS = ['invalid_identity', 'identity_expired', 'identity_not_configured', 'invalid_priority'];
+
+/** The visitor id a signed identity stands for (`u_` + its `sub`), read without checking it (the gateway does). */
+function identifiedVisitor(identity) {
+  try {
+    const claims = identity.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const sub = JSON.parse(atob(claims)).sub;
+    return typeof sub === 'string' ? 'u_' + sub : '';
+  } catch (e) {
+    return '';
+  }
+}
+
 export class VisitorChat {
-  constructor(root, { channel, embed, pageUrl }) {
+  constructor(root, { channel, embed, pageUrl, identity }) {
     this.root = root;
     this.channel = channel;
     this.embed = embed;
     this.pageUrl = pageUrl;
+    /** The site's signed identity (see docs/integrations.md), sent when the session starts. */
+    this.identity = identity || '';
     this.store = new VisitorStore(channel);
+    const kept = this.store.visitorId || '';
+    if (kept.startsWith('u_') && kept !== identifiedVisitor(this.identity)) this.store.forget();
     this.config = null;
     this.state = 'none';
     this.sessionId = this.store.current;
@@ -119,7 +137,10 @@ export class VisitorChat {
   async openVisitorSession() {
     try {
       const result = await api('POST', '/visitor/sessions', {
-        body: { channel: this.channel, token: this.store.token || undefined, attributes: this.attributes() },
+        body: {
+          channel: this.channel, token: this.store.token || undefined, attributes: this.attributes(),
+          identity: this.identity || undefined,
+        },
       });
       this.startAttempts = 0;
       this.store.token = result.token;
@@ -144,6 +165,13 @@ export class VisitorChat {
       this.connect();
       this.flushOutbox();
     } catch (error) {
+      if (this.identity && IDENTITY_REFUSALS.includes(error.code)) {
+        // The site's identity is wrong or stale: chat anonymously rather than not at all.
+        console.warn('Kefu: the visitor identity was refused (' + error.code + '): ' + error.message);
+        this.identity = '';
+        this.openVisitorSession();
+        return;
+      }
       this.startAttempts += 1;
       this.showBanner(t('chat.connecting'));
       const delay = Math.min(15000, 1000 * 2 ** Math.min(this.startAttempts, 4));

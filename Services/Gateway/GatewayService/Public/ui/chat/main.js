@@ -7,9 +7,12 @@ const channelParam = params.get('channel') || '';
 const channel = /^[a-z0-9][a-z0-9_-]{0,63}$/.test(channelParam) ? channelParam : 'web-h5';
 const embed = params.get('embed') === '1';
 const pageUrl = params.get('page') || '';
+// A signed identity from the site's backend: in the fragment (never sent to servers or kept in their logs),
+// or as `?identity=` on an H5 link.
+const identity = new URLSearchParams(location.hash.slice(1)).get('identity') || params.get('identity') || '';
 applyLang();
 document.body.classList.toggle('embedded', embed);
-const chat = new VisitorChat(document.getElementById('app'), { channel, embed, pageUrl });
+const chat = new VisitorChat(document.getElementById('app'), { channel, embed, pageUrl, identity });
 chat.start();
 window.kefuChat = chat;
 if (embed && window.parent !== window) {

@@ -19,6 +19,16 @@ export class VisitorStore {
     this.timer = null;
   }
 
+  /** Drops everything kept (another signed-in user, or a user who signed out, on this browser). */
+  forget() {
+    this.token = null;
+    this.visitorId = null;
+    this.sessions = {};
+    this.current = null;
+    this.outbox = [];
+    this.save(true);
+  }
+
   /** Writes soon (coalesces bursts of events). */
   save(now = false) {
     clearTimeout(this.timer);

@@ -79,8 +79,10 @@ extension Gateway {
         }
         let heartbeat = heartbeatTask
         var watches = false
-        if monitor, case .staff(let staff) = principal, staff.role.mayMonitor { watches = true }
-        hello["monitor"] = .bool(watches)
+        if monitor, case .staff(let staff) = principal, staff.role.mayMonitor {
+            watches = true
+            hello["monitor"] = .bool(true)
+        }
         guard hub.register(subscriber, monitor: watches) else {
             heartbeat?.cancel()
             await subscriber.close()

@@ -47,11 +47,11 @@ import Testing
         let isToday = "(%@ AT TIME ZONE $1)::date = (now() AT TIME ZONE $1)::date"
         let sessions = try await count(isToday.replacingOccurrences(of: "%@", with: "started_at"))
         let queued = try await count(isToday.replacingOccurrences(of: "%@", with: "queued_at"))
-        let botOnly = try await count(isToday.replacingOccurrences(of: "%@", with: "started_at") + " AND NOT human AND NOT left_queue AND ended_at IS NOT NULL")
+        let botOnly = try await count(isToday.replacingOccurrences(of: "%@", with: "started_at") + " AND NOT human")
         let transferred = try await count(isToday.replacingOccurrences(of: "%@", with: "started_at") + " AND transfers > 0")
         #expect(sessions == 3 && today["sessions"] == .integer(sessions), "\(today)")
         #expect(queued == 2 && today["queued"] == .integer(queued), "\(today)")
-        #expect(botOnly == 1 && today["bot"] == .integer(botOnly), "\(today)")
+        #expect(botOnly == 2 && today["bot"] == .integer(botOnly), "\(today)")
         #expect(transferred == 1 && today["transferred"] == .integer(transferred), "\(today)")
         #expect(today["human"] == .integer(1) && today["ratings"] == .integer(1))
         #expect(today["avg_rating"]?.doubleValue == 4)

@@ -44,6 +44,7 @@ import Testing
         let zhao = try await h.onlineAgent("小赵", capacity: 4)
         try await h.apply(AgentSetStatus(agentID: zhao, status: .stopAccepting))
         try await h.apply(AdminUpsertAgent(actorID: .random(), agentID: .random(), name: "离线", capacity: 5, enabled: true))
+        #expect(try await h.updateSettings { $0.queue.maxLength = 1000 }.ok)
         for index in 0..<320 { _ = try await h.requestHuman("v\(index)") }
         try await h.engine.drainQueue(using: h.postgres)
 

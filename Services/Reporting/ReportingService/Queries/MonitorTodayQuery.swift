@@ -2,8 +2,10 @@ import Foundation
 import KefuModel
 import Postgres
 
-/// `monitor.today`: the monitor's (监控) counters for today in the statistics timezone, from the same daily
-/// statistics the reports read (sessions by start day) plus the sessions that joined the queue today.
+/// `monitor.today`: the monitor's (监控) counters for today in the statistics timezone: sessions, bot-only
+/// sessions, human sessions, ratings and first response from the same daily statistics the reports read
+/// (sessions by start day); from the records, the sessions that joined the queue today and the sessions
+/// started today that an agent transferred to another (转接).
 enum MonitorTodayQuery {
     static func run(statsTimezone: String, on connection: PostgresConnection) throws -> JSONValue {
         let row = try connection.query(
@@ -11,7 +13,10 @@ enum MonitorTodayQuery {
             WITH d AS (SELECT (now() AT TIME ZONE $1)::date AS day)
             SELECT to_char(d.day, 'YYYY-MM-DD'),
                    coalesce(sum(s.sessions), 0)::bigint, coalesce(sum(s.bot_sessions), 0)::bigint,
-                   coalesce(sum(s.human_sessions), 0)::bigint, coalesce(sum(s.transferred), 0)::bigint,
+                   coalesce(sum(s.human_sessions), 0)::bigint,
+                   (SELECT count(*) FROM reporting.sessions r
+                    WHERE r.started_at >= reporting.day_start(d.day, $1) AND r.started_at < reporting.day_start(d.day + 1, $1)
+                      AND r.transfers > 0),
                    coalesce(sum(s.first_response_count), 0)::bigint, coalesce(sum(s.first_response_ms), 0)::bigint,
                    coalesce(sum(s.ratings), 0)::bigint, coalesce(sum(s.rating_sum), 0)::bigint,
                    (SELECT count(*) FROM reporting.sessions r

@@ -959,7 +959,7 @@ let index = 0;
 const next = () => {
   if (index >= frames.length) {
     const t = page.timings.slice().sort((a, b) => a - b);
-    done({ updates: t.length, initial, max: t[t.length - 1], p95: t[Math.floor(t.length * 0.95)], median: t[Math.floor(t.length / 2)], rows: document.querySelectorAll('#mon-queue tr').length, agents: document.querySelectorAll('#mon-agents tr').length });
+    done({ updates: t.length, initial, max: t[t.length - 1], p95: t[Math.floor(t.length * 0.95)], median: t[Math.floor(t.length / 2)], rows: document.querySelectorAll('#mon-queue .mon-row').length, agents: document.querySelectorAll('#mon-agents .mon-row').length });
     return;
   }
   page.handle(frames[index]);
@@ -968,6 +968,13 @@ const next = () => {
 };
 next();
 """
+
+
+def dom_text_appears(browser, css, text, timeout=30):
+    """Waits until an element matching `css` has `text` in its textContent (the monitor's rows are
+    grid rows that WebDriver's rendered-text reading does not always see)."""
+    script = "return Array.from(document.querySelectorAll(arguments[0])).some((e) => e.textContent.includes(arguments[1]))"
+    browser.wait(lambda d: d.execute_script(script, css, text), f"{css} containing {text!r}", timeout)
 
 
 class Test4SupervisorMonitor(Scenario):
@@ -1003,10 +1010,10 @@ class Test4SupervisorMonitor(Scenario):
             boss = self.browser("supervisor")
             self.staff_login(boss, "/monitor", SUPERVISOR[0], SUPERVISOR[2])
             boss.text_appears("#mon-live", "实时更新中")
-            row_a = f'#mon-agents tr[data-agent="{ids[WATCHED_A[0]]}"]'
-            row_b = f'#mon-agents tr[data-agent="{ids[WATCHED_B[0]]}"]'
-            boss.text_appears(row_a, "停止接入")
-            boss.text_appears(row_b, "停止接入")
+            row_a = f'#mon-agents .mon-row[data-agent="{ids[WATCHED_A[0]]}"]'
+            row_b = f'#mon-agents .mon-row[data-agent="{ids[WATCHED_B[0]]}"]'
+            dom_text_appears(boss, row_a, "停止接入")
+            dom_text_appears(boss, row_b, "停止接入")
             boss.shot("two-agents")
 
             visitor = self.browser("visitor")
@@ -1014,22 +1021,22 @@ class Test4SupervisorMonitor(Scenario):
             visitor.visible("#chat-input")
             visitor.click("#chat-human")
             visitor.wait(lambda d: d.find_element(By.ID, "queue-position").get_attribute("data-position") == "1", "queued")
-            queued = boss.visible("#mon-queue tr")
+            queued = boss.visible("#mon-queue .mon-row")
             session = queued.get_attribute("data-session")
             self.assertTrue(session)
-            boss.text_appears("#mon-queue-title", "1")
+            dom_text_appears(boss, "#mon-queue-title", "1")
             boss.shot("visitor-queued")
 
             self.browsers["agentA"].click("#status-online")
             chip = f'{row_a} .mon-session[data-session="{session}"]'
             boss.visible(chip)
-            boss.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, "#mon-queue tr"), "the queue emptied")
-            boss.text_appears(row_a, "1 / 2")
-            boss.text_appears(row_a, "在线")
+            boss.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, "#mon-queue .mon-row"), "the queue emptied")
+            dom_text_appears(boss, row_a, "1 / 2")
+            dom_text_appears(boss, row_a, "在线")
             boss.shot("assigned")
 
             self.browsers["agentB"].click("#status-online")
-            boss.wait(lambda d: "在线" in d.find_element(By.CSS_SELECTOR, row_b).text and "停止接入" not in d.find_element(By.CSS_SELECTOR, row_b).text, "B online")
+            boss.wait(lambda d: d.execute_script("const r = document.querySelector(arguments[0]); return !!r && r.querySelector('.mon-status.online') !== null", row_b), "B online")
             boss.click(chip)
             boss.visible("#transcript-dialog")
             boss.visible("#transcript li")
@@ -1051,7 +1058,7 @@ class Test4SupervisorMonitor(Scenario):
             boss.click("#mon-end")
             boss.click("#confirm-ok")
             boss.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, f'{row_b} .mon-session'), "ended: gone from B")
-            boss.text_appears(row_b, "0 / 2")
+            dom_text_appears(boss, row_b, "0 / 2")
             state = STACK.api("GET", f"/supervisor/sessions/{session}", token=STACK.login(SUPERVISOR[0], SUPERVISOR[2]))
             self.assertEqual(state["state"], "ended")
             self.assertEqual(state["end_reason"], "agent")

@@ -12,12 +12,15 @@ import { transcriptDialog } from '../transcript.js';
 import { MonitorModel, queueOrder } from './model.js';
 
 const HISTORY_MINUTES = 60;
+// Rows beyond which a list lets the browser skip rows out of view (content-visibility).
+const LONG_LIST = 100;
 
 export class MonitorPage {
   constructor(account) {
     this.account = account;
     this.model = new MonitorModel();
     this.agentRows = new Map();
+    this.clocks = new Map();
     this.queueRows = new Map();
     this.queueKeys = [];
     this.samples = [];
@@ -33,23 +36,23 @@ export class MonitorPage {
 
   build() {
     this.counterBox = h('div', { class: 'stats-cards', id: 'mon-counters' });
-    this.agentBody = h('tbody', { id: 'mon-agents' });
-    this.queueBody = h('tbody', { id: 'mon-queue' });
+    this.agentBody = h('div', { class: 'mon-list', id: 'mon-agents', role: 'list' });
+    this.queueBody = h('div', { class: 'mon-list', id: 'mon-queue', role: 'list' });
     this.queueTitle = h('h2', { id: 'mon-queue-title' });
     this.agentTitle = h('h2', { id: 'mon-agents-title' });
     this.liveState = h('span', { class: 'mon-live', id: 'mon-live', role: 'status', text: t('mon.connecting') });
     this.charts = h('div', { class: 'mon-charts', id: 'mon-charts' });
-    const head = (keys) => h('thead', {}, h('tr', {}, keys.map((k) => h('th', { scope: 'col', text: t(k) }))));
+    const head = (keys) => h('div', { class: 'mon-row mon-head', 'aria-hidden': 'true' }, keys.map((k) => h('span', { text: t(k) })));
     this.element = h('main', { class: 'monitor-main', id: 'monitor' },
       h('div', { class: 'mon-top' }, this.liveState),
       this.counterBox,
       h('div', { class: 'monitor-grid' },
-        h('section', { 'aria-labelledby': 'mon-agents-title' }, this.agentTitle,
-          h('div', { class: 'mon-scroll' }, h('table', { class: 'mon-table' },
-            head(['mon.agent', 'mon.status', 'mon.load', 'mon.sessions', 'mon.longest']), this.agentBody))),
-        h('section', { 'aria-labelledby': 'mon-queue-title' }, this.queueTitle,
-          h('div', { class: 'mon-scroll' }, h('table', { class: 'mon-table mon-queue' },
-            head(['mon.position', 'mon.visitor', 'mon.channel', 'mon.priority', 'mon.wait', 'common.actions']), this.queueBody)))),
+        h('section', { class: 'mon-agents', 'aria-labelledby': 'mon-agents-title' }, this.agentTitle,
+          head(['mon.agent', 'mon.status', 'mon.load', 'mon.sessions', 'mon.longest']),
+          h('div', { class: 'mon-scroll' }, this.agentBody)),
+        h('section', { class: 'mon-queue', 'aria-labelledby': 'mon-queue-title' }, this.queueTitle,
+          head(['mon.position', 'mon.visitor', 'mon.channel', 'mon.priority', 'mon.wait', 'common.actions']),
+          h('div', { class: 'mon-scroll' }, this.queueBody))),
       this.charts);
   }
 
@@ -128,6 +131,8 @@ export class MonitorPage {
   }
 
   renderTitles() {
+    this.agentBody.classList.toggle('long', this.model.agents.size > LONG_LIST);
+    this.queueBody.classList.toggle('long', this.model.queue.size > LONG_LIST);
     const agents = [...this.model.agents.values()];
     const online = agents.filter((a) => a.status === 'online' && a.present).length;
     this.agentTitle.textContent = t('mon.agentsTitle', { online, total: agents.length });
@@ -150,9 +155,10 @@ export class MonitorPage {
   }
 
   renderAgents() {
+    for (const row of this.agentRows.values()) this.clocks.delete(row);
     this.agentRows.clear();
     const rows = this.sortedAgents().map((agent) => {
-      const row = h('tr', { dataset: { agent: agent.agent_id } });
+      const row = h('div', { class: 'mon-row', role: 'listitem', dataset: { agent: agent.agent_id } });
       this.agentRows.set(agent.agent_id, row);
       this.fillAgent(row, agent);
       return row;
@@ -164,7 +170,10 @@ export class MonitorPage {
     const agent = this.model.agents.get(id);
     const row = this.agentRows.get(id);
     if (!agent) {
-      if (row) row.remove();
+      if (row) {
+        row.remove();
+        this.clocks.delete(row);
+      }
       this.agentRows.delete(id);
       return;
     }
@@ -175,14 +184,18 @@ export class MonitorPage {
   fillAgent(row, agent) {
     const sessions = [...agent.sessions.values()];
     const full = agent.load >= agent.capacity && agent.capacity > 0;
+    const oldest = this.oldest(sessions);
+    const longest = h('span', { class: 'mon-longest', text: this.since(oldest) });
+    if (oldest) this.clocks.set(row, { cell: longest, at: Date.parse(oldest) });
+    else this.clocks.delete(row);
     replace(row,
-      h('td', { class: 'mon-name', text: agent.name }),
-      h('td', {}, h('span', { class: 'mon-status ' + agent.status, text: t('status.' + agent.status) }),
+      h('span', { class: 'mon-name', text: agent.name }),
+      h('span', {}, h('span', { class: 'mon-status ' + agent.status, text: t('status.' + agent.status) }),
         agent.present ? null : h('span', { class: 'mon-absent', text: ' ' + t('mon.absent') })),
-      h('td', { class: 'mon-load' + (full ? ' mon-full' : ''), text: `${agent.load} / ${agent.capacity}` }),
-      h('td', {}, h('div', { class: 'mon-sessions' }, sessions.map((s) =>
-        h('button', { type: 'button', class: 'mon-session', dataset: { session: s.session_id }, title: s.channel, text: s.visitor_id, onclick: () => this.openSession(s.session_id, s.visitor_id, agent.agent_id) })))),
-      h('td', { class: 'mon-longest', dataset: { since: this.oldest(sessions) || '' }, text: this.since(this.oldest(sessions)) }));
+      h('span', { class: 'mon-load' + (full ? ' mon-full' : ''), text: `${agent.load} / ${agent.capacity}` }),
+      h('span', { class: 'mon-sessions' }, sessions.map((s) =>
+        h('button', { type: 'button', class: 'mon-session', dataset: { session: s.session_id }, title: s.channel, text: s.visitor_id, onclick: () => this.openSession(s.session_id, s.visitor_id, agent.agent_id) }))),
+      longest);
   }
 
   oldest(sessions) {
@@ -196,18 +209,32 @@ export class MonitorPage {
   }
 
   queueRow(v) {
-    return h('tr', { dataset: { session: v.session_id } },
-      h('td', { class: 'mon-pos' }),
-      h('td', { text: v.visitor_id }),
-      h('td', { text: v.channel }),
-      h('td', { text: String(v.priority) }),
-      h('td', { class: 'mon-wait', dataset: { since: v.enqueued_at }, text: this.since(v.enqueued_at) }),
-      h('td', {},
+    const wait = h('span', { class: 'mon-wait', text: this.since(v.enqueued_at) });
+    const row = h('div', { class: 'mon-row', role: 'listitem', dataset: { session: v.session_id } },
+      h('span', { class: 'mon-pos' }),
+      h('span', { text: v.visitor_id }),
+      h('span', { text: v.channel }),
+      h('span', { text: String(v.priority) }),
+      wait,
+      h('span', {},
         h('button', { type: 'button', class: 'btn small mon-view', text: t('mon.view'), onclick: () => this.openSession(v.session_id, v.visitor_id, null) }),
         h('button', { type: 'button', class: 'btn small mon-end', text: t('mon.end'), onclick: () => this.endSession(v.session_id) })));
+    this.clocks.set(row, { cell: wait, at: Date.parse(v.enqueued_at) });
+    return row;
+  }
+
+  /** Writes the queue positions from `from` on (rows before it kept theirs). */
+  numberQueue(from = 0) {
+    for (let i = from; i < this.queueKeys.length; i += 1) {
+      const row = this.queueRows.get(this.queueKeys[i].session_id);
+      const cell = row && row.firstChild;
+      const text = String(i + 1);
+      if (cell && cell.textContent !== text) cell.textContent = text;
+    }
   }
 
   renderQueue() {
+    for (const row of this.queueRows.values()) this.clocks.delete(row);
     this.queueRows.clear();
     const items = [...this.model.queue.values()].sort(queueOrder);
     this.queueKeys = items;
@@ -216,22 +243,36 @@ export class MonitorPage {
       this.queueRows.set(v.session_id, row);
       return row;
     }));
+    this.numberQueue();
   }
 
-  /** Removes and inserts only the rows that changed, keeping the others in place (positions are a CSS counter). */
+  /** Removes and inserts only the rows that changed, keeping the others in place. */
   patchQueue(added, removed) {
+    let first = this.queueKeys.length;
     for (const id of removed) {
       const row = this.queueRows.get(id);
-      if (row) row.remove();
+      if (row) {
+        row.remove();
+        this.clocks.delete(row);
+      }
       this.queueRows.delete(id);
     }
-    if (removed.size) this.queueKeys = this.queueKeys.filter((v) => !removed.has(v.session_id));
+    if (removed.size) {
+      const kept = [];
+      this.queueKeys.forEach((v, i) => {
+        if (removed.has(v.session_id)) first = Math.min(first, i);
+        else kept.push(v);
+      });
+      this.queueKeys = kept;
+    }
     for (const id of added) {
       const v = this.model.queue.get(id);
       if (!v) continue;
       const old = this.queueRows.get(id);
       if (old) {
         old.remove();
+        this.clocks.delete(old);
+        first = 0;
         this.queueKeys = this.queueKeys.filter((x) => x.session_id !== id);
       }
       let lo = 0;
@@ -246,15 +287,21 @@ export class MonitorPage {
       this.queueBody.insertBefore(row, before || null);
       this.queueKeys.splice(lo, 0, v);
       this.queueRows.set(id, row);
+      first = Math.min(first, lo);
     }
+    this.numberQueue(first);
   }
 
   /** Every second: the waits move on; every minute: a chart sample. */
   tick() {
-    for (const cell of this.element.querySelectorAll('.mon-wait, .mon-longest')) {
-      const since = cell.dataset.since;
-      const text = this.since(since || null);
-      if (cell.textContent !== text) cell.textContent = text;
+    const now = this.now();
+    for (const [row, clock] of this.clocks) {
+      if (!row.isConnected) {
+        this.clocks.delete(row);
+        continue;
+      }
+      const text = duration((now - clock.at) / 1000);
+      if (clock.cell.textContent !== text) clock.cell.textContent = text;
     }
     const last = this.samples[this.samples.length - 1];
     if (!last || this.now() - last.at >= 60000) this.sample();

@@ -6,6 +6,8 @@ public enum ActorRole: String, WireEnum {
     case agent
     /// An admin (管理员), who is also an agent.
     case admin
+    /// A supervisor (主管): sees the monitor and any session read-only, transfers and ends any session; no settings.
+    case supervisor
     /// Another service or an operator tool.
     case service
 }
@@ -43,7 +45,7 @@ public struct Actor: Codable, Sendable, Equatable, Hashable {
     /// Checks that agents and admins carry `agent_id` and visitors `channel` and `visitor_id`.
     public func validate(field: String) throws(ContractError) {
         switch role {
-        case .agent, .admin:
+        case .agent, .admin, .supervisor:
             if agentID == nil { throw .missingField(field + ".agent_id") }
         case .visitor:
             guard let channel else { throw .missingField(field + ".channel") }

@@ -34,6 +34,10 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case agentBlockVisitor = "agent.block_visitor"
     /// An admin lifted a visitor block (commands).
     case adminLiftBlock = "admin.lift_block"
+    /// A supervisor (or admin) moved any session to another agent from the monitor (commands).
+    case supervisorTransfer = "supervisor.transfer"
+    /// A supervisor (or admin) ended any session from the monitor (commands).
+    case supervisorEndSession = "supervisor.end_session"
     /// A question or change for a service, answered by `reply.result` (requests:<service>).
     case queryRequest = "query.request"
     /// The answer to a `query.request` or to a command with `reply_to` (the request's `reply_to`).
@@ -86,7 +90,7 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
             .inbound
         case .agentMessage, .agentTransfer, .agentEndSession, .agentSetStatus, .agentHeartbeat,
              .agentHandleLeaveMessage, .adminUpdateSettings, .adminUpsertAgent, .botAnswer,
-             .agentBlockVisitor, .adminLiftBlock:
+             .agentBlockVisitor, .adminLiftBlock, .supervisorTransfer, .supervisorEndSession:
             .commands
         case .botQuestion:
             .requests(.knowledge)
@@ -147,6 +151,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
         case .knowledgeChanged: KnowledgeChanged.self
         case .agentBlockVisitor: AgentBlockVisitor.self
         case .adminLiftBlock: AdminLiftBlock.self
+        case .supervisorTransfer: SupervisorTransfer.self
+        case .supervisorEndSession: SupervisorEndSession.self
         case .visitorRefused: VisitorRefused.self
         }
     }

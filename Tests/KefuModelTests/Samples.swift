@@ -122,6 +122,11 @@ enum Samples {
         case .adminLiftBlock:
             make(AdminLiftBlock(actorID: admin, blockID: BlockID("5b6c7d8e-9f01-4a2b-8c3d-4e5f60718293")!), source: "gateway-a1",
                  replyTo: "kefu:replies:gateway-a1")
+        case .supervisorTransfer:
+            make(SupervisorTransfer(sessionID: session, supervisorID: admin, toAgentID: otherAgent, note: "主管转接：请优先处理"),
+                 source: "gateway-a1", replyTo: "kefu:replies:gateway-a1")
+        case .supervisorEndSession:
+            make(SupervisorEndSession(sessionID: session, supervisorID: admin), source: "gateway-a1", replyTo: "kefu:replies:gateway-a1")
         case .visitorRefused:
             make(VisitorRefused(channel: "web", visitorID: "v-1001", clientMessageID: "m-42", reason: .blocked,
                                 prompt: "消息暂时无法发送，请稍后再试。"), source: "routing")

@@ -41,6 +41,8 @@ struct Gateway: Sendable, CustomStringConvertible {
         hub = Hub(buffer: EventBuffer(capacity: gateway.eventBufferSize), logger: context.logger) { agentID in
             guard let id = AgentID(agentID) else { return nil }
             return try? await forwarder.query(.routing, "queue.summary", actor: Actor(role: .agent, agentID: id))
+        } monitorCounters: { actor in
+            try? await forwarder.query(.reporting, "monitor.today", actor: actor)
         }
         tokens = TokenStore(postgres: context.postgres, accessTTL: gateway.accessTokenTTL, refreshTTL: gateway.refreshTokenTTL)
         auth = Authenticator(tokens: tokens, secret: gateway.secret)

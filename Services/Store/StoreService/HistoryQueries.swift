@@ -73,7 +73,7 @@ struct HistoryQueries: Sendable {
         let limit = try params.limit()
         let agentID: UUID?
         switch actor.role {
-        case .admin: agentID = nil
+        case .admin, .supervisor: agentID = nil
         case .agent: agentID = actor.agentID?.uuid
         case .visitor, .service:
             throw QueryFailure.forbidden("only agents serving this visitor and admins list a visitor's sessions")

@@ -34,6 +34,7 @@ struct ImageQueries: Sendable {
         }
         let session = try await postgres.withConnection { try SessionAccess.load(sessionID, on: $0) }
         guard let session else { throw QueryFailure.unknownSession }
+        guard actor.role != .supervisor else { throw QueryFailure.forbidden("supervisors see sessions read-only") }
         try session.authorize(actor)
         let bytes = try await readBlob(key)
         let imageID = UUID()
@@ -98,7 +99,7 @@ struct ImageQueries: Sendable {
         case .agent, .admin:
             guard let agentID = actor.agentID else { throw .invalidParams("actor.agent_id is required") }
             return (actor.role.rawValue, agentID.description, nil)
-        case .service:
+        case .service, .supervisor:
             throw .forbidden("images are uploaded by visitors, agents and admins")
         }
     }

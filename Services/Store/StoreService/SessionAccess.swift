@@ -43,9 +43,10 @@ struct SessionAccess: Sendable {
     }
 
     /// Throws unless `actor` may read this session; `hidden` is the answer for a visitor who may not.
+    /// Supervisors read every session (the monitor's read-only view).
     func authorize(_ actor: Actor, hidden: QueryFailure = .unknownSession) throws(QueryFailure) {
         switch actor.role {
-        case .admin:
+        case .admin, .supervisor:
             return
         case .agent:
             guard let agentID = actor.agentID?.uuid, agentIDs.contains(agentID) || visitorAgentIDs.contains(agentID) else {

@@ -7,6 +7,20 @@ public enum StaffRole: String, Codable, Sendable {
     case agent
     /// 管理员 (also an agent).
     case admin
+    /// 主管: watches the monitor (监控), reads any session, transfers and ends sessions; no settings.
+    case supervisor
+
+    /// Whether the role may see the monitor and act on any session.
+    var mayMonitor: Bool { self == .admin || self == .supervisor }
+
+    /// The role on streams.
+    var actorRole: ActorRole {
+        switch self {
+        case .agent: .agent
+        case .admin: .admin
+        case .supervisor: .supervisor
+        }
+    }
 }
 
 /// An authenticated agent or admin, from an access token.
@@ -21,7 +35,7 @@ struct StaffIdentity: Sendable, Equatable {
     var family: UUID
 
     /// The actor for queries and commands.
-    var actor: Actor { .staff(agentID, admin: role == .admin) }
+    var actor: Actor { Actor(role: role.actorRole, agentID: agentID) }
 }
 
 /// Whoever made a request.

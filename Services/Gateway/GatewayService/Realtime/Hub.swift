@@ -6,14 +6,18 @@ import Synchronization
 /// Routes the events this instance tails to its sockets: visitors get their own events, agents the
 /// events of sessions they serve (a session → agents map kept from `session.assigned`, `.transferred`
 /// and `.ended`, seeded from routing's `sessions.mine`), their own `agent.updated` and `assist.suggested`,
-/// every `leave_message.updated`, and queue changes.
+/// every `leave_message.updated`, and queue changes. Monitor sockets (supervisors and admins watching 监控)
+/// get every queue, assignment and agent event as it is, plus today's counters from one shared, coalesced
+/// refresh (at most one reporting query per ``monitorRefreshDelay``, whatever the number of watchers).
 final class Hub: Sendable {
     private struct State {
         var visitors: [String: [UUID: Subscriber]] = [:]
         var agents: [String: [UUID: Subscriber]] = [:]
         var sessionAgents: [String: Set<String>] = [:]
         var sessionVisitors: [String: String] = [:]
+        var monitors: [UUID: Subscriber] = [:]
         var queueRefreshPending = false
+        var countersRefreshPending = false
         var closing = false
     }
 
@@ -22,26 +26,41 @@ final class Hub: Sendable {
     private let logger: Logger
     /// Asks routing for the queue summary as the given agent (debounced); nil when unavailable.
     private let queueSummary: @Sendable (_ agentID: String) async -> JSONValue?
+    /// Asks reporting for today's monitor counters as the given watcher; nil when unavailable.
+    private let monitorCounters: @Sendable (_ actor: Actor) async -> JSONValue?
+
+    /// The events monitor sockets get.
+    static let monitorEvents: Set<String> = [
+        "session.queued", "session.assigned", "session.transferred", "session.ended", "agent.updated",
+    ]
+    /// Events after which today's counters are refreshed.
+    static let counterEvents: Set<String> = monitorEvents.union(["session.created", "rating.recorded"])
+    /// How long a counters refresh waits for reporting to apply the burst of events that triggered it.
+    static let monitorRefreshDelay = Duration.milliseconds(1000)
 
     /// Told of every socket that closes, to give memory back after a wave of closes.
     let trimmer: MemoryTrimmer
 
     init(
         buffer: EventBuffer, logger: Logger, trimmer: MemoryTrimmer = MemoryTrimmer(),
-        queueSummary: @escaping @Sendable (_ agentID: String) async -> JSONValue?
+        queueSummary: @escaping @Sendable (_ agentID: String) async -> JSONValue?,
+        monitorCounters: @escaping @Sendable (_ actor: Actor) async -> JSONValue? = { _ in nil }
     ) {
         self.buffer = buffer
         self.trimmer = trimmer
         self.logger = logger
         self.queueSummary = queueSummary
+        self.monitorCounters = monitorCounters
     }
 
     static func visitorKey(_ channel: String, _ visitorID: String) -> String { channel + "\u{1F}" + visitorID }
 
-    /// Adds a socket; false once the instance is shutting down (the caller closes it).
-    func register(_ subscriber: Subscriber) -> Bool {
+    /// Adds a socket; false once the instance is shutting down (the caller closes it). A `monitor` socket
+    /// (a supervisor's or admin's) also gets the monitor's events and counters.
+    func register(_ subscriber: Subscriber, monitor: Bool = false) -> Bool {
         let registered = state.withLock { state in
             if state.closing { return false }
+            if monitor { state.monitors[subscriber.id] = subscriber }
             switch subscriber.owner {
             case .visitor(let channel, let visitorID):
                 state.visitors[Self.visitorKey(channel, visitorID), default: [:]][subscriber.id] = subscriber
@@ -63,6 +82,7 @@ final class Hub: Sendable {
                 guard state.visitors[key]?.removeValue(forKey: subscriber.id) != nil else { return nil }
                 if state.visitors[key]?.isEmpty == true { state.visitors[key] = nil }
             case .agent(let agentID):
+                state.monitors[subscriber.id] = nil
                 guard state.agents[agentID]?.removeValue(forKey: subscriber.id) != nil else { return nil }
                 if state.agents[agentID]?.isEmpty == true { state.agents[agentID] = nil }
             }
@@ -85,6 +105,7 @@ final class Hub: Sendable {
     func closeAgent(_ agentID: String) async {
         let sockets = state.withLock { state in
             let sockets = state.agents.removeValue(forKey: agentID.lowercased()).map { Array($0.values) } ?? []
+            for socket in sockets { state.monitors[socket.id] = nil }
             for session in state.sessionAgents.keys { state.sessionAgents[session]?.remove(agentID.lowercased()) }
             return sockets
         }
@@ -113,11 +134,17 @@ final class Hub: Sendable {
     /// Handles a batch tailed from the events stream, in order.
     func dispatch(_ entries: [TailEntry]) async {
         var queueChanged = false
+        var countersChanged = false
         for entry in entries {
             guard let bytes = entry.event, let event = LiveEvent.parse(bytes) else { continue }
             buffer.append(event)
             let targets = route(event)
             for target in targets { await target.offer(event) }
+            if Self.monitorEvents.contains(event.type) {
+                let monitors = state.withLock { Array($0.monitors.values) }
+                for monitor in monitors { await monitor.send(event.frame) }
+            }
+            if Self.counterEvents.contains(event.type) { countersChanged = true }
             if ["session.queued", "session.assigned", "session.ended", "queue.position"].contains(event.type) {
                 queueChanged = true
             }
@@ -126,6 +153,28 @@ final class Hub: Sendable {
             }
         }
         if queueChanged { scheduleQueueRefresh() }
+        if countersChanged { scheduleCountersRefresh() }
+    }
+
+    /// Refreshes today's counters once per burst and sends them to every monitor socket of this instance.
+    private func scheduleCountersRefresh() {
+        let start = state.withLock { state -> Bool in
+            guard !state.countersRefreshPending, !state.monitors.isEmpty else { return false }
+            state.countersRefreshPending = true
+            return true
+        }
+        guard start else { return }
+        Task {
+            try? await Task.sleep(for: Self.monitorRefreshDelay)
+            state.withLock { $0.countersRefreshPending = false }
+            guard let asker = state.withLock({ $0.monitors.values.first?.actor }),
+                  let counters = await monitorCounters(asker)?.objectValue else { return }
+            var frame: [String: JSONValue] = ["type": .string("monitor.counters")]
+            frame["counters"] = .object(counters)
+            let bytes = controlFrame(frame)
+            let monitors = state.withLock { Array($0.monitors.values) }
+            for monitor in monitors { await monitor.send(bytes) }
+        }
     }
 
     /// The sockets `event` goes to; updates the session → agents map.

@@ -50,7 +50,8 @@ extension Gateway {
 
     /// Creates, registers and greets the subscriber of a socket; for agents, seeds the session map and
     /// starts the presence heartbeat.
-    func openSubscriber(_ principal: Principal, resume: [String: Int]) async -> OpenSocket {
+    /// A `monitor` socket (supervisors and admins only) also gets the monitor's (监控) events.
+    func openSubscriber(_ principal: Principal, resume: [String: Int], monitor: Bool = false) async -> OpenSocket {
         let (stream, continuation) = AsyncStream<SocketItem>.makeStream(bufferingPolicy: .bufferingOldest(10_000))
         let owner: Subscriber.Owner
         var hello: [String: JSONValue] = ["type": .string("hello")]
@@ -74,10 +75,15 @@ extension Gateway {
                 hub.seed(agentID: staff.agentID.description, sessions: ids)
                 hello["sessions"] = items
             }
-            heartbeatTask = startHeartbeat(staff.agentID)
+            if staff.role != .supervisor { heartbeatTask = startHeartbeat(staff.agentID) }
         }
         let heartbeat = heartbeatTask
-        guard hub.register(subscriber) else {
+        var watches = false
+        if monitor, case .staff(let staff) = principal, staff.role.mayMonitor {
+            watches = true
+            hello["monitor"] = .bool(true)
+        }
+        guard hub.register(subscriber, monitor: watches) else {
             heartbeat?.cancel()
             await subscriber.close()
             return OpenSocket(subscriber: subscriber, items: stream, input: continuation, cleanup: {})

@@ -14,7 +14,8 @@ extension Gateway {
         }
         let key = try WebSocketUpgrade.key(request)
         guard let channel = context.channel else { throw APIError.unavailable("this connection cannot be upgraded") }
-        let socket = await openSubscriber(principal, resume: Self.resumePoints(request.query("resume")))
+        let socket = await openSubscriber(
+            principal, resume: Self.resumePoints(request.query("resume")), monitor: request.query("monitor") == "1")
         let connection: WebSocketConnection
         do {
             connection = try await WebSocketUpgrade.switchProtocols(channel: channel, key: key, maxMessageBytes: 64 * 1024, sink: socket.input)

@@ -100,7 +100,7 @@ extension Gateway {
             let staff = try await staff(request, admin: true)
             let id: AgentID = try request.uuidParameter("agent_id", context)
             let changes = try await RequestBody.decode(AccountChanges.self, from: request, limit: gateway.maxJSONBytes)
-            if id == staff.agentID, changes.disabled == true || changes.role == .agent {
+            if id == staff.agentID, changes.disabled == true || (changes.role != nil && changes.role != .admin) {
                 throw APIError.conflict("self_lockout", "you cannot disable your own account or remove your own admin role")
             }
             let account = try await accounts.update(id.uuid, changes, by: staff.agentID)

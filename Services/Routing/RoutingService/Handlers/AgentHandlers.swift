@@ -56,44 +56,54 @@ extension RoutingEngine {
         try run(event, on: connection) { publication in
             let command = try decode(AgentTransfer.self, event).data
             var session = try agentsSession(command.sessionID, agent: command.agentID, on: connection)
-            // Both agent rows, in id order so two crossing transfers cannot deadlock.
-            let ids = [command.agentID, command.toAgentID].sorted { $0.description < $1.description }
-            var locked: [AgentID: AgentRecord] = [:]
-            for id in ids { locked[id] = try agents.lock(id, on: connection) }
-            guard let target = locked[command.toAgentID], target.enabled else {
-                throw Refusal(.unknownAgent, "no agent \(command.toAgentID)")
-            }
-            guard target.status == .online, target.present else {
-                throw Refusal(.agentUnavailable, "agent \(target.name) is not online")
-            }
-            guard target.load < target.capacity else {
-                throw Refusal(.agentFull, "agent \(target.name) already serves \(target.load) of \(target.capacity)")
-            }
-            try release(session, from: command.agentID, into: &publication, on: connection)
-            guard let receiver = try agents.changeLoad(command.toAgentID, by: 1, on: connection) else {
-                throw Refusal(.unknownAgent, "no agent \(command.toAgentID)")
-            }
-            try publication.event(receiver.updated)
-            connection.queue(
-                "INSERT INTO \(schema).session_agents (session_id, agent_id, assigned_at, via) VALUES ($1, $2, clock_timestamp(), 'transfer')",
-                [session.id.uuid, command.toAgentID.uuid])
-            let candidates = String(decoding: try JSONEncoder().encode([AuditCandidate(target)]), as: UTF8.self)
-            connection.queue(
-                "INSERT INTO \(schema).assignment_audit (session_id, agent_id, rule, candidates) VALUES ($1, $2, 'transfer', $3::jsonb)",
-                [session.id.uuid, command.toAgentID.uuid, candidates])
-            session.agentID = command.toAgentID
-            let seq = session.nextSeq()
-            connection.queue(
-                "UPDATE \(schema).sessions SET agent_id = $2, assigned_at = now(), last_seq = $3 WHERE id = $1",
-                [session.id.uuid, command.toAgentID.uuid, session.lastSeq])
-            try publication.event(SessionTransferred(
-                sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID,
-                fromAgentID: command.agentID, toAgentID: command.toAgentID, toAgentName: target.name,
-                note: command.note.flatMap { $0.isEmpty ? nil : $0 }))
+            try transfer(&session, from: command.agentID, to: command.toAgentID, note: command.note, into: &publication, on: connection)
             try publication.reply(.success(.members([
                 ("session_id", .string(session.id.description)), ("to_agent_id", .string(command.toAgentID.description)),
             ])))
         }
+    }
+
+    /// Moves an assigned `session` from `from` to `to`, who must be online, present and below capacity; the
+    /// receiver gets the session (and its whole history, served by store). Used by `agent.transfer` and
+    /// `supervisor.transfer`.
+    func transfer(
+        _ session: inout SessionRecord, from: AgentID, to: AgentID, note: String?,
+        into publication: inout Publication, on connection: PostgresConnection
+    ) throws {
+        // Both agent rows, in id order so two crossing transfers cannot deadlock.
+        let ids = [from, to].sorted { $0.description < $1.description }
+        var locked: [AgentID: AgentRecord] = [:]
+        for id in ids { locked[id] = try agents.lock(id, on: connection) }
+        guard let target = locked[to], target.enabled else {
+            throw Refusal(.unknownAgent, "no agent \(to)")
+        }
+        guard target.status == .online, target.present else {
+            throw Refusal(.agentUnavailable, "agent \(target.name) is not online")
+        }
+        guard target.load < target.capacity else {
+            throw Refusal(.agentFull, "agent \(target.name) already serves \(target.load) of \(target.capacity)")
+        }
+        try release(session, from: from, into: &publication, on: connection)
+        guard let receiver = try agents.changeLoad(to, by: 1, on: connection) else {
+            throw Refusal(.unknownAgent, "no agent \(to)")
+        }
+        try publication.event(receiver.updated)
+        connection.queue(
+            "INSERT INTO \(schema).session_agents (session_id, agent_id, assigned_at, via) VALUES ($1, $2, clock_timestamp(), 'transfer')",
+            [session.id.uuid, to.uuid])
+        let candidates = String(decoding: try JSONEncoder().encode([AuditCandidate(target)]), as: UTF8.self)
+        connection.queue(
+            "INSERT INTO \(schema).assignment_audit (session_id, agent_id, rule, candidates) VALUES ($1, $2, 'transfer', $3::jsonb)",
+            [session.id.uuid, to.uuid, candidates])
+        session.agentID = to
+        let seq = session.nextSeq()
+        connection.queue(
+            "UPDATE \(schema).sessions SET agent_id = $2, assigned_at = now(), last_seq = $3 WHERE id = $1",
+            [session.id.uuid, to.uuid, session.lastSeq])
+        try publication.event(SessionTransferred(
+            sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID,
+            fromAgentID: from, toAgentID: to, toAgentName: target.name,
+            note: note.flatMap { $0.isEmpty ? nil : $0 }))
     }
 
     /// `agent.set_status`: online drains the queue; offline sends the agent's sessions back to the front.

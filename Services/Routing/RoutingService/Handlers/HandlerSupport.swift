@@ -90,6 +90,8 @@ extension RoutingEngine {
         case .adminUpsertAgent: try adminUpsertAgent(event, connection)
         case .agentBlockVisitor: try agentBlockVisitor(event, connection)
         case .adminLiftBlock: try adminLiftBlock(event, connection)
+        case .supervisorTransfer: try supervisorTransfer(event, connection)
+        case .supervisorEndSession: try supervisorEndSession(event, connection)
         case .botAnswer: try botAnswer(event, connection)
         case .queryRequest: try query(event, connection)
         default: throw UnhandledEventType(type: event.header.type)

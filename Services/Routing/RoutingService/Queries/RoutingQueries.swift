@@ -30,6 +30,9 @@ extension RoutingEngine {
         case "leave_messages.list": return try leaveMessagesList(actor: actor, params: params, on: connection)
         case "assignments.audit": return try assignmentsAudit(actor: actor, params: params, on: connection)
         case "blocks.list": return try blocksList(actor: actor, params: params, on: connection)
+        case "monitor.summary": return try monitorSummary(actor: actor, on: connection)
+        case "monitor.agents": return try monitorAgents(actor: actor, params: params, on: connection)
+        case "monitor.queue": return try monitorQueue(actor: actor, params: params, on: connection)
         default: throw Refusal(.unknownQuery, "routing has no query named \(name)")
         }
     }
@@ -167,7 +170,7 @@ extension RoutingEngine {
         }
         let served = try servedBy(session, on: connection)
         switch actor.role {
-        case .admin, .service: break
+        case .admin, .supervisor, .service: break
         case .visitor:
             guard actor.channel == session.channel, actor.visitorID == session.visitorID else {
                 throw Refusal(.unknownSession, "no session \(id.uuidString.lowercased())")

@@ -23,7 +23,7 @@ export class AccountsPage {
     const rows = items.map((a) => {
       const capacity = h('input', { type: 'number', min: 0, max: 50, value: a.capacity, class: 'narrow acc-capacity', 'aria-label': t('acc.capacity') + ' ' + a.username });
       const role = h('select', { class: 'acc-role', 'aria-label': t('acc.role') + ' ' + a.username, disabled: a.agent_id === me },
-        ['agent', 'admin'].map((r) => h('option', { value: r, text: t('role.' + r), selected: a.role === r })));
+        ['agent', 'supervisor', 'admin'].map((r) => h('option', { value: r, text: t('role.' + r), selected: a.role === r })));
       const disabled = h('input', { type: 'checkbox', class: 'acc-disabled', checked: a.disabled, disabled: a.agent_id === me, 'aria-label': t('acc.disabled') + ' ' + a.username });
       return h('tr', { dataset: { agent: a.agent_id, username: a.username } },
         h('td', { text: a.username }),
@@ -81,7 +81,7 @@ export class AccountsPage {
   create() {
     const username = h('input', { id: 'new-username', maxlength: 64, autocomplete: 'off' });
     const name = h('input', { id: 'new-display-name', maxlength: 64 });
-    const role = h('select', { id: 'new-role' }, ['agent', 'admin'].map((r) => h('option', { value: r, text: t('role.' + r) })));
+    const role = h('select', { id: 'new-role' }, ['agent', 'supervisor', 'admin'].map((r) => h('option', { value: r, text: t('role.' + r) })));
     const password = h('input', { id: 'new-password', type: 'password', minlength: 8, maxlength: 128, autocomplete: 'new-password' });
     const capacity = h('input', { id: 'new-capacity', type: 'number', min: 0, max: 50, value: 5 });
     const field = (label, input, hint) => h('div', { class: 'field' }, h('label', { for: input.id, text: label }), input, hint ? h('p', { class: 'hint', text: hint }) : null);

@@ -71,6 +71,7 @@ async function main() {
       h('h1', { text: t('admin.title') }),
       h('nav', { class: 'top-actions' },
         h('span', { class: 'hint', id: 'admin-user', text: account.display_name }),
+        h('a', { class: 'btn', href: '/monitor', id: 'nav-monitor', text: t('nav.monitor') }),
         h('a', { class: 'btn', href: '/workbench', text: t('nav.workbench') }),
         langSwitch(),
         h('button', { type: 'button', class: 'btn', id: 'logout', text: t('login.logout'), onclick: async () => { await logout(); location.reload(); } }))),

@@ -14,6 +14,11 @@ async function main() {
     account = await loginView(root, { title: t('wb.title') });
     freshLogin = true;
   }
+  // Supervisors serve no visitors: their page is the monitor (监控).
+  if (account.role === 'supervisor') {
+    location.replace('/monitor/');
+    return;
+  }
   const workbench = new Workbench(root, account);
   window.kefuWorkbench = workbench;
   await workbench.start({ freshLogin });

@@ -8,6 +8,7 @@ struct ChannelMessageBody: Codable {
     var clientMessageID: String
     var text: String?
     var imageID: ImageID?
+    var fileID: FileID?
     var sessionID: SessionID?
     var attributes: [String: String]?
     var priority: Int?
@@ -17,6 +18,7 @@ struct ChannelMessageBody: Codable {
         case visitorID = "visitor_id"
         case clientMessageID = "client_message_id"
         case imageID = "image_id"
+        case fileID = "file_id"
         case sessionID = "session_id"
     }
 }
@@ -59,17 +61,12 @@ extension Gateway {
         api.post("messages") { request, context in
             let channel = try await apiChannel(request, context: context)
             let body = try await RequestBody.decode(ChannelMessageBody.self, from: request, limit: gateway.maxJSONBytes)
-            let content: MessageContent
-            switch (body.text, body.imageID) {
-            case (let text?, nil): content = .text(text)
-            case (nil, let image?): content = .image(ImageRef(.stored(image)))
-            default: throw APIError.badRequest("invalid_field", "send exactly one of `text` and `image_id`")
-            }
+            let visitor = try await limitedVisitor(channel: channel, visitorID: body.visitorID, context: context)
+            let content = try await messageContent(text: body.text, imageID: body.imageID, fileID: body.fileID, actor: visitor.actor)
             let payload = VisitorMessage(
                 channel: channel, visitorID: body.visitorID, sessionHint: body.sessionID, clientMessageID: body.clientMessageID,
                 content: content, attributes: body.attributes, priority: body.priority)
             try validated { () throws(ContractError) in try payload.validate() }
-            let visitor = try await limitedVisitor(channel: channel, visitorID: body.visitorID, context: context)
             if let image = body.imageID { try await uploads.requireOwned([image], by: visitor.actor) }
             let forwarder = forwarder
             return try await idempotent(
@@ -84,6 +81,14 @@ extension Gateway {
             try validated { () throws(ContractError) in try FieldRules.token(visitorID, field: "visitor_id") }
             let visitor = try await limitedVisitor(channel: channel, visitorID: visitorID, context: context)
             return try await uploadImage(request, actor: visitor.actor)
+        }
+        api.post("files") { request, context in
+            let visitor = try await channelVisitor(request, context: context)
+            return try await uploadFile(request, actor: visitor.actor)
+        }
+        api.get("files/:file_id") { request, context in
+            let visitor = try await channelVisitor(request, context: context)
+            return try await downloadFile(request, context: context, actor: visitor.actor)
         }
         api.post("request-human") { request, context in
             try await channelAction(request, context: context, kind: "request_human") {
@@ -147,6 +152,15 @@ extension Gateway {
 
     /// The visitor an integrator acts for, after taking a token from that visitor's rate-limit bucket
     /// (the same bucket as a widget visitor's).
+    /// The visitor named by `?visitor_id=` on an API channel route (file upload and download).
+    private func channelVisitor(_ request: Request, context: GatewayRequestContext) async throws -> Principal {
+        let channel = try await apiChannel(request, context: context)
+        guard let visitorID = request.query("visitor_id") else {
+            throw APIError.badRequest("invalid_params", "`visitor_id` is required")
+        }
+        return try await limitedVisitor(channel: channel, visitorID: visitorID, context: context)
+    }
+
     private func limitedVisitor(channel: String, visitorID: String, context: GatewayRequestContext) async throws -> Principal {
         try validated { () throws(ContractError) in try FieldRules.token(visitorID, field: "visitor_id") }
         let token = VisitorToken(channel: channel, visitorID: visitorID, expiresAt: 0)

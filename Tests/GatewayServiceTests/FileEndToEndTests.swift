@@ -71,7 +71,7 @@ struct FileEndToEndTests {
 
         // A PDF named in Chinese: stored, sent as a message, seen by the agent as a file message.
         let name = "报价单 v2.pdf"
-        let encoded = try #require(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+        let encoded = try #require(name.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789.")))
         let stored = try await harness.request("POST", upload + encoded, token: visitor.token, body: Data(FileSamples.pdf))
         #expect(stored.status == 201, "\(stored.text)")
         let fileID = try #require(stored.json?["file_id"]?.stringValue)

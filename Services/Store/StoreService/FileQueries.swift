@@ -25,9 +25,10 @@ struct FileQueries: Sendable {
         let key = try blobKey(params)
         let sessionID = try params.uuid("session_id")
         let name = try params.string("name")
-        do {
+        do throws(ContractError) {
             try FileRef.validateName(name, field: "params.name")
         } catch {
+            try await deleteKey(key)
             throw QueryFailure.invalidParams(error.description)
         }
         if let stored = try await storedFile(requestID: requestID) {
@@ -35,8 +36,13 @@ struct FileQueries: Sendable {
             return stored
         }
         let session = try await postgres.withConnection { try SessionAccess.load(sessionID, on: $0) }
-        guard let session else { throw QueryFailure.unknownSession }
-        try session.authorize(actor)
+        do {
+            guard let session else { throw QueryFailure.unknownSession }
+            try session.authorize(actor)
+        } catch {
+            try await deleteKey(key)
+            throw error
+        }
         let bytes = try await readBlob(key)
         guard let type = FileType.detect(bytes) else {
             try await deleteKey(key)

@@ -31,10 +31,10 @@ extension Gateway {
         }
         guard let sessionID = SessionID(session) else { throw APIError.badRequest("invalid_params", "`session_id` must be a UUID") }
         let name = request.query("name") ?? ""
-        do {
+        do throws(ContractError) {
             try FileRef.validateName(name, field: "name")
         } catch {
-            throw APIError.badRequest("invalid_params", "`name` \(error.description.drop(while: { $0 != " " }).dropFirst())")
+            throw APIError.badRequest("invalid_params", error.description)
         }
         let policy = try FilePolicy(try await forwarder.query(.routing, "files.policy", actor: actor))
         let bytes: [UInt8]
@@ -64,7 +64,13 @@ extension Gateway {
         let params: [String: JSONValue] = [
             "session_id": .string(sessionID.description), "blob_key": .string(key), "name": .string(name),
         ]
-        let result = try await forwarder.query(.store, "file.put", actor: actor, params: params)
+        let result: JSONValue
+        do {
+            result = try await forwarder.query(.store, "file.put", actor: actor, params: params)
+        } catch {
+            _ = try? await context.redis.send(["DEL", key])
+            throw error
+        }
         guard let fileID = result["file_id"]?.stringValue.flatMap(FileID.init),
               let stored = result["mime_type"]?.stringValue.flatMap(FileType.init(rawValue:)),
               let size = result["size"]?.intValue

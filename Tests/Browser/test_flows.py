@@ -4,9 +4,10 @@ Scenario 1 (desktop, 1280×800): the admin turns rating on and adds a sensitive 
 a knowledge entry and a public quick reply; a visitor on a page with the widget asks the bot, asks for a
 human while the only agent is 停止接入 and sees a live queue position; the agent switches to 在线 and gets
 the session without reloading; they chat (the sensitive word arrives as *), the gateway restarts and
-nothing is lost or duplicated; the agent inserts a quick reply and sends a smart-assist suggestion,
-transfers to a second agent who sees the whole history; the visitor ends with the end button and gives 5
-stars; the admin finds the session as a human session in the records and downloads its CSV.
+nothing is lost or duplicated; the visitor sends a PDF that the agent downloads (a type the admin turned
+off and an executable named .pdf are refused with their reasons); the agent inserts a quick reply and
+sends a smart-assist suggestion, transfers to a second agent who sees the whole history; the visitor ends
+with the end button and gives 5 stars; the admin finds the session as a human session in the records and downloads its CSV.
 
 Scenario 2 (phone, 375×667): out of hours (a holiday override set in the admin console), the H5 visitor
 asks for a human, gets the leave-a-message form, leaves a message with a phone number and an image; the

@@ -32,6 +32,6 @@ import Testing
             try RoutingSettings.decode(jsonData: Data(#"{"files": {"max_size": 10}}"#.utf8))
         }
         let encoded = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(good))
-        #expect(encoded["files"]?["allowed_types"] == .array(["pdf", "7z"]))
+        #expect(encoded["files"]?["allowed_types"] == .array([.string("pdf"), .string("7z")]))
     }
 }

@@ -39,7 +39,7 @@ export function filePicker({ onFiles, id, label, policy }) {
   const button = h('button', {
     type: 'button', class: 'btn icon', id, title: label || t('file.send'), 'aria-label': label || t('file.send'),
     onclick: () => input.click(),
-  }, h('span', { 'aria-hidden': 'true', text: '📎' }), h('span', { text: t('file.button') }));
+  }, icon('M10.5 4.5l-5 5a1.5 1.5 0 0 0 2 2l5.5-5.5a3 3 0 0 0-4-4L3.5 7.5a4.5 4.5 0 0 0 6.5 6.5l4-4', 16), h('span', { text: t('file.button') }));
   return { input, button };
 }
 
@@ -73,9 +73,20 @@ export function fileCard(ref, load) {
     },
   });
   return h('div', { class: 'file-card', dataset: { fileId: ref.file_id || '' } },
-    h('span', { class: 'file-icon', 'aria-hidden': 'true', text: '📄' }),
+    h('span', { class: 'file-icon' }, icon('M4 1.5h5.5l3 3v10h-8.5z M9.5 1.5v3h3 M6 8h5 M6 10.5h5 M6 13h3', 24)),
     h('div', { class: 'file-info' },
       h('span', { class: 'file-name', text: ref.name || t('file.alt'), title: ref.name || '' }),
       h('span', { class: 'file-size', text: fileSize(ref.size) })),
     button, status);
+}
+
+/** A stroked SVG icon of `path` in a 16×16 box, drawn at `size` pixels (no icon font or emoji font needed). */
+function icon(path, size) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  for (const [k, v] of Object.entries({ viewBox: '0 0 16 16', width: size, height: size, 'aria-hidden': 'true' })) svg.setAttribute(k, v);
+  const line = document.createElementNS(ns, 'path');
+  for (const [k, v] of Object.entries({ d: path, fill: 'none', stroke: 'currentColor', 'stroke-linecap': 'round', 'stroke-linejoin': 'round' })) line.setAttribute(k, v);
+  svg.append(line);
+  return svg;
 }

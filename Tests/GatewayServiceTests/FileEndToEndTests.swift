@@ -134,4 +134,65 @@ struct FileEndToEndTests {
         await widget.close()
         await workbench.close()
     }
+
+    /// An integrator's visitor sends a PDF through the API channel; the agent answers with a text file that
+    /// the integrator fetches as that visitor; another visitor of the channel cannot.
+    @Test func apiChannelSendsAndReceivesFiles() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.shutdown() } }
+        try await harness.launchService("routing")
+        try await harness.launchService("store")
+        let admin = try await harness.login().access
+        let agent = try await harness.makeAgent("hal", admin: admin)
+        let key = try await APIChannelTests.createChannel(harness, "shopapp", admin: admin)
+        let start = try #require(try await harness.request("GET", "/api/v1/channels/shopapp/events?timeout=0", token: key).json?["cursor"]?.stringValue)
+        let online = try await harness.eventually(timeout: .seconds(15)) {
+            try await harness.request("PUT", "/api/v1/agent/status", token: agent.access, json: .object(["status": "online"])).status == 200
+        }
+        #expect(online)
+        let first = try await harness.request("POST", "/api/v1/channels/shopapp/messages", token: key, json: .object([
+            "visitor_id": "u-7", "client_message_id": "m-1", "text": "你好",
+        ]))
+        let session = try #require(first.json?["session_id"]?.stringValue, "\(first.text)")
+        _ = try await harness.request("POST", "/api/v1/channels/shopapp/request-human", token: key, json: .object([
+            "visitor_id": "u-7", "client_message_id": "h-1", "session_id": .string(session),
+        ]))
+        let assigned = try await harness.eventually(timeout: .seconds(15)) {
+            try await harness.request("GET", "/api/v1/agent/sessions", token: agent.access).text.contains(session)
+        }
+        #expect(assigned)
+
+        let upload = "/api/v1/channels/shopapp/files?visitor_id=u-7&session_id=\(session)&name="
+        let refused = try await harness.request("POST", upload + "a.pdf", token: key, body: Data(FileSamples.executable))
+        #expect(refused.status == 415 && refused.errorCode == "unsupported_file", "\(refused.text)")
+        let stored = try await harness.request("POST", upload + "invoice.pdf", token: key, body: Data(FileSamples.pdf))
+        #expect(stored.status == 201, "\(stored.text)")
+        let fileID = try #require(stored.json?["file_id"]?.stringValue)
+        let sent = try await harness.request("POST", "/api/v1/channels/shopapp/messages", token: key, json: .object([
+            "visitor_id": "u-7", "client_message_id": "m-2", "session_id": .string(session), "file_id": .string(fileID),
+        ]))
+        #expect(sent.status == 200, "\(sent.text)")
+        let otherVisitor = try await harness.request("POST", "/api/v1/channels/shopapp/messages", token: key, json: .object([
+            "visitor_id": "u-8", "client_message_id": "m-3", "file_id": .string(fileID),
+        ]))
+        #expect(otherVisitor.status == 404 && otherVisitor.errorCode == "unknown_file", "\(otherVisitor.text)")
+
+        let reply = try await harness.request(
+            "POST", "/api/v1/agent/files?session_id=\(session)&name=steps.txt", token: agent.access, body: Data(FileSamples.text))
+        let replyID = try #require(reply.json?["file_id"]?.stringValue, "\(reply.text)")
+        let answered = try await harness.request(
+            "POST", "/api/v1/agent/sessions/\(session)/messages", token: agent.access,
+            json: .object(["client_message_id": "w1", "file_id": .string(replyID)]))
+        #expect(answered.status == 200, "\(answered.text)")
+        let events = try await APIChannelTests.follow(harness, key: key, from: start) { events in
+            events.contains { $0["data"]?["file"]?["file_id"]?.stringValue == replyID }
+        }
+        #expect(events.contains { $0["data"]?["sender"]?.stringValue == "visitor" && $0["data"]?["file"]?["name"]?.stringValue == "invoice.pdf" })
+        let fetched = try await harness.request("GET", "/api/v1/channels/shopapp/files/\(replyID)?visitor_id=u-7", token: key)
+        #expect(fetched.status == 200 && Array(fetched.body) == FileSamples.text, "\(fetched.text)")
+        #expect(fetched.header("Content-Disposition")?.hasPrefix("attachment; filename=\"steps.txt\"") == true)
+        let foreign = try await harness.request("GET", "/api/v1/channels/shopapp/files/\(replyID)?visitor_id=u-8", token: key)
+        #expect(foreign.status == 404, "\(foreign.text)")
+        #expect(try await harness.request("GET", "/api/v1/channels/shopapp/files/\(replyID)?visitor_id=u-7").status == 401)
+    }
 }

@@ -61,12 +61,14 @@ extension Gateway {
         api.post("messages") { request, context in
             let channel = try await apiChannel(request, context: context)
             let body = try await RequestBody.decode(ChannelMessageBody.self, from: request, limit: gateway.maxJSONBytes)
-            let visitor = try await limitedVisitor(channel: channel, visitorID: body.visitorID, context: context)
-            let content = try await messageContent(text: body.text, imageID: body.imageID, fileID: body.fileID, actor: visitor.actor)
+            try validated { () throws(ContractError) in try FieldRules.token(body.visitorID, field: "visitor_id") }
+            let sender = Principal.visitor(VisitorToken(channel: channel, visitorID: body.visitorID, expiresAt: 0))
+            let content = try await messageContent(text: body.text, imageID: body.imageID, fileID: body.fileID, actor: sender.actor)
             let payload = VisitorMessage(
                 channel: channel, visitorID: body.visitorID, sessionHint: body.sessionID, clientMessageID: body.clientMessageID,
                 content: content, attributes: body.attributes, priority: body.priority)
             try validated { () throws(ContractError) in try payload.validate() }
+            let visitor = try await limitedVisitor(channel: channel, visitorID: body.visitorID, context: context)
             if let image = body.imageID { try await uploads.requireOwned([image], by: visitor.actor) }
             let forwarder = forwarder
             return try await idempotent(
@@ -150,8 +152,6 @@ extension Gateway {
         return channel
     }
 
-    /// The visitor an integrator acts for, after taking a token from that visitor's rate-limit bucket
-    /// (the same bucket as a widget visitor's).
     /// The visitor named by `?visitor_id=` on an API channel route (file upload and download).
     private func channelVisitor(_ request: Request, context: GatewayRequestContext) async throws -> Principal {
         let channel = try await apiChannel(request, context: context)
@@ -161,6 +161,8 @@ extension Gateway {
         return try await limitedVisitor(channel: channel, visitorID: visitorID, context: context)
     }
 
+    /// The visitor an integrator acts for, after taking a token from that visitor's rate-limit bucket
+    /// (the same bucket as a widget visitor's).
     private func limitedVisitor(channel: String, visitorID: String, context: GatewayRequestContext) async throws -> Principal {
         try validated { () throws(ContractError) in try FieldRules.token(visitorID, field: "visitor_id") }
         let token = VisitorToken(channel: channel, visitorID: visitorID, expiresAt: 0)

@@ -55,6 +55,8 @@ public enum SessionIDTag {}
 public enum AgentIDTag {}
 /// Tag for ``ImageID``.
 public enum ImageIDTag {}
+/// Tag for ``FileID``.
+public enum FileIDTag {}
 /// Tag for ``KnowledgeEntryID``.
 public enum KnowledgeEntryIDTag {}
 
@@ -66,6 +68,8 @@ public typealias SessionID = Identifier<SessionIDTag>
 public typealias AgentID = Identifier<AgentIDTag>
 /// An image stored by Kefu (returned by the gateway's upload endpoint).
 public typealias ImageID = Identifier<ImageIDTag>
+/// A file (document, text, archive) stored by Kefu (returned by the gateway's file upload endpoint).
+public typealias FileID = Identifier<FileIDTag>
 /// A knowledge-base entry.
 public typealias KnowledgeEntryID = Identifier<KnowledgeEntryIDTag>
 

@@ -4,9 +4,10 @@ Scenario 1 (desktop, 1280×800): the admin turns rating on and adds a sensitive 
 a knowledge entry and a public quick reply; a visitor on a page with the widget asks the bot, asks for a
 human while the only agent is 停止接入 and sees a live queue position; the agent switches to 在线 and gets
 the session without reloading; they chat (the sensitive word arrives as *), the gateway restarts and
-nothing is lost or duplicated; the agent inserts a quick reply and sends a smart-assist suggestion,
-transfers to a second agent who sees the whole history; the visitor ends with the end button and gives 5
-stars; the admin finds the session as a human session in the records and downloads its CSV.
+nothing is lost or duplicated; the visitor sends a PDF that the agent downloads (a type the admin turned
+off and an executable named .pdf are refused with their reasons); the agent inserts a quick reply and
+sends a smart-assist suggestion, transfers to a second agent who sees the whole history; the visitor ends
+with the end button and gives 5 stars; the admin finds the session as a human session in the records and downloads its CSV.
 
 Scenario 2 (phone, 375×667): out of hours (a holiday override set in the admin console), the H5 visitor
 asks for a human, gets the leave-a-message form, leaves a message with a phone number and an image; the
@@ -79,6 +80,22 @@ def png_file(folder):
     with open(path, "wb") as handle:
         handle.write(data)
     return path
+
+
+def sample_files(folder):
+    """Writes a small PDF, a ZIP archive and an executable named like a PDF; returns their paths."""
+    import zipfile
+    os.makedirs(folder, exist_ok=True)
+    pdf = os.path.join(folder, "报价单.pdf")
+    with open(pdf, "wb") as handle:
+        handle.write(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    archive = os.path.join(folder, "photos.zip")
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("readme.txt", "hello")
+    disguised = os.path.join(folder, "invoice.pdf.exe.pdf")
+    with open(disguised, "wb") as handle:
+        handle.write(b"MZ\x90\x00\x03\x00\x00\x00" + bytes(56))
+    return pdf, archive, disguised
 
 
 class Scenario(unittest.TestCase):
@@ -261,7 +278,7 @@ class Test1MainScenario(Scenario):
 
     def test_03_agent_logs_in_and_stops_accepting(self):
         def body():
-            agent = self.browser("agent1")
+            agent = self.browser("agent1", downloads=os.path.join(self.folder, "agent-downloads"))
             self.staff_login(agent, "/workbench", AGENT1[0], AGENT1[2])
             agent.text_appears("#me-name", AGENT1[1])
             agent.wait(lambda d: d.find_element(By.ID, "status-online").get_attribute("aria-pressed") == "true", "online after login")
@@ -439,6 +456,44 @@ class Test1MainScenario(Scenario):
                 "the agent's image shown to the visitor", 30)
             agent.shot("images")
             visitor.shot("images")
+        self.run_step(body, critical=False)
+
+    def test_08c_files_pdf_to_the_agent_refused_types_shown(self):
+        def body():
+            admin = self.admin_page("files")
+            box = admin.visible("#set-file-type-zip")
+            if box.is_selected():
+                box.click()
+            self.save_settings(admin)
+            self.assertFalse(admin.visible("#set-file-type-zip").is_selected())
+            self.assertTrue(admin.visible("#set-file-type-pdf").is_selected())
+            admin.shot("file-settings")
+
+            visitor = self.browsers["visitor"]
+            agent = self.browsers["agent1"]
+            pdf, archive, disguised = sample_files(os.path.join(self.folder, "files"))
+            visitor.find("#chat-file-input").send_keys(pdf)
+            visitor.text_appears(".msg.visitor .file-card .file-name", "报价单.pdf", timeout=30)
+            card = agent.visible("#wb-messages .msg.visitor .file-card", timeout=30)
+            self.assertIn("报价单.pdf", card.text)
+            self.assertIn(f"{os.path.getsize(pdf)} B", card.text)
+            before = files_in(agent.downloads)
+            agent.click("#wb-messages .msg.visitor .file-card .file-download")
+            saved = wait_for_file(agent.downloads, ".pdf", before)
+            time.sleep(0.5)
+            with open(saved, "rb") as got, open(pdf, "rb") as sent:
+                self.assertEqual(got.read(), sent.read())
+            self.assertEqual(os.path.basename(saved), "报价单.pdf")
+            agent.shot("file-card")
+
+            visitor.expect_errors("status of 415")
+            visitor.find("#chat-file-input").send_keys(archive)
+            visitor.text_appears(".toast", "管理员不允许发送这种类型的文件")
+            visitor.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, ".toast"), "toast gone", 15)
+            visitor.find("#chat-file-input").send_keys(disguised)
+            visitor.text_appears(".toast", "无法识别的文件类型")
+            visitor.shot("file-refused")
+            self.assertEqual(len(visitor.finds(".msg.visitor .file-card")), 1, "a refused file is not shown as sent")
         self.run_step(body, critical=False)
 
     def test_09_network_drop_and_reload_lose_nothing(self):

@@ -137,12 +137,31 @@ struct CodecErrorTests {
         #expect(decodeError(long) == .invalidField("data.text", reason: "must be at most 5000 characters, got 5001"))
     }
 
-    @Test("both text and image, or neither")
-    func textXorImage() {
+    @Test("exactly one of text, image and file")
+    func textXorImageXorFile() {
+        let reason = "must have exactly one of `text`, `image` and `file`"
         let both = Samples.visitorMessageEntry { _, data in data["image"] = ["url": "https://a.example/x.png"] }
-        #expect(decodeError(both) == .invalidField("data", reason: "must have exactly one of `text` and `image`"))
+        #expect(decodeError(both) == .invalidField("data", reason: reason))
         let neither = Samples.visitorMessageEntry { _, data in data["text"] = nil }
-        #expect(decodeError(neither) == .invalidField("data", reason: "must have exactly one of `text` and `image`"))
+        #expect(decodeError(neither) == .invalidField("data", reason: reason))
+        let file: [String: Any] = ["file_id": "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e", "name": "a.pdf", "size": 10, "mime_type": "application/pdf"]
+        let textAndFile = Samples.visitorMessageEntry { _, data in data["file"] = file }
+        #expect(decodeError(textAndFile) == .invalidField("data", reason: reason))
+        let fileOnly = Samples.visitorMessageEntry { _, data in
+            data["text"] = nil
+            data["file"] = file
+        }
+        #expect(decodeError(fileOnly) == nil)
+        let badName = Samples.visitorMessageEntry { _, data in
+            data["text"] = nil
+            data["file"] = file.merging(["name": "../a.pdf"]) { _, new in new }
+        }
+        #expect(decodeError(badName) == .invalidField("data.file.name", reason: "must not contain control characters, `/` or `\\`, and must not be blank"))
+        let unknownType = Samples.visitorMessageEntry { _, data in
+            data["text"] = nil
+            data["file"] = file.merging(["mime_type": "application/x-msdownload"]) { _, new in new }
+        }
+        #expect(decodeError(unknownType) != nil)
     }
 
     @Test("bad channel", arguments: ["WeChat", "", "-web", "we chat", String(repeating: "a", count: 65)])

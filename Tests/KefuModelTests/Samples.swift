@@ -9,6 +9,7 @@ enum Samples {
     static let otherAgent = AgentID("c4d5e6f7-0a1b-4c2d-9e3f-4a5b6c7d8e9f")!
     static let question = EventID("5d6e7f80-9a1b-4c2d-8e3f-405162738495")!
     static let image = ImageRef(.stored(ImageID("a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d")!), mimeType: .png)
+    static let file = FileRef(fileID: FileID("b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e")!, name: "报价单 v2.pdf", size: 48213, mimeType: .pdf)
 
     static func envelope(for type: EventType) -> any AnyEventEnvelope {
         switch type {
@@ -176,6 +177,10 @@ enum Samples {
                           ratingInvited: false), source: "routing"),
         make(MessageAccepted(sessionID: session, seq: 1, channel: "web", visitorID: "v-5", sender: .visitor,
                              clientMessageID: "m-9", content: .image(image)), source: "routing"),
+        make(MessageAccepted(sessionID: session, seq: 4, channel: "web", visitorID: "v-5", sender: .visitor,
+                             clientMessageID: "m-10", content: .file(file)), source: "routing"),
+        make(VisitorMessage(channel: "web", visitorID: "v-5", clientMessageID: "m-10", content: .file(file)), source: "gateway-a1"),
+        make(AgentMessage(sessionID: session, agentID: agent, clientMessageID: "wb-2", content: .file(file)), source: "gateway-a1"),
         make(MessageAccepted(sessionID: session, seq: 2, channel: "web", visitorID: "v-5", sender: .system,
                              content: .text("会话已结束")), source: "routing"),
         make(RatingRecorded(sessionID: session, seq: 9, channel: "web", visitorID: "v-5", stars: 2, comment: "等太久"), source: "routing"),

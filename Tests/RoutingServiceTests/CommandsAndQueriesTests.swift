@@ -57,6 +57,9 @@ import Testing
         let config = try await ask(h, "channel.config", Actor(role: .service), ["channel": .string("web-pc")])
         #expect(config.result?["rating_enabled"] == .bool(true))
         #expect(config.result?["open_now"] == .bool(true))
+        #expect(config.result?["files"]?["max_bytes"] == .integer(10 * 1024 * 1024))
+        let policy = try await ask(h, "files.policy", Actor(role: .service), [:])
+        #expect(policy.result?["allowed_types"] == .array(FileType.allCases.map { .string($0.key) }))
     }
 
     @Test func leaveMessagesAreStoredMaskedClaimedAndClosed() async throws {

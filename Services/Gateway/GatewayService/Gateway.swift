@@ -19,6 +19,7 @@ struct Gateway: Sendable, CustomStringConvertible {
     let idempotency: IdempotencyStore
     let inFlight = InFlightRequests()
     let uploads: UploadStore
+    let fileUploads: FileUploadStore
     let limiter: RateLimiter
     let webhooks: Webhooks
     let replyStream: String
@@ -51,6 +52,7 @@ struct Gateway: Sendable, CustomStringConvertible {
             commandsStream: context.streams.commands, source: source, publisher: context.publisher)
         idempotency = IdempotencyStore(postgres: context.postgres)
         uploads = UploadStore(postgres: context.postgres)
+        fileUploads = FileUploadStore(postgres: context.postgres)
         limiter = RateLimiter(redis: context.redis, prefix: context.streams.prefix)
         webhooks = Webhooks(context: context, settings: gateway.webhooks)
     }
@@ -101,6 +103,7 @@ struct GatewayBackground: Service, CustomStringConvertible {
                     _ = try await gateway.tokens.purgeExpired()
                     _ = try await gateway.idempotency.purge(olderThanDays: 2)
                     _ = try await gateway.uploads.purge(olderThanDays: 30)
+                    _ = try await gateway.fileUploads.purge(olderThanDays: 30)
                     _ = try await gateway.context.redis.send(["EXPIRE", gateway.replyStream, "86400"])
                     _ = try await gateway.context.redis.send(["XTRIM", gateway.replyStream, "MAXLEN", "~", "10000"])
                 } catch {

@@ -26,10 +26,13 @@ struct QueryFailure: Error, Equatable, CustomStringConvertible {
     /// No such image, or (for visitors) not theirs.
     static let unknownImage = QueryFailure(code: "unknown_image", message: "no such image")
 
+    /// No such file, or (for visitors) not theirs.
+    static let unknownFile = QueryFailure(code: "unknown_file", message: "no such file")
+
     /// The query name is not one the store answers.
     static func unknownQuery(_ name: String) -> QueryFailure {
         QueryFailure(
             code: "unknown_query",
-            message: "the store answers history.page, sessions.by_visitor, image.put and image.get, not \(name)")
+            message: "the store answers history.page, sessions.by_visitor, image.put, image.get, file.put and file.get, not \(name)")
     }
 }

@@ -3,10 +3,10 @@ import Postgres
 import ServiceLifecycle
 import ServiceRuntime
 
-/// Deletes sessions that ended more than `retentionDays` ago, with their events and images, a few rows
+/// Deletes sessions that ended more than `retentionDays` ago, with their events, images and files, a few rows
 /// per statement so that no statement holds locks for long and the consumers never wait behind it.
 ///
-/// Order per round: events, then images, then the session rows left without events or images. A purge
+/// Order per round: events, images, files, then the session rows left without any of them. A purge
 /// interrupted half-way leaves sessions that the next round finishes. With `retentionDays` 0 it deletes
 /// nothing (keep forever) and only waits for the shutdown, as a service of the group must. Every instance
 /// may run it: concurrent purges delete disjoint or already deleted rows.
@@ -57,6 +57,11 @@ struct RetentionPurge: Service {
             DELETE FROM store.images WHERE image_id = ANY (ARRAY(
                 SELECT i.image_id FROM store.images AS i WHERE i.session_id IN (\(expired)) LIMIT $2))
             """, days: days, batch: batch)
+        let files = try await repeatDeleting(
+            """
+            DELETE FROM store.files WHERE file_id = ANY (ARRAY(
+                SELECT f.file_id FROM store.files AS f WHERE f.session_id IN (\(expired)) LIMIT $2))
+            """, days: days, batch: batch)
         let sessions = try await repeatDeleting(
             """
             DELETE FROM store.sessions WHERE session_id = ANY (ARRAY(
@@ -64,13 +69,14 @@ struct RetentionPurge: Service {
                 WHERE s.ended_at < now() - make_interval(days => $1)
                   AND NOT EXISTS (SELECT 1 FROM store.events AS e WHERE e.session_id = s.session_id)
                   AND NOT EXISTS (SELECT 1 FROM store.images AS i WHERE i.session_id = s.session_id)
+                  AND NOT EXISTS (SELECT 1 FROM store.files AS f WHERE f.session_id = s.session_id)
                 LIMIT $2))
             """, days: days, batch: batch)
-        if events + images + sessions > 0 {
+        if events + images + files + sessions > 0 {
             logger.info(
                 "retention purge deleted ended sessions",
                 metadata: [
-                    "retention_days": "\(days)", "events": "\(events)", "images": "\(images)", "sessions": "\(sessions)",
+                    "retention_days": "\(days)", "events": "\(events)", "images": "\(images)", "files": "\(files)", "sessions": "\(sessions)",
                 ])
         }
         return (events, images, sessions)

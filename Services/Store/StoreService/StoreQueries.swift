@@ -5,16 +5,18 @@ import Postgres
 import Redis
 
 /// Answers the store's queries (docs/queries.md, "store"): `history.page`, `sessions.by_visitor`,
-/// `image.put`, `image.get`. Every query checks the actor itself.
+/// `image.put`, `image.get`, `file.put`, `file.get`. Every query checks the actor itself.
 struct StoreQueries: Sendable {
     let history: HistoryQueries
     let images: ImageQueries
+    let files: FileQueries
     let logger: Logger
 
     /// Queries over `postgres`, with image bytes through `redis` keys under `<prefix>:blob:`.
     init(postgres: PostgresClient, redis: RedisClient, prefix: String, logger: Logger) {
         history = HistoryQueries(postgres: postgres)
         images = ImageQueries(postgres: postgres, redis: redis, blobPrefix: prefix + ":blob:")
+        files = FileQueries(postgres: postgres, redis: redis, blobPrefix: prefix + ":blob:")
         self.logger = logger
     }
 
@@ -32,6 +34,8 @@ struct StoreQueries: Sendable {
             case "sessions.by_visitor": result = try await history.sessionsByVisitor(actor, params)
             case "image.put": result = try await images.put(actor, params, requestID: request.id.uuid)
             case "image.get": result = try await images.get(actor, params)
+            case "file.put": result = try await files.put(actor, params, requestID: request.id.uuid)
+            case "file.get": result = try await files.get(actor, params)
             default: throw QueryFailure.unknownQuery(request.data.name)
             }
             return .success(result)

@@ -1,4 +1,4 @@
-/// `agent.message` v1 (commands): an agent sent text or one image into a session.
+/// `agent.message` v1 (commands): an agent sent text, one image or one file into a session.
 ///
 /// The gateway sets `agent_id` from the authenticated account, never from the browser's input.
 public struct AgentMessage: EventPayload {
@@ -13,7 +13,7 @@ public struct AgentMessage: EventPayload {
     public var agentID: AgentID
     /// The workbench's id for this message; routing accepts one message per (agent, id).
     public var clientMessageID: String
-    /// The text or image.
+    /// The text, image or file.
     public var content: MessageContent
 
     /// Creates the payload.
@@ -25,7 +25,7 @@ public struct AgentMessage: EventPayload {
     }
 
     enum CodingKeys: String, CodingKey {
-        case text, image
+        case text, image, file
         case sessionID = "session_id"
         case agentID = "agent_id"
         case clientMessageID = "client_message_id"
@@ -37,7 +37,7 @@ public struct AgentMessage: EventPayload {
         sessionID = try container.decode(SessionID.self, forKey: .sessionID)
         agentID = try container.decode(AgentID.self, forKey: .agentID)
         clientMessageID = try container.decode(String.self, forKey: .clientMessageID)
-        content = try MessageContent.decode(from: container, text: .text, image: .image)
+        content = try MessageContent.decode(from: container, text: .text, image: .image, file: .file)
     }
 
     /// Encodes the wire form.
@@ -46,7 +46,7 @@ public struct AgentMessage: EventPayload {
         try container.encode(sessionID, forKey: .sessionID)
         try container.encode(agentID, forKey: .agentID)
         try container.encode(clientMessageID, forKey: .clientMessageID)
-        try content.encode(to: &container, text: .text, image: .image)
+        try content.encode(to: &container, text: .text, image: .image, file: .file)
     }
 
     /// Checks the client message id and the content.

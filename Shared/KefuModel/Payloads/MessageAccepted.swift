@@ -23,7 +23,7 @@ public struct MessageAccepted: VisitorScoped {
     public var agentID: AgentID?
     /// The producer's `client_message_id`, echoed for visitor and agent messages.
     public var clientMessageID: String?
-    /// The masked text or the image.
+    /// The masked text, the image or the file.
     public var content: MessageContent
     /// 猜你想问: on a bot message, the knowledge-base questions offered as choices (1–3, best first); asking one
     /// (sending its `question` as the visitor's next message) gets its answer. Optional, added in version 1.
@@ -51,7 +51,7 @@ public struct MessageAccepted: VisitorScoped {
     }
 
     enum CodingKeys: String, CodingKey {
-        case seq, channel, sender, text, image, suggestions
+        case seq, channel, sender, text, image, file, suggestions
         case sessionID = "session_id"
         case visitorID = "visitor_id"
         case agentID = "agent_id"
@@ -69,7 +69,7 @@ public struct MessageAccepted: VisitorScoped {
         sender = try container.decode(SenderKind.self, forKey: .sender)
         agentID = try container.decodeIfPresent(AgentID.self, forKey: .agentID)
         clientMessageID = try container.decodeIfPresent(String.self, forKey: .clientMessageID)
-        content = try MessageContent.decode(from: container, text: .text, image: .image)
+        content = try MessageContent.decode(from: container, text: .text, image: .image, file: .file)
         suggestions = try container.decodeIfPresent([BotSuggestion].self, forKey: .suggestions)
         entryID = try container.decodeIfPresent(KnowledgeEntryID.self, forKey: .entryID)
     }
@@ -84,7 +84,7 @@ public struct MessageAccepted: VisitorScoped {
         try container.encode(sender, forKey: .sender)
         try container.encodeIfPresent(agentID, forKey: .agentID)
         try container.encodeIfPresent(clientMessageID, forKey: .clientMessageID)
-        try content.encode(to: &container, text: .text, image: .image)
+        try content.encode(to: &container, text: .text, image: .image, file: .file)
         try container.encodeIfPresent(suggestions, forKey: .suggestions)
         try container.encodeIfPresent(entryID, forKey: .entryID)
     }

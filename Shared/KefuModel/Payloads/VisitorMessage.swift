@@ -1,4 +1,4 @@
-/// `visitor.message` v1 (inbound): a visitor sent text or one image.
+/// `visitor.message` v1 (inbound): a visitor sent text, one image or one file.
 public struct VisitorMessage: VisitorScoped {
     /// The entry type.
     public static let eventType = EventType.visitorMessage
@@ -13,7 +13,7 @@ public struct VisitorMessage: VisitorScoped {
     public var sessionHint: SessionID?
     /// The producer's id for this message; routing accepts one message per (channel, visitor, id).
     public var clientMessageID: String
-    /// The text or image.
+    /// The text, image or file.
     public var content: MessageContent
     /// What the connector knows about the visitor (`name`, `device`, `page_url`…), shown to agents.
     public var attributes: [String: String]?
@@ -35,7 +35,7 @@ public struct VisitorMessage: VisitorScoped {
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel, text, image, attributes, priority
+        case channel, text, image, file, attributes, priority
         case visitorID = "visitor_id"
         case sessionHint = "session_hint"
         case clientMessageID = "client_message_id"
@@ -48,7 +48,7 @@ public struct VisitorMessage: VisitorScoped {
         visitorID = try container.decode(String.self, forKey: .visitorID)
         sessionHint = try container.decodeIfPresent(SessionID.self, forKey: .sessionHint)
         clientMessageID = try container.decode(String.self, forKey: .clientMessageID)
-        content = try MessageContent.decode(from: container, text: .text, image: .image)
+        content = try MessageContent.decode(from: container, text: .text, image: .image, file: .file)
         attributes = try container.decodeIfPresent([String: String].self, forKey: .attributes)
         priority = try container.decodeIfPresent(Int.self, forKey: .priority)
     }
@@ -60,7 +60,7 @@ public struct VisitorMessage: VisitorScoped {
         try container.encode(visitorID, forKey: .visitorID)
         try container.encodeIfPresent(sessionHint, forKey: .sessionHint)
         try container.encode(clientMessageID, forKey: .clientMessageID)
-        try content.encode(to: &container, text: .text, image: .image)
+        try content.encode(to: &container, text: .text, image: .image, file: .file)
         try container.encodeIfPresent(attributes, forKey: .attributes)
         try container.encodeIfPresent(priority, forKey: .priority)
     }

@@ -78,6 +78,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         case "forbidden", "not_your_actor", "visitor_blocked": return .forbidden
         case "cannot_block_self", "cannot_block_agent": return .badRequest
         case "payload_too_large": return .contentTooLarge
+        case "unsupported_file", "file_type_not_allowed": return .unsupportedMediaType
         case "session_not_active", "not_your_session", "agent_unavailable", "agent_full", "rating_repeated",
              "rating_not_invited", "version_conflict", "already_claimed", "duplicate_keyword", "queue_full",
              "no_service", "transfer_to_self_conflict", "feedback_repeated":

@@ -7,10 +7,12 @@ struct AgentSendBody: Codable {
     var clientMessageID: String
     var text: String?
     var imageID: ImageID?
+    var fileID: FileID?
     enum CodingKeys: String, CodingKey {
         case text
         case clientMessageID = "client_message_id"
         case imageID = "image_id"
+        case fileID = "file_id"
     }
 }
 
@@ -108,12 +110,7 @@ extension Gateway {
             let staff = try await staff(request)
             let session: SessionID = try request.uuidParameter("session_id", context)
             let body = try await RequestBody.decode(AgentSendBody.self, from: request, limit: gateway.maxJSONBytes)
-            let content: MessageContent
-            switch (body.text, body.imageID) {
-            case (let text?, nil): content = .text(text)
-            case (nil, let image?): content = .image(ImageRef(.stored(image)))
-            default: throw APIError.badRequest("invalid_field", "send exactly one of `text` and `image_id`")
-            }
+            let content = try await messageContent(text: body.text, imageID: body.imageID, fileID: body.fileID, actor: staff.actor)
             let payload = AgentMessage(sessionID: session, agentID: staff.agentID, clientMessageID: body.clientMessageID, content: content)
             try validated { () throws(ContractError) in try payload.validate() }
             if let image = body.imageID { try await uploads.requireOwned([image], by: staff.actor) }
@@ -195,6 +192,12 @@ extension Gateway {
         }
         api.get("images/:image_id") { request, context in
             try await downloadImage(request, context: context, actor: try await staff(request).actor)
+        }
+        api.post("files") { request, _ in
+            try await uploadFile(request, actor: try await staff(request).actor)
+        }
+        api.get("files/:file_id") { request, context in
+            try await downloadFile(request, context: context, actor: try await staff(request).actor)
         }
         api.get("ws") { request, context in
             let staff = try await auth.staff(request, allowQuery: true)

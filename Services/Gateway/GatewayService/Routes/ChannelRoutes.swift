@@ -8,6 +8,7 @@ struct ChannelMessageBody: Codable {
     var clientMessageID: String
     var text: String?
     var imageID: ImageID?
+    var fileID: FileID?
     var sessionID: SessionID?
     var attributes: [String: String]?
     var priority: Int?
@@ -17,6 +18,7 @@ struct ChannelMessageBody: Codable {
         case visitorID = "visitor_id"
         case clientMessageID = "client_message_id"
         case imageID = "image_id"
+        case fileID = "file_id"
         case sessionID = "session_id"
     }
 }
@@ -59,12 +61,9 @@ extension Gateway {
         api.post("messages") { request, context in
             let channel = try await apiChannel(request, context: context)
             let body = try await RequestBody.decode(ChannelMessageBody.self, from: request, limit: gateway.maxJSONBytes)
-            let content: MessageContent
-            switch (body.text, body.imageID) {
-            case (let text?, nil): content = .text(text)
-            case (nil, let image?): content = .image(ImageRef(.stored(image)))
-            default: throw APIError.badRequest("invalid_field", "send exactly one of `text` and `image_id`")
-            }
+            try validated { () throws(ContractError) in try FieldRules.token(body.visitorID, field: "visitor_id") }
+            let sender = Principal.visitor(VisitorToken(channel: channel, visitorID: body.visitorID, expiresAt: 0))
+            let content = try await messageContent(text: body.text, imageID: body.imageID, fileID: body.fileID, actor: sender.actor)
             let payload = VisitorMessage(
                 channel: channel, visitorID: body.visitorID, sessionHint: body.sessionID, clientMessageID: body.clientMessageID,
                 content: content, attributes: body.attributes, priority: body.priority)
@@ -84,6 +83,14 @@ extension Gateway {
             try validated { () throws(ContractError) in try FieldRules.token(visitorID, field: "visitor_id") }
             let visitor = try await limitedVisitor(channel: channel, visitorID: visitorID, context: context)
             return try await uploadImage(request, actor: visitor.actor)
+        }
+        api.post("files") { request, context in
+            let visitor = try await channelVisitor(request, context: context)
+            return try await uploadFile(request, actor: visitor.actor)
+        }
+        api.get("files/:file_id") { request, context in
+            let visitor = try await channelVisitor(request, context: context)
+            return try await downloadFile(request, context: context, actor: visitor.actor)
         }
         api.post("request-human") { request, context in
             try await channelAction(request, context: context, kind: "request_human") {
@@ -143,6 +150,15 @@ extension Gateway {
             throw APIError.forbidden("this API key belongs to another channel")
         }
         return channel
+    }
+
+    /// The visitor named by `?visitor_id=` on an API channel route (file upload and download).
+    private func channelVisitor(_ request: Request, context: GatewayRequestContext) async throws -> Principal {
+        let channel = try await apiChannel(request, context: context)
+        guard let visitorID = request.query("visitor_id") else {
+            throw APIError.badRequest("invalid_params", "`visitor_id` is required")
+        }
+        return try await limitedVisitor(channel: channel, visitorID: visitorID, context: context)
     }
 
     /// The visitor an integrator acts for, after taking a token from that visitor's rate-limit bucket

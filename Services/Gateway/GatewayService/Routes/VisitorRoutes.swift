@@ -16,6 +16,7 @@ struct VisitorSendBody: Codable {
     var clientMessageID: String
     var text: String?
     var imageID: ImageID?
+    var fileID: FileID?
     var sessionID: SessionID?
     var attributes: [String: String]?
 
@@ -23,6 +24,7 @@ struct VisitorSendBody: Codable {
         case text, attributes
         case clientMessageID = "client_message_id"
         case imageID = "image_id"
+        case fileID = "file_id"
         case sessionID = "session_id"
     }
 }
@@ -131,6 +133,14 @@ extension Gateway {
             let visitor = try await visitor(request, context: context)
             return try await downloadImage(request, context: context, actor: Principal.visitor(visitor).actor)
         }
+        api.post("files") { request, context in
+            let visitor = try await visitor(request, context: context)
+            return try await uploadFile(request, actor: Principal.visitor(visitor).actor)
+        }
+        api.get("files/:file_id") { request, context in
+            let visitor = try await visitor(request, context: context)
+            return try await downloadFile(request, context: context, actor: Principal.visitor(visitor).actor)
+        }
         api.get("events") { request, context in try await serverSentEvents(request, context: context) }
         api.get("ws") { request, context in
             let visitor = try auth.visitor(request, allowQuery: true)
@@ -195,12 +205,8 @@ extension Gateway {
     private func visitorSend(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let visitor = try await visitor(request, context: context)
         let body = try await RequestBody.decode(VisitorSendBody.self, from: request, limit: gateway.maxJSONBytes)
-        let content: MessageContent
-        switch (body.text, body.imageID) {
-        case (let text?, nil): content = .text(text)
-        case (nil, let image?): content = .image(ImageRef(.stored(image)))
-        default: throw APIError.badRequest("invalid_field", "send exactly one of `text` and `image_id`")
-        }
+        let content = try await messageContent(
+            text: body.text, imageID: body.imageID, fileID: body.fileID, actor: Principal.visitor(visitor).actor)
         var attributes = body.attributes
         if attributes == nil { attributes = await rememberedAttributes(of: visitor) }
         let payload = VisitorMessage(

@@ -21,6 +21,7 @@ extension RoutingEngine {
         case "settings.get": return try settingsGet(actor: actor, on: connection)
         case "settings.audit": return try settingsAudit(actor: actor, params: params, on: connection)
         case "channel.config": return try channelConfig(params: params, on: connection)
+        case "files.policy": return try filesPolicy(on: connection)
         case "agents.list": return try agentsList(actor: actor, params: params, on: connection)
         case "agent.me": return try agentMe(actor: actor, on: connection)
         case "sessions.mine": return try sessionsMine(actor: actor, on: connection)
@@ -122,6 +123,21 @@ extension RoutingEngine {
             ("transfer_button", .bool(config.transferButton)), ("end_button", .bool(config.endButton)),
             ("rating_enabled", .bool(current.document.ratingEnabled)),
             ("open_now", .bool(current.humanOffered(channel: channel, at: Date()))),
+            ("files", Self.filesJSON(current.document.files)),
+        ])
+    }
+
+    /// `files.policy`: the file size limit and allowed types in force, for any actor (the gateway checks
+    /// every upload against it).
+    private func filesPolicy(on connection: PostgresConnection) throws -> JSONValue {
+        Self.filesJSON(try settings.current(on: connection).document.files)
+    }
+
+    private static func filesJSON(_ files: RoutingFileSettings) -> JSONValue {
+        .members([
+            ("max_bytes", .int(files.maxBytes)),
+            ("allowed_types", .array(files.allowed.map { .string($0.key) })),
+            ("allowed_mime_types", .array(files.allowed.map { .string($0.rawValue) })),
         ])
     }
 

@@ -2,12 +2,16 @@
 import { h } from './dom.js';
 import { t } from './i18n.js';
 import { imageView } from './media.js';
+import { fileCard } from './files.js';
 import { shortTime, dateTime } from './format.js';
 import { staffApi } from './staff.js';
 import { openDialog } from './dialog.js';
 
 /** Loads an image a staff member may see, as a Blob. */
 export const staffImage = (id) => staffApi('GET', '/agent/images/' + id, { as: 'blob' });
+
+/** Loads a file a staff member may see, as a Blob. */
+export const staffFile = (id) => staffApi('GET', '/agent/files/' + id, { as: 'blob' });
 
 /** All history items of a session (pages of 200, `kinds=all`), for a staff member. */
 export async function staffHistory(sessionId, afterSeq = 0) {
@@ -36,7 +40,7 @@ export function transcriptRow(item, { names = () => '', me = null } = {}) {
       if (d.sender === 'system') return line(d.text || '');
       const who = d.sender === 'visitor' ? t('wb.visitor') : d.sender === 'bot' ? t('wb.bot')
         : d.agent_id && d.agent_id === me ? t('wb.me') : names(d.agent_id) || t('wb.agent');
-      const body = d.image ? imageView(d.image, staffImage) : h('p', { class: 'msg-text', text: d.text || '' });
+      const body = d.image ? imageView(d.image, staffImage) : d.file ? fileCard(d.file, staffFile) : h('p', { class: 'msg-text', text: d.text || '' });
       return h('li', { class: 'msg ' + d.sender + (d.sender === 'agent' && d.agent_id === me ? ' mine' : ''), dataset: { seq: String(item.seq), sender: d.sender } },
         h('div', { class: 'msg-meta' }, h('span', { class: 'msg-who', text: who }), time),
         h('div', { class: 'bubble' }, body));

@@ -19,6 +19,7 @@ const SECTIONS = [
   ['human', () => new SettingsPage('human')],
   ['rating', () => new SettingsPage('rating')],
   ['session', () => new SettingsPage('session')],
+  ['files', () => new SettingsPage('files')],
   ['accounts', () => new AccountsPage()],
   ['blocks', () => new BlocksPage()],
   ['channels', () => new ChannelsPage()],

@@ -1,5 +1,6 @@
 // Settings pages over routing's one settings document: 人工客服设置 (switch, channels, transfer conditions,
-// service hours with overrides, queue), 满意度评价, 会话设置 (end phrases and buttons, idle timeout, 敏感词).
+// service hours with overrides, queue), 满意度评价, 会话设置 (end phrases and buttons, idle timeout, 敏感词),
+// 文件设置 (size limit and allowed file types).
 import { h, replace, splitList } from '../dom.js';
 import { t } from '../i18n.js';
 import { staffApi } from '../staff.js';
@@ -14,6 +15,9 @@ const CHANNEL = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const DEFAULT_CHANNEL = { human_enabled: true, transfer_keywords: [], bot_unanswered_limit: 2, transfer_button: true, end_button: true, transfer_keywords_match: 'whole_message', priority: 0 };
 /** The reasons with their own prompt in `no_service_prompts` (out of hours is `out_of_service_prompt`). */
 const NO_SERVICE_REASONS = ['service_off', 'channel_off', 'nobody_present', 'queue_full', 'queue_timeout'];
+/** The file types of `files.allowed_types`, in the order shown. */
+const FILE_TYPES = ['pdf', 'docx', 'xlsx', 'pptx', 'doc', 'xls', 'ppt', 'txt', 'zip', 'gz', '7z', 'rar'];
+const MIB = 1024 * 1024;
 
 /** A select of the keyword match modes. */
 function matchSelect(attributes, value) {
@@ -37,11 +41,14 @@ function normalize(doc) {
   d.session ??= {};
   d.session.end_phrases ??= [];
   d.sensitive_words ??= [];
+  d.files ??= {};
+  d.files.max_bytes ??= 10 * MIB;
+  d.files.allowed_types ??= [...FILE_TYPES];
   return d;
 }
 
 export class SettingsPage {
-  /** `section`: 'human', 'rating' or 'session'. */
+  /** `section`: 'human', 'rating', 'session' or 'files'. */
   constructor(section) {
     this.section = section;
     this.element = h('section', { class: 'page', id: 'page-' + section });
@@ -64,7 +71,8 @@ export class SettingsPage {
   }
 
   render() {
-    const body = this.section === 'human' ? this.human() : this.section === 'rating' ? this.rating() : this.sessionSettings();
+    const body = this.section === 'human' ? this.human() : this.section === 'rating' ? this.rating()
+      : this.section === 'files' ? this.files() : this.sessionSettings();
     this.error = h('p', { class: 'form-error', role: 'alert', id: 'settings-error' });
     const saved = this.meta && this.meta.updated_at ? t('admin.savedAt', { time: dateTime(this.meta.updated_at), version: this.version }) : '';
     replace(this.element,
@@ -202,6 +210,37 @@ export class SettingsPage {
     const box = checkbox('set-rating-enabled', t('set.ratingEnabled'), !!this.doc.rating_enabled);
     this.collect = () => ({ ...structuredClone(this.doc), rating_enabled: box.querySelector('input').checked });
     return [h('fieldset', {}, h('legend', { text: t('admin.rating') }), box, h('p', { class: 'hint', text: t('set.ratingHint') }))];
+  }
+
+  // ---------- 文件设置 ----------
+
+  files() {
+    const f = this.doc.files;
+    const size = h('input', {
+      id: 'set-file-max', type: 'number', min: 0.01, max: 50, step: 0.01, class: 'narrow',
+      value: String(Math.round((f.max_bytes / MIB) * 100) / 100),
+    });
+    const boxes = FILE_TYPES.map((type) => {
+      const box = checkbox('set-file-type-' + type, t('set.fileType.' + type), f.allowed_types.includes(type));
+      box.dataset.type = type;
+      return box;
+    });
+    this.collect = () => {
+      const doc = structuredClone(this.doc);
+      const mib = Number(size.value);
+      if (!Number.isFinite(mib) || mib <= 0 || mib > 50) throw new Error(t('set.fileMaxBad'));
+      doc.files = {
+        max_bytes: Math.max(1024, Math.round(mib * MIB)),
+        allowed_types: boxes.filter((box) => box.querySelector('input').checked).map((box) => box.dataset.type),
+      };
+      return doc;
+    };
+    return [
+      h('fieldset', {}, h('legend', { text: t('set.fileLimit') }), field(t('set.fileMax'), size, t('set.fileMaxHint'))),
+      h('fieldset', {}, h('legend', { text: t('set.fileTypes') }),
+        h('p', { class: 'hint', text: t('set.fileTypesHint') }),
+        h('div', { class: 'checks', id: 'file-types' }, boxes)),
+    ];
   }
 
   // ---------- 会话设置 ----------

@@ -6,6 +6,7 @@ import { h, $, randomId, replace } from '../dom.js';
 import { t, langSwitch, applyTitle } from '../i18n.js';
 import { LiveSocket } from '../socket.js';
 import { imagePicker, imageView, messageInput, checkImage } from '../media.js';
+import { filePicker, fileCard, checkFile, applyPolicy } from '../files.js';
 import { toast, confirmDialog } from '../dialog.js';
 import { duration, shortTime } from '../format.js';
 import { VisitorStore } from './store.js';
@@ -76,6 +77,7 @@ export class VisitorChat {
     this.input.addEventListener('input', () => this.signalTyping());
     document.addEventListener('visibilitychange', () => { if (!document.hidden) this.markRead(); });
     const picker = imagePicker({ id: 'chat-image', onFiles: (files) => files.forEach((f) => this.sendImage(f)) });
+    this.filePicker = filePicker({ id: 'chat-file', onFiles: (files) => files.forEach((f) => this.sendFile(f)) });
     this.humanButton = h('button', { type: 'button', class: 'btn', id: 'chat-human', text: t('chat.human'), onclick: () => this.requestHuman() });
     this.endButton = h('button', { type: 'button', class: 'btn', id: 'chat-end', text: t('chat.end'), onclick: () => this.endSession() });
     this.leaveButton = h('button', { type: 'button', class: 'btn', id: 'chat-leave', text: t('chat.leave'), onclick: () => this.openLeaveMessage() });
@@ -88,7 +90,7 @@ export class VisitorChat {
           onclick: () => window.parent.postMessage({ type: 'kefu:close' }, '*'),
         }) : null));
     const composer = h('footer', { class: 'composer' },
-      h('div', { class: 'composer-tools' }, picker.button, picker.input, this.humanButton, this.endButton, this.leaveButton),
+      h('div', { class: 'composer-tools' }, picker.button, picker.input, this.filePicker.button, this.filePicker.input, this.humanButton, this.endButton, this.leaveButton),
       h('div', { class: 'composer-row' }, this.input,
         h('button', { type: 'button', class: 'btn primary', id: 'chat-send', text: t('chat.send'), onclick: () => this.sendText() })));
     replace(this.root, h('div', { class: 'chat' + (this.embed ? ' embedded' : '') }, header, this.banner, this.queueBox, this.list, composer));
@@ -109,6 +111,7 @@ export class VisitorChat {
       ? t('chat.agentTyping', { name: agent || t('chat.agent') })
       : t(names[this.state] || 'chat.stateBot', { name: agent || t('chat.agent') });
     this.queueBox.hidden = this.state !== 'queued' || !this.queue;
+    applyPolicy(this.filePicker, c.files);
   }
 
   showBanner(text) {
@@ -405,6 +408,7 @@ export class VisitorChat {
     }
     const who = d.sender === 'visitor' ? t('chat.me') : d.sender === 'bot' ? t('chat.bot') : this.agentNames[d.agent_id] || t('chat.agent');
     const body = d.image ? imageView(d.image, (id) => api('GET', '/visitor/images/' + id, { token: this.store.token, as: 'blob' }))
+      : d.file ? fileCard(d.file, (id) => api('GET', '/visitor/files/' + id, { token: this.store.token, as: 'blob' }))
       : d.sender === 'bot' && Array.isArray(d.suggestions) && d.suggestions.length ? this.choices(d.suggestions)
         : h('p', { class: 'msg-text', text: d.text || '' });
     const row = h('li', { class: 'msg ' + d.sender, dataset: { seq: String(item.seq || ''), session: d.session_id || '' } },
@@ -585,6 +589,31 @@ export class VisitorChat {
     }
   }
 
+  /** Uploads a file to the open session (the gateway checks its size and type by content), then sends it. */
+  async sendFile(file) {
+    const problem = checkFile(file, this.config && this.config.files);
+    if (problem) {
+      toast(problem, 'error');
+      return;
+    }
+    if (!OPEN_STATES.includes(this.state) || !this.sessionId) {
+      toast(t('file.noSession'), 'error');
+      return;
+    }
+    const placeholder = this.pendingRow({ client_message_id: 'upload', body: { text: t('file.uploading') }, state: 'sending' });
+    try {
+      await this.ready;
+      const uploaded = await api('POST', '/visitor/files', {
+        token: this.store.token, body: file, query: { session_id: this.sessionId, name: file.name },
+      });
+      placeholder.remove();
+      this.enqueue({ file_id: uploaded.file_id });
+    } catch (e) {
+      placeholder.remove();
+      toast(t('file.uploadFailed') + ' ' + (e.display || ''), 'error');
+    }
+  }
+
   enqueue(content) {
     const entry = {
       client_message_id: randomId('w'),
@@ -652,7 +681,7 @@ export class VisitorChat {
       sending: t('chat.sending'), sent: t('chat.sent'), failed: t('chat.failed'), rejected: t('chat.rejected'),
     }[entry.state];
     const row = h('li', { class: 'msg visitor pending ' + entry.state, dataset: { clientId: entry.client_message_id } },
-      h('div', { class: 'bubble' }, entry.body.text ? h('p', { class: 'msg-text', text: entry.body.text }) : h('p', { class: 'msg-text', text: t('image.alt') })),
+      h('div', { class: 'bubble' }, h('p', { class: 'msg-text', text: entry.body.text || (entry.body.file_id ? t('file.alt') : t('image.alt')) })),
       h('div', { class: 'msg-status' },
         h('span', { text: status + (entry.error && entry.state !== 'sending' ? ' · ' + entry.error : '') }),
         entry.state === 'failed' || entry.state === 'rejected'

@@ -7,6 +7,7 @@ import { LiveSocket } from '../socket.js';
 import { duration } from '../format.js';
 import { openDialog, confirmDialog, toast } from '../dialog.js';
 import { imagePicker, messageInput, checkImage } from '../media.js';
+import { filePicker, checkFile } from '../files.js';
 import { transcriptRow, staffHistory, markFeedback } from '../transcript.js';
 import { notify, setBaseTitle } from './notify.js';
 import { Extension } from './extension.js';
@@ -133,6 +134,7 @@ export class Workbench {
     document.addEventListener('visibilitychange', () => { if (!document.hidden) this.markRead(this.current()); });
     this.typingLine = h('p', { class: 'typing-line', id: 'wb-typing', 'aria-live': 'polite', hidden: true });
     const picker = imagePicker({ id: 'wb-image', label: t('wb.sendImage'), onFiles: (files) => files.forEach((f) => this.sendImage(f)) });
+    const files = filePicker({ id: 'wb-file', label: t('wb.sendFile'), onFiles: (picked) => picked.forEach((f) => this.sendFile(f)) });
     this.tools = {
       assist: h('button', { type: 'button', class: 'btn', id: 'tool-assist', 'aria-pressed': 'true', text: t('wb.assist'), onclick: () => this.toggleAssist() }),
       transfer: h('button', { type: 'button', class: 'btn', id: 'tool-transfer', text: t('wb.transfer'), onclick: () => this.openTransfer() }),
@@ -142,7 +144,7 @@ export class Workbench {
     };
     this.captureBar = h('div', { class: 'capture-bar', id: 'capture-bar', hidden: true });
     this.composer = h('div', { class: 'composer' },
-      h('div', { class: 'composer-tools', role: 'toolbar', 'aria-label': t('wb.tools') }, picker.button, picker.input, this.tools.assist, this.tools.transfer, this.tools.capture, this.tools.block, this.tools.end),
+      h('div', { class: 'composer-tools', role: 'toolbar', 'aria-label': t('wb.tools') }, picker.button, picker.input, files.button, files.input, this.tools.assist, this.tools.transfer, this.tools.capture, this.tools.block, this.tools.end),
       this.captureBar,
       h('div', { class: 'composer-row' }, this.input, h('button', { type: 'button', class: 'btn primary', id: 'wb-send', text: t('wb.send'), onclick: () => this.sendText() })));
     this.placeholder = h('div', { class: 'conv-empty', id: 'conv-empty' }, h('p', { text: t('wb.pick') }));
@@ -301,7 +303,7 @@ export class Workbench {
       for (let i = messages.length - 1; i >= 0 && messages[i].data.sender === 'visitor'; i -= 1) first = messages[i];
       session.waitingSince = first.time ? new Date(first.time).getTime() : Date.now();
     }
-    const preview = last ? (last.data.text || t('image.alt')) : '';
+    const preview = last ? (last.data.text || (last.data.file ? t('file.alt') + ' ' + last.data.file.name : t('image.alt'))) : '';
     session.preview = preview;
   }
 
@@ -408,6 +410,7 @@ export class Workbench {
     this.input.disabled = disabled;
     $('#wb-send', this.root).disabled = disabled;
     $('#wb-image', this.root).disabled = disabled;
+    $('#wb-file', this.root).disabled = disabled;
   }
 
   renderMessages() {
@@ -629,6 +632,22 @@ export class Workbench {
     }
   }
 
+  async sendFile(file) {
+    const s = this.current();
+    if (!s || s.ended) return;
+    const problem = checkFile(file, null);
+    if (problem) {
+      toast(problem, 'error');
+      return;
+    }
+    try {
+      const uploaded = await staffApi('POST', '/agent/files', { body: file, query: { session_id: s.id, name: file.name } });
+      this.send(s, { file_id: uploaded.file_id });
+    } catch (e) {
+      toast(t('file.uploadFailed') + ' ' + (e.display || ''), 'error');
+    }
+  }
+
   send(session, content) {
     const pending = { client_message_id: randomId('a'), body: null, state: 'sending' };
     pending.body = { client_message_id: pending.client_message_id, ...content };
@@ -656,7 +675,7 @@ export class Workbench {
     const s = this.current();
     const label = { sending: t('chat.sending'), sent: t('chat.sent'), failed: t('chat.failed'), rejected: t('chat.rejected') }[pending.state];
     return h('li', { class: 'msg agent mine pending ' + pending.state },
-      h('div', { class: 'bubble' }, h('p', { class: 'msg-text', text: pending.body.text || t('image.alt') })),
+      h('div', { class: 'bubble' }, h('p', { class: 'msg-text', text: pending.body.text || (pending.body.file_id ? t('file.alt') : t('image.alt')) })),
       h('div', { class: 'msg-status' }, h('span', { text: label + (pending.error && pending.state !== 'sending' ? ' · ' + pending.error : '') }),
         pending.state === 'failed' || pending.state === 'rejected'
           ? h('button', { type: 'button', class: 'link retry', text: t('chat.retry'), onclick: () => this.deliver(s, pending) }) : null,

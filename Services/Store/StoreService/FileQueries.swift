@@ -1,0 +1,146 @@
+import Foundation
+import KefuModel
+import Postgres
+import Redis
+
+/// `file.put` and `file.get`: file bytes move through short-lived Redis keys `<prefix>:blob:<uuid>`, never
+/// through streams, exactly as images do (docs/queries.md, "Binary bodies").
+struct FileQueries: Sendable {
+    /// How long a download key lives, in seconds.
+    static let downloadSeconds = 60
+
+    let postgres: PostgresClient
+    let redis: RedisClient
+    /// `<prefix>:blob:`, the only keys this service reads or writes bytes under.
+    let blobPrefix: String
+
+    /// Stores the file the gateway wrote to `blob_key` for `session_id` under `name`, then deletes the key.
+    ///
+    /// The bytes must be 1 byte to 50 MiB and be one of the ``FileType``s by content (the gateway has already
+    /// checked the settings' limit and allow-list); the stored type is the one the bytes show. Visitors may
+    /// upload to their own sessions, agents to sessions they serve, admins to any. A redelivered request
+    /// (same envelope id) answers with the file already stored. Result: `{ file_id, name, size, mime_type }`.
+    func put(_ actor: Actor, _ params: QueryParams, requestID: UUID) async throws -> JSONValue {
+        let uploader = try Self.uploader(actor)
+        let key = try blobKey(params)
+        let sessionID = try params.uuid("session_id")
+        let name = try params.string("name")
+        do throws(ContractError) {
+            try FileRef.validateName(name, field: "params.name")
+        } catch {
+            try await deleteKey(key)
+            throw QueryFailure.invalidParams(error.description)
+        }
+        if let stored = try await storedFile(requestID: requestID) {
+            try await deleteKey(key)
+            return stored
+        }
+        let session = try await postgres.withConnection { try SessionAccess.load(sessionID, on: $0) }
+        do {
+            guard let session else { throw QueryFailure.unknownSession }
+            try session.authorize(actor)
+        } catch {
+            try await deleteKey(key)
+            throw error
+        }
+        let bytes = try await readBlob(key)
+        guard let type = FileType.detect(bytes) else {
+            try await deleteKey(key)
+            throw QueryFailure(
+                code: "unsupported_file",
+                message: "the bytes are not a PDF, Office document, UTF-8 text or archive (checked by content, not by name)")
+        }
+        try await postgres.execute(
+            """
+            INSERT INTO store.files
+                (file_id, session_id, uploader_role, uploader_id, uploader_channel, name, mime_type, bytes, size, request_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            ON CONFLICT (request_id) DO NOTHING
+            """,
+            [UUID(), sessionID, uploader.role, uploader.id, uploader.channel, name, type.rawValue, bytes, bytes.count, requestID])
+        try await deleteKey(key)
+        guard let stored = try await storedFile(requestID: requestID) else {
+            throw QueryFailure(code: "store_error", message: "the file was not stored; upload it again")
+        }
+        return stored
+    }
+
+    /// Writes the file's bytes to a fresh `<prefix>:blob:<uuid>` key that expires in 60 s.
+    ///
+    /// Readable by the session's visitor, the agents who served that visitor, and admins; anyone else gets
+    /// `unknown_file` (visitors) or `forbidden` (agents). Result: `{ blob_key, name, mime_type, size }`.
+    func get(_ actor: Actor, _ params: QueryParams) async throws -> JSONValue {
+        let fileID = try params.uuid("file_id")
+        let found = try await postgres.withConnection { connection -> (SessionAccess?, String, String, Int)? in
+            let rows = try connection.query("SELECT session_id, name, mime_type, size FROM store.files WHERE file_id = $1", [fileID])
+            guard let row = rows.first else { return nil }
+            let session = try SessionAccess.load(try row.decode(UUID.self, at: 0), on: connection)
+            return (session, try row.decode(String.self, at: 1), try row.decode(String.self, at: 2), try row.decode(Int.self, at: 3))
+        }
+        guard let (session, name, mimeType, size) = found, let session else { throw QueryFailure.unknownFile }
+        try session.authorize(actor, hidden: .unknownFile)
+        let rows = try await postgres.query("SELECT bytes FROM store.files WHERE file_id = $1", [fileID])
+        guard let row = rows.first else { throw QueryFailure.unknownFile }
+        let bytes = try row.decode([UInt8].self, at: 0)
+        let key = blobPrefix + UUID().uuidString.lowercased()
+        _ = try await redis.send([
+            Array("SET".utf8), Array(key.utf8), bytes, Array("EX".utf8), Array(String(Self.downloadSeconds).utf8),
+        ]).throwingOnError()
+        return .object([
+            "blob_key": .string(key), "name": .string(name), "mime_type": .string(mimeType), "size": .integer(Int64(size)),
+        ])
+    }
+
+    private static func uploader(_ actor: Actor) throws(QueryFailure) -> (role: String, id: String, channel: String?) {
+        switch actor.role {
+        case .visitor:
+            guard let visitorID = actor.visitorID else { throw .invalidParams("actor.visitor_id is required") }
+            return ("visitor", visitorID, actor.channel)
+        case .agent, .admin:
+            guard let agentID = actor.agentID else { throw .invalidParams("actor.agent_id is required") }
+            return (actor.role.rawValue, agentID.description, nil)
+        case .service, .supervisor:
+            throw .forbidden("files are uploaded by visitors, agents and admins")
+        }
+    }
+
+    private func blobKey(_ params: QueryParams) throws(QueryFailure) -> String {
+        let key = try params.string("blob_key")
+        guard key.hasPrefix(blobPrefix), UUID(uuidString: String(key.dropFirst(blobPrefix.count))) != nil else {
+            throw .invalidParams("params.blob_key must be a key \(blobPrefix)<uuid> written by the gateway")
+        }
+        return key
+    }
+
+    /// The blob's bytes, refusing a missing key and one over 50 MiB (checked with `STRLEN` before reading).
+    private func readBlob(_ key: String) async throws -> [UInt8] {
+        let length = try await redis.send(["STRLEN", key]).throwingOnError().int ?? 0
+        if length > FileRef.maxBytes {
+            try await deleteKey(key)
+            throw QueryFailure(
+                code: "file_too_large", message: "the file is \(length) bytes; the limit is \(FileRef.maxBytes) bytes (50 MiB)")
+        }
+        guard length > 0, let bytes = try await redis.send([Array("GET".utf8), Array(key.utf8)]).throwingOnError().bytes,
+              !bytes.isEmpty
+        else {
+            throw QueryFailure.invalidParams("the blob \(key) is missing, empty or expired (it lives 300 s); upload again")
+        }
+        return bytes
+    }
+
+    private func deleteKey(_ key: String) async throws {
+        _ = try await redis.send(["DEL", key]).throwingOnError()
+    }
+
+    private func storedFile(requestID: UUID) async throws -> JSONValue? {
+        let rows = try await postgres.query(
+            "SELECT file_id, name, size, mime_type FROM store.files WHERE request_id = $1", [requestID])
+        guard let row = rows.first else { return nil }
+        return .object([
+            "file_id": .string(try row.decode(UUID.self, at: 0).uuidString.lowercased()),
+            "name": .string(try row.decode(String.self, at: 1)),
+            "size": .integer(try row.decode(Int64.self, at: 2)),
+            "mime_type": .string(try row.decode(String.self, at: 3)),
+        ])
+    }
+}

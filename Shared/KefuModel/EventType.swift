@@ -34,6 +34,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case agentBlockVisitor = "agent.block_visitor"
     /// An admin lifted a visitor block (commands).
     case adminLiftBlock = "admin.lift_block"
+    /// A member of staff wrote an internal note (内部备注) into a session (commands).
+    case agentNote = "agent.note"
     /// A question or change for a service, answered by `reply.result` (requests:<service>).
     case queryRequest = "query.request"
     /// The answer to a `query.request` or to a command with `reply_to` (the request's `reply_to`).
@@ -70,6 +72,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case knowledgeChanged = "knowledge.changed"
     /// Routing refused a blocked visitor's message or request without a session (events).
     case visitorRefused = "visitor.refused"
+    /// Routing accepted an internal note into a session's history; staff only (events).
+    case noteAdded = "note.added"
 
     /// Decodes a wire name, throwing ``ContractError/unknownType(_:)`` for names this build does not know.
     public init(from decoder: any Decoder) throws {
@@ -86,7 +90,7 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
             .inbound
         case .agentMessage, .agentTransfer, .agentEndSession, .agentSetStatus, .agentHeartbeat,
              .agentHandleLeaveMessage, .adminUpdateSettings, .adminUpsertAgent, .botAnswer,
-             .agentBlockVisitor, .adminLiftBlock:
+             .agentBlockVisitor, .adminLiftBlock, .agentNote:
             .commands
         case .botQuestion:
             .requests(.knowledge)
@@ -96,10 +100,15 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
             .replyTo
         case .sessionCreated, .sessionQueued, .queuePosition, .sessionAssigned, .sessionTransferred, .sessionEnded,
              .messageAccepted, .ratingRecorded, .feedbackRecorded, .agentUpdated, .leaveMessageUpdated, .assistSuggested, .knowledgeChanged,
-             .visitorRefused:
+             .visitorRefused, .noteAdded:
             .events
         }
     }
+
+    /// Events only staff may see (internal notes): the gateway never sends them to a visitor's socket, a
+    /// channel feed or a webhook, store never returns them to a visitor, and a per-channel outbound stream
+    /// must never carry them.
+    public var isStaffOnly: Bool { self == .noteAdded }
 
     /// Data versions this build can decode.
     public var supportedVersions: [Int] { [payloadType.version] }
@@ -148,6 +157,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
         case .agentBlockVisitor: AgentBlockVisitor.self
         case .adminLiftBlock: AdminLiftBlock.self
         case .visitorRefused: VisitorRefused.self
+        case .agentNote: AgentNote.self
+        case .noteAdded: NoteAdded.self
         }
     }
 }

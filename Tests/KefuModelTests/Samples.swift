@@ -125,6 +125,12 @@ enum Samples {
         case .visitorRefused:
             make(VisitorRefused(channel: "web", visitorID: "v-1001", clientMessageID: "m-42", reason: .blocked,
                                 prompt: "消息暂时无法发送，请稍后再试。"), source: "routing")
+        case .agentNote:
+            make(AgentNote(sessionID: session, agentID: agent, role: .agent, clientNoteID: "n-7", text: "客户是老用户，已补发过一次，注意语气。"),
+                 source: "gateway-a1", replyTo: "kefu:replies:gateway-a1")
+        case .noteAdded:
+            make(NoteAdded(sessionID: session, seq: 15, agentID: agent, role: .agent, clientNoteID: "n-7",
+                           text: "客户是老用户，已补发过一次，注意语气。"), source: "routing")
         }
     }
 

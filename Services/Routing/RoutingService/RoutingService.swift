@@ -55,6 +55,7 @@ public enum RoutingService {
                         .adminUpsertAgent: handle { try $0.adminUpsertAgent($1, $2) },
                         .agentBlockVisitor: handle { try $0.agentBlockVisitor($1, $2) },
                         .adminLiftBlock: handle { try $0.adminLiftBlock($1, $2) },
+                        .agentNote: handle { try $0.agentNote($1, $2) },
                         .botAnswer: handle { try $0.botAnswer($1, $2) },
                     ],
                     check: check, prepare: prepare, afterCommit: afterCommit),

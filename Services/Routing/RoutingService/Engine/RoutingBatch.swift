@@ -149,6 +149,10 @@ final class RoutingBatch: @unchecked Sendable {
                 sessionIDs.append(message.sessionID.description)
                 messages.append(MessageKey(
                     sender: "agent", channel: "", owner: message.agentID.description, clientMessageID: message.clientMessageID))
+            case let note as AgentNote:
+                sessionIDs.append(note.sessionID.description)
+                messages.append(MessageKey(
+                    sender: "note", channel: "", owner: note.agentID.description, clientMessageID: note.clientNoteID))
             case let answer as BotAnswer:
                 sessionIDs.append(answer.sessionID.description)
             case let given as VisitorFeedback:

@@ -90,6 +90,7 @@ extension RoutingEngine {
         case .adminUpsertAgent: try adminUpsertAgent(event, connection)
         case .agentBlockVisitor: try agentBlockVisitor(event, connection)
         case .adminLiftBlock: try adminLiftBlock(event, connection)
+        case .agentNote: try agentNote(event, connection)
         case .botAnswer: try botAnswer(event, connection)
         case .queryRequest: try query(event, connection)
         default: throw UnhandledEventType(type: event.header.type)

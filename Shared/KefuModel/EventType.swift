@@ -36,6 +36,12 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case adminLiftBlock = "admin.lift_block"
     /// A member of staff wrote an internal note (内部备注) into a session (commands).
     case agentNote = "agent.note"
+    /// An admin created or renamed a session-summary category (commands).
+    case adminUpsertSummaryCategory = "admin.upsert_summary_category"
+    /// An admin deleted a session-summary category (commands).
+    case adminDeleteSummaryCategory = "admin.delete_summary_category"
+    /// An agent wrote a session's summary (会话小结) (commands).
+    case agentSubmitSummary = "agent.submit_summary"
     /// A question or change for a service, answered by `reply.result` (requests:<service>).
     case queryRequest = "query.request"
     /// The answer to a `query.request` or to a command with `reply_to` (the request's `reply_to`).
@@ -74,6 +80,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case visitorRefused = "visitor.refused"
     /// Routing accepted an internal note into a session's history; staff only (events).
     case noteAdded = "note.added"
+    /// Routing recorded a session's summary; staff only (events).
+    case summaryRecorded = "summary.recorded"
 
     /// Decodes a wire name, throwing ``ContractError/unknownType(_:)`` for names this build does not know.
     public init(from decoder: any Decoder) throws {
@@ -90,7 +98,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
             .inbound
         case .agentMessage, .agentTransfer, .agentEndSession, .agentSetStatus, .agentHeartbeat,
              .agentHandleLeaveMessage, .adminUpdateSettings, .adminUpsertAgent, .botAnswer,
-             .agentBlockVisitor, .adminLiftBlock, .agentNote:
+             .agentBlockVisitor, .adminLiftBlock, .agentNote,
+             .adminUpsertSummaryCategory, .adminDeleteSummaryCategory, .agentSubmitSummary:
             .commands
         case .botQuestion:
             .requests(.knowledge)
@@ -100,15 +109,15 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
             .replyTo
         case .sessionCreated, .sessionQueued, .queuePosition, .sessionAssigned, .sessionTransferred, .sessionEnded,
              .messageAccepted, .ratingRecorded, .feedbackRecorded, .agentUpdated, .leaveMessageUpdated, .assistSuggested, .knowledgeChanged,
-             .visitorRefused, .noteAdded:
+             .visitorRefused, .noteAdded, .summaryRecorded:
             .events
         }
     }
 
-    /// Events only staff may see (internal notes): the gateway never sends them to a visitor's socket, a
+    /// Events only staff may see (internal notes, session summaries): the gateway never sends them to a visitor's socket, a
     /// channel feed or a webhook, store never returns them to a visitor, and a per-channel outbound stream
     /// must never carry them.
-    public var isStaffOnly: Bool { self == .noteAdded }
+    public var isStaffOnly: Bool { self == .noteAdded || self == .summaryRecorded }
 
     /// Data versions this build can decode.
     public var supportedVersions: [Int] { [payloadType.version] }
@@ -159,6 +168,10 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
         case .visitorRefused: VisitorRefused.self
         case .agentNote: AgentNote.self
         case .noteAdded: NoteAdded.self
+        case .adminUpsertSummaryCategory: AdminUpsertSummaryCategory.self
+        case .adminDeleteSummaryCategory: AdminDeleteSummaryCategory.self
+        case .agentSubmitSummary: AgentSubmitSummary.self
+        case .summaryRecorded: SummaryRecorded.self
         }
     }
 }

@@ -114,6 +114,7 @@ extension Gateway {
         addKnowledgeCategoryRoutes(api)
         addUnknownQuestionRoutes(api)
         addLexiconRoutes(api)
+        addSummaryCategoryRoutes(api)
         api.get("knowledge") { request, _ in
             let staff = try await staff(request, admin: true)
             let params = try queryParams(request, strings: ["q", "category", "cursor"], ints: ["limit"], bools: ["enabled"])

@@ -54,6 +54,7 @@ extension Gateway {
     /// The workbench API: `/api/v1/agent/…` (agents and admins).
     func addAgentRoutes(_ router: Router<GatewayRequestContext>) {
         let api = RouteGroup(router: router, prefix: "/api/v1/agent", catalog: catalog)
+        addAgentSummaryRoutes(api)
         api.get("me") { request, _ in
             let staff = try await staff(request)
             var result = (try? await forwarder.query(.routing, "agent.me", actor: staff.actor))?.objectValue ?? [:]

@@ -31,6 +31,8 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
     public var ratingEnabled: Bool
     /// Words masked in visitor and agent messages (see `SensitiveWordMasker`).
     public var sensitiveWords: [String]
+    /// Whether an agent must write the summary (会话小结) of an ended human session before taking the next one.
+    public var summaryRequired: Bool
 
     /// Creates settings; every parameter defaults to the standard value.
     public init(
@@ -42,7 +44,8 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         noServicePrompts: NoServicePrompts = NoServicePrompts(),
         session: RoutingSessionSettings = RoutingSessionSettings(),
         ratingEnabled: Bool = false,
-        sensitiveWords: [String] = []
+        sensitiveWords: [String] = [],
+        summaryRequired: Bool = false
     ) {
         self.humanServiceEnabled = humanServiceEnabled
         self.channels = channels
@@ -53,6 +56,7 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         self.session = session
         self.ratingEnabled = ratingEnabled
         self.sensitiveWords = sensitiveWords
+        self.summaryRequired = summaryRequired
     }
 
     /// Standard settings: human service on, `web-pc` and `web-h5` channels, open 24/7 in
@@ -97,6 +101,7 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         case session
         case ratingEnabled = "rating_enabled"
         case sensitiveWords = "sensitive_words"
+        case summaryRequired = "summary_required"
     }
 
     /// Strict decoding; see the type documentation.
@@ -113,5 +118,6 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         session = try container.decode(.session, default: defaults.session)
         ratingEnabled = try container.decode(.ratingEnabled, default: defaults.ratingEnabled)
         sensitiveWords = try container.decode(.sensitiveWords, default: defaults.sensitiveWords)
+        summaryRequired = try container.decode(.summaryRequired, default: defaults.summaryRequired)
     }
 }

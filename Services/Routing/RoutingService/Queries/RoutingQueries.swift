@@ -30,6 +30,8 @@ extension RoutingEngine {
         case "leave_messages.list": return try leaveMessagesList(actor: actor, params: params, on: connection)
         case "assignments.audit": return try assignmentsAudit(actor: actor, params: params, on: connection)
         case "blocks.list": return try blocksList(actor: actor, params: params, on: connection)
+        case "summary_categories.list": return try summaryCategoriesList(actor: actor, on: connection)
+        case "summaries.pending": return try summariesPending(actor: actor, on: connection)
         default: throw Refusal(.unknownQuery, "routing has no query named \(name)")
         }
     }

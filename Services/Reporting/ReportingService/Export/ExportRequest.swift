@@ -9,6 +9,8 @@ public enum ExportKind: String, Sendable, CaseIterable {
     case daily
     /// One row per day × agent.
     case agents
+    /// One row per session-summary category (会话小结分类) over the sessions started in the range.
+    case categories
 }
 
 /// A checked export request: the same rules for the `export.start` query and for the `kefu export` CLI.
@@ -39,6 +41,9 @@ public struct ExportRequest: Sendable, Equatable {
         kind: ExportKind, range: DateRange, channel: String? = nil, agentID: UUID? = nil, bom: Bool = true,
         type: SessionTypeFilter? = nil
     ) throws(QueryFailure) {
+        if kind == .categories, type != nil {
+            throw .invalidParams("the categories export counts summarized (human) sessions; 'type' applies to the sessions export only")
+        }
         if kind != .sessions, type != nil {
             throw .invalidParams("'type' applies to the sessions export only")
         }

@@ -17,7 +17,8 @@ enum RecordQueries {
         CASE WHEN s.human THEN reporting.ms_between(s.assigned_at, s.ended_at) END, s.visitor_messages, \
         s.bot_messages, s.agent_messages, s.system_messages, s.end_reason, s.left_queue, s.leave_message, \
         s.rating, s.rating_comment, (extract(epoch FROM s.started_at) * 1000000)::bigint, s.bot_useful, \
-        s.bot_not_useful
+        s.bot_not_useful, array_to_json(s.summary_category_ids)::text, array_to_json(s.summary_categories)::text, \
+        s.summary_note, s.summary_agent_id, s.summary_at
         """
 
     static func get(_ params: [String: JSONValue], on connection: PostgresConnection) throws -> JSONValue {
@@ -34,7 +35,7 @@ enum RecordQueries {
         _ params: [String: JSONValue], defaultTimezone: String, timezones: TimezoneCatalog, on connection: PostgresConnection
     ) throws -> JSONValue {
         let query = try QueryParams(
-            params, allowed: ["from", "to", "tz", "type", "channel", "agent_id", "rating", "limit", "cursor"])
+            params, allowed: ["from", "to", "tz", "type", "channel", "agent_id", "rating", "summary_category_id", "limit", "cursor"])
         let timezone = try timezones.check(try query.string("tz") ?? defaultTimezone, on: connection)
         let range = try DateRange(from: try query.date("from"), to: try query.date("to"), timezone: timezone)
         let limit = try query.int("limit", in: 1...200) ?? 50
@@ -60,6 +61,18 @@ enum RecordQueries {
         }
         if let rating = try query.int("rating", in: 1...5) {
             filters.append("s.rating = \(bind(rating))")
+        }
+        if let category = try query.uuid("summary_category_id") {
+            // A first-level category also matches the summaries naming one of its sub-categories.
+            let known = try connection.query(
+                "SELECT EXISTS (SELECT 1 FROM reporting.summary_categories WHERE category_id = $1)", [category])
+            guard try known.first?.decode(Bool.self, at: 0) == true else {
+                throw QueryFailure("unknown_category", "no summary ever named category \(category.uuidString.lowercased())")
+            }
+            let id = bind(category)
+            filters.append(
+                "s.summary_category_ids && ARRAY(SELECT category_id FROM reporting.summary_categories "
+                    + "WHERE category_id = \(id)::uuid OR parent_id = \(id)::uuid)")
         }
         if let cursor = try query.string("cursor") {
             let (micros, id) = try Self.parseCursor(cursor)
@@ -136,6 +149,16 @@ enum RecordQueries {
         if let comment = try row.decode(String?.self, at: 24) { object["rating_comment"] = .string(comment) }
         object["bot_feedback_useful"] = .integer(Int64(try row.decode(Int.self, at: 26)))
         object["bot_feedback_not_useful"] = .integer(Int64(try row.decode(Int.self, at: 27)))
+        if let at = try row.decode(Date?.self, at: 32) {
+            let ids = try decoder.decode([String].self, from: Data(try row.decode(String.self, at: 28).utf8))
+            let labels = try decoder.decode([String].self, from: Data(try row.decode(String.self, at: 29).utf8))
+            var summary: [String: JSONValue] = [
+                "category_ids": .array(ids.map { .string($0) }), "categories": .array(labels.map { .string($0) }),
+                "note": .string(try row.decode(String?.self, at: 30) ?? ""), "at": .string(Timestamp(at).rfc3339),
+            ]
+            if let agent = try row.decode(UUID?.self, at: 31) { summary["agent_id"] = .string(agent.uuidString.lowercased()) }
+            object["summary"] = .object(summary)
+        }
         return .object(object)
     }
 }

@@ -114,9 +114,9 @@ public enum ExportSQL {
         s.visitor_messages, s.bot_messages, s.agent_messages, s.system_messages, s.end_reason, \
         \(flag("s.left_queue")) AS left_queue, \(flag("s.leave_message")) AS leave_message, s.rating, \
         reporting.csv_guard(s.rating_comment) AS rating_comment, \
-        reporting.csv_guard(array_to_string(s.summary_categories, ';')) AS summary_categories, \
-        reporting.csv_guard(s.summary_note) AS summary_note \
-        FROM reporting.sessions s WHERE \(filters.joined(separator: " AND ")) \
+        reporting.csv_guard(array_to_string(m.categories, ';')) AS summary_categories, \
+        reporting.csv_guard(m.note) AS summary_note \
+        FROM reporting.sessions s LEFT JOIN reporting.session_summaries m ON m.session_id = s.session_id WHERE \(filters.joined(separator: " AND ")) \
         ORDER BY s.started_at, s.session_id
         """
     }

@@ -17,14 +17,17 @@ enum RecordQueries {
         CASE WHEN s.human THEN reporting.ms_between(s.assigned_at, s.ended_at) END, s.visitor_messages, \
         s.bot_messages, s.agent_messages, s.system_messages, s.end_reason, s.left_queue, s.leave_message, \
         s.rating, s.rating_comment, (extract(epoch FROM s.started_at) * 1000000)::bigint, s.bot_useful, \
-        s.bot_not_useful, array_to_json(s.summary_category_ids)::text, array_to_json(s.summary_categories)::text, \
-        s.summary_note, s.summary_agent_id, s.summary_at
+        s.bot_not_useful, array_to_json(m.category_ids)::text, array_to_json(m.categories)::text, \
+        m.note, m.agent_id, m.recorded_at
         """
+
+    /// The tables ``columns`` reads.
+    static let tables = "reporting.sessions s LEFT JOIN reporting.session_summaries m ON m.session_id = s.session_id"
 
     static func get(_ params: [String: JSONValue], on connection: PostgresConnection) throws -> JSONValue {
         let query = try QueryParams(params, allowed: ["session_id"])
         guard let id = try query.uuid("session_id") else { throw QueryFailure.invalidParams("'session_id' is required") }
-        let rows = try connection.query("SELECT \(columns) FROM reporting.sessions s WHERE s.session_id = $1", [id])
+        let rows = try connection.query("SELECT \(columns) FROM \(tables) WHERE s.session_id = $1", [id])
         guard let row = rows.first else {
             throw QueryFailure("unknown_session", "no record of session \(id.uuidString.lowercased())")
         }
@@ -71,7 +74,7 @@ enum RecordQueries {
             }
             let id = bind(category)
             filters.append(
-                "s.summary_category_ids && ARRAY(SELECT category_id FROM reporting.summary_categories "
+                "m.category_ids && ARRAY(SELECT category_id FROM reporting.summary_categories "
                     + "WHERE category_id = \(id)::uuid OR parent_id = \(id)::uuid)")
         }
         if let cursor = try query.string("cursor") {
@@ -80,7 +83,7 @@ enum RecordQueries {
                 "(s.started_at, s.session_id) < ('epoch'::timestamptz + \(bind(micros)) * interval '1 microsecond', \(bind(id))::uuid)")
         }
         let rows = try connection.query(
-            "SELECT \(columns) FROM reporting.sessions s WHERE \(filters.joined(separator: " AND ")) "
+            "SELECT \(columns) FROM \(tables) WHERE \(filters.joined(separator: " AND ")) "
                 + "ORDER BY s.started_at DESC, s.session_id DESC LIMIT \(limit + 1)",
             values)
         var items: [JSONValue] = []

@@ -87,6 +87,8 @@ extension RoutingEngine {
         if let agentID, session.state == .assigned {
             try release(session, from: agentID, into: &publication, on: connection)
             noteSummaryOwner(session, agentID: agentID, settings: settings, on: connection)
+            session.summaryAgentID = agentID
+            session.summaryDue = settings.document.summaryRequired
         }
         session.state = fromQueue ? .left : .ended
         session.agentID = nil

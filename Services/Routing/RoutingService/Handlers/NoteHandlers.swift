@@ -8,17 +8,13 @@ extension RoutingEngine {
     /// Whether `role` / `agentID` may write a note into `session`: an admin into any session; an agent into a
     /// session served by them (assigned to them now, or ended while they served it, so a note can go with the
     /// summary). The one place a new staff role (a supervisor) is let in.
-    func mayWriteNote(role: ActorRole, agentID: AgentID, session: SessionRecord, on connection: PostgresConnection) throws {
+    func mayWriteNote(role: ActorRole, agentID: AgentID, session: SessionRecord) throws {
         switch role {
         case .admin:
             return
         case .agent:
             if session.state == .assigned, session.agentID == agentID { return }
-            if session.state == .ended,
-               try connection.query("SELECT summary_agent_id FROM \(schema).sessions WHERE id = $1", [session.id.uuid])
-                .first?.decode(UUID?.self, at: 0) == agentID.uuid {
-                return
-            }
+            if session.state == .ended, session.summaryAgentID == agentID { return }
             throw Refusal(.notYourSession, "session \(session.id) is not served by you")
         case .visitor, .service:
             throw Refusal(.forbidden, "only staff write internal notes")
@@ -39,7 +35,7 @@ extension RoutingEngine {
             guard var session = try sessions.lock(note.sessionID, on: connection) else {
                 throw Refusal(.unknownSession, "no session \(note.sessionID)")
             }
-            try mayWriteNote(role: note.role, agentID: note.agentID, session: session, on: connection)
+            try mayWriteNote(role: note.role, agentID: note.agentID, session: session)
             let settings = try self.settings.current(on: connection)
             let seq = session.nextSeq()
             try publication.event(NoteAdded(

@@ -83,12 +83,9 @@ extension RoutingEngine {
             guard let session = try sessions.lock(command.sessionID, on: connection) else {
                 throw Refusal(.unknownSession, "no session \(command.sessionID)")
             }
-            let facts = try connection.query(
-                "SELECT summary_agent_id, summary_due FROM \(schema).sessions WHERE id = $1", [session.id.uuid]).first
-            let summaryAgent = try facts?.decode(UUID?.self, at: 0)
-            let due = try facts?.decode(Bool.self, at: 1) ?? false
+            let due = session.summaryDue
             let serving = session.state == .assigned && session.agentID == command.agentID
-            guard serving || (session.state == .ended && summaryAgent == command.agentID.uuid) else {
+            guard serving || (session.state == .ended && session.summaryAgentID == command.agentID) else {
                 throw Refusal(.notYourSession, "session \(session.id) was not served by you")
             }
             let rows = try connection.query(
@@ -100,7 +97,9 @@ extension RoutingEngine {
             var refs: [UUID: SummaryCategoryRef] = [:]
             for row in rows {
                 let id: UUID = try row.decode(at: 0)
-                if try row.decode(Bool.self, at: 2) || (try row.decode(Bool?.self, at: 5) ?? false) {
+                let deleted: Bool = try row.decode(at: 2)
+                let parentDeleted = try row.decode(Bool?.self, at: 5) ?? false
+                if deleted || parentDeleted {
                     throw Refusal(.categoryDeleted, "category \(id.uuidString.lowercased()) was deleted; pick another")
                 }
                 refs[id] = SummaryCategoryRef(

@@ -32,6 +32,7 @@ struct NoteEndToEndTests {
             try await harness.request("GET", "/api/v1/agent/sessions", token: agent.access).text.contains(session)
         }
         let workbench = SocketProbe(url: "\(harness.wsBase(0))/api/v1/agent/ws", bearer: agent.access)
+        #expect(await workbench.wait { $0.contains { $0["type"]?.stringValue == "hello" } })
         #expect(await widget.wait { $0.contains { $0["event"]?.stringValue == "session.assigned" } }, "\(widget.received)")
 
         let note = try await harness.request(

@@ -19,7 +19,7 @@ public struct ExportRequest: Sendable, Equatable {
     public let kind: ExportKind
     /// The local dates and their timezone (sessions by start, statistics by day).
     public let range: DateRange
-    /// Only this channel (sessions, daily).
+    /// Only this channel (sessions, daily, categories).
     public let channel: String?
     /// Only sessions this agent served (sessions), or only this agent (agents).
     public let agentID: UUID?
@@ -74,7 +74,7 @@ public struct ExportRequest: Sendable, Equatable {
         let query = try QueryParams(params, allowed: ["kind", "from", "to", "tz", "channel", "agent_id", "type", "bom"])
         let kindText = try query.requiredString("kind")
         guard let kind = ExportKind(rawValue: kindText) else {
-            throw QueryFailure.invalidParams("'kind' must be sessions, daily or agents, got '\(kindText.prefix(32))'")
+            throw QueryFailure.invalidParams("'kind' must be sessions, daily, agents or categories, got '\(kindText.prefix(32))'")
         }
         let from = try query.date("from")
         let to = try query.date("to")

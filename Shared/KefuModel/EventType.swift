@@ -38,6 +38,14 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case supervisorTransfer = "supervisor.transfer"
     /// A supervisor (or admin) ended any session from the monitor (commands).
     case supervisorEndSession = "supervisor.end_session"
+    /// A member of staff wrote an internal note (内部备注) into a session (commands).
+    case agentNote = "agent.note"
+    /// An admin created or renamed a session-summary category (commands).
+    case adminUpsertSummaryCategory = "admin.upsert_summary_category"
+    /// An admin deleted a session-summary category (commands).
+    case adminDeleteSummaryCategory = "admin.delete_summary_category"
+    /// An agent wrote a session's summary (会话小结) (commands).
+    case agentSubmitSummary = "agent.submit_summary"
     /// A question or change for a service, answered by `reply.result` (requests:<service>).
     case queryRequest = "query.request"
     /// The answer to a `query.request` or to a command with `reply_to` (the request's `reply_to`).
@@ -74,6 +82,10 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case knowledgeChanged = "knowledge.changed"
     /// Routing refused a blocked visitor's message or request without a session (events).
     case visitorRefused = "visitor.refused"
+    /// Routing accepted an internal note into a session's history; staff only (events).
+    case noteAdded = "note.added"
+    /// Routing recorded a session's summary; staff only (events).
+    case summaryRecorded = "summary.recorded"
 
     /// Decodes a wire name, throwing ``ContractError/unknownType(_:)`` for names this build does not know.
     public init(from decoder: any Decoder) throws {
@@ -90,7 +102,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
             .inbound
         case .agentMessage, .agentTransfer, .agentEndSession, .agentSetStatus, .agentHeartbeat,
              .agentHandleLeaveMessage, .adminUpdateSettings, .adminUpsertAgent, .botAnswer,
-             .agentBlockVisitor, .adminLiftBlock, .supervisorTransfer, .supervisorEndSession:
+             .agentBlockVisitor, .adminLiftBlock, .supervisorTransfer, .supervisorEndSession, .agentNote,
+             .adminUpsertSummaryCategory, .adminDeleteSummaryCategory, .agentSubmitSummary:
             .commands
         case .botQuestion:
             .requests(.knowledge)
@@ -100,10 +113,15 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
             .replyTo
         case .sessionCreated, .sessionQueued, .queuePosition, .sessionAssigned, .sessionTransferred, .sessionEnded,
              .messageAccepted, .ratingRecorded, .feedbackRecorded, .agentUpdated, .leaveMessageUpdated, .assistSuggested, .knowledgeChanged,
-             .visitorRefused:
+             .visitorRefused, .noteAdded, .summaryRecorded:
             .events
         }
     }
+
+    /// Events only staff may see (internal notes, session summaries): the gateway never sends them to a visitor's socket, a
+    /// channel feed or a webhook, store never returns them to a visitor, and a per-channel outbound stream
+    /// must never carry them.
+    public var isStaffOnly: Bool { self == .noteAdded || self == .summaryRecorded }
 
     /// Data versions this build can decode.
     public var supportedVersions: [Int] { [payloadType.version] }
@@ -154,6 +172,12 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
         case .supervisorTransfer: SupervisorTransfer.self
         case .supervisorEndSession: SupervisorEndSession.self
         case .visitorRefused: VisitorRefused.self
+        case .agentNote: AgentNote.self
+        case .noteAdded: NoteAdded.self
+        case .adminUpsertSummaryCategory: AdminUpsertSummaryCategory.self
+        case .adminDeleteSummaryCategory: AdminDeleteSummaryCategory.self
+        case .agentSubmitSummary: AgentSubmitSummary.self
+        case .summaryRecorded: SummaryRecorded.self
         }
     }
 }

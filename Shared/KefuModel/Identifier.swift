@@ -82,3 +82,8 @@ public typealias LeaveMessageID = Identifier<LeaveMessageIDTag>
 public enum BlockIDTag {}
 /// A visitor block (黑名单 entry) id.
 public typealias BlockID = Identifier<BlockIDTag>
+
+/// Tag for ``SummaryCategoryID``.
+public enum SummaryCategoryIDTag {}
+/// A session-summary category (会话小结分类).
+public typealias SummaryCategoryID = Identifier<SummaryCategoryIDTag>

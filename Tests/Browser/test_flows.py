@@ -13,6 +13,10 @@ Scenario 2 (phone, 375×667): out of hours (a holiday override set in the admin 
 asks for a human, gets the leave-a-message form, leaves a message with a phone number and an image; the
 admin claims and closes it; the page switches to English.
 
+Scenario 5: an internal note (内部备注) shows in the agent's transcript and never on the visitor's page; with
+会话小结 required, the agent who ends a session gets no new one until the summary is written, and a category
+deleted while the form is open is refused with its reason.
+
 Each step saves screenshots under .build/browser-artifacts/ and fails on browser console errors. A step
 that fails stops the steps after it that depend on it (they are reported as skipped, with the reason).
 """
@@ -1144,3 +1148,157 @@ class Test4SupervisorMonitor(Scenario):
             boss.shot("200-agents-1000-queued")
             boss.js("window.kefuMonitor.load()")
         self.run_step(body, critical=False)
+
+
+class Test5NotesAndSummaries(Scenario):
+    """An internal note (内部备注) reaches the agent's transcript and never the visitor; with summaries
+    required, an agent who ends a human session gets no new session until the summary (会话小结) is written,
+    and a category deleted while the form is open is refused with its reason and nothing saved."""
+
+    folder_name = "5-notes-summaries"
+    AGENT = ("xiaozhao", "客服小赵", "agent-pass-4")
+    NOTE = "老客户，上次已补发过一次"
+
+    def api(self, method, path, body=None, token=None):
+        import urllib.request
+        request = urllib.request.Request(
+            STACK.url + "/api/v1" + path, method=method, data=json.dumps(body).encode() if body is not None else None,
+            headers={"Content-Type": "application/json", **({"Authorization": "Bearer " + token} if token else {})})
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return json.loads(response.read() or b"{}")
+
+    def test_01_admin_categories_and_required_summary(self):
+        def body():
+            admin = self.browser("admin")
+            self.staff_login(admin, "/admin", *STACK.admin)
+            admin.visible("#nav-human")
+            # Earlier scenarios closed today (scenario 2) and left agents whose presence runs out on its own.
+            self.admin_page("human")
+            while admin.finds("#override-rows tr .link.danger"):
+                admin.click("#override-rows tr .link.danger")
+            self.save_settings(admin)
+            token = self.api("POST", "/auth/login", {"username": STACK.admin[0], "password": STACK.admin[1]})["access_token"]
+            deadline = time.time() + 120
+            while self.api("GET", "/agent/agents?online_only=true", token=token).get("items") and time.time() < deadline:
+                time.sleep(2)
+            self.assertFalse(self.api("GET", "/agent/agents?online_only=true", token=token).get("items"), "agents of earlier scenarios still present")
+            admin = self.admin_page("summaries")
+            for name in ("售后", "咨询"):
+                admin.click("#sumcat-add")
+                admin.type("#sumcat-name", name)
+                admin.click("#sumcat-save")
+                admin.visible(f'.sumcat[data-name="{name}"]')
+            admin.click('.sumcat[data-name="售后"] .sumcat-add-child')
+            admin.type("#sumcat-name", "退款")
+            admin.click("#sumcat-save")
+            admin.visible('.sumcat[data-name="售后"] .sumcat-children .sumcat[data-name="退款"]')
+            admin.shot("summary-categories")
+            self.admin_page("session")
+            if not admin.visible("#set-summary-required").is_selected():
+                admin.click("#set-summary-required")
+            self.save_settings(admin)
+            self.assertTrue(admin.visible("#set-summary-required").is_selected())
+            self.admin_page("accounts")
+            username, name, password = self.AGENT
+            admin.click("#account-new")
+            admin.type("#new-username", username)
+            admin.type("#new-display-name", name)
+            admin.type("#new-password", password)
+            admin.type("#new-capacity", "3")
+            admin.click("#account-create")
+            admin.visible(f'tr[data-username="{username}"]')
+        self.run_step(body)
+
+    def test_02_a_note_is_for_staff_only(self):
+        def body():
+            agent = self.browser("agent")
+            self.staff_login(agent, "/workbench", self.AGENT[0], self.AGENT[2])
+            agent.wait(lambda d: d.find_element(By.ID, "status-online").get_attribute("aria-pressed") == "true", "online after login")
+            agent.text_appears("#wb-connection", "已连接")
+            visitor = self.browser("visitor")
+            visitor.get(STACK.url + "/chat")
+            visitor.visible("#chat-input")
+            visitor.click("#chat-human")
+            visitor.wait(lambda d: d.execute_script("return window.kefuChat.sessionId"), "a session")
+            session = visitor.js("return window.kefuChat.sessionId")
+            self.state["session"] = session
+            item = f'.session-item[data-session="{session}"]'
+            agent.click(item)
+            visitor.text_appears(".line", self.AGENT[1])
+            agent.click("#tool-note")
+            agent.type("#note-text", self.NOTE)
+            agent.click("#note-save")
+            note = agent.text_appears("#wb-messages .note", self.NOTE)
+            self.assertIn("内部备注", note.text)
+            agent.shot("note-in-transcript")
+            self.agent_send(agent, "您好，我来帮您处理")
+            visitor.text_appears(".msg.agent", "您好，我来帮您处理", timeout=5)
+            self.assertNotIn(self.NOTE, visitor.find("body").text)
+            visitor.driver.refresh()
+            visitor.visible("#chat-input")
+            visitor.text_appears(".msg.agent", "您好，我来帮您处理")
+            self.assertNotIn(self.NOTE, visitor.find("body").text, "the history the visitor reloads has no note")
+            visitor.shot("visitor-without-note")
+        self.run_step(body)
+
+    def test_03_a_required_summary_holds_the_next_session(self):
+        def body():
+            agent = self.browsers["agent"]
+            agent.click("#tool-end")
+            agent.click("#confirm-ok")
+            agent.visible("#summary-dialog")
+            agent.visible("#summary-required")
+            self.assertEqual(
+                sorted(agent.js("return Array.from(document.querySelectorAll('#summary-categories .summary-pick')).map(e => e.dataset.name)")),
+                sorted(["售后", "售后/退款", "咨询"]))
+            agent.shot("summary-form-after-end")
+            agent.click("#summary-dialog .modal-actions .btn:not(.primary)")
+            agent.text_appears("#summary-due", "1 个会话待填写小结")
+            second = self.browser("visitor2")
+            second.get(STACK.url + "/chat")
+            second.visible("#chat-input")
+            second.click("#chat-human")
+            second.wait(lambda d: d.find_element(By.ID, "queue-position").get_attribute("data-position") == "1", "queued")
+            agent.wait(lambda d: d.find_element(By.ID, "queue-count").text == "1", "the agent sees 1 waiting")
+            time.sleep(3)
+            self.assertEqual(second.find("#queue-position").get_attribute("data-position"), "1", "not assigned while the summary is due")
+            self.state["second"] = second.js("return window.kefuChat.sessionId")
+            self.assertFalse(agent.finds(f'.session-item[data-session="{self.state["second"]}"]'))
+            agent.shot("held-back")
+        self.run_step(body)
+
+    def test_04_a_deleted_category_is_refused_then_the_summary_releases_the_agent(self):
+        def body():
+            agent = self.browsers["agent"]
+            agent.click("#summary-due")
+            agent.visible("#summary-dialog")
+            agent.click("#summary-save")
+            agent.text_appears("#summary-dialog .form-error", "请至少选择一个分类")
+            agent.click('#summary-categories .summary-pick[data-name="咨询"]')
+            agent.click('#summary-categories .summary-pick[data-name="售后/退款"]')
+            agent.type("#summary-note", "已告知退款时效")
+            admin = self.admin_page("summaries")
+            admin.click('.sumcat[data-name="咨询"] .sumcat-delete')
+            admin.click("#confirm-ok")
+            admin.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, '.sumcat[data-name="咨询"]'), "category deleted")
+            agent.expect_errors(r"/summary - Failed to load resource: the server responded with a status of 409")
+            agent.click("#summary-save")
+            agent.text_appears("#summary-dialog .form-error", "该分类已被删除")
+            agent.shot("deleted-category-refused")
+            self.assertEqual(agent.find("#summary-due").text, "1 个会话待填写小结", "nothing was saved")
+            agent.console_errors()  # reads the expected 409 while it is still expected
+            agent.forget_expected()
+            agent.click('#summary-categories .summary-pick[data-name="咨询"]')
+            agent.click("#summary-save")
+            agent.wait(lambda d: not d.find_elements(By.ID, "summary-dialog"), "form closed")
+            agent.wait(lambda d: not d.find_element(By.ID, "summary-due").is_displayed(), "nothing due")
+            agent.visible(f'.session-item[data-session="{self.state["second"]}"]')
+            second = self.browsers["visitor2"]
+            second.text_appears(".line", self.AGENT[1])
+            agent.shot("released")
+            records = self.admin_page("records")
+            records.click("#records-search")
+            cell = records.text_appears("#records-rows .rec-summary", "售后/退款")
+            self.assertNotIn("咨询", cell.text)
+            records.shot("records-with-summary")
+        self.run_step(body)

@@ -90,6 +90,7 @@ import Testing
             ("forbidden", 403), ("unknown_session", 404), ("unknown_image", 404), ("unknown_query", 404),
             ("session_not_active", 409), ("agent_full", 409), ("rating_repeated", 409), ("version_conflict", 409),
             ("already_claimed", 409), ("no_service", 409), ("payload_too_large", 413), ("something_else", 502),
+            ("category_deleted", 409), ("category_too_deep", 400), ("duplicate_category_name", 409), ("unknown_category", 404),
         ]
         for (code, status) in expected { #expect(APIError.status(forCode: code).code == status, "\(code)") }
     }

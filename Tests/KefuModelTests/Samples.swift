@@ -131,10 +131,30 @@ enum Samples {
         case .visitorRefused:
             make(VisitorRefused(channel: "web", visitorID: "v-1001", clientMessageID: "m-42", reason: .blocked,
                                 prompt: "消息暂时无法发送，请稍后再试。"), source: "routing")
+        case .agentNote:
+            make(AgentNote(sessionID: session, agentID: agent, role: .agent, clientNoteID: "n-7", text: "客户是老用户，已补发过一次，注意语气。"),
+                 source: "gateway-a1", replyTo: "kefu:replies:gateway-a1")
+        case .noteAdded:
+            make(NoteAdded(sessionID: session, seq: 15, agentID: agent, role: .agent, clientNoteID: "n-7",
+                           text: "客户是老用户，已补发过一次，注意语气。"), source: "routing")
+        case .adminUpsertSummaryCategory:
+            make(AdminUpsertSummaryCategory(actorID: admin, categoryID: refundCategory, parentID: afterSalesCategory, name: "退款进度", position: 1),
+                 source: "gateway-a1", replyTo: "kefu:replies:gateway-a1")
+        case .adminDeleteSummaryCategory:
+            make(AdminDeleteSummaryCategory(actorID: admin, categoryID: refundCategory), source: "gateway-a1", replyTo: "kefu:replies:gateway-a1")
+        case .agentSubmitSummary:
+            make(AgentSubmitSummary(sessionID: session, agentID: agent, categoryIDs: [refundCategory], note: "已告知退款 1-3 个工作日到账。"),
+                 source: "gateway-a1", replyTo: "kefu:replies:gateway-a1")
+        case .summaryRecorded:
+            make(SummaryRecorded(sessionID: session, agentID: agent, categories: [
+                SummaryCategoryRef(categoryID: refundCategory, name: "退款进度", parentID: afterSalesCategory, parentName: "售后"),
+            ], note: "已告知退款 1-3 个工作日到账。"), source: "routing")
         }
     }
 
     static let admin = AgentID("d1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6")!
+    static let afterSalesCategory = SummaryCategoryID("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d")!
+    static let refundCategory = SummaryCategoryID("2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e")!
     static let leaveMessage = LeaveMessageID("e7f8a9b0-c1d2-4e3f-a4b5-c6d7e8f9a0b1")!
     static let entry = KnowledgeEntryID("7f8091a2-b3c4-4d5e-8f60-718293a4b5c6")!
     static let otherEntry = KnowledgeEntryID("8a9b0c1d-2e3f-4a5b-9c6d-7e8f9a0b1c2d")!

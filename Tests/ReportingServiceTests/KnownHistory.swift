@@ -20,6 +20,22 @@ enum KnownHistory {
     static let s6 = SessionID(id("00000000-0000-4000-8000-000000000006"))
     static let agentA = AgentID(id("aaaaaaaa-0000-4000-8000-00000000000a"))
     static let agentB = AgentID(id("bbbbbbbb-0000-4000-8000-00000000000b"))
+    static let afterSales = SummaryCategoryID(id("c0000000-0000-4000-8000-0000000000c1"))
+    static let refund = SummaryCategoryID(id("c0000000-0000-4000-8000-0000000000c2"))
+
+    /// The sessions export in Asia/Shanghai: the columns before the summary's, then the summary's two (only
+    /// session 2 has a summary).
+    static let sessionsShanghai: [[String]] = sessionsShanghaiBeforeSummaries.enumerated().map { index, row in
+        if index == 0 { return row + ["summary_categories", "summary_note"] }
+        return row + (row[0] == s2.description ? ["售后/退款;售后", "'=已退款"] : ["", ""])
+    }
+
+    /// The categories export of the history.
+    static let categoriesShanghai: [[String]] = [
+        ["category_id", "parent_name", "category_name", "sessions", "agents", "avg_handle_seconds", "ratings", "avg_rating"],
+        [afterSales.description, "", "售后", "1", "1", "720.000", "1", "4.00"],
+        [refund.description, "售后", "退款", "1", "1", "720.000", "1", "4.00"],
+    ]
     static let leave1 = LeaveMessageID(id("1eaf0000-0000-4000-8000-000000000001"))
     static let leave2 = LeaveMessageID(id("1eaf0000-0000-4000-8000-000000000002"))
     static let nameA = "客服小王"
@@ -72,6 +88,14 @@ enum KnownHistory {
         let v2 = "v-1002"
         let created2 = EventID.random()
         all += [
+            // The summary (会话小结) first, before the session's other events; then an older one that must not win.
+            entry(SummaryRecorded(sessionID: s2, agentID: agentB, categories: [
+                SummaryCategoryRef(categoryID: refund, name: "退款", parentID: afterSales, parentName: "售后"),
+                SummaryCategoryRef(categoryID: afterSales, name: "售后"),
+            ], note: "=已退款"), "03:17:00"),
+            entry(SummaryRecorded(sessionID: s2, agentID: agentB, categories: [
+                SummaryCategoryRef(categoryID: afterSales, name: "旧名"),
+            ], note: "旧的"), "03:16:50"),
             entry(feedback(s2, 14, v2, answer: 3, useful: true), "03:16:30"),
             entry(SessionEnded(sessionID: s2, seq: 12, channel: "web", visitorID: v2, reason: .agent, agentID: agentB,
                                human: true, ratingInvited: true), "03:15:00"),
@@ -152,7 +176,7 @@ enum KnownHistory {
     static let b = agentB.description
 
     /// The sessions export in Asia/Shanghai, header first.
-    static let sessionsShanghai: [[String]] = [
+    static let sessionsShanghaiBeforeSummaries: [[String]] = [
         [
             "session_id", "channel", "visitor_id", "type", "agent_ids", "agent_names", "transfers", "started_at",
             "queued_at", "assigned_at", "first_response_at", "ended_at", "queue_wait_seconds", "first_response_seconds",

@@ -53,6 +53,10 @@ struct ReportingServiceTests {
         let daily = try PythonCSV.parse(try await harness.export(Self.params("daily")).bytes)
         #expect(daily.rows == KnownHistory.dailyShanghai)
         #expect(daily.rows.first == ExportSQL.header(.daily))
+        let categories = try PythonCSV.parse(try await harness.export(Self.params("categories")).bytes)
+        #expect(categories.rows == KnownHistory.categoriesShanghai)
+        let byA = try PythonCSV.parse(try await harness.export(Self.params("categories", ["agent_id": .string(KnownHistory.a)])).bytes)
+        #expect(byA.rows.count == 1, "agent A wrote no summary")
         let agents = try PythonCSV.parse(try await harness.export(Self.params("agents")).bytes)
         #expect(agents.rows == KnownHistory.agentsShanghai)
         #expect(agents.rows.first == ExportSQL.header(.agents))
@@ -142,6 +146,17 @@ struct ReportingServiceTests {
         #expect(record["rating_comment"]?.stringValue == "=SUM(A1)")
         #expect(record["type"]?.stringValue == "human")
         #expect(record["bot_feedback_useful"] == .integer(1) && record["bot_feedback_not_useful"] == .integer(0))
+        #expect(record["summary"]?["categories"] == .array(["售后/退款", "售后"]), "the later summary wins")
+        #expect(record["summary"]?["note"]?.stringValue == "=已退款")
+        #expect(record["summary"]?["agent_id"]?.stringValue == KnownHistory.b)
+        for category in [KnownHistory.afterSales, KnownHistory.refund] {
+            let filtered = try await harness.query(
+                "records.list", Self.range.merging(["summary_category_id": .string(category.description)]) { _, new in new })
+            #expect(filtered.result?["items"]?.arrayValue?.compactMap { $0["session_id"]?.stringValue } == [KnownHistory.s2.description])
+        }
+        let unknownCategory = try await harness.query(
+            "records.list", Self.range.merging(["summary_category_id": .string(UUID().uuidString)]) { _, new in new })
+        #expect(!unknownCategory.ok && unknownCategory.code == "unknown_category")
         let botOnly = try await harness.query("records.get", ["session_id": .string(KnownHistory.s1.description)])
         #expect(botOnly.result?["bot_feedback_useful"] == .integer(1) && botOnly.result?["bot_feedback_not_useful"] == .integer(1))
         let wechat = try await harness.query("records.list", Self.range.merging(["channel": "wechat"]) { _, new in new })

@@ -190,3 +190,46 @@ import Testing
         #expect(reply.code == "unknown_query")
     }
 }
+
+/// Internal notes (内部备注): kept with the history for staff, never returned to the visitor.
+@Suite struct NoteHistoryTests {
+    @Test func staffSeeNotesAVisitorGetsOnlyTheirSeqs() async throws {
+        let harness = try await QueryHarness.make()
+        defer { Task { await harness.shutdown() } }
+        let agent = AgentID.random()
+        let session = SessionID.random()
+        let note = { (seq: Int) in
+            StoreHarness.envelope(NoteAdded(sessionID: session, seq: seq, agentID: agent, role: .agent, clientNoteID: "n-\(seq)", text: "内部 \(seq)"))
+        }
+        try await harness.store.record([
+            StoreHarness.created(session, seq: 1), StoreHarness.assigned(session, seq: 2, agent: agent),
+            StoreHarness.message(session, seq: 3),
+        ])
+        // A batch of notes only (no channel in it) still records them and moves `last_seq`.
+        try await harness.store.record([note(4), note(5)])
+        try await harness.store.record([StoreHarness.message(session, seq: 6)])
+        let params: [String: JSONValue] = ["session_id": .string(session.description), "kinds": .string("all")]
+
+        let staff = try await harness.ask("history.page", QueryHarness.agent(agent), params)
+        #expect(staff.ok, "\(staff)")
+        let types = staff.result?["items"]?.arrayValue?.compactMap { $0["type"]?.stringValue } ?? []
+        #expect(types.filter { $0 == "note.added" }.count == 2)
+        #expect(staff.result?["hidden_seqs"] == nil)
+
+        let visitor = try await harness.ask("history.page", QueryHarness.visitor(), params)
+        #expect(visitor.ok, "\(visitor)")
+        let items = visitor.result?["items"]?.arrayValue ?? []
+        #expect(items.compactMap { $0["seq"]?.intValue } == [1, 2, 3, 6])
+        #expect(!items.contains { $0["type"]?.stringValue == "note.added" })
+        #expect(visitor.result?["hidden_seqs"] == .array([.integer(4), .integer(5)]))
+        #expect(visitor.result?["last_seq"]?.intValue == 6)
+
+        // A page that ends on notes still moves the cursor past them.
+        let short = try await harness.ask(
+            "history.page", QueryHarness.visitor(),
+            ["session_id": .string(session.description), "kinds": .string("all"), "after_seq": .integer(3), "limit": .integer(2)])
+        #expect(short.result?["items"]?.arrayValue?.isEmpty == true)
+        #expect(short.result?["hidden_seqs"] == .array([.integer(4), .integer(5)]))
+        #expect(short.result?["next_after_seq"]?.intValue == 5)
+    }
+}

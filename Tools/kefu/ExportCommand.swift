@@ -4,7 +4,7 @@ import Logging
 import Postgres
 import ReportingService
 
-/// `kefu export sessions|daily|agents --from --to …`: writes a CSV export to a file.
+/// `kefu export sessions|daily|agents|categories --from --to …`: writes a CSV export to a file.
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
@@ -15,7 +15,7 @@ struct ExportCommand: AsyncParsableCommand {
             to stderr when it is a terminal. Columns: docs/exports.md.
             """)
 
-    @Argument(help: "What to export: sessions, daily or agents.")
+    @Argument(help: "What to export: sessions, daily, agents or categories (per session-summary category).")
     var kind: String
 
     @Option(help: "First date, YYYY-MM-DD.")
@@ -27,7 +27,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "IANA timezone of the dates and times, e.g. Asia/Shanghai (default: the statistics timezone).")
     var tz: String?
 
-    @Option(help: "Only this channel (sessions, daily).")
+    @Option(help: "Only this channel (sessions, daily, categories).")
     var channel: String?
 
     @Option(help: "Only this agent's sessions (sessions) or rows (agents), as a UUID.")
@@ -44,7 +44,7 @@ struct ExportCommand: AsyncParsableCommand {
     /// The checks that need no database: kind, dates, order, filters' syntax.
     func validate() throws {
         guard ExportKind(rawValue: kind) != nil else {
-            throw ValidationError("unknown export '\(kind)': use sessions, daily or agents")
+            throw ValidationError("unknown export '\(kind)': use sessions, daily, agents or categories")
         }
         _ = try parsedRange(timezone: "UTC")
         if let channel { _ = try mapped { try QueryParams.channel(channel, name: "--channel") } }

@@ -8,6 +8,8 @@ enum EventBatchSQL {
     /// 3. `upserted`: one row per session from the rows actually inserted, merged with the stored row by
     ///    order-independent rules (earliest start, latest end, OR of human, maximum seq, sum of message
     ///    counts, agents merged by the key at which they joined), so batches may commit in any order.
+    ///    A session whose inserted rows name no channel (only staff-only events, such as internal notes)
+    ///    creates no row: `touched` only raises the stored row's `last_seq`.
     ///
     /// Returns one row: fresh ids, inserted events, upserted sessions.
     static let record = """
@@ -59,6 +61,7 @@ enum EventBatchSQL {
             SELECT m.session_id, m.channel, m.visitor_id, m.started_at, m.ended_at, m.human,
                    COALESCE(f.agent_ids, '{}'), COALESCE(f.agent_keys, '{}'), m.last_seq, m.message_count
             FROM summary AS m LEFT JOIN staff AS f ON f.session_id = m.session_id
+            WHERE m.channel IS NOT NULL
             ORDER BY m.session_id
             ON CONFLICT (session_id) DO UPDATE SET
                 started_at = LEAST(s.started_at, EXCLUDED.started_at),
@@ -77,7 +80,12 @@ enum EventBatchSQL {
                 last_seq = GREATEST(s.last_seq, EXCLUDED.last_seq),
                 message_count = s.message_count + EXCLUDED.message_count
             RETURNING 1
+        ), touched AS (
+            UPDATE store.sessions AS s SET last_seq = GREATEST(s.last_seq, m.last_seq)
+            FROM summary AS m WHERE m.channel IS NULL AND s.session_id = m.session_id
+            RETURNING 1
         )
-        SELECT (SELECT count(*) FROM fresh), (SELECT count(*) FROM inserted), (SELECT count(*) FROM upserted)
+        SELECT (SELECT count(*) FROM fresh), (SELECT count(*) FROM inserted),
+               (SELECT count(*) FROM upserted) + (SELECT count(*) FROM touched)
         """
 }

@@ -27,7 +27,7 @@ struct EventRecorder: StreamHandler {
     /// Event types that belong to a session's sequence and are stored.
     static let storedTypes: Set<EventType> = [
         .sessionCreated, .sessionQueued, .queuePosition, .sessionAssigned, .sessionTransferred, .sessionEnded,
-        .messageAccepted, .ratingRecorded, .feedbackRecorded,
+        .messageAccepted, .ratingRecorded, .feedbackRecorded, .noteAdded,
     ]
 
     let postgres: PostgresClient

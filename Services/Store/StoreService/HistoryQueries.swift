@@ -17,6 +17,10 @@ struct HistoryQueries: Sendable {
     /// the default, or `all`). Result: `{ items: [{ seq, type, time, data }], next_after_seq, last_seq }`,
     /// with `next_after_seq` absent on the last page. A page also ends early when its items reach
     /// ``pageBudget`` bytes (long messages), and then carries `next_after_seq` as well.
+    ///
+    /// A visitor never gets a staff-only event (an internal note, `note.added`): with `kinds=all` its page
+    /// carries `hidden_seqs` instead, the `seq`s in the page's range that belong to such events, so that a
+    /// client resuming by `seq` knows there is nothing missing there.
     func page(_ actor: Actor, _ params: QueryParams) async throws -> JSONValue {
         let sessionID = try params.uuid("session_id")
         let afterSeq = try params.int("after_seq", default: 0, range: 0...FieldRules.maxSafeInteger)
@@ -33,25 +37,37 @@ struct HistoryQueries: Sendable {
             guard let session = try SessionAccess.load(sessionID, on: connection) else { throw QueryFailure.unknownSession }
             try session.authorize(actor)
             let rows = try connection.query(sql, [sessionID, afterSeq, limit + 1])
+            let staffOnly = Set(EventType.allCases.filter(\.isStaffOnly).map(\.rawValue))
+            let visitor = actor.role == .visitor
             var items: [JSONValue] = []
+            var hidden: [JSONValue] = []
+            var covered: Int64?
             var bytes = 0
             var more = rows.count > limit
             for row in rows.prefix(limit) {
+                let seq = try row.decode(Int64.self, at: 0)
+                if visitor, staffOnly.contains(try row.decode(String.self, at: 1)) {
+                    hidden.append(.integer(seq))
+                    covered = seq
+                    continue
+                }
                 let data = try row.decode(String.self, at: 3)
                 bytes += data.utf8.count + 96
                 if bytes > Self.pageBudget, !items.isEmpty {
                     more = true
                     break
                 }
+                covered = seq
                 items.append(.object([
-                    "seq": .integer(try row.decode(Int64.self, at: 0)),
+                    "seq": .integer(seq),
                     "type": .string(try row.decode(String.self, at: 1)),
                     "time": .string(try row.decode(String.self, at: 2)),
                     "data": try JSONDecoder().decode(JSONValue.self, from: Data(data.utf8)),
                 ]))
             }
             var result: [String: JSONValue] = ["items": .array(items), "last_seq": .integer(Int64(session.lastSeq))]
-            if more, let last = items.last?["seq"] { result["next_after_seq"] = last }
+            if more, let covered { result["next_after_seq"] = .integer(covered) }
+            if visitor, kinds == "all" { result["hidden_seqs"] = .array(hidden) }
             return .object(result)
         }
     }

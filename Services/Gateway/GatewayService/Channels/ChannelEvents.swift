@@ -180,8 +180,8 @@ extension Gateway {
     static func feedEvent(_ entry: TailEntry, channel: String) -> ChannelFeedEvent? {
         guard let bytes = entry.event,
               let envelope = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)),
-              let type = envelope["type"]?.stringValue, let data = envelope["data"], data.objectValue != nil,
-              data["channel"]?.stringValue == channel, data["visitor_id"]?.stringValue != nil
+              let type = envelope["type"]?.stringValue, EventType(rawValue: type)?.isStaffOnly != true,
+              let data = envelope["data"], data.objectValue != nil, data["channel"]?.stringValue == channel, data["visitor_id"]?.stringValue != nil
         else { return nil }
         return ChannelFeedEvent(
             cursor: entry.id, event: type, sessionID: data["session_id"]?.stringValue?.lowercased(), seq: data["seq"]?.intValue,

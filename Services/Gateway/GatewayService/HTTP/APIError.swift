@@ -76,12 +76,12 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public static func status(forCode code: String) -> HTTPResponse.Status {
         switch code {
         case "forbidden", "not_your_actor", "visitor_blocked": return .forbidden
-        case "cannot_block_self", "cannot_block_agent": return .badRequest
+        case "cannot_block_self", "cannot_block_agent", "category_too_deep": return .badRequest
         case "payload_too_large": return .contentTooLarge
         case "unsupported_file", "file_type_not_allowed": return .unsupportedMediaType
         case "session_not_active", "not_your_session", "agent_unavailable", "agent_full", "rating_repeated",
              "rating_not_invited", "version_conflict", "already_claimed", "duplicate_keyword", "queue_full",
-             "no_service", "transfer_to_self_conflict", "feedback_repeated":
+             "no_service", "transfer_to_self_conflict", "feedback_repeated", "category_deleted":
             return .conflict
         default: break
         }

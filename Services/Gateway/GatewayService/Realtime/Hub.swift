@@ -181,7 +181,7 @@ final class Hub: Sendable {
     private func route(_ event: LiveEvent) -> [Subscriber] {
         state.withLock { state in
             var targets: [Subscriber] = []
-            if let channel = event.channel, let visitorID = event.visitorID {
+            if let channel = event.channel, let visitorID = event.visitorID, !event.isStaffOnly {
                 targets += state.visitors[Self.visitorKey(channel, visitorID)]?.values.map { $0 } ?? []
             }
             var agents: Set<String> = []

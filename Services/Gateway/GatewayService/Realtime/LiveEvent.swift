@@ -25,6 +25,17 @@ struct LiveEvent: Sendable {
     var enabled: Bool?
     /// The rendered frame.
     var frame: [UInt8]
+    /// Set on a staff-only event's stand-in for a visitor's socket: its `seq` counts as delivered, nothing is sent.
+    var silent = false
+
+    /// Whether only staff may see the event (an internal note): never sent to a visitor's socket.
+    var isStaffOnly: Bool { EventType(rawValue: type)?.isStaffOnly == true }
+
+    /// A stand-in for a staff-only event at `seq` of `session`: it moves a visitor's socket past that `seq`
+    /// without sending anything.
+    static func hidden(session: String, seq: Int) -> LiveEvent {
+        LiveEvent(type: "hidden", sessionID: session, seq: seq, frame: [], silent: true)
+    }
 
     private struct Envelope: Decodable {
         var type: String
@@ -69,9 +80,9 @@ struct LiveEvent: Sendable {
             enabled: { if case .bool(let value)? = data["enabled"] { value } else { nil } }(), frame: Array(bytes))
     }
 
-    /// Whether the event belongs to `visitor` on `channel`.
+    /// Whether the event belongs to `visitor` on `channel` (never a staff-only event).
     func concerns(channel: String, visitorID: String) -> Bool {
-        self.channel == channel && self.visitorID == visitorID
+        self.channel == channel && self.visitorID == visitorID && !isStaffOnly
     }
 }
 

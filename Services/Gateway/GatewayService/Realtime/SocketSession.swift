@@ -133,16 +133,21 @@ extension Gateway {
                 ]
                 guard let page = try? await forwarder.query(.store, "history.page", actor: actor, params: params),
                       case .array(let items)? = page["items"] else { return nil }
-                let events = items.compactMap { item -> LiveEvent? in
+                var events = items.compactMap { item -> LiveEvent? in
                     guard let type = item["type"]?.stringValue, var data = item["data"]?.objectValue else { return nil }
                     if data["seq"] == nil, let seq = item["seq"] { data["seq"] = seq }
                     return LiveEvent.make(type: type, time: item["time"]?.stringValue, data: .object(data), sessionID: session)
+                }
+                // Store gives a visitor the `seq` of staff-only events (internal notes) without the events.
+                if case .array(let hidden)? = page["hidden_seqs"] {
+                    events += hidden.compactMap { $0.intValue.map { LiveEvent.hidden(session: session, seq: $0) } }
+                    events.sort { ($0.seq ?? 0) < ($1.seq ?? 0) }
                 }
                 return (events, page["next_after_seq"] != nil)
             },
             mayReadBuffered: { owner, event in
                 switch owner {
-                case .visitor(let channel, let visitorID): event.concerns(channel: channel, visitorID: visitorID)
+                case .visitor(let channel, let visitorID): event.silent || event.concerns(channel: channel, visitorID: visitorID)
                 case .agent(let agentID): event.sessionID.map { hub.serves(agentID: agentID, session: $0) } ?? false
                 }
             })

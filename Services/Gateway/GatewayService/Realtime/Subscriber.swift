@@ -52,6 +52,7 @@ actor Subscriber {
 
     /// A live event for this socket.
     func offer(_ event: LiveEvent) {
+        if case .visitor = owner, event.isStaffOnly { return }
         guard let session = event.sessionID, let seq = event.seq else {
             send(event.frame)
             return
@@ -106,7 +107,7 @@ actor Subscriber {
 
     private func deliver(_ event: LiveEvent, session: String, seq: Int) {
         delivered[session] = seq
-        send(event.frame)
+        if !event.silent { send(event.frame) }
     }
 
     private func overflow() {
@@ -159,7 +160,11 @@ actor Subscriber {
     }
 
     private func fetchMissed(session: String, after seq: Int) async -> [LiveEvent] {
-        let buffered = history.buffer.events(session: session, after: seq)
+        var buffered = history.buffer.events(session: session, after: seq)
+        if case .visitor = owner {
+            // A visitor skips the `seq` of staff-only events (internal notes) without seeing them.
+            buffered.events = buffered.events.map { $0.isStaffOnly ? LiveEvent.hidden(session: session, seq: $0.seq ?? 0) : $0 }
+        }
         if buffered.complete, buffered.events.allSatisfy({ history.mayReadBuffered(owner, $0) }) {
             return buffered.events
         }

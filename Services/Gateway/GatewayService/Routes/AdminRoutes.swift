@@ -42,7 +42,8 @@ extension Gateway {
         api.get("records") { request, _ in
             let staff = try await staff(request, admin: true)
             let params = try queryParams(
-                request, strings: ["from", "to", "tz", "type", "channel", "agent_id", "cursor"], ints: ["rating", "limit"])
+                request, strings: ["from", "to", "tz", "type", "channel", "agent_id", "summary_category_id", "cursor"],
+                ints: ["rating", "limit"])
             return try await forward(.reporting, "records.list", actor: staff.actor, params: params)
         }
         api.get("records/:session_id") { request, context in
@@ -56,8 +57,8 @@ extension Gateway {
         }
         api.get("exports/:kind") { request, context in
             let staff = try await staff(request, admin: true)
-            guard let kind = context.parameters.get("kind"), ["sessions", "daily", "agents"].contains(kind) else {
-                throw APIError.notFound("unknown_export", "exports are sessions, daily or agents")
+            guard let kind = context.parameters.get("kind"), ["sessions", "daily", "agents", "categories"].contains(kind) else {
+                throw APIError.notFound("unknown_export", "exports are sessions, daily, agents or categories")
             }
             return try await streamExport(request, kind: kind, actor: staff.actor)
         }
@@ -114,6 +115,7 @@ extension Gateway {
         addKnowledgeCategoryRoutes(api)
         addUnknownQuestionRoutes(api)
         addLexiconRoutes(api)
+        addSummaryCategoryRoutes(api)
         api.get("knowledge") { request, _ in
             let staff = try await staff(request, admin: true)
             let params = try queryParams(request, strings: ["q", "category", "cursor"], ints: ["limit"], bools: ["enabled"])

@@ -39,6 +39,16 @@ struct BlockBody: Decodable {
     }
 }
 
+/// `POST /agent/sessions/{id}/notes` body: an internal note (内部备注), staff only.
+struct NoteBody: Codable {
+    var clientNoteID: String
+    var text: String
+    enum CodingKeys: String, CodingKey {
+        case text
+        case clientNoteID = "client_note_id"
+    }
+}
+
 /// `POST /agent/leave-messages/{id}/claim|close` body.
 struct LeaveMessageNoteBody: Decodable { var note: String? }
 
@@ -46,6 +56,7 @@ extension Gateway {
     /// The workbench API: `/api/v1/agent/…` (agents and admins).
     func addAgentRoutes(_ router: Router<GatewayRequestContext>) {
         let api = RouteGroup(router: router, prefix: "/api/v1/agent", catalog: catalog)
+        addAgentSummaryRoutes(api)
         api.get("me") { request, _ in
             let staff = try await staff(request)
             var result = (try? await forwarder.query(.routing, "agent.me", actor: staff.actor))?.objectValue ?? [:]
@@ -116,6 +127,18 @@ extension Gateway {
             if let image = body.imageID { try await uploads.requireOwned([image], by: staff.actor) }
             let forwarder = forwarder
             return try await idempotent(scope: "agent:\(staff.agentID):\(session)", key: body.clientMessageID, request: body) { id in
+                try await forwarder.command(payload, id: id)
+            }
+        }
+        api.post("sessions/:session_id/notes") { request, context in
+            let staff = try await staff(request)
+            let session: SessionID = try request.uuidParameter("session_id", context)
+            let body = try await RequestBody.decode(NoteBody.self, from: request, limit: gateway.maxJSONBytes)
+            let payload = AgentNote(
+                sessionID: session, agentID: staff.agentID, role: staff.actor.role, clientNoteID: body.clientNoteID, text: body.text)
+            try validated { () throws(ContractError) in try payload.validate() }
+            let forwarder = forwarder
+            return try await idempotent(scope: "note:\(staff.agentID):\(session)", key: body.clientNoteID, request: body) { id in
                 try await forwarder.command(payload, id: id)
             }
         }

@@ -19,7 +19,7 @@ struct WebhookConsumer: StreamHandler {
         } catch ContractError.unknownType {
             return nil
         }
-        guard header.type.stream == .events else { return nil }
+        guard header.type.stream == .events, !header.type.isStaffOnly else { return nil }
         return try WebhookEvent(header: header, raw: raw)
     }
 

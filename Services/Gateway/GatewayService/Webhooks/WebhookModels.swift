@@ -1,9 +1,10 @@
 import Foundation
 import KefuModel
 
-/// The event types an endpoint may subscribe to: every type written to `kefu:events`.
+/// The event types an endpoint may subscribe to: every type written to `kefu:events` except the staff-only
+/// ones (internal notes), which never leave Kefu.
 enum WebhookEventTypes {
-    static let all: [String] = EventType.allCases.filter { $0.stream == .events }.map(\.rawValue).sorted()
+    static let all: [String] = EventType.allCases.filter { $0.stream == .events && !$0.isStaffOnly }.map(\.rawValue).sorted()
     static let known = Set(all)
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import KefuModel
 import Postgres
 import ServiceRuntime
@@ -80,6 +81,13 @@ enum EventHandlers {
                         data.leaveMessageID.uuid, data.channel, data.visitorID, data.sessionID?.uuid,
                         data.state.rawValue, data.agentID?.uuid, event.header.time.date, timezone,
                     ])
+            },
+            .summaryRecorded: { event, connection in
+                let data = try event.decode(SummaryRecorded.self).data
+                let categories = String(decoding: try JSONEncoder().encode(data.categories), as: UTF8.self)
+                connection.queue(
+                    "SELECT reporting.on_summary($1, $2, $3::jsonb, $4, $5)",
+                    [data.sessionID.uuid, data.agentID.uuid, categories, data.note, event.header.time.date])
             },
             .agentUpdated: { event, connection in
                 let data = try event.decode(AgentUpdated.self).data

@@ -9,6 +9,8 @@ public enum ExportKind: String, Sendable, CaseIterable {
     case daily
     /// One row per day × agent.
     case agents
+    /// One row per session-summary category (会话小结分类) over the sessions started in the range.
+    case categories
 }
 
 /// A checked export request: the same rules for the `export.start` query and for the `kefu export` CLI.
@@ -17,7 +19,7 @@ public struct ExportRequest: Sendable, Equatable {
     public let kind: ExportKind
     /// The local dates and their timezone (sessions by start, statistics by day).
     public let range: DateRange
-    /// Only this channel (sessions, daily).
+    /// Only this channel (sessions, daily, categories).
     public let channel: String?
     /// Only sessions this agent served (sessions), or only this agent (agents).
     public let agentID: UUID?
@@ -39,6 +41,9 @@ public struct ExportRequest: Sendable, Equatable {
         kind: ExportKind, range: DateRange, channel: String? = nil, agentID: UUID? = nil, bom: Bool = true,
         type: SessionTypeFilter? = nil
     ) throws(QueryFailure) {
+        if kind == .categories, type != nil {
+            throw .invalidParams("the categories export counts summarized (human) sessions; 'type' applies to the sessions export only")
+        }
         if kind != .sessions, type != nil {
             throw .invalidParams("'type' applies to the sessions export only")
         }
@@ -69,7 +74,7 @@ public struct ExportRequest: Sendable, Equatable {
         let query = try QueryParams(params, allowed: ["kind", "from", "to", "tz", "channel", "agent_id", "type", "bom"])
         let kindText = try query.requiredString("kind")
         guard let kind = ExportKind(rawValue: kindText) else {
-            throw QueryFailure.invalidParams("'kind' must be sessions, daily or agents, got '\(kindText.prefix(32))'")
+            throw QueryFailure.invalidParams("'kind' must be sessions, daily, agents or categories, got '\(kindText.prefix(32))'")
         }
         let from = try query.date("from")
         let to = try query.date("to")

@@ -21,7 +21,7 @@ public enum ExportSQL {
                 "queued_at", "assigned_at", "first_response_at", "ended_at", "queue_wait_seconds",
                 "first_response_seconds", "duration_seconds", "handle_seconds", "visitor_messages", "bot_messages",
                 "agent_messages", "system_messages", "end_reason", "left_queue", "leave_message", "rating",
-                "rating_comment",
+                "rating_comment", "summary_categories", "summary_note",
             ]
         case .daily:
             return [
@@ -35,6 +35,11 @@ public enum ExportSQL {
                 "date", "agent_id", "agent_name", "sessions", "first_assigned", "transferred_in", "transferred_out",
                 "ended_sessions", "avg_queue_wait_seconds", "p90_queue_wait_seconds", "avg_first_response_seconds",
                 "avg_handle_seconds", "agent_messages", "ratings", "avg_rating", "leave_messages_closed",
+            ]
+        case .categories:
+            return [
+                "category_id", "parent_name", "category_name", "sessions", "agents", "avg_handle_seconds", "ratings",
+                "avg_rating",
             ]
         }
     }
@@ -76,6 +81,10 @@ public enum ExportSQL {
                 : "reporting.agent_stats_for(\(from), \(to), \(tz))"
             let filter = try request.agentID.map { "WHERE d.agent_id = \(try quote($0.uuidString.lowercased()))::uuid" } ?? ""
             select = agents(source: source, filter: filter)
+        case .categories:
+            let channel = try request.channel.map(quote) ?? "NULL"
+            let agent = try request.agentID.map { try quote($0.uuidString.lowercased()) + "::uuid" } ?? "NULL::uuid"
+            select = categories(source: "reporting.category_stats_for(\(from), \(to), \(tz), \(channel), \(agent))")
         }
         return Plan(prepare: prepare, copy: "COPY (\(select)) TO STDOUT WITH (FORMAT csv, HEADER)")
     }
@@ -104,8 +113,10 @@ public enum ExportSQL {
         CASE WHEN s.human THEN reporting.seconds(reporting.ms_between(s.assigned_at, s.ended_at)) END AS handle_seconds, \
         s.visitor_messages, s.bot_messages, s.agent_messages, s.system_messages, s.end_reason, \
         \(flag("s.left_queue")) AS left_queue, \(flag("s.leave_message")) AS leave_message, s.rating, \
-        reporting.csv_guard(s.rating_comment) AS rating_comment \
-        FROM reporting.sessions s WHERE \(filters.joined(separator: " AND ")) \
+        reporting.csv_guard(s.rating_comment) AS rating_comment, \
+        reporting.csv_guard(array_to_string(m.categories, ';')) AS summary_categories, \
+        reporting.csv_guard(m.note) AS summary_note \
+        FROM reporting.sessions s LEFT JOIN reporting.session_summaries m ON m.session_id = s.session_id WHERE \(filters.joined(separator: " AND ")) \
         ORDER BY s.started_at, s.session_id
         """
     }
@@ -128,6 +139,16 @@ public enum ExportSQL {
         CASE WHEN d.bot_useful + d.bot_not_useful > 0 \
         THEN round(d.bot_useful::numeric / (d.bot_useful + d.bot_not_useful), 4) END AS bot_resolution_rate \
         FROM \(source) d \(filter) ORDER BY d.day, d.channel
+        """
+    }
+
+    private static func categories(source: String) -> String {
+        """
+        SELECT d.category_id, reporting.csv_guard(d.parent_name) AS parent_name, \
+        reporting.csv_guard(d.category_name) AS category_name, d.sessions, d.agents, \
+        reporting.avg_seconds(d.handle_ms, d.handle_count) AS avg_handle_seconds, d.ratings, \
+        CASE WHEN d.ratings > 0 THEN round(d.rating_sum::numeric / d.ratings, 2) END AS avg_rating \
+        FROM \(source) d ORDER BY d.parent_name NULLS FIRST, d.category_name, d.category_id
         """
     }
 

@@ -17,13 +17,17 @@ enum RecordQueries {
         CASE WHEN s.human THEN reporting.ms_between(s.assigned_at, s.ended_at) END, s.visitor_messages, \
         s.bot_messages, s.agent_messages, s.system_messages, s.end_reason, s.left_queue, s.leave_message, \
         s.rating, s.rating_comment, (extract(epoch FROM s.started_at) * 1000000)::bigint, s.bot_useful, \
-        s.bot_not_useful
+        s.bot_not_useful, array_to_json(m.category_ids)::text, array_to_json(m.categories)::text, \
+        m.note, m.agent_id, m.recorded_at
         """
+
+    /// The tables ``columns`` reads.
+    static let tables = "reporting.sessions s LEFT JOIN reporting.session_summaries m ON m.session_id = s.session_id"
 
     static func get(_ params: [String: JSONValue], on connection: PostgresConnection) throws -> JSONValue {
         let query = try QueryParams(params, allowed: ["session_id"])
         guard let id = try query.uuid("session_id") else { throw QueryFailure.invalidParams("'session_id' is required") }
-        let rows = try connection.query("SELECT \(columns) FROM reporting.sessions s WHERE s.session_id = $1", [id])
+        let rows = try connection.query("SELECT \(columns) FROM \(tables) WHERE s.session_id = $1", [id])
         guard let row = rows.first else {
             throw QueryFailure("unknown_session", "no record of session \(id.uuidString.lowercased())")
         }
@@ -34,7 +38,7 @@ enum RecordQueries {
         _ params: [String: JSONValue], defaultTimezone: String, timezones: TimezoneCatalog, on connection: PostgresConnection
     ) throws -> JSONValue {
         let query = try QueryParams(
-            params, allowed: ["from", "to", "tz", "type", "channel", "agent_id", "rating", "limit", "cursor"])
+            params, allowed: ["from", "to", "tz", "type", "channel", "agent_id", "rating", "summary_category_id", "limit", "cursor"])
         let timezone = try timezones.check(try query.string("tz") ?? defaultTimezone, on: connection)
         let range = try DateRange(from: try query.date("from"), to: try query.date("to"), timezone: timezone)
         let limit = try query.int("limit", in: 1...200) ?? 50
@@ -61,13 +65,25 @@ enum RecordQueries {
         if let rating = try query.int("rating", in: 1...5) {
             filters.append("s.rating = \(bind(rating))")
         }
+        if let category = try query.uuid("summary_category_id") {
+            // A first-level category also matches the summaries naming one of its sub-categories.
+            let known = try connection.query(
+                "SELECT EXISTS (SELECT 1 FROM reporting.summary_categories WHERE category_id = $1)", [category])
+            guard try known.first?.decode(Bool.self, at: 0) == true else {
+                throw QueryFailure("unknown_category", "no summary ever named category \(category.uuidString.lowercased())")
+            }
+            let id = bind(category)
+            filters.append(
+                "m.category_ids && ARRAY(SELECT category_id FROM reporting.summary_categories "
+                    + "WHERE category_id = \(id)::uuid OR parent_id = \(id)::uuid)")
+        }
         if let cursor = try query.string("cursor") {
             let (micros, id) = try Self.parseCursor(cursor)
             filters.append(
                 "(s.started_at, s.session_id) < ('epoch'::timestamptz + \(bind(micros)) * interval '1 microsecond', \(bind(id))::uuid)")
         }
         let rows = try connection.query(
-            "SELECT \(columns) FROM reporting.sessions s WHERE \(filters.joined(separator: " AND ")) "
+            "SELECT \(columns) FROM \(tables) WHERE \(filters.joined(separator: " AND ")) "
                 + "ORDER BY s.started_at DESC, s.session_id DESC LIMIT \(limit + 1)",
             values)
         var items: [JSONValue] = []
@@ -136,6 +152,16 @@ enum RecordQueries {
         if let comment = try row.decode(String?.self, at: 24) { object["rating_comment"] = .string(comment) }
         object["bot_feedback_useful"] = .integer(Int64(try row.decode(Int.self, at: 26)))
         object["bot_feedback_not_useful"] = .integer(Int64(try row.decode(Int.self, at: 27)))
+        if let at = try row.decode(Date?.self, at: 32) {
+            let ids = try decoder.decode([String].self, from: Data(try row.decode(String.self, at: 28).utf8))
+            let labels = try decoder.decode([String].self, from: Data(try row.decode(String.self, at: 29).utf8))
+            var summary: [String: JSONValue] = [
+                "category_ids": .array(ids.map { .string($0) }), "categories": .array(labels.map { .string($0) }),
+                "note": .string(try row.decode(String?.self, at: 30) ?? ""), "at": .string(Timestamp(at).rfc3339),
+            ]
+            if let agent = try row.decode(UUID?.self, at: 31) { summary["agent_id"] = .string(agent.uuidString.lowercased()) }
+            object["summary"] = .object(summary)
+        }
         return .object(object)
     }
 }

@@ -33,6 +33,8 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
     public var sensitiveWords: [String]
     /// File size limit and allowed types.
     public var files: RoutingFileSettings
+    /// Whether an agent must write the summary (会话小结) of an ended human session before taking the next one.
+    public var summaryRequired: Bool
 
     /// Creates settings; every parameter defaults to the standard value.
     public init(
@@ -45,7 +47,8 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         session: RoutingSessionSettings = RoutingSessionSettings(),
         ratingEnabled: Bool = false,
         sensitiveWords: [String] = [],
-        files: RoutingFileSettings = RoutingFileSettings()
+        files: RoutingFileSettings = RoutingFileSettings(),
+        summaryRequired: Bool = false
     ) {
         self.humanServiceEnabled = humanServiceEnabled
         self.channels = channels
@@ -57,6 +60,7 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         self.ratingEnabled = ratingEnabled
         self.sensitiveWords = sensitiveWords
         self.files = files
+        self.summaryRequired = summaryRequired
     }
 
     /// Standard settings: human service on, `web-pc` and `web-h5` channels, open 24/7 in
@@ -102,6 +106,7 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         case ratingEnabled = "rating_enabled"
         case sensitiveWords = "sensitive_words"
         case files
+        case summaryRequired = "summary_required"
     }
 
     /// Strict decoding; see the type documentation.
@@ -119,5 +124,6 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         ratingEnabled = try container.decode(.ratingEnabled, default: defaults.ratingEnabled)
         sensitiveWords = try container.decode(.sensitiveWords, default: defaults.sensitiveWords)
         files = try container.decode(.files, default: defaults.files)
+        summaryRequired = try container.decode(.summaryRequired, default: defaults.summaryRequired)
     }
 }

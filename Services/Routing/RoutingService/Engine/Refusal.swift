@@ -32,6 +32,10 @@ struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         case alreadyBlocked = "already_blocked"
         case cannotBlockSelf = "cannot_block_self"
         case cannotBlockAgent = "cannot_block_agent"
+        case unknownCategory = "unknown_category"
+        case categoryDeleted = "category_deleted"
+        case categoryTooDeep = "category_too_deep"
+        case duplicateCategoryName = "duplicate_category_name"
     }
 
     var code: Code

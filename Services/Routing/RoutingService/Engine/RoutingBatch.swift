@@ -149,6 +149,12 @@ final class RoutingBatch: @unchecked Sendable {
                 sessionIDs.append(message.sessionID.description)
                 messages.append(MessageKey(
                     sender: "agent", channel: "", owner: message.agentID.description, clientMessageID: message.clientMessageID))
+            case let note as AgentNote:
+                sessionIDs.append(note.sessionID.description)
+                messages.append(MessageKey(
+                    sender: "note", channel: "", owner: note.agentID.description, clientMessageID: note.clientNoteID))
+            case let summary as AgentSubmitSummary:
+                sessionIDs.append(summary.sessionID.description)
             case let answer as BotAnswer:
                 sessionIDs.append(answer.sessionID.description)
             case let given as VisitorFeedback:

@@ -32,12 +32,16 @@ struct SessionRecord: Sendable {
     var attributes: String
     /// The visitor's priority (0–9) from a connector, if one was given (see ``ActiveSettings/queuePriority(for:)``).
     var visitorPriority: Int?
+    /// The agent serving the session when it ended: who writes its summary (会话小结).
+    var summaryAgentID: AgentID?
+    /// Whether that summary is due under `summary_required`.
+    var summaryDue: Bool
 
     /// The columns `SessionRecord(row:)` reads, in order.
     static let columns = """
         id, channel, visitor_id, state, last_seq, agent_id, priority, unanswered, pending_question_seq, human,
         rating_invited, rated, assigned_at, first_assigned_at, created_at, ended_at, end_reason, attributes::text,
-        visitor_priority
+        visitor_priority, summary_agent_id, summary_due
         """
 
     init(row: PostgresRow) throws {
@@ -65,6 +69,8 @@ struct SessionRecord: Sendable {
         endReason = try row.decode(at: 16)
         attributes = try row.decode(at: 17)
         visitorPriority = (try row.decode(Int16?.self, at: 18)).map(Int.init)
+        summaryAgentID = (try row.decode(UUID?.self, at: 19)).map(AgentID.init)
+        summaryDue = try row.decode(at: 20)
     }
 
     /// The next event number of the session (the caller holds the row lock and saves `lastSeq`).

@@ -86,6 +86,9 @@ extension RoutingEngine {
         if session.human { try recordHandleTime(session, agentID: agentID ?? lastAgent(of: session, on: connection), on: connection) }
         if let agentID, session.state == .assigned {
             try release(session, from: agentID, into: &publication, on: connection)
+            noteSummaryOwner(session, agentID: agentID, settings: settings, on: connection)
+            session.summaryAgentID = agentID
+            session.summaryDue = settings.document.summaryRequired
         }
         session.state = fromQueue ? .left : .ended
         session.agentID = nil

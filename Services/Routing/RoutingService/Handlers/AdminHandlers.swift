@@ -32,6 +32,7 @@ extension RoutingEngine {
             connection.queue(
                 "INSERT INTO \(schema).settings_audit (version, actor_id, changed) VALUES ($1, $2, $3::text[])",
                 [version, command.actorID.uuid, Self.textArray(changed)])
+            if current.document.summaryRequired, !document.summaryRequired { clearDueSummaries(on: connection) }
             requestDrain()
             try publication.reply(.success(.members([
                 ("version", .int(version)), ("changed", .array(changed.map(JSONValue.string))),

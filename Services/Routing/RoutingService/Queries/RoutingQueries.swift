@@ -34,6 +34,8 @@ extension RoutingEngine {
         case "monitor.summary": return try monitorSummary(actor: actor, on: connection)
         case "monitor.agents": return try monitorAgents(actor: actor, params: params, on: connection)
         case "monitor.queue": return try monitorQueue(actor: actor, params: params, on: connection)
+        case "summary_categories.list": return try summaryCategoriesList(actor: actor, on: connection)
+        case "summaries.pending": return try summariesPending(actor: actor, on: connection)
         default: throw Refusal(.unknownQuery, "routing has no query named \(name)")
         }
     }

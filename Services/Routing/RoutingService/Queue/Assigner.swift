@@ -14,7 +14,7 @@ public struct DrainReport: Sendable, Equatable {
 }
 
 /// Assignment: strict FIFO by (priority, enqueue time, id) to the online, present, enabled agent with
-/// spare capacity and the fewest sessions, ties to the longest idle.
+/// spare capacity, no required summary due (`summaries_due = 0`) and the fewest sessions, ties to the longest idle.
 ///
 /// Assignments happen in short transactions that first take the queue's transaction-level advisory lock,
 /// so the assigners of all instances take turns and the head of the queue is only ever assigned by one of
@@ -73,7 +73,7 @@ extension RoutingEngine {
         var pool = try connection.query(
             """
             SELECT id, load, capacity, idle_since FROM \(schema).agents
-            WHERE status = 'online' AND enabled AND present_until > now() AND load < capacity
+            WHERE status = 'online' AND enabled AND present_until > now() AND load < capacity AND summaries_due = 0
             ORDER BY load, idle_since, id LIMIT $1
             """, [heads.count + 5]
         ).map { row in
@@ -108,6 +108,7 @@ extension RoutingEngine {
             """
             SELECT id, load FROM \(schema).agents
             WHERE id = ANY($1::uuid[]) AND status = 'online' AND enabled AND present_until > now() AND load < capacity
+              AND summaries_due = 0
             FOR UPDATE SKIP LOCKED
             """, [Self.uuidArray(agentIDs)]) {
             lockedAgents[try row.decode(UUID.self, at: 0)] = try row.decode(Int.self, at: 1)

@@ -45,6 +45,12 @@ export function transcriptRow(item, { names = () => '', me = null } = {}) {
         h('div', { class: 'msg-meta' }, h('span', { class: 'msg-who', text: who }), time),
         h('div', { class: 'bubble' }, body));
     }
+    case 'note.added':
+      // 内部备注: staff only, never shown to the visitor; drawn apart from the conversation.
+      return h('li', { class: 'note', dataset: { seq: String(item.seq), kind: 'note' } },
+        h('div', { class: 'msg-meta' }, h('span', { class: 'note-label', text: t('note.label') }),
+          h('span', { class: 'msg-who', text: d.agent_id && d.agent_id === me ? t('wb.me') : names(d.agent_id) || t('wb.agent') }), time),
+        h('div', { class: 'bubble' }, h('p', { class: 'msg-text', text: d.text || '' })));
     case 'session.created':
       return line(t('wb.ev.created'));
     case 'session.queued':

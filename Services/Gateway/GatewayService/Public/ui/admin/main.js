@@ -12,6 +12,7 @@ import { LexiconPage } from './lexicon.js';
 import { RecordsPage } from './records.js';
 import { ReportsPage } from './reports.js';
 import { WebhooksPage } from './webhooks.js';
+import { SummaryCategoriesPage } from './summaries.js';
 import { QuickReplies } from '../quick-replies.js';
 import { LeaveMessages } from '../leave-messages.js';
 
@@ -34,6 +35,7 @@ const SECTIONS = [
     const view = new LeaveMessages({ idPrefix: 'alm' });
     return { element: h('section', { class: 'page', id: 'page-leave' }, h('h2', { text: t('nav.leave') }), view.element), load: () => view.load(true), dispose: () => view.dispose() };
   }],
+  ['summaries', () => new SummaryCategoriesPage()],
   ['records', () => new RecordsPage()],
   ['reports', () => new ReportsPage()],
   ['webhooks', () => new WebhooksPage()],

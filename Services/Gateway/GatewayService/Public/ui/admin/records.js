@@ -1,5 +1,5 @@
-// 会话记录: session records filtered by date, type (bot/human), channel and agent; a transcript per
-// record; CSV exports (sessions, daily, per agent) streamed from reporting.
+// 会话记录: session records filtered by date, type (bot/human), channel, agent and summary category (会话小结);
+// a transcript per record; CSV exports (sessions, daily, per agent, per summary category) streamed from reporting.
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { staffApi } from '../staff.js';
@@ -11,8 +11,9 @@ import { transcriptDialog } from '../transcript.js';
 export class RecordsPage {
   constructor() {
     this.element = h('section', { class: 'page', id: 'page-records' });
-    this.filters = { from: isoDate(-6), to: isoDate(0), type: '', channel: '', agent_id: '' };
+    this.filters = { from: isoDate(-6), to: isoDate(0), type: '', channel: '', agent_id: '', summary_category_id: '' };
     this.agents = [];
+    this.categories = [];
   }
 
   async load() {
@@ -21,6 +22,11 @@ export class RecordsPage {
     } catch {
       this.agents = [];
     }
+    try {
+      this.categories = (await staffApi('GET', '/admin/summary-categories')).items || [];
+    } catch {
+      this.categories = [];
+    }
     const f = this.filters;
     const from = h('input', { type: 'date', id: 'rec-from', value: f.from });
     const to = h('input', { type: 'date', id: 'rec-to', value: f.to });
@@ -28,10 +34,15 @@ export class RecordsPage {
     const channel = h('input', { id: 'rec-channel', list: 'rec-channels', value: f.channel, placeholder: t('common.all'), class: 'narrow-wide' });
     const agent = h('select', { id: 'rec-agent' }, h('option', { value: '', text: t('common.all') }),
       this.agents.map((a) => h('option', { value: a.agent_id, text: a.display_name, selected: f.agent_id === a.agent_id })));
+    const category = h('select', { id: 'rec-summary-category' }, h('option', { value: '', text: t('common.all') }),
+      this.categories.flatMap((c) => [
+        h('option', { value: c.category_id, text: c.name, selected: f.summary_category_id === c.category_id }),
+        ...(c.children || []).map((k) => h('option', { value: k.category_id, text: c.name + ' / ' + k.name, selected: f.summary_category_id === k.category_id })),
+      ]));
     const field = (label, input) => h('div', { class: 'field' }, h('label', { for: input.id, text: label }), input);
     this.rows = h('tbody', { id: 'records-rows' });
     this.more = h('button', { type: 'button', class: 'btn', hidden: true, id: 'records-more', text: t('common.more'), onclick: () => this.fetch(false) });
-    const read = () => Object.assign(this.filters, { from: from.value, to: to.value, type: type.value, channel: channel.value.trim(), agent_id: agent.value });
+    const read = () => Object.assign(this.filters, { from: from.value, to: to.value, type: type.value, channel: channel.value.trim(), agent_id: agent.value, summary_category_id: category.value });
     const exportButton = (kind) => h('button', {
       type: 'button', class: 'btn', id: 'export-' + kind, text: t('rec.export.' + kind),
       onclick: async (e) => {
@@ -50,11 +61,12 @@ export class RecordsPage {
           this.fetch(true);
         },
       }, field(t('rec.from'), from), field(t('rec.to'), to), field(t('rec.type'), type), field(t('rec.channel'), channel), field(t('rec.agent'), agent),
+        field(t('rec.summaryCategory'), category),
         h('datalist', { id: 'rec-channels' }, ['web-pc', 'web-h5'].map((c) => h('option', { value: c }))),
         h('div', { class: 'field buttons' }, h('button', { type: 'submit', class: 'btn primary', id: 'records-search', text: t('common.search') }))),
-      h('div', { class: 'toolbar' }, exportButton('sessions'), exportButton('daily'), exportButton('agents')),
+      h('div', { class: 'toolbar' }, exportButton('sessions'), exportButton('daily'), exportButton('agents'), exportButton('categories')),
       h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'records-table' },
-        h('thead', {}, h('tr', {}, ['rec.started', 'rec.channel', 'rec.visitor', 'rec.type', 'rec.agents', 'rec.wait', 'rec.duration', 'rec.messages', 'rec.reason', 'rec.rating', 'common.actions']
+        h('thead', {}, h('tr', {}, ['rec.started', 'rec.channel', 'rec.visitor', 'rec.type', 'rec.agents', 'rec.wait', 'rec.duration', 'rec.messages', 'rec.reason', 'rec.rating', 'rec.summary', 'common.actions']
           .map((k) => h('th', { scope: 'col', text: t(k) })))),
         this.rows)),
       this.more);
@@ -63,7 +75,7 @@ export class RecordsPage {
 
   query() {
     const f = this.filters;
-    return { from: f.from, to: f.to, tz: browserTimezone(), type: f.type, channel: f.channel, agent_id: f.agent_id };
+    return { from: f.from, to: f.to, tz: browserTimezone(), type: f.type, channel: f.channel, agent_id: f.agent_id, summary_category_id: f.summary_category_id };
   }
 
   /**
@@ -77,7 +89,7 @@ export class RecordsPage {
     if (reset) {
       this.items = [];
       this.cursor = null;
-      replace(this.rows, h('tr', {}, h('td', { colspan: 11, class: 'hint', text: t('common.loading') })));
+      replace(this.rows, h('tr', {}, h('td', { colspan: 12, class: 'hint', text: t('common.loading') })));
     }
     const cursor = this.cursor;
     let result;
@@ -86,7 +98,7 @@ export class RecordsPage {
     } catch (e) {
       if (generation !== this.generation) return;
       this.loading = false;
-      replace(this.rows, h('tr', {}, h('td', { colspan: 11, class: 'form-error', role: 'alert', text: e.display || String(e) })));
+      replace(this.rows, h('tr', {}, h('td', { colspan: 12, class: 'form-error', role: 'alert', text: e.display || String(e) })));
       this.more.hidden = true;
       return;
     }
@@ -97,7 +109,7 @@ export class RecordsPage {
     this.cursor = result.next_cursor || null;
     this.more.hidden = !this.cursor;
     if (!this.items.length) {
-      replace(this.rows, h('tr', {}, h('td', { colspan: 11, class: 'empty', id: 'records-empty', text: t('rec.empty') })));
+      replace(this.rows, h('tr', {}, h('td', { colspan: 12, class: 'empty', id: 'records-empty', text: t('rec.empty') })));
       return;
     }
     replace(this.rows, this.items.map((r) => h('tr', { dataset: { session: r.session_id, type: r.type } },
@@ -111,6 +123,7 @@ export class RecordsPage {
       h('td', { text: String((r.visitor_messages || 0) + (r.bot_messages || 0) + (r.agent_messages || 0)) }),
       h('td', { text: r.end_reason ? t('reason.' + r.end_reason) : t('rec.open') }),
       h('td', { text: r.rating ? '★'.repeat(r.rating) : '-', title: r.rating_comment || '' }),
+      h('td', { class: 'rec-summary', text: r.summary ? r.summary.categories.join(t('common.listSep')) : '-', title: r.summary ? r.summary.note : '' }),
       h('td', {}, h('button', { type: 'button', class: 'link open-transcript', text: t('rec.view'), onclick: () => this.open(r) })))));
   }
 
@@ -129,7 +142,8 @@ export class RecordsPage {
         ['rec.duration', duration(record.duration_seconds)], ['rec.reason', record.end_reason ? t('reason.' + record.end_reason) : '-'],
         ['rec.rating', record.rating ? record.rating + (record.rating_comment ? ' · ' + record.rating_comment : '') : '-'],
         ['rec.botFeedback', record.bot_feedback_useful || record.bot_feedback_not_useful
-          ? t('rec.botFeedbackCounts', { useful: record.bot_feedback_useful || 0, notUseful: record.bot_feedback_not_useful || 0 }) : '-']]
+          ? t('rec.botFeedbackCounts', { useful: record.bot_feedback_useful || 0, notUseful: record.bot_feedback_not_useful || 0 }) : '-'],
+        ['rec.summary', record.summary ? record.summary.categories.join(t('common.listSep')) + (record.summary.note ? ' · ' + record.summary.note : '') : '-']]
         .map(([k, v]) => h('div', {}, h('dt', { text: t(k) }), h('dd', { text: v }))));
     transcriptDialog(record.session_id, { title: t('wb.transcript'), names: agentName, extra: [facts] });
   }
@@ -140,7 +154,7 @@ export class RecordsPage {
       const q = this.query();
       // The sessions export honours every filter shown, 会话类型 included; the statistics exports are per
       // day (and channel or agent), where a session type does not apply.
-      const query = { ...q, type: kind === 'sessions' && q.type ? q.type : undefined, bom: true };
+      const query = { ...q, type: kind === 'sessions' && q.type ? q.type : undefined, summary_category_id: undefined, bom: true };
       if (kind === 'agents') query.channel = undefined;
       if (kind === 'daily') query.agent_id = undefined;
       const response = await staffApi('GET', '/admin/exports/' + kind, { query, as: 'response' });

@@ -260,6 +260,7 @@ export class SettingsPage {
     const warningPrompt = h('textarea', { id: 'set-idle-prompt', rows: 2, value: s.idle_warning_prompt || '' });
     const grace = h('input', { id: 'set-presence-grace', type: 'number', min: 0, max: 3600, value: s.presence_grace_seconds ?? 60, class: 'narrow' });
     const words = h('textarea', { id: 'set-sensitive-words', rows: 5, value: d.sensitive_words.join('\n') });
+    const summaryRequired = checkbox('set-summary-required', t('set.summaryRequired'), !!d.summary_required);
     this.collect = () => {
       const doc = structuredClone(this.doc);
       doc.session.end_phrases = splitList(phrases.value, false);
@@ -270,6 +271,7 @@ export class SettingsPage {
       doc.session.idle_warning_prompt = warningPrompt.value.trim();
       doc.session.presence_grace_seconds = int(grace.value, t('set.presenceGrace'));
       doc.sensitive_words = splitList(words.value, false);
+      doc.summary_required = summaryRequired.querySelector('input').checked;
       return doc;
     };
     return [
@@ -282,6 +284,7 @@ export class SettingsPage {
           field(t('set.presenceGrace'), grace, t('set.seconds'))),
         field(t('set.idlePrompt'), warningPrompt, t('set.idlePromptHint'))),
       h('fieldset', {}, h('legend', { text: t('set.sensitive') }), field(t('set.sensitiveWords'), words, t('set.sensitiveHint'))),
+      h('fieldset', {}, h('legend', { text: t('set.summary') }), summaryRequired, h('p', { class: 'hint', text: t('set.summaryRequiredHint') })),
     ];
   }
 }

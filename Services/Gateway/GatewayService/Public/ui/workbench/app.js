@@ -12,6 +12,7 @@ import { transcriptRow, staffHistory, markFeedback } from '../transcript.js';
 import { notify, setBaseTitle } from './notify.js';
 import { Extension } from './extension.js';
 import { leaveMessagesDialog } from '../leave-messages.js';
+import { noteDialog, summaryDialog, pendingSummaries } from './summary.js';
 
 export class Workbench {
   constructor(root, account) {
@@ -39,6 +40,7 @@ export class Workbench {
     if (freshLogin || this.me.status === 'offline' || !this.me.status) await this.setStatus('online', true);
     this.loadNames();
     await this.loadSessions();
+    this.refreshDue();
     this.connect();
     this.ticker = setInterval(() => this.tick(), 1000);
     window.addEventListener('kefu:signed-out', () => location.reload());
@@ -141,10 +143,13 @@ export class Workbench {
       capture: h('button', { type: 'button', class: 'btn', id: 'tool-capture', 'aria-pressed': 'false', text: t('wb.capture'), onclick: () => this.toggleCapture() }),
       block: h('button', { type: 'button', class: 'btn danger', id: 'tool-block', text: t('wb.block'), onclick: () => this.openBlock() }),
       end: h('button', { type: 'button', class: 'btn danger', id: 'tool-end', text: t('wb.end'), onclick: () => this.endSelected() }),
+      note: h('button', { type: 'button', class: 'btn', id: 'tool-note', text: t('note.tool'), onclick: () => this.current() && noteDialog(this.current()) }),
+      summary: h('button', { type: 'button', class: 'btn', id: 'tool-summary', text: t('sum.tool'), onclick: () => this.openSummary(this.current()) }),
     };
+    this.dueButton = h('button', { type: 'button', class: 'btn summary-due', id: 'summary-due', hidden: true, onclick: () => this.openDue() });
     this.captureBar = h('div', { class: 'capture-bar', id: 'capture-bar', hidden: true });
     this.composer = h('div', { class: 'composer' },
-      h('div', { class: 'composer-tools', role: 'toolbar', 'aria-label': t('wb.tools') }, picker.button, picker.input, files.button, files.input, this.tools.assist, this.tools.transfer, this.tools.capture, this.tools.block, this.tools.end),
+      h('div', { class: 'composer-tools', role: 'toolbar', 'aria-label': t('wb.tools') }, picker.button, picker.input, files.button, files.input, this.tools.assist, this.tools.transfer, this.tools.capture, this.tools.note, this.tools.summary, this.tools.block, this.tools.end),
       this.captureBar,
       h('div', { class: 'composer-row' }, this.input, h('button', { type: 'button', class: 'btn primary', id: 'wb-send', text: t('wb.send'), onclick: () => this.sendText() })));
     this.placeholder = h('div', { class: 'conv-empty', id: 'conv-empty' }, h('p', { text: t('wb.pick') }));
@@ -155,6 +160,7 @@ export class Workbench {
       h('h1', { text: t('wb.title') }),
       this.connection,
       h('nav', { class: 'top-actions' },
+        this.dueButton,
         h('button', { type: 'button', class: 'btn', id: 'open-leave', text: t('nav.leave'), onclick: () => leaveMessagesDialog() }),
         this.me.role === 'admin' ? h('a', { class: 'btn', href: '/admin', text: t('nav.admin') }) : null,
         langSwitch(),
@@ -604,6 +610,36 @@ export class Workbench {
       this.renderMessages();
     }
     if (type === 'session.ended' || type === 'session.transferred') this.extension.refreshIf(sid);
+    if (type === 'session.ended' && d.agent_id === mine) this.refreshDue(sid);
+  }
+
+  // ---------- 会话小结 ----------
+
+  /**
+   * Reads the summaries this agent still owes and shows their count. `justEnded`: a session of this agent
+   * that has just ended — when its summary is due and it is on screen, the form opens at once.
+   */
+  async refreshDue(justEnded) {
+    this.due = await pendingSummaries();
+    this.dueButton.hidden = !this.due.length;
+    this.dueButton.textContent = t('sum.due', { n: this.due.length });
+    if (justEnded && this.selected === justEnded && this.due.some((d) => d.session_id === justEnded)) {
+      this.openSummary(this.sessions.get(justEnded));
+    }
+  }
+
+  /** Opens the form for the oldest summary due, selecting its session when it is still in the list. */
+  openDue() {
+    const first = (this.due || [])[0];
+    if (!first) return;
+    if (this.sessions.has(first.session_id)) this.select(first.session_id);
+    this.openSummary(this.sessions.get(first.session_id) || { id: first.session_id });
+  }
+
+  openSummary(session) {
+    if (!session) return;
+    const required = (this.due || []).some((d) => d.session_id === session.id);
+    summaryDialog(session, { required, onSaved: () => this.refreshDue() });
   }
 
   // ---------- sending ----------

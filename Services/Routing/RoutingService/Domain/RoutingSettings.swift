@@ -31,6 +31,8 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
     public var ratingEnabled: Bool
     /// Words masked in visitor and agent messages (see `SensitiveWordMasker`).
     public var sensitiveWords: [String]
+    /// Skill groups (技能组) by id; empty: one queue served by every agent.
+    public var groups: [String: RoutingGroupSettings]
 
     /// Creates settings; every parameter defaults to the standard value.
     public init(
@@ -42,7 +44,8 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         noServicePrompts: NoServicePrompts = NoServicePrompts(),
         session: RoutingSessionSettings = RoutingSessionSettings(),
         ratingEnabled: Bool = false,
-        sensitiveWords: [String] = []
+        sensitiveWords: [String] = [],
+        groups: [String: RoutingGroupSettings] = [:]
     ) {
         self.humanServiceEnabled = humanServiceEnabled
         self.channels = channels
@@ -53,6 +56,7 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         self.session = session
         self.ratingEnabled = ratingEnabled
         self.sensitiveWords = sensitiveWords
+        self.groups = groups
     }
 
     /// Standard settings: human service on, `web-pc` and `web-h5` channels, open 24/7 in
@@ -97,6 +101,7 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         case session
         case ratingEnabled = "rating_enabled"
         case sensitiveWords = "sensitive_words"
+        case groups
     }
 
     /// Strict decoding; see the type documentation.
@@ -113,5 +118,6 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         session = try container.decode(.session, default: defaults.session)
         ratingEnabled = try container.decode(.ratingEnabled, default: defaults.ratingEnabled)
         sensitiveWords = try container.decode(.sensitiveWords, default: defaults.sensitiveWords)
+        groups = try container.decode(.groups, default: [:])
     }
 }

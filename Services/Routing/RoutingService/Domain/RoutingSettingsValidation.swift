@@ -55,6 +55,7 @@ extension RoutingSettings {
         check.template(session.idleWarningPrompt, "session.idle_warning_prompt", variables: PromptTemplate.idleWarningVariables)
         check.range(session.presenceGraceSeconds, 0...3_600, "session.presence_grace_seconds")
         check.sensitiveWords(sensitiveWords)
+        groupIssues(into: &check)
         return check.issues
     }
 }

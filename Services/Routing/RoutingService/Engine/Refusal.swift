@@ -32,6 +32,9 @@ struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         case alreadyBlocked = "already_blocked"
         case cannotBlockSelf = "cannot_block_self"
         case cannotBlockAgent = "cannot_block_agent"
+        case unknownGroup = "unknown_group"
+        case overflowCycle = "overflow_cycle"
+        case agentInNoGroup = "agent_in_no_group"
     }
 
     var code: Code

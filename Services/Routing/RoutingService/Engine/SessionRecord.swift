@@ -32,12 +32,16 @@ struct SessionRecord: Sendable {
     var attributes: String
     /// The visitor's priority (0–9) from a connector, if one was given (see ``ActiveSettings/queuePriority(for:)``).
     var visitorPriority: Int?
+    /// The skill group: the entry's while with the bot, the queue's once queued (nil: the default queue).
+    var groupID: String?
+    /// Whether the bot offered the group menu and waits for the visitor's choice.
+    var awaitingGroup: Bool
 
     /// The columns `SessionRecord(row:)` reads, in order.
     static let columns = """
         id, channel, visitor_id, state, last_seq, agent_id, priority, unanswered, pending_question_seq, human,
         rating_invited, rated, assigned_at, first_assigned_at, created_at, ended_at, end_reason, attributes::text,
-        visitor_priority
+        visitor_priority, group_id, awaiting_group
         """
 
     init(row: PostgresRow) throws {
@@ -65,6 +69,8 @@ struct SessionRecord: Sendable {
         endReason = try row.decode(at: 16)
         attributes = try row.decode(at: 17)
         visitorPriority = (try row.decode(Int16?.self, at: 18)).map(Int.init)
+        groupID = try row.decode(at: 19)
+        awaitingGroup = try row.decode(at: 20)
     }
 
     /// The next event number of the session (the caller holds the row lock and saves `lastSeq`).

@@ -55,13 +55,18 @@ extension RoutingEngine {
     func agentTransfer(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
         try run(event, on: connection) { publication in
             let command = try decode(AgentTransfer.self, event).data
+            if let group = command.toGroup {
+                try transferToGroup(command, group: group, into: &publication, on: connection)
+                return
+            }
+            guard let toAgentID = command.toAgentID else { throw Refusal(.invalidParams, "to_agent_id or to_group is required") }
             var session = try agentsSession(command.sessionID, agent: command.agentID, on: connection)
             // Both agent rows, in id order so two crossing transfers cannot deadlock.
-            let ids = [command.agentID, command.toAgentID].sorted { $0.description < $1.description }
+            let ids = [command.agentID, toAgentID].sorted { $0.description < $1.description }
             var locked: [AgentID: AgentRecord] = [:]
             for id in ids { locked[id] = try agents.lock(id, on: connection) }
-            guard let target = locked[command.toAgentID], target.enabled else {
-                throw Refusal(.unknownAgent, "no agent \(command.toAgentID)")
+            guard let target = locked[toAgentID], target.enabled else {
+                throw Refusal(.unknownAgent, "no agent \(toAgentID)")
             }
             guard target.status == .online, target.present else {
                 throw Refusal(.agentUnavailable, "agent \(target.name) is not online")
@@ -70,30 +75,49 @@ extension RoutingEngine {
                 throw Refusal(.agentFull, "agent \(target.name) already serves \(target.load) of \(target.capacity)")
             }
             try release(session, from: command.agentID, into: &publication, on: connection)
-            guard let receiver = try agents.changeLoad(command.toAgentID, by: 1, on: connection) else {
-                throw Refusal(.unknownAgent, "no agent \(command.toAgentID)")
+            guard let receiver = try agents.changeLoad(toAgentID, by: 1, on: connection) else {
+                throw Refusal(.unknownAgent, "no agent \(toAgentID)")
             }
             try publication.event(receiver.updated)
             connection.queue(
                 "INSERT INTO \(schema).session_agents (session_id, agent_id, assigned_at, via) VALUES ($1, $2, clock_timestamp(), 'transfer')",
-                [session.id.uuid, command.toAgentID.uuid])
+                [session.id.uuid, toAgentID.uuid])
             let candidates = String(decoding: try JSONEncoder().encode([AuditCandidate(target)]), as: UTF8.self)
             connection.queue(
                 "INSERT INTO \(schema).assignment_audit (session_id, agent_id, rule, candidates) VALUES ($1, $2, 'transfer', $3::jsonb)",
-                [session.id.uuid, command.toAgentID.uuid, candidates])
-            session.agentID = command.toAgentID
+                [session.id.uuid, toAgentID.uuid, candidates])
+            session.agentID = toAgentID
             let seq = session.nextSeq()
             connection.queue(
                 "UPDATE \(schema).sessions SET agent_id = $2, assigned_at = now(), last_seq = $3 WHERE id = $1",
-                [session.id.uuid, command.toAgentID.uuid, session.lastSeq])
+                [session.id.uuid, toAgentID.uuid, session.lastSeq])
             try publication.event(SessionTransferred(
                 sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID,
-                fromAgentID: command.agentID, toAgentID: command.toAgentID, toAgentName: target.name,
+                fromAgentID: command.agentID, toAgentID: toAgentID, toAgentName: target.name,
                 note: command.note.flatMap { $0.isEmpty ? nil : $0 }))
             try publication.reply(.success(.members([
-                ("session_id", .string(session.id.description)), ("to_agent_id", .string(command.toAgentID.description)),
+                ("session_id", .string(session.id.description)), ("to_agent_id", .string(toAgentID.description)),
             ])))
         }
+    }
+
+    /// `agent.transfer` with `to_group`: the session leaves the agent and joins the group's queue (the
+    /// visitor's priority, a new enqueue time) with a system message; the assigner picks a member.
+    private func transferToGroup(
+        _ command: AgentTransfer, group: String, into publication: inout Publication, on connection: PostgresConnection
+    ) throws {
+        let settings = try self.settings.current(on: connection)
+        guard !group.isEmpty, settings.document.groups[group] != nil else {
+            throw Refusal(.unknownGroup, group.isEmpty ? "the group is empty" : "there is no skill group \"\(group)\"")
+        }
+        var session = try agentsSession(command.sessionID, agent: command.agentID, on: connection)
+        try release(session, from: command.agentID, into: &publication, on: connection)
+        try systemMessage(ActiveSettings.transferToGroupPrompt, session: &session, into: &publication, on: connection)
+        session.groupID = group
+        try enqueue(&session, reason: .transfer, priority: settings.queuePriority(for: session), into: &publication, on: connection)
+        try publication.reply(.success(.members([
+            ("session_id", .string(session.id.description)), ("to_group", .string(group)),
+        ])))
     }
 
     /// `agent.set_status`: online drains the queue; offline sends the agent's sessions back to the front.
@@ -273,5 +297,6 @@ func agentJSON(_ agent: AgentRecord) -> JSONValue {
         ("agent_id", .string(agent.id.description)), ("name", .string(agent.name)),
         ("status", .string(agent.status.rawValue)), ("present", .bool(agent.present)),
         ("capacity", .int(agent.capacity)), ("load", .int(agent.load)),
+        ("groups", .array(agent.groups.map(JSONValue.string))),
     ])
 }

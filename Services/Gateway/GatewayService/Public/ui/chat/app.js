@@ -14,9 +14,10 @@ import { leaveMessageForm } from './leave-message.js';
 const OPEN_STATES = ['bot', 'queued', 'assigned'];
 
 export class VisitorChat {
-  constructor(root, { channel, embed, pageUrl }) {
+  constructor(root, { channel, embed, pageUrl, group }) {
     this.root = root;
     this.channel = channel;
+    this.group = group;
     this.embed = embed;
     this.pageUrl = pageUrl;
     this.store = new VisitorStore(channel);
@@ -560,7 +561,7 @@ export class VisitorChat {
   enqueue(content) {
     const entry = {
       client_message_id: randomId('w'),
-      body: { ...content, session_id: OPEN_STATES.includes(this.state) ? this.sessionId || undefined : undefined, attributes: this.attributes() },
+      body: { ...content, session_id: OPEN_STATES.includes(this.state) ? this.sessionId || undefined : undefined, attributes: this.attributes(), group: this.group },
       state: 'sending',
     };
     entry.body.client_message_id = entry.client_message_id;
@@ -649,7 +650,8 @@ export class VisitorChat {
     if (button) button.disabled = true;
     try {
       await this.ready;
-      return await api('POST', path, { token: this.store.token, body: { session_id: this.sessionId || undefined } });
+      const group = path === '/visitor/request-human' ? this.group : undefined;
+      return await api('POST', path, { token: this.store.token, body: { session_id: this.sessionId || undefined, group } });
     } catch (e) {
       toast(e.display || String(e), 'error');
       return null;

@@ -7,9 +7,11 @@ const channelParam = params.get('channel') || '';
 const channel = /^[a-z0-9][a-z0-9_-]{0,63}$/.test(channelParam) ? channelParam : 'web-h5';
 const embed = params.get('embed') === '1';
 const pageUrl = params.get('page') || '';
+// The skill group of the entry (技能组): the widget's data-group, or ?group= on the H5 page.
+const group = params.get('group') || undefined;
 applyLang();
 document.body.classList.toggle('embedded', embed);
-const chat = new VisitorChat(document.getElementById('app'), { channel, embed, pageUrl });
+const chat = new VisitorChat(document.getElementById('app'), { channel, embed, pageUrl, group });
 chat.start();
 window.kefuChat = chat;
 if (embed && window.parent !== window) {

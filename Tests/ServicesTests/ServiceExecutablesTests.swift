@@ -34,7 +34,7 @@ struct ServiceExecutablesTests {
         Case(name: "routing", groups: ["inbound", "commands", "requests:routing"], migrations: [1, 2, 3, 4, 5, 6, 7]),
         Case(name: "store", groups: ["events", "requests:store"], migrations: [1, 2, 3, 4]),
         Case(name: "knowledge", groups: ["events", "requests:knowledge"], migrations: [1, 2, 3, 4]),
-        Case(name: "reporting", groups: ["events", "requests:reporting"], migrations: [1, 2, 3, 4, 5]),
+        Case(name: "reporting", groups: ["events", "requests:reporting"], migrations: [1, 2, 3, 4, 5, 6]),
     ]
 
     @Test(arguments: cases)

@@ -21,7 +21,7 @@ public enum ExportSQL {
                 "queued_at", "assigned_at", "first_response_at", "ended_at", "queue_wait_seconds",
                 "first_response_seconds", "duration_seconds", "handle_seconds", "visitor_messages", "bot_messages",
                 "agent_messages", "system_messages", "end_reason", "left_queue", "leave_message", "rating",
-                "rating_comment",
+                "rating_comment", "group",
             ]
         case .daily:
             return [
@@ -104,7 +104,7 @@ public enum ExportSQL {
         CASE WHEN s.human THEN reporting.seconds(reporting.ms_between(s.assigned_at, s.ended_at)) END AS handle_seconds, \
         s.visitor_messages, s.bot_messages, s.agent_messages, s.system_messages, s.end_reason, \
         \(flag("s.left_queue")) AS left_queue, \(flag("s.leave_message")) AS leave_message, s.rating, \
-        reporting.csv_guard(s.rating_comment) AS rating_comment \
+        reporting.csv_guard(s.rating_comment) AS rating_comment, s.group_id AS "group" \
         FROM reporting.sessions s WHERE \(filters.joined(separator: " AND ")) \
         ORDER BY s.started_at, s.session_id
         """

@@ -5,6 +5,9 @@ import { staffApi } from '../staff.js';
 import { confirmDialog, toast } from '../dialog.js';
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+/** Open around the clock in the settings' timezone. */
+const alwaysOpen = (timezone) => ({ timezone, weekly: Object.fromEntries(DAYS.map((d) => [d, [{ start: '00:00', end: '24:00' }]])), overrides: [] });
 
 export class GroupsPage {
   constructor() {
@@ -45,8 +48,8 @@ export class GroupsPage {
       return h('tr', { dataset: { group: id } },
         h('td', { text: id }),
         h('td', { text: g.name }),
-        h('td', { text: (g.channels || []).join('、') || '—' }),
-        h('td', { text: (g.transfer_keywords || []).join('、') || '—' }),
+        h('td', { text: (g.channels || []).join(', ') || '—' }),
+        h('td', { text: (g.transfer_keywords || []).join(', ') || '—' }),
         h('td', { class: 'grp-waiting', text: String(q.waiting || 0) }),
         h('td', { text: String(q.agents_online || 0) }),
         h('td', { text: overflow }),
@@ -81,13 +84,19 @@ export class GroupsPage {
       h('option', { value: 'leave_message', text: t('grp.leaveMessage') }),
       targets.map((other) => h('option', { value: other, text: other + ' · ' + this.groups()[other].name })));
     overflowTo.value = g.overflow ? g.overflow.to : '';
+    const hours = h('select', { id: 'grp-hours' },
+      h('option', { value: '', text: t('grp.hoursShared') }),
+      h('option', { value: 'always', text: t('grp.hoursAlways') }),
+      g.service_hours ? h('option', { value: 'own', text: t('grp.hoursOwn') }) : null);
+    hours.value = g.service_hours ? 'own' : '';
     const error = h('p', { class: 'form-error', id: 'grp-form-error', role: 'alert' });
     const form = h('form', { class: 'card form', id: 'grp-form', onsubmit: (event) => { event.preventDefault(); this.save(id, form, error); } },
       h('h3', { text: id ? t('grp.editTitle', { id }) : t('grp.new') }),
       field('id', 'grp.id', id, id ? { readonly: true } : { required: true, pattern: ID_PATTERN.source, placeholder: 'aftersales' }),
       field('name', 'grp.name', g.name, { required: true, maxlength: 50 }),
       field('channels', 'grp.channels', (g.channels || []).join(', '), { placeholder: 'web-pc, web-h5' }),
-      field('keywords', 'grp.keywords', (g.transfer_keywords || []).join(', '), { placeholder: '售后, 退货' }),
+      field('keywords', 'grp.keywords', (g.transfer_keywords || []).join(', '), { placeholder: t('grp.keywordsHint') }),
+      h('div', { class: 'field' }, h('label', { for: hours.id, text: t('grp.hours') }), hours),
       field('prompt', 'grp.prompt', g.queue_prompt, { maxlength: 500, placeholder: t('grp.promptHint') }),
       field('max', 'grp.maxLength', g.queue_max_length, { type: 'number', min: 1, max: 10000 }),
       field('capacity', 'grp.capacity', g.agent_capacity, { type: 'number', min: 1, max: 50 }),
@@ -113,7 +122,9 @@ export class GroupsPage {
     const to = form.querySelector('#grp-overflow-to').value;
     if (to) group.overflow = { after_seconds: number('overflow-after') || 120, to };
     const previous = this.groups()[id];
-    if (previous && previous.service_hours) group.service_hours = previous.service_hours;
+    const hours = form.querySelector('#grp-hours').value;
+    if (hours === 'own' && previous && previous.service_hours) group.service_hours = previous.service_hours;
+    if (hours === 'always') group.service_hours = alwaysOpen((this.settings.service_hours || {}).timezone || 'Asia/Shanghai');
     await this.store({ ...this.groups(), [id]: group }, error);
   }
 

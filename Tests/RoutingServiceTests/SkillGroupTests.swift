@@ -19,12 +19,12 @@ import Testing
             .first?.decode(String?.self, at: 0)
     }
 
-    /// Three groups: presales (web-pc, keyword 售前), aftersales (web-pc, keyword 售后, overflow to presales
+    /// Three groups: presales (售前咨询: web-pc, keyword 售前), aftersales (web-pc, keyword 售后, overflow to presales
     /// after 60 s), vip (no channel, agent capacity 1, overflow to leave-a-message after 30 s).
     private func configure(_ h: RoutingHarness) async throws {
         let reply = try await h.updateSettings { settings in
             settings.groups = [
-                "presales": RoutingGroupSettings(name: "售前", channels: ["web-pc"], transferKeywords: ["售前"],
+                "presales": RoutingGroupSettings(name: "售前咨询", channels: ["web-pc"], transferKeywords: ["售前"],
                                                  queuePrompt: "售前排队：第{position}位"),
                 "aftersales": RoutingGroupSettings(name: "售后", channels: ["web-pc"], transferKeywords: ["售后"],
                                                    overflow: RoutingGroupOverflow(afterSeconds: 60, to: "presales")),
@@ -157,8 +157,8 @@ import Testing
         #expect(try await h.state(of: menu) == "bot")
         let offered = try await h.sessionEvents(menu).compactMap { try? $0.decode(MessageAccepted.self) }.last
         #expect(offered?.sender == .bot)
-        #expect(offered?.content.text?.contains("售前、售后") == true, "\(String(describing: offered))")
-        #expect(try await message(h, "menu", "售前").ok)
+        #expect(offered?.content.text?.contains("售后、售前咨询") == true, "\(String(describing: offered))")
+        #expect(try await message(h, "menu", "售前咨询").ok)
         #expect(try await h.state(of: menu) == "queued")
         #expect(try await groupOf(menu, h) == "presales")
 

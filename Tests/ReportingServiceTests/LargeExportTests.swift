@@ -57,7 +57,8 @@ struct LargeExportTests {
         let parsed = try PythonCSV.parse(Array(try Data(contentsOf: file)))
         #expect(parsed.rows.count == Self.sessions + 1)
         #expect(parsed.rows.allSatisfy { $0.count == ExportSQL.header(.sessions).count })
-        #expect(parsed.rows.contains { $0.last == "很好，谢谢 \"客服\", 已解决" })
+        let comment = try #require(ExportSQL.header(.sessions).firstIndex(of: "rating_comment"))
+        #expect(parsed.rows.contains { $0[comment] == "很好，谢谢 \"客服\", 已解决" })
 
         let cliFile = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-cli-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: cliFile) }

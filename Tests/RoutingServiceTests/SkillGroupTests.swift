@@ -119,7 +119,10 @@ import Testing
         try await configure(h)
         #expect(try await message(h, "v1", "你好", group: "nowhere").code == "unknown_group")
         #expect(try await message(h, "v1", "你好", group: "").code == "unknown_group")
-        #expect(try await message(h, "v1", "你好", priority: 10).code == "invalid_params")
+        let outOfRange = try await h.applyMalformed(.visitorMessage, [
+            "channel": "web-pc", "visitor_id": "v1", "client_message_id": "m-10", "text": "人工", "priority": 10, "group": "vip",
+        ])
+        #expect(try await h.reply(to: outOfRange).code == "invalid_params")
         let button = try await h.apply(VisitorRequestHuman(channel: "web-pc", visitorID: "v1", group: "nowhere"))
         #expect(try await h.reply(to: button).code == "unknown_group")
         let transferTo = try await h.apply(AgentTransfer(sessionID: .random(), agentID: .random(), toAgentID: nil, toGroup: "nowhere"))

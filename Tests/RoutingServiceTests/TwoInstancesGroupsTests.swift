@@ -80,7 +80,7 @@ import TestSupport
         try await waitUntil(seconds: 60) {
             try await postgres.query("SELECT count(*) FROM routing.agents WHERE status = 'online'").first?.decode(Int.self, at: 0) == agents.count
         }
-        try await sender.send(agents.map { AgentHeartbeat(agentID: $0, ttlSeconds: 600) }, to: streams.commands)
+        try await sender.send(agents.map { AgentHeartbeat(agentID: $0, ttlSeconds: 300) }, to: streams.commands)
         try await waitUntil(seconds: 60) {
             try await postgres.query("SELECT count(*) FROM routing.agents WHERE present_until > now()").first?.decode(Int.self, at: 0) == agents.count
         }

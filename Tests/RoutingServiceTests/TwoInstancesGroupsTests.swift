@@ -9,7 +9,8 @@ import Testing
 import TestSupport
 
 /// Skill groups under two `kefu-routing` processes: 3 groups, 60 agents (16 of them in two groups), 2,000
-/// visitors across the groups and priorities 0–9, half the sessions ended by their agent as they are assigned.
+/// visitors across the groups and priorities 0–9, sessions ended by their agent soon after the assignment (a quarter of
+/// group c's), until every visitor was served.
 /// Group `c` overflows to `a` after 10 s. Checked from the database and the events: no agent ever over capacity,
 /// no session with two agents, every assignment to a member of the session's group, FIFO within each
 /// (group, priority), and every overflow after the configured wait (not before, and within a few ticks).
@@ -101,7 +102,8 @@ import TestSupport
             }
             return (samples, violations)
         }
-        // Half of the assignments are ended by their agent a little later, so slots keep freeing.
+        // Sessions of a and b are ended by their agent a little after the assignment, a quarter of c's: slots keep
+        // freeing, c's queue backs up and overflows, and everyone is served in the end.
         let ender = Task { () -> Int in
             var lastID = "0-0"
             var ends = 0
@@ -116,7 +118,8 @@ import TestSupport
                     lastID = entry.array?[0].string ?? lastID
                     guard let raw = entry.array?[1].array?[1].bytes,
                           let header = try? EnvelopeCodec.decodeHeader(raw), header.type == .sessionAssigned,
-                          Bool.random(), let assigned = try? EnvelopeCodec.decode(raw, as: SessionAssigned.self).data
+                          let assigned = try? EnvelopeCodec.decode(raw, as: SessionAssigned.self).data,
+                          assigned.group != "c" || Int.random(in: 0..<4) == 0
                     else { continue }
                     endings.append(AgentEndSession(sessionID: assigned.sessionID, agentID: assigned.agentID))
                 }
@@ -149,8 +152,10 @@ import TestSupport
             try await postgres.query("SELECT count(DISTINCT visitor_id) FROM routing.sessions WHERE state <> 'bot'")
                 .first?.decode(Int.self, at: 0) == Self.visitors
         }
-        // Let overflows happen and the queues drain for a while.
-        try await Task.sleep(for: .seconds(Self.overflowSeconds + 8))
+        // Overflows happen and every queue drains.
+        try await waitUntil(seconds: 240) {
+            try await postgres.query("SELECT count(*) FROM routing.sessions WHERE state = 'queued'").first?.decode(Int.self, at: 0) == 0
+        }
         stop.set()
         let ends = try await ender.value
         let (samples, violations) = try await sampler.value

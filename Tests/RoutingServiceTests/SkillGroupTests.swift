@@ -171,6 +171,13 @@ import Testing
         let channel = try #require(try await h.openSession(channel: "wechat", visitor: "channel"))
         #expect(try await groupOf(channel, h) == "vip")
 
+        // The transfer button from a group's entry (the H5 page's ?group=).
+        let button = try await h.apply(VisitorRequestHuman(channel: "web-h5", visitorID: "button", group: "aftersales"))
+        #expect(try await h.reply(to: button).ok)
+        let pressed = try #require(try await h.openSession(channel: "web-h5", visitor: "button"))
+        #expect(try await h.state(of: pressed) == "queued")
+        #expect(try await groupOf(pressed, h) == "aftersales")
+
         // A channel no group serves: the default queue.
         #expect(try await message(h, "plain", "人工", channel: "web-h5").ok)
         let plain = try #require(try await h.openSession(channel: "web-h5", visitor: "plain"))

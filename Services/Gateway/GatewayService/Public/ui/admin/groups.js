@@ -92,7 +92,7 @@ export class GroupsPage {
     const error = h('p', { class: 'form-error', id: 'grp-form-error', role: 'alert' });
     const form = h('form', { class: 'card form', id: 'grp-form', onsubmit: (event) => { event.preventDefault(); this.save(id, form, error); } },
       h('h3', { text: id ? t('grp.editTitle', { id }) : t('grp.new') }),
-      field('id', 'grp.id', id, id ? { readonly: true } : { required: true, pattern: ID_PATTERN.source, placeholder: 'aftersales' }),
+      field('id', 'grp.id', id, id ? { readonly: true } : { required: true, pattern: '[a-z0-9][a-z0-9_\\-]{0,63}', placeholder: 'aftersales' }),
       field('name', 'grp.name', g.name, { required: true, maxlength: 50 }),
       field('channels', 'grp.channels', (g.channels || []).join(', '), { placeholder: 'web-pc, web-h5' }),
       field('keywords', 'grp.keywords', (g.transfer_keywords || []).join(', '), { placeholder: t('grp.keywordsHint') }),

@@ -975,7 +975,7 @@ class Test4SkillGroups(Scenario):
             agent.wait(lambda d: d.find_element(By.ID, "status-stop").get_attribute("aria-pressed") == "true", "停止接入 pressed")
 
             visitor = self.browser("group-visitor")
-            visitor.get(STACK.url + "/chat?group=aftersales")
+            visitor.get(STACK.url + "/chat/?group=aftersales")
             visitor.visible("#chat-input")
             visitor.click("#chat-human")
             visitor.visible("#queue-box")

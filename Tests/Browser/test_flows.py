@@ -998,3 +998,16 @@ class Test4SkillGroups(Scenario):
             visitor.text_appears(".line", self.AGENT[1])
             agent.shot("member-got-the-visitor")
         self.run_step(body)
+
+    def test_03_the_transfer_dialog_offers_the_group(self):
+        def body():
+            agent = self.browsers["member"]
+            agent.click(".session-item")
+            agent.click("#tool-transfer")
+            option = agent.visible("#transfer-group-aftersales")
+            self.assertIn("售后服务", agent.find('label[for="transfer-group-aftersales"]').text)
+            agent.shot("transfer-to-group")
+            option.click()
+            agent.click("#transfer-confirm")
+            agent.text_appears(".toast", "售后服务")
+        self.run_step(body, critical=False)

@@ -33,6 +33,7 @@ enum RoutingBenchmark {
         do {
             masking(words: words)
             try await assignments(url: url, sessions: sessions, agents: agents, capacity: capacity)
+            try await assignments(url: url, sessions: sessions, agents: agents, capacity: capacity, groups: true)
             try await handlers(url: url, visitors: 5_000)
             return 0
         } catch {
@@ -41,8 +42,10 @@ enum RoutingBenchmark {
         }
     }
 
-    /// Drains `sessions` queued sessions onto `agents` agents with two concurrent assigners.
-    static func assignments(url: String, sessions: Int, agents: Int, capacity: Int) async throws {
+    /// Drains `sessions` queued sessions onto `agents` agents with two concurrent assigners. With `groups`: three
+    /// skill groups (one with `agent_capacity` half the agents' own), a fifth of the agents in two groups, the
+    /// sessions spread over the groups and the default queue with visitor priorities 0–9.
+    static func assignments(url: String, sessions: Int, agents: Int, capacity: Int, groups: Bool = false) async throws {
         var logger = Logger(label: "kefu.bench.routing")
         logger.logLevel = .warning
         var configuration = try PostgresConfiguration(url: url)
@@ -50,19 +53,28 @@ enum RoutingBenchmark {
         let setup = PostgresClient(configuration: configuration, logger: logger)
         let migrations = try RuntimeMigrations.all(adding: RoutingService.migrations())
         _ = try await Migrator(schema: "routing", migrations: migrations).migrate(using: setup, logger: logger)
-        try await setup.execute("TRUNCATE routing.assignment_audit, routing.session_agents, routing.outbox, routing.sessions, routing.agents CASCADE")
+        try await setup.execute("TRUNCATE routing.assignment_audit, routing.session_agents, routing.outbox, routing.sessions, routing.agents, routing.groups CASCADE")
+        if groups {
+            try await setup.execute(
+                "INSERT INTO routing.groups (id, name, agent_capacity) VALUES ('a', 'A', NULL), ('b', 'B', $1), ('c', 'C', NULL)",
+                [max(1, capacity / 2)])
+        }
         try await setup.execute(
             """
-            INSERT INTO routing.agents (id, name, capacity, status, present_until, idle_since)
-            SELECT gen_random_uuid(), '客服' || i, $2, 'online', now() + interval '1 hour', now() - i * interval '1 second'
+            INSERT INTO routing.agents (id, name, capacity, status, present_until, idle_since, groups)
+            SELECT gen_random_uuid(), '客服' || i, $2, 'online', now() + interval '1 hour', now() - i * interval '1 second',
+                   CASE WHEN NOT $3 THEN '{}'::text[] WHEN i % 5 = 0 THEN ARRAY['a', 'b'] ELSE ARRAY[(ARRAY['a', 'b', 'c'])[i % 3 + 1]] END
             FROM generate_series(1, $1) i
-            """, [agents, capacity])
+            """, [agents, capacity, groups])
         try await setup.execute(
             """
-            INSERT INTO routing.sessions (id, channel, visitor_id, state, last_seq, priority, enqueued_at, queue_reason)
-            SELECT gen_random_uuid(), 'web-pc', 'bench-' || i, 'queued', 2, 10, now() + i * interval '1 microsecond', 'visitor_request'
+            INSERT INTO routing.sessions (id, channel, visitor_id, state, last_seq, priority, visitor_priority, enqueued_at,
+                                          queue_reason, group_id, group_entered_at)
+            SELECT gen_random_uuid(), 'web-pc', 'bench-' || i, 'queued', 2, CASE WHEN $2 THEN 10 - i % 10 ELSE 10 END,
+                   CASE WHEN $2 THEN i % 10 END, now() + i * interval '1 microsecond', 'visitor_request',
+                   CASE WHEN $2 THEN (ARRAY['a', 'b', 'c', NULL])[i % 4 + 1] END, now()
             FROM generate_series(1, $1) i
-            """, [sessions])
+            """, [sessions, groups])
         try await setup.execute("ANALYZE routing.sessions")
         try await setup.execute("ANALYZE routing.agents")
         let tuning = RoutingTuning.fromEnvironment()
@@ -79,7 +91,8 @@ enum RoutingBenchmark {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let assigned = try await setup.query("SELECT count(*) FROM routing.sessions WHERE state = 'assigned'").first?.decode(Int.self, at: 0) ?? 0
         let over = try await setup.query("SELECT count(*) FROM routing.agents WHERE load > capacity").first?.decode(Int.self, at: 0) ?? -1
-        print("assignment: \(sessions) queued sessions onto \(agents) agents × \(capacity), two assigners, up to \(tuning.assignmentsPerTransaction) per transaction")
+        let shape = groups ? " in 3 skill groups + the default queue, priorities 0–9, a fifth of the agents in two groups" : ""
+        print("assignment: \(sessions) queued sessions onto \(agents) agents × \(capacity)\(shape), two assigners, up to \(tuning.assignmentsPerTransaction) per transaction")
         print("  assigned \(assigned) in \(String(format: "%.2f", seconds)) s = \(Int(Double(assigned) / seconds)) assignments/s")
         print("  per assigner: \(reports.map { "\($0.assigned) in \($0.transactions) transactions, \($0.busyRetries) busy retries" }.joined(separator: "; "))")
         print("  agents over capacity: \(over)")

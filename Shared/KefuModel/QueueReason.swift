@@ -8,4 +8,8 @@ public enum QueueReason: String, WireEnum {
     case botFailures = "bot_failures"
     /// The session's agent vanished past the grace period; it is re-queued at the front.
     case agentGone = "agent_gone"
+    /// An agent transferred the session to a skill group's queue.
+    case transfer
+    /// The session waited too long in its group's queue and moved to the group's overflow target.
+    case overflow
 }

@@ -1302,3 +1302,97 @@ class Test5NotesAndSummaries(Scenario):
             self.assertNotIn("咨询", cell.text)
             records.shot("records-with-summary")
         self.run_step(body)
+
+
+class Test6SkillGroups(Scenario):
+    """An admin creates a skill group (技能组) open around the clock and puts a new agent in it; a visitor who
+    opens the H5 page with `?group=` asks for a human and waits in that group's queue (the admin sees 1 waiting);
+    the member goes online and gets the visitor."""
+
+    folder_name = "6-groups"
+    AGENT = ("shouhou", "售后小张", "agent-pass-3")
+
+    def test_01_admin_creates_a_group_and_a_member(self):
+        def body():
+            admin = self.browser("admin")
+            self.staff_login(admin, "/admin", *STACK.admin)
+            admin.visible("#nav-groups")
+            self.admin_page("accounts")
+            admin.click("#account-new")
+            admin.type("#new-username", self.AGENT[0])
+            admin.type("#new-display-name", self.AGENT[1])
+            admin.type("#new-password", self.AGENT[2])
+            admin.type("#new-capacity", "2")
+            admin.click("#account-create")
+            admin.visible(f'tr[data-username="{self.AGENT[0]}"]')
+
+            self.admin_page("groups")
+            admin.click("#grp-new")
+            admin.type("#grp-id", "aftersales")
+            admin.type("#grp-name", "售后服务")
+            admin.js("const s = document.getElementById('grp-hours'); s.value = 'always'; s.dispatchEvent(new Event('change'));")
+            admin.click("#grp-save")
+            admin.text_appears(".toast", "技能组已保存")
+            admin.text_appears('#groups-table tr[data-group="aftersales"]', "售后服务")
+            admin.shot("group-created")
+
+            # The new account reaches routing through the commands stream: reload until it is listed.
+            member = f'//tr[th[normalize-space()="{self.AGENT[1]}"]]'
+            deadline = time.time() + 30
+            while not admin.driver.find_elements(By.XPATH, member) and time.time() < deadline:
+                time.sleep(0.5)
+                self.admin_page("groups")
+                admin.visible("#groups-table")
+            row = admin.wait(lambda d: d.find_element(By.XPATH, member), "the agent in the membership table")
+            row.find_element(By.CSS_SELECTOR, '.grp-member[data-group="aftersales"]').click()
+            row.find_element(By.CSS_SELECTOR, ".grp-members-save").click()
+            admin.text_appears(".toast", self.AGENT[1])
+            admin.shot("group-member")
+        self.run_step(body)
+
+    def test_02_visitor_from_the_group_entry_waits_in_its_queue_and_a_member_takes_it(self):
+        def body():
+            agent = self.browser("member")
+            self.staff_login(agent, "/workbench", self.AGENT[0], self.AGENT[2])
+            agent.text_appears("#me-name", self.AGENT[1])
+            agent.wait(lambda d: d.find_element(By.ID, "status-online").get_attribute("aria-pressed") == "true", "online after login")
+            agent.click("#status-stop")
+            agent.wait(lambda d: d.find_element(By.ID, "status-stop").get_attribute("aria-pressed") == "true", "停止接入 pressed")
+
+            visitor = self.browser("group-visitor")
+            visitor.get(STACK.url + "/chat/?group=aftersales")
+            visitor.visible("#chat-input")
+            visitor.click("#chat-human")
+            visitor.visible("#queue-box")
+            visitor.wait(lambda d: d.find_element(By.ID, "queue-position").get_attribute("data-position") == "1", "first in the group's queue")
+            visitor.shot("queued-in-group")
+
+            admin = self.browsers["admin"]
+            deadline = time.time() + 20
+            while time.time() < deadline:
+                self.admin_page("groups")
+                cell = admin.visible('#groups-table tr[data-group="aftersales"] .grp-waiting')
+                if cell.text == "1":
+                    break
+                time.sleep(0.5)
+            self.assertEqual(admin.find('#groups-table tr[data-group="aftersales"] .grp-waiting').text, "1")
+            admin.shot("group-waiting")
+
+            agent.click("#status-online")
+            agent.visible(".session-item")
+            visitor.text_appears(".line", self.AGENT[1])
+            agent.shot("member-got-the-visitor")
+        self.run_step(body)
+
+    def test_03_the_transfer_dialog_offers_the_group(self):
+        def body():
+            agent = self.browsers["member"]
+            agent.click(".session-item")
+            agent.click("#tool-transfer")
+            option = agent.visible("#transfer-group-aftersales")
+            self.assertIn("售后服务", agent.find('label[for="transfer-group-aftersales"]').text)
+            agent.shot("transfer-to-group")
+            option.click()
+            agent.click("#transfer-confirm")
+            agent.text_appears(".toast", "售后服务")
+        self.run_step(body, critical=False)

@@ -99,7 +99,7 @@ struct DocExamplesTests {
 
     static let settingsKeys: Set<String> = [
         "human_service_enabled", "channels", "service_hours", "queue", "out_of_service_prompt", "session",
-        "rating_enabled", "sensitive_words", "no_service_prompts", "queue_without_agents",
+        "rating_enabled", "sensitive_words", "no_service_prompts", "queue_without_agents", "groups",
     ]
 
     static func checkSettings(_ settings: JSONValue, at example: Example) throws {

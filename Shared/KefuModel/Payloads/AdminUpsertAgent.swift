@@ -18,18 +18,22 @@ public struct AdminUpsertAgent: EventPayload {
     public var capacity: Int
     /// False for a disabled account: it goes offline and its sessions are re-queued.
     public var enabled: Bool
+    /// The skill groups the agent serves, replacing the old list; absent: unchanged. Routing refuses an
+    /// unknown or empty id (`unknown_group`) and an empty list while groups exist (`agent_in_no_group`).
+    public var groups: [String]?
 
     /// Creates the payload.
-    public init(actorID: AgentID, agentID: AgentID, name: String, capacity: Int, enabled: Bool) {
+    public init(actorID: AgentID, agentID: AgentID, name: String, capacity: Int, enabled: Bool, groups: [String]? = nil) {
         self.actorID = actorID
         self.agentID = agentID
         self.name = name
         self.capacity = capacity
         self.enabled = enabled
+        self.groups = groups
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, capacity, enabled
+        case name, capacity, enabled, groups
         case actorID = "actor_id"
         case agentID = "agent_id"
     }
@@ -38,5 +42,9 @@ public struct AdminUpsertAgent: EventPayload {
     public func validate() throws(ContractError) {
         try FieldRules.text(name, field: "name", maxLength: FieldRules.maxNameLength)
         try FieldRules.integer(capacity, in: 0...50, field: "capacity")
+        if let groups {
+            try FieldRules.integer(groups.count, in: 0...50, field: "groups")
+            for group in groups { try FieldRules.shortText(group, field: "groups", maxLength: 64) }
+        }
     }
 }

@@ -17,9 +17,15 @@ public struct SessionAssigned: VisitorScoped {
     public var agentID: AgentID
     /// The agent's display name, safe to show to the visitor.
     public var agentName: String
+    /// The skill group it was assigned from; absent: the default queue.
+    public var group: String?
 
     /// Creates the payload.
-    public init(sessionID: SessionID, seq: Int, channel: String, visitorID: String, agentID: AgentID, agentName: String) {
+    public init(
+        sessionID: SessionID, seq: Int, channel: String, visitorID: String, agentID: AgentID, agentName: String,
+        group: String? = nil
+    ) {
+        self.group = group
         self.sessionID = sessionID
         self.seq = seq
         self.channel = channel
@@ -29,7 +35,7 @@ public struct SessionAssigned: VisitorScoped {
     }
 
     enum CodingKeys: String, CodingKey {
-        case seq, channel
+        case seq, channel, group
         case sessionID = "session_id"
         case visitorID = "visitor_id"
         case agentID = "agent_id"

@@ -17,9 +17,15 @@ public struct SessionQueued: VisitorScoped {
     public var reason: QueueReason
     /// Queue priority, 0...100; lower is served first, then earlier enqueue time.
     public var priority: Int
+    /// The skill group whose queue it joined; absent: the default queue.
+    public var group: String?
 
     /// Creates the payload.
-    public init(sessionID: SessionID, seq: Int, channel: String, visitorID: String, reason: QueueReason, priority: Int) {
+    public init(
+        sessionID: SessionID, seq: Int, channel: String, visitorID: String, reason: QueueReason, priority: Int,
+        group: String? = nil
+    ) {
+        self.group = group
         self.sessionID = sessionID
         self.seq = seq
         self.channel = channel
@@ -29,7 +35,7 @@ public struct SessionQueued: VisitorScoped {
     }
 
     enum CodingKeys: String, CodingKey {
-        case seq, channel, reason, priority
+        case seq, channel, reason, priority, group
         case sessionID = "session_id"
         case visitorID = "visitor_id"
     }

@@ -46,16 +46,20 @@ public struct VisitorAction<Kind: VisitorActionKind>: VisitorScoped {
     public var visitorID: String
     /// The session the producer believes is current.
     public var sessionHint: SessionID?
+    /// `visitor.request_human` only: the skill group of the entry the widget was opened from (`data-group`,
+    /// H5 `?group=`); routing refuses an empty or unknown one with `unknown_group`.
+    public var group: String?
 
     /// Creates the payload.
-    public init(channel: String, visitorID: String, sessionHint: SessionID? = nil) {
+    public init(channel: String, visitorID: String, sessionHint: SessionID? = nil, group: String? = nil) {
         self.channel = channel
         self.visitorID = visitorID
         self.sessionHint = sessionHint
+        self.group = group
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel
+        case channel, group
         case visitorID = "visitor_id"
         case sessionHint = "session_hint"
     }
@@ -63,5 +67,6 @@ public struct VisitorAction<Kind: VisitorActionKind>: VisitorScoped {
     /// Checks channel and visitor id.
     public func validate() throws(ContractError) {
         try validateVisitor()
+        if let group { try FieldRules.shortText(group, field: "group", maxLength: 64) }
     }
 }

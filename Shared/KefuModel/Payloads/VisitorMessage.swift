@@ -19,11 +19,15 @@ public struct VisitorMessage: VisitorScoped {
     public var attributes: [String: String]?
     /// The producer's priority for the visitor, 0 (normal) to 9 (most urgent); routing may ignore it.
     public var priority: Int?
+    /// The skill group of the entry the widget was opened from (`data-group`, H5 `?group=`), kept on the
+    /// session; routing refuses an empty or unknown one with `unknown_group`.
+    public var group: String?
 
     /// Creates the payload.
     public init(
         channel: String, visitorID: String, sessionHint: SessionID? = nil, clientMessageID: String,
-        content: MessageContent, attributes: [String: String]? = nil, priority: Int? = nil
+        content: MessageContent, attributes: [String: String]? = nil, priority: Int? = nil,
+        group: String? = nil
     ) {
         self.channel = channel
         self.visitorID = visitorID
@@ -32,10 +36,11 @@ public struct VisitorMessage: VisitorScoped {
         self.content = content
         self.attributes = attributes
         self.priority = priority
+        self.group = group
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel, text, image, file, attributes, priority
+        case channel, text, image, file, attributes, priority, group
         case visitorID = "visitor_id"
         case sessionHint = "session_hint"
         case clientMessageID = "client_message_id"
@@ -51,6 +56,7 @@ public struct VisitorMessage: VisitorScoped {
         content = try MessageContent.decode(from: container, text: .text, image: .image, file: .file)
         attributes = try container.decodeIfPresent([String: String].self, forKey: .attributes)
         priority = try container.decodeIfPresent(Int.self, forKey: .priority)
+        group = try container.decodeIfPresent(String.self, forKey: .group)
     }
 
     /// Encodes the wire form.
@@ -63,6 +69,7 @@ public struct VisitorMessage: VisitorScoped {
         try content.encode(to: &container, text: .text, image: .image, file: .file)
         try container.encodeIfPresent(attributes, forKey: .attributes)
         try container.encodeIfPresent(priority, forKey: .priority)
+        try container.encodeIfPresent(group, forKey: .group)
     }
 
     /// Checks channel, visitor id, client message id, content, attributes and priority.
@@ -72,5 +79,6 @@ public struct VisitorMessage: VisitorScoped {
         try content.validate()
         if let attributes { try FieldRules.attributes(attributes) }
         if let priority { try FieldRules.integer(priority, in: 0...9, field: "priority") }
+        if let group { try FieldRules.shortText(group, field: "group", maxLength: 64) }
     }
 }

@@ -76,7 +76,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public static func status(forCode code: String) -> HTTPResponse.Status {
         switch code {
         case "forbidden", "not_your_actor", "visitor_blocked": return .forbidden
-        case "cannot_block_self", "cannot_block_agent", "category_too_deep": return .badRequest
+        case "cannot_block_self", "cannot_block_agent", "category_too_deep", "overflow_cycle", "agent_in_no_group": return .badRequest
         case "payload_too_large": return .contentTooLarge
         case "unsupported_file", "file_type_not_allowed": return .unsupportedMediaType
         case "session_not_active", "not_your_session", "agent_unavailable", "agent_full", "rating_repeated",

@@ -1,8 +1,9 @@
 /*
  * Kefu visitor widget. Embed with one tag:
  *   <script src="https://kefu.example.com/widget.js" data-channel="web-pc"></script>
- * Optional: data-position="left"; data-identity="<JWS>", a visitor identity signed by the site's backend
- * (docs/integrations.md: who the visitor is, their name and priority). It adds a launcher button and a chat panel inside a shadow root (the
+ * Optional: data-position="left"; data-group="aftersales" (the skill group this entry leads to);
+ * data-identity="<JWS>", a visitor identity signed by the site's backend (docs/integrations.md: who the
+ * visitor is, their name and priority). It adds a launcher button and a chat panel inside a shadow root (the
  * host page's CSS cannot reach them, and theirs cannot leak out). The chat runs in a frame of /chat from
  * the same gateway, loaded at once so that replies arriving while the panel is closed light the badge;
  * the frame also sends the launcher's labels, so every text comes from the one i18n table.
@@ -14,6 +15,7 @@
   var base = new URL(script.src, location.href);
   var channel = script.getAttribute('data-channel') || 'web-pc';
   var side = script.getAttribute('data-position') === 'left' ? 'left' : 'right';
+  var group = script.getAttribute('data-group') || '';
   var openKey = 'kefu.widget.open.' + channel;
 
   var host = document.createElement('div');
@@ -58,6 +60,7 @@
   var src = new URL('/chat/', base);
   src.searchParams.set('channel', channel);
   src.searchParams.set('embed', '1');
+  if (group) src.searchParams.set('group', group);
   src.searchParams.set('page', location.href.slice(0, 1000));
   var identity = script.getAttribute('data-identity');
   // In the fragment: it never reaches a server's access log.

@@ -2,6 +2,11 @@ import Foundation
 import Hummingbird
 import KefuModel
 
+/// `PUT /admin/accounts/{id}/groups` body: the skill groups the agent serves.
+struct GroupsBody: Decodable {
+    var groups: [String]
+}
+
 /// `PUT /admin/settings` body.
 struct SettingsBody: Decodable {
     var expectedVersion: Int?
@@ -61,6 +66,23 @@ extension Gateway {
                 throw APIError.notFound("unknown_export", "exports are sessions, daily, agents or categories")
             }
             return try await streamExport(request, kind: kind, actor: staff.actor)
+        }
+        api.get("groups") { request, _ in
+            let staff = try await staff(request, admin: true)
+            return try await forward(.routing, "queue.groups", actor: staff.actor)
+        }
+        api.put("accounts/:agent_id/groups") { request, context in
+            let staff = try await staff(request, admin: true)
+            let id: AgentID = try request.uuidParameter("agent_id", context)
+            let body = try await RequestBody.decode(GroupsBody.self, from: request, limit: gateway.maxJSONBytes)
+            guard let account = try await accounts.get(id.uuid) else {
+                throw APIError.notFound("unknown_agent", "no account \(id)")
+            }
+            let payload = AdminUpsertAgent(
+                actorID: staff.agentID, agentID: id, name: account.displayName, capacity: account.capacity,
+                enabled: !account.disabled, groups: body.groups)
+            try validated { () throws(ContractError) in try payload.validate() }
+            return try jsonResponse(try await forwarder.command(payload))
         }
         api.get("assignments") { request, _ in
             let staff = try await staff(request, admin: true)

@@ -19,13 +19,15 @@ struct AgentSendBody: Codable {
 /// `PUT /agent/status` body.
 struct StatusBody: Decodable { var status: AgentStatus }
 
-/// `POST /agent/sessions/{id}/transfer` body.
+/// `POST /agent/sessions/{id}/transfer` body: to an agent or to a skill group's queue.
 struct TransferBody: Decodable {
-    var toAgentID: AgentID
+    var toAgentID: AgentID?
+    var toGroup: String?
     var note: String?
     enum CodingKeys: String, CodingKey {
         case note
         case toAgentID = "to_agent_id"
+        case toGroup = "to_group"
     }
 }
 
@@ -76,6 +78,9 @@ extension Gateway {
         }
         api.get("sessions") { request, _ in
             try await forward(.routing, "sessions.mine", actor: try await staff(request).actor)
+        }
+        api.get("groups") { request, _ in
+            try await forward(.routing, "queue.groups", actor: try await staff(request).actor)
         }
         api.get("queue") { request, _ in
             try await forward(.routing, "queue.summary", actor: try await staff(request).actor)
@@ -149,7 +154,8 @@ extension Gateway {
             guard body.toAgentID != staff.agentID else {
                 throw APIError.badRequest("transfer_to_self", "choose another agent than yourself")
             }
-            let payload = AgentTransfer(sessionID: session, agentID: staff.agentID, toAgentID: body.toAgentID, note: body.note)
+            let payload = AgentTransfer(
+                sessionID: session, agentID: staff.agentID, toAgentID: body.toAgentID, toGroup: body.toGroup, note: body.note)
             try validated { () throws(ContractError) in try payload.validate() }
             return try jsonResponse(try await forwarder.command(payload))
         }

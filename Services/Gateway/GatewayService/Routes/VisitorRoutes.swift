@@ -19,9 +19,11 @@ struct VisitorSendBody: Codable {
     var fileID: FileID?
     var sessionID: SessionID?
     var attributes: [String: String]?
+    /// The skill group of the entry (the widget's `data-group`, the H5 page's `?group=`).
+    var group: String?
 
     enum CodingKeys: String, CodingKey {
-        case text, attributes
+        case text, attributes, group
         case clientMessageID = "client_message_id"
         case imageID = "image_id"
         case fileID = "file_id"
@@ -32,7 +34,12 @@ struct VisitorSendBody: Codable {
 /// Bodies of the visitor's buttons (转人工, end, exit queue).
 struct VisitorHintBody: Codable {
     var sessionID: SessionID?
-    enum CodingKeys: String, CodingKey { case sessionID = "session_id" }
+    /// `request-human` only: the skill group of the entry.
+    var group: String?
+    enum CodingKeys: String, CodingKey {
+        case group
+        case sessionID = "session_id"
+    }
 }
 
 /// `POST /visitor/rating` body.
@@ -83,13 +90,15 @@ extension Gateway {
         }
         api.post("messages") { request, context in try await visitorSend(request, context: context) }
         api.post("request-human") { request, context in
-            try await visitorAction(request, context: context) { VisitorRequestHuman(channel: $0.channel, visitorID: $0.visitorID, sessionHint: $1) }
+            try await visitorAction(request, context: context) {
+                VisitorRequestHuman(channel: $0.channel, visitorID: $0.visitorID, sessionHint: $1.sessionID, group: $1.group)
+            }
         }
         api.post("end") { request, context in
-            try await visitorAction(request, context: context) { VisitorEnd(channel: $0.channel, visitorID: $0.visitorID, sessionHint: $1) }
+            try await visitorAction(request, context: context) { VisitorEnd(channel: $0.channel, visitorID: $0.visitorID, sessionHint: $1.sessionID) }
         }
         api.post("exit-queue") { request, context in
-            try await visitorAction(request, context: context) { VisitorExitQueue(channel: $0.channel, visitorID: $0.visitorID, sessionHint: $1) }
+            try await visitorAction(request, context: context) { VisitorExitQueue(channel: $0.channel, visitorID: $0.visitorID, sessionHint: $1.sessionID) }
         }
         api.post("rating") { request, context in
             let visitor = try await visitor(request, context: context)
@@ -211,7 +220,8 @@ extension Gateway {
         if attributes == nil { attributes = await rememberedAttributes(of: visitor) }
         let payload = VisitorMessage(
             channel: visitor.channel, visitorID: visitor.visitorID, sessionHint: body.sessionID,
-            clientMessageID: body.clientMessageID, content: content, attributes: attributes, priority: visitor.priority)
+            clientMessageID: body.clientMessageID, content: content, attributes: attributes, priority: visitor.priority,
+            group: body.group)
         try validated { () throws(ContractError) in try payload.validate() }
         if let image = body.imageID { try await uploads.requireOwned([image], by: Principal.visitor(visitor).actor) }
         let forwarder = forwarder
@@ -221,11 +231,11 @@ extension Gateway {
     }
 
     private func visitorAction<Kind>(
-        _ request: Request, context: GatewayRequestContext, _ make: (VisitorToken, SessionID?) -> VisitorAction<Kind>
+        _ request: Request, context: GatewayRequestContext, _ make: (VisitorToken, VisitorHintBody) -> VisitorAction<Kind>
     ) async throws -> Response {
         let visitor = try await visitor(request, context: context)
         let body = try await RequestBody.decode(VisitorHintBody.self, from: request, limit: gateway.maxJSONBytes)
-        let payload = make(visitor, body.sessionID)
+        let payload = make(visitor, body)
         try validated { () throws(ContractError) in try payload.validate() }
         return try jsonResponse(try await forwarder.command(payload))
     }

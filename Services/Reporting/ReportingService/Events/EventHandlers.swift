@@ -10,6 +10,16 @@ import ServiceRuntime
 /// same record. Statistics days are in `timezone`. Consecutive `message.accepted` events are gathered and
 /// applied with one `reporting.on_messages` call (``MessageBatch``).
 enum EventHandlers {
+    /// Keeps the skill group of the newest `session.queued` / `session.assigned` that named one.
+    static func recordGroup(_ group: String?, session: SessionID, seq: Int, on connection: PostgresConnection) {
+        guard let group else { return }
+        connection.queue(
+            """
+            UPDATE reporting.sessions SET group_id = $2, group_seq = $3
+            WHERE session_id = $1 AND coalesce(group_seq, 0) < $3
+            """, [session.uuid, group, seq])
+    }
+
     static func all(timezone: String) -> [EventType: ConsumerDefinition.Apply] {
         let handlers: [EventType: ConsumerDefinition.Apply] = [
             .sessionCreated: { event, connection in
@@ -23,6 +33,7 @@ enum EventHandlers {
                 connection.queue(
                     "SELECT reporting.on_session_queued($1, $2, $3, $4, $5, $6)",
                     [data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone])
+                recordGroup(data.group, session: data.sessionID, seq: data.seq, on: connection)
             },
             .sessionAssigned: { event, connection in
                 let data = try event.decode(SessionAssigned.self).data
@@ -32,6 +43,7 @@ enum EventHandlers {
                         data.sessionID.uuid, data.seq, data.channel, data.visitorID, event.header.time.date, timezone,
                         data.agentID.uuid, data.agentName,
                     ])
+                recordGroup(data.group, session: data.sessionID, seq: data.seq, on: connection)
             },
             .sessionTransferred: { event, connection in
                 let data = try event.decode(SessionTransferred.self).data

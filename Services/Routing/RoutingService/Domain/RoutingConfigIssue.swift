@@ -20,6 +20,10 @@ public struct RoutingConfigIssue: Error, Equatable, Hashable, Sendable, CustomSt
         case tooLong = "too_long"
         case tooMany = "too_many"
         case empty = "empty"
+        case invalidGroupName = "invalid_group_name"
+        case unknownGroup = "unknown_group"
+        case overflowCycle = "overflow_cycle"
+        case duplicateKeyword = "duplicate_keyword"
     }
 
     /// Path of the offending field, e.g. `queue.max_length`; empty for the whole document.

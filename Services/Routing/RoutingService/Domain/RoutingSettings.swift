@@ -35,6 +35,8 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
     public var files: RoutingFileSettings
     /// Whether an agent must write the summary (会话小结) of an ended human session before taking the next one.
     public var summaryRequired: Bool
+    /// Skill groups (技能组) by id; empty: one queue served by every agent.
+    public var groups: [String: RoutingGroupSettings]
 
     /// Creates settings; every parameter defaults to the standard value.
     public init(
@@ -48,7 +50,8 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         ratingEnabled: Bool = false,
         sensitiveWords: [String] = [],
         files: RoutingFileSettings = RoutingFileSettings(),
-        summaryRequired: Bool = false
+        summaryRequired: Bool = false,
+        groups: [String: RoutingGroupSettings] = [:]
     ) {
         self.humanServiceEnabled = humanServiceEnabled
         self.channels = channels
@@ -61,6 +64,7 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         self.sensitiveWords = sensitiveWords
         self.files = files
         self.summaryRequired = summaryRequired
+        self.groups = groups
     }
 
     /// Standard settings: human service on, `web-pc` and `web-h5` channels, open 24/7 in
@@ -107,6 +111,7 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         case sensitiveWords = "sensitive_words"
         case files
         case summaryRequired = "summary_required"
+        case groups
     }
 
     /// Strict decoding; see the type documentation.
@@ -125,5 +130,6 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         sensitiveWords = try container.decode(.sensitiveWords, default: defaults.sensitiveWords)
         files = try container.decode(.files, default: defaults.files)
         summaryRequired = try container.decode(.summaryRequired, default: defaults.summaryRequired)
+        groups = try container.decode(.groups, default: [:])
     }
 }

@@ -56,6 +56,7 @@ extension RoutingSettings {
         check.range(session.presenceGraceSeconds, 0...3_600, "session.presence_grace_seconds")
         check.sensitiveWords(sensitiveWords)
         check.issues += files.validationIssues(path: "files")
+        groupIssues(into: &check)
         return check.issues
     }
 }

@@ -14,8 +14,13 @@ struct AgentRecord: Sendable {
     var idleSince: Date
     /// Whether the presence heartbeat is current (evaluated by the database when read).
     var present: Bool
+    /// The skill groups the agent serves (empty: only the default queue).
+    var groups: [String]
 
-    static let columns = "id, name, capacity, enabled, status, present_until, load, idle_since, coalesce(present_until > now(), false)"
+    static let columns = """
+        id, name, capacity, enabled, status, present_until, load, idle_since, coalesce(present_until > now(), false),
+        array_to_string(groups, ',')
+        """
 
     init(row: PostgresRow) throws {
         id = AgentID(try row.decode(UUID.self, at: 0))
@@ -31,6 +36,8 @@ struct AgentRecord: Sendable {
         load = try row.decode(at: 6)
         idleSince = try row.decode(at: 7)
         present = try row.decode(at: 8)
+        let groups: String = try row.decode(at: 9)
+        self.groups = groups.split(separator: ",").map(String.init)
     }
 
     /// Whether routing may give this agent one more session now.

@@ -36,6 +36,9 @@ struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         case categoryDeleted = "category_deleted"
         case categoryTooDeep = "category_too_deep"
         case duplicateCategoryName = "duplicate_category_name"
+        case unknownGroup = "unknown_group"
+        case overflowCycle = "overflow_cycle"
+        case agentInNoGroup = "agent_in_no_group"
     }
 
     var code: Code

@@ -36,12 +36,16 @@ struct SessionRecord: Sendable {
     var summaryAgentID: AgentID?
     /// Whether that summary is due under `summary_required`.
     var summaryDue: Bool
+    /// The skill group: the entry's while with the bot, the queue's once queued (nil: the default queue).
+    var groupID: String?
+    /// Whether the bot offered the group menu and waits for the visitor's choice.
+    var awaitingGroup: Bool
 
     /// The columns `SessionRecord(row:)` reads, in order.
     static let columns = """
         id, channel, visitor_id, state, last_seq, agent_id, priority, unanswered, pending_question_seq, human,
         rating_invited, rated, assigned_at, first_assigned_at, created_at, ended_at, end_reason, attributes::text,
-        visitor_priority, summary_agent_id, summary_due
+        visitor_priority, summary_agent_id, summary_due, group_id, awaiting_group
         """
 
     init(row: PostgresRow) throws {
@@ -71,6 +75,8 @@ struct SessionRecord: Sendable {
         visitorPriority = (try row.decode(Int16?.self, at: 18)).map(Int.init)
         summaryAgentID = (try row.decode(UUID?.self, at: 19)).map(AgentID.init)
         summaryDue = try row.decode(at: 20)
+        groupID = try row.decode(at: 21)
+        awaitingGroup = try row.decode(at: 22)
     }
 
     /// The next event number of the session (the caller holds the row lock and saves `lastSeq`).

@@ -13,6 +13,8 @@ struct ActiveSettings: Sendable {
     /// Masks the sensitive-word list.
     let masker: SensitiveWordMasker
     private let queueTemplate: PromptTemplate?
+    /// The skill groups' own queue prompts.
+    private let groupQueueTemplates: [String: PromptTemplate]
     /// The out-of-service prompt as shown (`{{`/`}}` unescaped).
     let outOfServicePrompt: String
 
@@ -21,6 +23,9 @@ struct ActiveSettings: Sendable {
         self.document = document
         masker = document.makeSensitiveWordMasker()
         queueTemplate = try? document.queue.promptTemplate()
+        groupQueueTemplates = document.groups.compactMapValues { group in
+            group.queuePrompt.flatMap { try? PromptTemplate($0, allowedVariables: PromptTemplate.queueVariables) }
+        }
         outOfServicePrompt = (try? document.outOfServiceTemplate())?.render([:]) ?? document.outOfServicePrompt
     }
 
@@ -50,9 +55,9 @@ struct ActiveSettings: Sendable {
         document.humanServiceEnabled && document.channel(channel).humanEnabled && document.serviceHours.isOpen(at: date)
     }
 
-    /// The queue prompt filled in.
-    func queuePrompt(position: Int, etaSeconds: Int?) -> String {
-        let template = queueTemplate ?? (try? RoutingQueueSettings().promptTemplate())
+    /// The queue prompt (the group's own, if it has one) filled in.
+    func queuePrompt(position: Int, etaSeconds: Int?, group: String? = nil) -> String {
+        let template = group.flatMap { groupQueueTemplates[$0] } ?? queueTemplate ?? (try? RoutingQueueSettings().promptTemplate())
         let text = template?.renderQueue(position: position, etaSeconds: etaSeconds) ?? ""
         return text.allSatisfy(\.isWhitespace) ? "您当前排第\(position)位。" : text
     }
@@ -65,6 +70,10 @@ struct ActiveSettings: Sendable {
     static let agentGonePrompt = "客服暂时离开，正在为您重新安排客服，请稍候。"
     /// What a blocked visitor is told: neutral, it does not say they are blocked.
     static let refusedPrompt = "消息暂时无法发送，请稍后再试。"
+    /// The bot's menu when several skill groups serve the channel, followed by the groups' names.
+    static let groupMenuPrompt = "请选择您要咨询的业务，回复名称即可："
+    /// Sent when an agent transfers the session to a skill group's queue.
+    static let transferToGroupPrompt = "正在为您转接相关业务的客服，请稍候。"
     static let leaveMessageHint = "您可以点击“留言”，留下问题和联系方式，我们会尽快联系您。"
     /// The priority of a visitor's queue entry (lower is served first); `agent_gone` re-queues use 0.
     static let defaultPriority = 10

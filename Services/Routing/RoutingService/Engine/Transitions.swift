@@ -51,7 +51,8 @@ extension RoutingEngine {
         try accept(.text(text), from: .system, session: &session, into: &publication, on: connection)
     }
 
-    /// Puts a session in the queue (`session.queued`) and asks for a drain.
+    /// Puts a session in the queue of its group (`session.groupID`, nil: the default queue) with
+    /// `session.queued`, and asks for a drain.
     func enqueue(
         _ session: inout SessionRecord, reason: QueueReason, priority: Int,
         into publication: inout Publication, on connection: PostgresConnection
@@ -60,18 +61,19 @@ extension RoutingEngine {
         session.agentID = nil
         session.priority = priority
         session.pendingQuestionSeq = nil
+        session.awaitingGroup = false
         let seq = session.nextSeq()
         try publication.event(SessionQueued(
             sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID, reason: reason,
-            priority: priority))
+            priority: priority, group: session.groupID))
         connection.queue(
             """
             UPDATE \(schema).sessions SET state = 'queued', agent_id = NULL, priority = $2, enqueued_at = clock_timestamp(),
-                enqueue_stamped = false,
+                enqueue_stamped = false, group_id = $5, group_entered_at = clock_timestamp(), awaiting_group = false,
                 queue_reason = $3, last_seq = $4, pending_question_seq = NULL, pending_question_at = NULL,
                 published_position = NULL, published_ahead = NULL, published_eta = NULL, assigned_at = NULL
             WHERE id = $1
-            """, [session.id.uuid, priority, reason.rawValue, session.lastSeq])
+            """, [session.id.uuid, priority, reason.rawValue, session.lastSeq, session.groupID])
         requestDrain()
     }
 

@@ -33,6 +33,7 @@ extension RoutingEngine {
                 "INSERT INTO \(schema).settings_audit (version, actor_id, changed) VALUES ($1, $2, $3::text[])",
                 [version, command.actorID.uuid, Self.textArray(changed)])
             if current.document.summaryRequired, !document.summaryRequired { clearDueSummaries(on: connection) }
+            syncGroups(document, on: connection)
             requestDrain()
             try publication.reply(.success(.members([
                 ("version", .int(version)), ("changed", .array(changed.map(JSONValue.string))),
@@ -47,16 +48,21 @@ extension RoutingEngine {
     func adminUpsertAgent(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
         try run(event, on: connection) { publication in
             let command = try decode(AdminUpsertAgent.self, event).data
+            if let groups = command.groups {
+                try checkMembership(groups, settings: try settings.current(on: connection))
+            }
             _ = try agents.lock(command.agentID, on: connection)
             let rows = try connection.query(
                 """
-                INSERT INTO \(schema).agents AS a (id, name, capacity, enabled) VALUES ($1, $2, $3, $4)
+                INSERT INTO \(schema).agents AS a (id, name, capacity, enabled, groups)
+                VALUES ($1, $2, $3, $4, coalesce($5::text[], '{}'))
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, capacity = excluded.capacity,
-                    enabled = excluded.enabled, updated_at = now(),
+                    enabled = excluded.enabled, updated_at = now(), groups = coalesce($5::text[], a.groups),
                     status = CASE WHEN excluded.enabled AND a.enabled THEN a.status ELSE 'offline' END,
                     present_until = CASE WHEN excluded.enabled AND a.enabled THEN a.present_until ELSE NULL END
                 RETURNING \(AgentRecord.columns)
-                """, [command.agentID.uuid, command.name, command.capacity, command.enabled])
+                """, [command.agentID.uuid, command.name, command.capacity, command.enabled,
+                      command.groups.map { Self.textArray(Array(Set($0)).sorted()) }])
             guard let row = rows.first else { throw Refusal(.unknownAgent, "agent \(command.agentID) could not be saved") }
             var agent = try AgentRecord(row: row)
             if !agent.enabled, agent.load > 0 {
@@ -66,6 +72,48 @@ extension RoutingEngine {
             try publication.event(agent.updated)
             if agent.enabled { requestDrain() }
             try publication.reply(.success(agentJSON(agent)))
+        }
+    }
+
+    /// Copies the groups of a new settings document into `groups` (what the assigner and the ticker join), moves
+    /// visitors waiting in (or bound for) a group that no longer exists to the default queue, and drops such
+    /// groups from the agents' memberships: set-based statements queued with the settings row.
+    func syncGroups(_ document: RoutingSettings, on connection: PostgresConnection) {
+        let ids = document.groups.keys.sorted()
+        let rules = ids.compactMap { document.groups[$0] }
+        func ints(_ values: [Int?]) -> String { "{" + values.map { $0.map(String.init) ?? "NULL" }.joined(separator: ",") + "}" }
+        let targets = rules.map { rule -> String? in
+            guard let to = rule.overflow?.to, to != RoutingGroupOverflow.leaveMessage else { return nil }
+            return to
+        }
+        connection.queue("DELETE FROM \(schema).groups")
+        connection.queue(
+            """
+            INSERT INTO \(schema).groups (id, name, agent_capacity, overflow_after_seconds, overflow_to)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[])
+            """,
+            [Self.textArray(ids), Self.textArray(rules.map(\.name)), ints(rules.map(\.agentCapacity)),
+             ints(rules.map { $0.overflow?.afterSeconds }), PostgresArray.literal(targets)])
+        connection.queue(
+            """
+            UPDATE \(schema).sessions SET group_id = NULL
+            WHERE state IN ('bot', 'queued') AND group_id IS NOT NULL AND group_id <> ALL($1::text[])
+            """, [Self.textArray(ids)])
+        connection.queue(
+            """
+            UPDATE \(schema).agents SET groups = ARRAY(SELECT g FROM unnest(groups) g WHERE g = ANY($1::text[]) ORDER BY g)
+            WHERE NOT groups <@ $1::text[]
+            """, [Self.textArray(ids)])
+    }
+
+    /// Refuses a membership list naming an empty or unknown group (`unknown_group`), or naming none while
+    /// groups exist (`agent_in_no_group`).
+    func checkMembership(_ groups: [String], settings: ActiveSettings) throws {
+        for group in groups where group.isEmpty || settings.document.groups[group] == nil {
+            throw Refusal(.unknownGroup, group.isEmpty ? "a group id is empty" : "there is no skill group \"\(group)\"")
+        }
+        if groups.isEmpty, !settings.document.groups.isEmpty {
+            throw Refusal(.agentInNoGroup, "an agent must belong to at least one skill group while groups exist")
         }
     }
 
@@ -92,6 +140,8 @@ extension RoutingEngine {
         case .invalidTimezone: return .invalidTimezone
         case .invalidTemplate: return .invalidTemplate
         case .invalidWindow, .duplicateDate, .conflictingOverride: return .invalidSchedule
+        case .unknownGroup: return .unknownGroup
+        case .overflowCycle: return .overflowCycle
         default: return issue.fieldPath.hasPrefix("service_hours") ? .invalidSchedule : .invalidSettings
         }
     }

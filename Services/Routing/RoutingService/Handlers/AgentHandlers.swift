@@ -55,10 +55,15 @@ extension RoutingEngine {
     func agentTransfer(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
         try run(event, on: connection) { publication in
             let command = try decode(AgentTransfer.self, event).data
+            if let group = command.toGroup {
+                try transferToGroup(command, group: group, into: &publication, on: connection)
+                return
+            }
+            guard let toAgentID = command.toAgentID else { throw Refusal(.invalidParams, "to_agent_id or to_group is required") }
             var session = try agentsSession(command.sessionID, agent: command.agentID, on: connection)
-            try transfer(&session, from: command.agentID, to: command.toAgentID, note: command.note, into: &publication, on: connection)
+            try transfer(&session, from: command.agentID, to: toAgentID, note: command.note, into: &publication, on: connection)
             try publication.reply(.success(.members([
-                ("session_id", .string(session.id.description)), ("to_agent_id", .string(command.toAgentID.description)),
+                ("session_id", .string(session.id.description)), ("to_agent_id", .string(toAgentID.description)),
             ])))
         }
     }
@@ -104,6 +109,25 @@ extension RoutingEngine {
             sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID,
             fromAgentID: from, toAgentID: to, toAgentName: target.name,
             note: note.flatMap { $0.isEmpty ? nil : $0 }))
+    }
+
+    /// `agent.transfer` with `to_group`: the session leaves the agent and joins the group's queue (the
+    /// visitor's priority, a new enqueue time) with a system message; the assigner picks a member.
+    private func transferToGroup(
+        _ command: AgentTransfer, group: String, into publication: inout Publication, on connection: PostgresConnection
+    ) throws {
+        let settings = try self.settings.current(on: connection)
+        guard !group.isEmpty, settings.document.groups[group] != nil else {
+            throw Refusal(.unknownGroup, group.isEmpty ? "the group is empty" : "there is no skill group \"\(group)\"")
+        }
+        var session = try agentsSession(command.sessionID, agent: command.agentID, on: connection)
+        try release(session, from: command.agentID, into: &publication, on: connection)
+        try systemMessage(ActiveSettings.transferToGroupPrompt, session: &session, into: &publication, on: connection)
+        session.groupID = group
+        try enqueue(&session, reason: .transfer, priority: settings.queuePriority(for: session), into: &publication, on: connection)
+        try publication.reply(.success(.members([
+            ("session_id", .string(session.id.description)), ("to_group", .string(group)),
+        ])))
     }
 
     /// `agent.set_status`: online drains the queue; offline sends the agent's sessions back to the front.
@@ -283,5 +307,6 @@ func agentJSON(_ agent: AgentRecord) -> JSONValue {
         ("agent_id", .string(agent.id.description)), ("name", .string(agent.name)),
         ("status", .string(agent.status.rawValue)), ("present", .bool(agent.present)),
         ("capacity", .int(agent.capacity)), ("load", .int(agent.load)),
+        ("groups", .array(agent.groups.map(JSONValue.string))),
     ])
 }

@@ -21,6 +21,7 @@ extension RoutingEngine {
                 channel: message.channel, visitorID: message.visitorID, clientMessageID: message.clientMessageID,
                 into: &publication, on: connection) { return }
             let settings = try self.settings.current(on: connection)
+            try checkEntryGroup(message.group, settings: settings)
             var (session, created) = try sessions.openOrCreate(
                 channel: message.channel, visitorID: message.visitorID, attributes: message.attributes, on: connection)
             if created {
@@ -33,6 +34,7 @@ extension RoutingEngine {
             if let priority = message.priority, priority != session.visitorPriority {
                 prioritize(&session, priority, settings: settings, on: connection)
             }
+            if let group = message.group { enter(group, session: &session, on: connection) }
             let content = settings.mask(message.content)
             let seq = try accept(
                 content, from: .visitor, clientMessageID: message.clientMessageID, session: &session,
@@ -68,6 +70,11 @@ extension RoutingEngine {
         case .bot:
             if settings.isEndPhrase(text) {
                 try end(&session, reason: .visitorPhrase, settings: settings, into: &publication, on: connection)
+            } else if let group = settings.document.group(forKeyword: text) {
+                try requestHuman(&session, reason: .keyword, group: group, settings: settings, into: &publication, on: connection)
+            } else if session.awaitingGroup, let group = settings.document.group(
+                named: text, among: settings.document.groups(servingChannel: session.channel)) {
+                try requestHuman(&session, reason: .visitorRequest, group: group, settings: settings, into: &publication, on: connection)
             } else if settings.isTransferKeyword(text, channel: session.channel) {
                 try requestHuman(&session, reason: .keyword, settings: settings, into: &publication, on: connection)
             } else if content.text != nil {
@@ -122,14 +129,27 @@ extension RoutingEngine {
         }
     }
 
-    /// A transfer condition held: queue the session when human service is available, else tell the visitor
-    /// and end the session with `no_service` (offering leave-a-message).
+    /// A transfer condition held: pick the skill group — `group` (a group's keyword or the menu choice), else
+    /// the session's entry group, else the one group serving the channel; several serve it: the bot offers
+    /// them as a menu and waits —, then queue the session there when human service is available, else tell
+    /// the visitor and end the session with `no_service` (offering leave-a-message).
     func requestHuman(
-        _ session: inout SessionRecord, reason: QueueReason, settings: ActiveSettings,
+        _ session: inout SessionRecord, reason: QueueReason, group: String? = nil, settings: ActiveSettings,
         into publication: inout Publication, on connection: PostgresConnection
     ) throws {
         guard session.state == .bot else { return }
-        if let refusal = try noServiceReason(channel: session.channel, settings: settings, on: connection) {
+        if let group { session.groupID = group }
+        if session.groupID == nil {
+            let serving = settings.document.groups(servingChannel: session.channel)
+            if serving.count == 1 {
+                session.groupID = serving[0]
+            } else if serving.count > 1 {
+                try offerGroupMenu(serving, session: &session, settings: settings, into: &publication, on: connection)
+                return
+            }
+        }
+        if let refusal = try noServiceReason(
+            channel: session.channel, group: session.groupID, settings: settings, on: connection) {
             try systemMessage(settings.document.noServicePrompt(for: refusal), session: &session, into: &publication, on: connection)
             try systemMessage(ActiveSettings.leaveMessageHint, session: &session, into: &publication, on: connection)
             try end(&session, reason: .noService, settings: settings, into: &publication, on: connection)
@@ -140,19 +160,62 @@ extension RoutingEngine {
 
     /// Why human service is not available now (``RoutingSettings/noServiceReason(channel:isOpen:anyonePresent:queueLength:)``:
     /// switch, channel, hours, someone present at a workbench — 在线 or 停止接入 —, room in the queue), or nil.
-    func noServiceReason(channel: String, settings: ActiveSettings, on connection: PostgresConnection) throws -> NoServiceReason? {
+    /// With a skill group, its own service hours and queue length apply, the queue counted is the group's and
+    /// "someone present" means one of its members.
+    func noServiceReason(
+        channel: String, group: String? = nil, settings: ActiveSettings, on connection: PostgresConnection
+    ) throws -> NoServiceReason? {
         let document = settings.document
-        let isOpen = document.serviceHours.isOpen(at: Date())
+        let rules = group.flatMap { document.groups[$0] }
+        let isOpen = (rules?.serviceHours ?? document.serviceHours).isOpen(at: Date())
         guard document.humanServiceEnabled, document.channel(channel).humanEnabled, isOpen else {
             return document.noServiceReason(channel: channel, isOpen: isOpen, anyonePresent: false, queueLength: 0)
         }
         // Counting stops at the limit, so a long queue costs no more than the limit.
-        let maxLength = document.queue.maxLength
-        let length = try connection.query(
-            "SELECT count(*) FROM (SELECT 1 FROM \(schema).sessions WHERE state = 'queued' LIMIT $1) queued", [maxLength]
-        ).first?.decode(Int.self, at: 0) ?? 0
-        return document.noServiceReason(
-            channel: channel, isOpen: isOpen, anyonePresent: try agents.anyoneStaffed(on: connection), queueLength: length)
+        let maxLength = rules?.queueMaxLength ?? document.queue.maxLength
+        let rows = try connection.query(
+            """
+            SELECT (SELECT count(*) FROM (SELECT 1 FROM \(schema).sessions
+                                         WHERE state = 'queued' AND coalesce(group_id, '') = $2 LIMIT $1) queued),
+                   EXISTS (SELECT 1 FROM \(schema).agents
+                           WHERE status IN ('online', 'stop_accepting') AND enabled AND present_until > now()
+                             AND ($2 = '' OR $2 = ANY(groups)))
+            """, [maxLength, group ?? ""])
+        let length = try rows.first?.decode(Int.self, at: 0) ?? 0
+        let present = try rows.first?.decode(Bool.self, at: 1) ?? false
+        var reason = document.noServiceReason(channel: channel, isOpen: isOpen, anyonePresent: present, queueLength: length)
+        if reason == .queueFull, length < maxLength { reason = nil }
+        if reason == nil, length >= maxLength { reason = .queueFull }
+        return reason
+    }
+
+    /// Several skill groups serve the channel and the visitor came with none: the bot lists them and waits for
+    /// the visitor's choice (a group's name or id; a group's keyword works too).
+    func offerGroupMenu(
+        _ groups: [String], session: inout SessionRecord, settings: ActiveSettings, into publication: inout Publication,
+        on connection: PostgresConnection
+    ) throws {
+        let names = groups.compactMap { settings.document.groups[$0]?.name }
+        try accept(.text(ActiveSettings.groupMenuPrompt + names.joined(separator: "、")), from: .bot, session: &session,
+                   into: &publication, on: connection)
+        session.awaitingGroup = true
+        connection.queue("UPDATE \(schema).sessions SET awaiting_group = true WHERE id = $1", [session.id.uuid])
+    }
+
+    /// Refuses an entry group that is empty or not configured (`unknown_group`).
+    func checkEntryGroup(_ group: String?, settings: ActiveSettings) throws {
+        guard let group else { return }
+        guard !group.isEmpty else { throw Refusal(.unknownGroup, "the group is empty; leave it out for the default queue") }
+        guard settings.document.groups[group] != nil else {
+            throw Refusal(.unknownGroup, "there is no skill group \"\(group)\"")
+        }
+    }
+
+    /// Keeps the entry's group on a session still with the bot (a queued or served visitor stays where they are).
+    func enter(_ group: String, session: inout SessionRecord, on connection: PostgresConnection) {
+        guard session.state == .bot, session.groupID != group else { return }
+        session.groupID = group
+        connection.queue("UPDATE \(schema).sessions SET group_id = $2 WHERE id = $1", [session.id.uuid, group])
     }
 
     /// `visitor.request_human`: the transfer button.
@@ -166,10 +229,11 @@ extension RoutingEngine {
             guard settings.document.channel(action.channel).transferButton else {
                 throw Refusal(.forbidden, "the transfer button is off for channel \(action.channel)")
             }
+            try checkEntryGroup(action.group, settings: settings)
             var (session, created) = try sessions.openOrCreate(
                 channel: action.channel, visitorID: action.visitorID, attributes: nil, on: connection)
             if created { try announceCreated(&session, attributes: nil, into: &publication, on: connection) }
-            try requestHuman(&session, reason: .visitorRequest, settings: settings, into: &publication, on: connection)
+            try requestHuman(&session, reason: .visitorRequest, group: action.group, settings: settings, into: &publication, on: connection)
             try publication.reply(.success(.members([
                 ("session_id", .string(session.id.description)), ("state", .string(session.state.rawValue)),
             ])))

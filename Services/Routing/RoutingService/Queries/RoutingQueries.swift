@@ -28,6 +28,7 @@ extension RoutingEngine {
         case "session.get": return try sessionGet(actor: actor, params: params, on: connection)
         case "visitor.current": return try visitorCurrent(actor: actor, on: connection)
         case "queue.summary": return try queueSummary(actor: actor, on: connection)
+        case "queue.groups": return try queueGroups(actor: actor, on: connection)
         case "leave_messages.list": return try leaveMessagesList(actor: actor, params: params, on: connection)
         case "assignments.audit": return try assignmentsAudit(actor: actor, params: params, on: connection)
         case "blocks.list": return try blocksList(actor: actor, params: params, on: connection)

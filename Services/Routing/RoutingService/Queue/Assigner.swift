@@ -63,38 +63,83 @@ extension RoutingEngine {
     func assignBatch(on connection: PostgresConnection) throws -> (assigned: Int, stop: BatchStop) {
         connection.queue("SELECT pg_advisory_xact_lock(hashtext($1))", [queueLockKey])
         let limit = tuning.assignmentsPerTransaction
-        let heads = try connection.query(
-            "SELECT id FROM \(schema).sessions WHERE state = 'queued' ORDER BY priority, enqueued_at, id LIMIT $1", [limit]
-        ).map { try $0.decode(UUID.self, at: 0) }
-        guard !heads.isEmpty else { return (0, .exhausted) }
-        // The best `heads + 5` agents are enough: each planned assignment changes one agent's key, so the
-        // agents left unchanged among them always rank at least as well as any agent not read, and the five
-        // best candidates of every step (for the audit) are among them too.
-        var pool = try connection.query(
+        // The head of every group's queue ('' is the default queue), up to `limit` each, in queue order.
+        var queues: [GroupQueue] = []
+        var queueIndex: [String: Int] = [:]
+        for row in try connection.query(
             """
-            SELECT id, load, capacity, idle_since FROM \(schema).agents
-            WHERE status = 'online' AND enabled AND present_until > now() AND load < capacity AND summaries_due = 0
-            ORDER BY load, idle_since, id LIMIT $1
-            """, [heads.count + 5]
-        ).map { row in
-            PlannedAgent(id: try row.decode(UUID.self, at: 0), load: try row.decode(Int.self, at: 1),
-                         capacity: try row.decode(Int.self, at: 2), idleSince: try row.decode(Date.self, at: 3))
+            SELECT g.id, g.cap, h.id, (extract(epoch FROM h.enqueued_at) * 1000000)::bigint
+            FROM (SELECT '' AS id, NULL::int AS cap UNION ALL SELECT id, agent_capacity FROM \(schema).groups) g
+            CROSS JOIN LATERAL (
+                SELECT s.id, s.enqueued_at FROM \(schema).sessions s
+                WHERE s.state = 'queued' AND coalesce(s.group_id, '') = g.id
+                ORDER BY s.priority, s.enqueued_at, s.id LIMIT $1) h
+            """, [limit]) {
+            let group: String = try row.decode(at: 0)
+            if queueIndex[group] == nil {
+                queueIndex[group] = queues.count
+                queues.append(GroupQueue(id: group, cap: try row.decode(Int?.self, at: 1)))
+            }
+            queues[queueIndex[group]!].heads.append(
+                (try row.decode(UUID.self, at: 2), try row.decode(Int64.self, at: 3)))
+        }
+        let headCount = queues.reduce(0) { $0 + $1.heads.count }
+        guard headCount > 0 else { return (0, .exhausted) }
+        // For each group, its best `min(heads, limit) + 5` eligible agents are enough: each planned assignment
+        // changes one agent's key (and only lowers its eligibility), so the agents left unchanged among them
+        // always rank at least as well as any eligible agent not read, and the five best candidates of every
+        // step (for the audit) are among them too.
+        var pool: [PlannedAgent] = []
+        var poolIndex: [UUID: Int] = [:]
+        for row in try connection.query(
+            """
+            SELECT g.id, a.id, a.load, a.capacity, a.idle_since
+            FROM unnest($1::text[], $2::int[]) AS g(id, cap)
+            CROSS JOIN LATERAL (
+                SELECT id, load, capacity, idle_since FROM \(schema).agents
+                WHERE status = 'online' AND enabled AND present_until > now() AND load < capacity AND summaries_due = 0
+                  AND load < coalesce(g.cap, capacity) AND (g.id = '' OR g.id = ANY(groups))
+                ORDER BY load, idle_since, id LIMIT $3) a
+            """, [Self.textArray(queues.map(\.id)), "{" + queues.map { $0.cap.map(String.init) ?? "NULL" }.joined(separator: ",") + "}",
+                  min(headCount, limit) + 5]) {
+            let id: UUID = try row.decode(at: 1)
+            if poolIndex[id] == nil {
+                poolIndex[id] = pool.count
+                pool.append(PlannedAgent(id: id, load: try row.decode(Int.self, at: 2),
+                                         capacity: try row.decode(Int.self, at: 3), idleSince: try row.decode(Date.self, at: 4)))
+            }
+            if let queue = queueIndex[try row.decode(String.self, at: 0)] { queues[queue].agents.append(poolIndex[id]!) }
         }
         guard !pool.isEmpty else { return (0, .exhausted) }
         let snapshot = Dictionary(uniqueKeysWithValues: pool.map { ($0.id, $0.load) })
-        var plan: [(session: UUID, agent: UUID, rule: String, candidates: [AuditCandidate])] = []
+        var plan: [PlannedAssignment] = []
         var tick = Date()
-        for head in heads {
-            let ranked = PlannedAgent.best(5, of: pool)
-            guard let index = ranked.first else { break }
-            let best = pool[index]
-            let tie = ranked.count > 1 && pool[ranked[1]].load == best.load
-            plan.append((head, best.id, tie ? "fewest_sessions_then_longest_idle" : "fewest_sessions", ranked.map {
-                AuditCandidate(agentID: pool[$0].key, load: pool[$0].load, capacity: pool[$0].capacity, idleSince: pool[$0].idleSince)
-            }))
-            pool[index].load += 1
+        // Each step serves the group whose head has waited longest, FIFO by (priority, enqueue time) within a
+        // group; a group whose head finds no agent is done for this turn (its other visitors need the same ones).
+        while plan.count < limit {
+            var next: Int?
+            for index in queues.indices where !queues[index].done && queues[index].cursor < queues[index].heads.count {
+                guard let best = next else { next = index; continue }
+                let (candidate, current) = (queues[index].heads[queues[index].cursor], queues[best].heads[queues[best].cursor])
+                if (candidate.enqueued, candidate.id.uuidString) < (current.enqueued, current.id.uuidString) { next = index }
+            }
+            guard let index = next else { break }
+            let ranked = PlannedAgent.best(5, of: pool, among: queues[index].agents, cap: queues[index].cap)
+            guard let chosen = ranked.first else {
+                queues[index].done = true
+                continue
+            }
+            let head = queues[index].heads[queues[index].cursor]
+            queues[index].cursor += 1
+            let tie = ranked.count > 1 && pool[ranked[1]].load == pool[chosen].load
+            plan.append(PlannedAssignment(
+                session: head.id, agent: pool[chosen].id, rule: tie ? "fewest_sessions_then_longest_idle" : "fewest_sessions",
+                candidates: ranked.map {
+                    AuditCandidate(agentID: pool[$0].key, load: pool[$0].load, capacity: pool[$0].capacity, idleSince: pool[$0].idleSince)
+                }))
+            pool[chosen].load += 1
             tick = tick.addingTimeInterval(0.000_001)
-            pool[index].idleSince = max(tick, Date())
+            pool[chosen].idleSince = max(tick, Date())
         }
         guard !plan.isEmpty else { return (0, .exhausted) }
 
@@ -126,9 +171,7 @@ extension RoutingEngine {
 
     /// Writes a checked plan: sessions assigned (each takes its next `seq`), agents' loads raised, history and
     /// audit rows, `session.assigned` per session and `agent.updated` per agent.
-    private func apply(
-        _ plan: [(session: UUID, agent: UUID, rule: String, candidates: [AuditCandidate])], on connection: PostgresConnection
-    ) throws {
+    private func apply(_ plan: [PlannedAssignment], on connection: PostgresConnection) throws {
         let sessions = Self.uuidArray(plan.map(\.session))
         let agents = Self.uuidArray(plan.map(\.agent))
         let assigned = try connection.query(
@@ -139,7 +182,7 @@ extension RoutingEngine {
                 published_position = NULL, published_ahead = NULL, published_eta = NULL
             FROM unnest($1::uuid[], $2::uuid[]) AS v(id, agent)
             WHERE s.id = v.id
-            RETURNING s.id, s.last_seq, s.channel, s.visitor_id, s.agent_id
+            RETURNING s.id, s.last_seq, s.channel, s.visitor_id, s.agent_id, s.group_id
             """, [sessions, agents])
         var counts: [UUID: Int] = [:]
         for step in plan { counts[step.agent, default: 0] += 1 }
@@ -158,8 +201,8 @@ extension RoutingEngine {
         let candidates = String(decoding: try JSONEncoder().encode(plan.map(\.candidates)), as: UTF8.self)
         connection.queue(
             """
-            INSERT INTO \(schema).assignment_audit (session_id, agent_id, rule, candidates, visitor_priority)
-            SELECT v.session, v.agent, v.rule, c.value, s.visitor_priority
+            INSERT INTO \(schema).assignment_audit (session_id, agent_id, rule, candidates, visitor_priority, group_id)
+            SELECT v.session, v.agent, v.rule, c.value, s.visitor_priority, s.group_id
             FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS v(session, agent, rule, n)
             JOIN jsonb_array_elements($4::jsonb) WITH ORDINALITY AS c(value, n) ON c.n = v.n
             LEFT JOIN \(schema).sessions s ON s.id = v.session
@@ -178,7 +221,8 @@ extension RoutingEngine {
             let agentID: UUID = try row.decode(at: 4)
             try publication.event(SessionAssigned(
                 sessionID: SessionID(try row.decode(UUID.self, at: 0)), seq: try row.decode(at: 1), channel: try row.decode(at: 2),
-                visitorID: try row.decode(at: 3), agentID: AgentID(agentID), agentName: byID[agentID]?.name ?? "客服"))
+                visitorID: try row.decode(at: 3), agentID: AgentID(agentID), agentName: byID[agentID]?.name ?? "客服",
+                group: try row.decode(at: 5)))
         }
         for agent in byID.values.sorted(by: { $0.id.description < $1.id.description }) { try publication.event(agent.updated) }
         try publication.flush(to: outbox, on: connection)
@@ -187,6 +231,25 @@ extension RoutingEngine {
     static func uuidArray(_ ids: [UUID]) -> String {
         "{" + ids.map { $0.uuidString.lowercased() }.joined(separator: ",") + "}"
     }
+}
+
+/// One group's queue as the planner sees it: its heads in queue order and its eligible agents (pool indexes).
+struct GroupQueue {
+    let id: String
+    /// The group's `agent_capacity`, if any.
+    let cap: Int?
+    var heads: [(id: UUID, enqueued: Int64)] = []
+    var agents: [Int] = []
+    var cursor = 0
+    var done = false
+}
+
+/// One planned assignment.
+struct PlannedAssignment {
+    let session: UUID
+    let agent: UUID
+    let rule: String
+    let candidates: [AuditCandidate]
 }
 
 /// An assignable agent as the planner sees it.
@@ -215,9 +278,14 @@ struct PlannedAgent {
 
     /// Indexes of the `count` best agents with spare capacity, best first (one pass, no full sort).
     static func best(_ count: Int, of pool: [PlannedAgent]) -> [Int] {
+        best(count, of: pool, among: Array(pool.indices), cap: nil)
+    }
+
+    /// Indexes of the `count` best of `candidates` (indexes into `pool`) below their capacity and below `cap`.
+    static func best(_ count: Int, of pool: [PlannedAgent], among candidates: [Int], cap: Int?) -> [Int] {
         var top: [Int] = []
         top.reserveCapacity(count + 1)
-        for index in pool.indices where pool[index].load < pool[index].capacity {
+        for index in candidates where pool[index].load < min(pool[index].capacity, cap ?? Int.max) {
             if top.count == count, let last = top.last, !before(pool[index], pool[last]) { continue }
             let position = top.firstIndex { before(pool[index], pool[$0]) } ?? top.count
             top.insert(index, at: position)

@@ -14,6 +14,7 @@ extension RoutingEngine {
         changed += try await transaction(postgres) { try self.expirePresence(on: $0) }
         changed += try await transaction(postgres) { try self.rerouteAbsentAgents(on: $0, limit: limit) }
         changed += try await transaction(postgres) { try self.timeOutQueue(on: $0, limit: limit) }
+        changed += try await transaction(postgres) { try self.overflowGroups(on: $0, limit: limit) }
         changed += try await transaction(postgres) { try self.handleIdle(on: $0, limit: limit) }
         changed += try await transaction(postgres) { try self.timeOutBotQuestions(on: $0, limit: limit) }
         return changed
@@ -78,6 +79,55 @@ extension RoutingEngine {
         }
         try publication.flush(to: outbox, on: connection)
         return ids.count
+    }
+
+    /// Visitors who waited a group's `overflow.after_seconds` in its queue move to the overflow group (one
+    /// set-based update; their enqueue time, hence their place among earlier visitors, is kept, and the overflow
+    /// clock restarts) with `session.queued` (`overflow`), or, for `leave_message`, are told so and offered
+    /// leave-a-message, ending as a queue timeout.
+    func overflowGroups(on connection: PostgresConnection, limit: Int) throws -> Int {
+        let due = try connection.query(
+            """
+            SELECT s.id, g.overflow_to FROM \(schema).sessions s JOIN \(schema).groups g ON g.id = s.group_id
+            WHERE s.state = 'queued' AND g.overflow_after_seconds IS NOT NULL
+              AND s.group_entered_at < now() - make_interval(secs => g.overflow_after_seconds)
+            ORDER BY s.id LIMIT $1 FOR UPDATE OF s SKIP LOCKED
+            """, [limit])
+        guard !due.isEmpty else { return 0 }
+        var moves: [(UUID, String)] = []
+        var leaving: [SessionID] = []
+        for row in due {
+            let id: UUID = try row.decode(at: 0)
+            if let target: String = try row.decode(at: 1) { moves.append((id, target)) } else { leaving.append(SessionID(id)) }
+        }
+        var publication = publication(cause: nil)
+        if !moves.isEmpty {
+            let moved = try connection.query(
+                """
+                UPDATE \(schema).sessions s SET group_id = v.target, group_entered_at = clock_timestamp(), last_seq = s.last_seq + 1,
+                    queue_reason = 'overflow', published_position = NULL, published_ahead = NULL, published_eta = NULL
+                FROM unnest($1::uuid[], $2::text[]) AS v(id, target)
+                WHERE s.id = v.id
+                RETURNING s.id, s.last_seq, s.channel, s.visitor_id, s.priority, s.group_id
+                """, [Self.uuidArray(moves.map(\.0)), PostgresArray.literal(moves.map(\.1))])
+            for row in moved {
+                try publication.event(SessionQueued(
+                    sessionID: SessionID(try row.decode(UUID.self, at: 0)), seq: try row.decode(at: 1), channel: try row.decode(at: 2),
+                    visitorID: try row.decode(at: 3), reason: .overflow, priority: try row.decode(at: 4), group: try row.decode(at: 5)))
+            }
+            requestDrain()
+        }
+        if !leaving.isEmpty {
+            let settings = try self.settings.current(on: connection)
+            for id in leaving {
+                guard var session = try sessions.read(id, on: connection) else { continue }
+                try systemMessage(settings.document.noServicePrompt(for: .queueTimeout), session: &session, into: &publication, on: connection)
+                try systemMessage(ActiveSettings.leaveMessageHint, session: &session, into: &publication, on: connection)
+                try end(&session, reason: .queueTimeout, settings: settings, into: &publication, on: connection)
+            }
+        }
+        try publication.flush(to: outbox, on: connection)
+        return due.count
     }
 
     /// Human sessions without a message for a while: a warning once, then the end (`idle_timeout`).

@@ -36,16 +36,25 @@ extension RoutingEngine {
             totalCapacity: try staffing?.decode(Int.self, at: 2) ?? 0)
         let queue = try connection.query(
             """
-            SELECT id, published_position, published_ahead, published_eta FROM \(schema).sessions
-            WHERE state = 'queued' ORDER BY priority, enqueued_at, id
+            SELECT id, published_position, published_ahead, published_eta, group_id FROM \(schema).sessions
+            WHERE state = 'queued' ORDER BY coalesce(group_id, ''), priority, enqueued_at, id
             """)
-        var changed: [(id: UUID, position: Int, ahead: Int, eta: Int?)] = []
-        for (index, row) in queue.enumerated() {
+        // Positions count within each skill group's queue.
+        var changed: [(id: UUID, position: Int, ahead: Int, eta: Int?, group: String?)] = []
+        var currentGroup: String??
+        var index = -1
+        for row in queue {
+            let group: String? = try row.decode(at: 4)
+            if currentGroup != .some(group) {
+                currentGroup = .some(group)
+                index = -1
+            }
+            index += 1
             let position = index + 1
             let eta = Self.roundedETA(position: position, capacity: capacity, averageHandleSeconds: average)
             let old = (try row.decode(Int?.self, at: 1), try row.decode(Int?.self, at: 2), try row.decode(Int?.self, at: 3))
             if old.0 != position || old.1 != index || old.2 != eta {
-                changed.append((try row.decode(UUID.self, at: 0), position, index, eta))
+                changed.append((try row.decode(UUID.self, at: 0), position, index, eta, group))
             }
         }
         guard !changed.isEmpty else { return 0 }
@@ -64,7 +73,7 @@ extension RoutingEngine {
             try publication.event(QueuePosition(
                 sessionID: SessionID(id), seq: seq, channel: try row.decode(at: 1), visitorID: try row.decode(at: 2),
                 position: change.position, ahead: change.ahead, etaSeconds: change.eta,
-                prompt: settings.queuePrompt(position: change.position, etaSeconds: change.eta)))
+                prompt: settings.queuePrompt(position: change.position, etaSeconds: change.eta, group: change.group)))
             ids.append(id.uuidString.lowercased())
             seqs.append(String(seq))
             positions.append(String(change.position))

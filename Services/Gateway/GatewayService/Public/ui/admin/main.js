@@ -5,6 +5,7 @@ import { auth, loginView, logout } from '../staff.js';
 import { SettingsPage } from './settings.js';
 import { AccountsPage } from './accounts.js';
 import { BlocksPage } from './blocks.js';
+import { GroupsPage } from './groups.js';
 import { ChannelsPage } from './channels.js';
 import { KnowledgePage } from './knowledge.js';
 import { UnknownQuestionsPage } from './unknown.js';
@@ -22,6 +23,7 @@ const SECTIONS = [
   ['session', () => new SettingsPage('session')],
   ['files', () => new SettingsPage('files')],
   ['accounts', () => new AccountsPage()],
+  ['groups', () => new GroupsPage()],
   ['blocks', () => new BlocksPage()],
   ['channels', () => new ChannelsPage()],
   ['quick-replies', () => {

@@ -29,9 +29,10 @@ function identifiedVisitor(identity) {
 }
 
 export class VisitorChat {
-  constructor(root, { channel, embed, pageUrl, identity }) {
+  constructor(root, { channel, embed, pageUrl, identity, group }) {
     this.root = root;
     this.channel = channel;
+    this.group = group;
     this.embed = embed;
     this.pageUrl = pageUrl;
     /** The site's signed identity (see docs/integrations.md), sent when the session starts. */
@@ -617,7 +618,7 @@ export class VisitorChat {
   enqueue(content) {
     const entry = {
       client_message_id: randomId('w'),
-      body: { ...content, session_id: OPEN_STATES.includes(this.state) ? this.sessionId || undefined : undefined, attributes: this.attributes() },
+      body: { ...content, session_id: OPEN_STATES.includes(this.state) ? this.sessionId || undefined : undefined, attributes: this.attributes(), group: this.group },
       state: 'sending',
     };
     entry.body.client_message_id = entry.client_message_id;
@@ -706,7 +707,8 @@ export class VisitorChat {
     if (button) button.disabled = true;
     try {
       await this.ready;
-      return await api('POST', path, { token: this.store.token, body: { session_id: this.sessionId || undefined } });
+      const group = path === '/visitor/request-human' ? this.group : undefined;
+      return await api('POST', path, { token: this.store.token, body: { session_id: this.sessionId || undefined, group } });
     } catch (e) {
       toast(e.display || String(e), 'error');
       return null;

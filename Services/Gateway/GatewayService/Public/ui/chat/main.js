@@ -10,9 +10,11 @@ const pageUrl = params.get('page') || '';
 // A signed identity from the site's backend: in the fragment (never sent to servers or kept in their logs),
 // or as `?identity=` on an H5 link.
 const identity = new URLSearchParams(location.hash.slice(1)).get('identity') || params.get('identity') || '';
+// The skill group of the entry (技能组): the widget's data-group, or ?group= on the H5 page.
+const group = params.get('group') || undefined;
 applyLang();
 document.body.classList.toggle('embedded', embed);
-const chat = new VisitorChat(document.getElementById('app'), { channel, embed, pageUrl, identity });
+const chat = new VisitorChat(document.getElementById('app'), { channel, embed, pageUrl, identity, group });
 chat.start();
 window.kefuChat = chat;
 if (embed && window.parent !== window) {

@@ -807,6 +807,11 @@ export class Workbench {
           label: t('wb.transferDo'), primary: true, id: 'transfer-confirm',
           onClick: async () => {
             if (!chosen) throw new Error(t('wb.transferPick'));
+            if (chosen.group) {
+              await staffApi('POST', '/agent/sessions/' + s.id + '/transfer', { body: { to_group: chosen.group, note: note.value.trim() || undefined } });
+              toast(t('wb.transferredToGroup', { name: chosen.name }));
+              return;
+            }
             await staffApi('POST', '/agent/sessions/' + s.id + '/transfer', { body: { to_agent_id: chosen, note: note.value.trim() || undefined } });
             toast(t('wb.transferred', { name: this.name(chosen) }));
           },
@@ -814,14 +819,27 @@ export class Workbench {
       ],
     });
     try {
-      const result = await staffApi('GET', '/agent/agents', { query: { online_only: true } });
+      const [result, queues] = await Promise.all([
+        staffApi('GET', '/agent/agents', { query: { online_only: true } }),
+        staffApi('GET', '/agent/groups').catch(() => ({ groups: [] })),
+      ]);
       const agents = (result.items || []).filter((a) => a.agent_id !== this.me.agent_id);
       for (const a of agents) this.names.set(a.agent_id, a.name);
+      // Skill groups (技能组): the session joins the group's queue and a member takes it.
+      const groups = (queues.groups || []).filter((g) => g.group).map((g) => {
+        const radio = h('input', {
+          type: 'radio', name: 'transfer-agent', id: 'transfer-group-' + g.group, value: g.group,
+          onchange: () => { chosen = { group: g.group, name: g.name }; },
+        });
+        return h('li', {}, h('label', { for: radio.id, class: 'pick group' }, radio,
+          h('strong', { text: t('wb.groupOption', { name: g.name }) }),
+          h('span', { class: 'load', text: t('wb.groupLoad', { waiting: g.waiting, online: g.agents_online }) })));
+      });
       if (!agents.length) {
-        replace(list, h('li', { class: 'empty', text: t('wb.noAgents') }));
+        replace(list, h('li', { class: 'empty', text: t('wb.noAgents') }), groups);
         return;
       }
-      replace(list, agents.map((a) => {
+      replace(list, groups, agents.map((a) => {
         const full = a.capacity !== undefined && a.load >= a.capacity;
         const radio = h('input', {
           type: 'radio', name: 'transfer-agent', id: 'transfer-' + a.agent_id, value: a.agent_id, disabled: full,

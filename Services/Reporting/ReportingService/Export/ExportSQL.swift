@@ -21,7 +21,7 @@ public enum ExportSQL {
                 "queued_at", "assigned_at", "first_response_at", "ended_at", "queue_wait_seconds",
                 "first_response_seconds", "duration_seconds", "handle_seconds", "visitor_messages", "bot_messages",
                 "agent_messages", "system_messages", "end_reason", "left_queue", "leave_message", "rating",
-                "rating_comment", "summary_categories", "summary_note", "group",
+                "rating_comment", "group", "summary_categories", "summary_note",
             ]
         case .daily:
             return [
@@ -113,9 +113,9 @@ public enum ExportSQL {
         CASE WHEN s.human THEN reporting.seconds(reporting.ms_between(s.assigned_at, s.ended_at)) END AS handle_seconds, \
         s.visitor_messages, s.bot_messages, s.agent_messages, s.system_messages, s.end_reason, \
         \(flag("s.left_queue")) AS left_queue, \(flag("s.leave_message")) AS leave_message, s.rating, \
-        reporting.csv_guard(s.rating_comment) AS rating_comment, \
+        reporting.csv_guard(s.rating_comment) AS rating_comment, s.group_id AS "group", \
         reporting.csv_guard(array_to_string(m.categories, ';')) AS summary_categories, \
-        reporting.csv_guard(m.note) AS summary_note, s.group_id AS "group" \
+        reporting.csv_guard(m.note) AS summary_note \
         FROM reporting.sessions s LEFT JOIN reporting.session_summaries m ON m.session_id = s.session_id WHERE \(filters.joined(separator: " AND ")) \
         ORDER BY s.started_at, s.session_id
         """

@@ -24,7 +24,7 @@ final class StreamTail: Sendable {
     /// The first stream followed (for log lines).
     var stream: String { streams[0] }
 
-    init(redis: RedisClient, stream: String, blockMilliseconds: Int, logger: Logger) {
+    convenience init(redis: RedisClient, stream: String, blockMilliseconds: Int, logger: Logger) {
         self.init(redis: redis, streams: [stream], blockMilliseconds: blockMilliseconds, logger: logger)
     }
 

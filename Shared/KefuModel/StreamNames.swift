@@ -4,6 +4,11 @@
 /// `<prefix>:replies:<instance>` and `<stream>:dead`. A prefix is one or more colon-separated segments
 /// of `[a-z0-9][a-z0-9_-]*`, at most 64 characters; one segment may be wrapped in braces as a Redis
 /// Cluster hash tag (`{kefu}`) so that every stream and its dead-letter stream share a slot.
+///
+/// With a partition count P > 1 each shared stream (`inbound`, `commands`, `events`, `requests:<service>`)
+/// is P streams `<prefix>:{p<i>}:<name>` for i in 0..<P (the prefix without its braces; the `{p<i>}` hash tag
+/// puts a partition and its dead-letter stream in one Cluster slot). ``partitionKey`` stores the count of a
+/// deployment. Reply streams, `signals` and other keys are not partitioned.
 public struct StreamNames: Sendable, Hashable {
     /// The default prefix, `kefu`.
     public static let defaultPrefix = "kefu"
@@ -16,15 +21,69 @@ public struct StreamNames: Sendable, Hashable {
 
     /// The validated prefix.
     public let prefix: String
+    /// Partitions per shared stream; 1 keeps the unpartitioned names.
+    public let partitionCount: Int
 
-    /// Creates names under `prefix`, rejecting malformed prefixes.
-    public init(prefix: String = StreamNames.defaultPrefix) throws(ContractError) {
+    /// Creates names under `prefix` with `partitions` partitions per shared stream, rejecting malformed
+    /// prefixes and counts outside 1...``StreamPartitions/maximumCount``.
+    public init(prefix: String = StreamNames.defaultPrefix, partitions: Int = 1) throws(ContractError) {
         try Self.validatePrefix(prefix)
+        guard (1...StreamPartitions.maximumCount).contains(partitions) else {
+            throw .invalidName(String(partitions), reason: "a partition count must be 1-\(StreamPartitions.maximumCount)")
+        }
         self.prefix = prefix
+        self.partitionCount = partitions
     }
 
     private init(checkedPrefix: String) {
         prefix = checkedPrefix
+        partitionCount = 1
+    }
+
+    /// The key holding the deployment's partition count (`<prefix>:stream_partitions`), set by the first
+    /// service that starts; every service refuses to start if its own count differs.
+    public var partitionKey: String { prefix + ":stream_partitions" }
+
+    /// True for a shared stream that is partitioned when ``partitionCount`` > 1 (`inbound`, `commands`,
+    /// `events`, `requests:<service>`, named without partition).
+    public func isPartitioned(_ stream: String) -> Bool {
+        guard stream.hasPrefix(prefix), stream.utf8.count > prefix.utf8.count + 1 else { return false }
+        let rest = stream.dropFirst(prefix.count)
+        guard rest.first == ":" else { return false }
+        let name = rest.dropFirst()
+        if name == "inbound" || name == "commands" || name == "events" { return true }
+        return name.hasPrefix("requests:") && !name.dropFirst(9).isEmpty && !name.dropFirst(9).contains(":")
+    }
+
+    /// Partition `index` of the shared stream `stream`, e.g. `kefu:{p3}:events`; `stream` itself when
+    /// there is one partition or the stream is not partitioned.
+    public func partition(_ index: Int, of stream: String) -> String {
+        guard partitionCount > 1, isPartitioned(stream) else { return stream }
+        let bare = prefix.filter { $0 != "{" && $0 != "}" }
+        return bare + ":{p" + String(index) + "}" + stream.dropFirst(prefix.count)
+    }
+
+    /// Every partition of `stream` in index order (just `stream` when it is not partitioned).
+    public func partitions(of stream: String) -> [String] {
+        guard partitionCount > 1, isPartitioned(stream) else { return [stream] }
+        return (0..<partitionCount).map { partition($0, of: stream) }
+    }
+
+    /// Every partition of a shared stream kind.
+    public func partitions(of kind: StreamKind) -> [String] {
+        partitions(of: name(of: kind))
+    }
+
+    /// The partition of `stream` that an entry with this JSON envelope goes to (see ``StreamPartitions``).
+    public func partition(of stream: String, envelope: [UInt8]) -> String {
+        guard partitionCount > 1, isPartitioned(stream) else { return stream }
+        return partition(StreamPartitions.index(ofEnvelope: envelope, count: partitionCount), of: stream)
+    }
+
+    /// The partition of `stream` for a session (or, before a session exists, a visitor) id.
+    public func partition(of stream: String, key: String) -> String {
+        guard partitionCount > 1, isPartitioned(stream) else { return stream }
+        return partition(StreamPartitions.index(ofKey: key, count: partitionCount), of: stream)
     }
 
     /// Visitor events from the gateway and connectors; read by routing.

@@ -6,7 +6,13 @@ import Redis
 /// When the connection breaks (or, with Sentinel, the server turns out not to be the primary), an `XADD`
 /// is sent again with the same bytes for up to ``retryWindow``: the entry may then be in the stream twice,
 /// and consumers drop the repeat by the event id inside it (at-least-once).
+///
+/// With a ``router`` each entry is written to the stream it names (for partitioned streams: the partition of
+/// the entry's key), computed locally, so a batch still takes one round trip per `pipelineDepth` entries.
 public struct StreamProducer: Sendable {
+    /// Chooses the stream an entry is actually written to from the stream asked for and the entry's fields.
+    public typealias Router = @Sendable (_ stream: String, _ fields: StreamFields) -> String
+
     /// The default safety valve: about one million entries per stream.
     public static let defaultMaxLength = 1_000_000
 
@@ -17,6 +23,8 @@ public struct StreamProducer: Sendable {
     public let pipelineDepth: Int
     /// How long a write is retried after connection errors; zero fails at the first one.
     public let retryWindow: Duration
+    /// Maps a requested stream to the stream written (nil: as asked).
+    public let router: Router?
 
     /// Default ``retryWindow`` with Sentinel: long enough for a failover with `down-after-milliseconds` 5000.
     public static let defaultSentinelRetryWindow: Duration = .seconds(15)
@@ -25,9 +33,10 @@ public struct StreamProducer: Sendable {
     /// client uses Sentinel, and to zero (no retry, as before) for a single server.
     public init(
         client: RedisClient, maxLength: Int? = StreamProducer.defaultMaxLength, pipelineDepth: Int = 100,
-        retryWindow: Duration? = nil
+        retryWindow: Duration? = nil, router: Router? = nil
     ) {
         self.client = client
+        self.router = router
         self.maxLength = maxLength
         self.pipelineDepth = max(1, pipelineDepth)
         self.retryWindow = retryWindow ?? (client.configuration.sentinel == nil ? .zero : Self.defaultSentinelRetryWindow)
@@ -121,6 +130,7 @@ public struct StreamProducer: Sendable {
     }
 
     private func xadd(stream: String, fields: StreamFields) -> [[UInt8]] {
+        let stream = router?(stream, fields) ?? stream
         var command: [[UInt8]] = [Array("XADD".utf8), Array(stream.utf8)]
         command.reserveCapacity(6 + fields.count * 2)
         if let maxLength {

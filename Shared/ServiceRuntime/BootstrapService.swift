@@ -39,6 +39,11 @@ struct BootstrapService: Service {
         try await retrying("Redis") {
             guard await context.redis.isReachable() else { throw RedisError.connectionFailed("no PONG") }
         }
+        var stored: String?
+        try await retrying("the stream partition count") {
+            stored = try await StreamPartitionCheck.storeOrRead(names: context.streams, redis: context.redis)
+        }
+        try StreamPartitionCheck.verify(stored: stored, names: context.streams)
         context.readiness.set(.redis, true)
     }
 

@@ -41,8 +41,9 @@ struct EventConsumerService: Service {
     private func consume<Handler: StreamHandler>(
         with handler: Handler, _ configuration: StreamConsumerConfiguration
     ) async throws {
-        let streamConsumer = try StreamConsumer(
-            client: context.redis, configuration: configuration, handler: handler, logger: context.logger)
+        let streamConsumer = try PartitionedStreamConsumer(
+            client: context.redis, partitions: context.streams.partitions(of: configuration.stream),
+            configuration: configuration, handler: handler, logger: context.logger)
         try await streamConsumer.run()
     }
 }

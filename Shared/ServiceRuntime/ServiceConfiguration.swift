@@ -15,6 +15,7 @@ import Redis
 /// | `LOG_LEVEL` | `info` | `trace` … `critical` |
 /// | `LOG_FORMAT` | `text` | `text` or `json` |
 /// | `KEFU_STREAM_PREFIX` | `kefu` | prefix of every Redis key and stream (`{kefu}` as a Cluster hash tag) |
+/// | `KEFU_STREAM_PARTITIONS` | `1` | partitions per shared stream (1-1024); the same for every service of a deployment |
 /// | `KEFU_INSTANCE` | host name + `-0` | stable instance name, part of consumer names |
 /// | `KEFU_SHUTDOWN_TIMEOUT_MS` | `10000` | how long a graceful shutdown may take before tasks are cancelled |
 /// | `KEFU_DB_POOL_SIZE` | `4` | PostgreSQL connections (and threads) of this instance |
@@ -71,8 +72,9 @@ public struct ServiceConfiguration: Sendable {
         let format = try reader.choice("LOG_FORMAT", default: "text", allowed: LogFormat.allCases.map(\.rawValue))
         logFormat = LogFormat(rawValue: format) ?? .text
         streamPrefix = reader.string("KEFU_STREAM_PREFIX", default: StreamNames.defaultPrefix)
+        let partitions = try reader.int("KEFU_STREAM_PARTITIONS", default: 1, range: 1...StreamPartitions.maximumCount)
         do {
-            streamNames = try StreamNames(prefix: streamPrefix)
+            streamNames = try StreamNames(prefix: streamPrefix, partitions: partitions)
         } catch {
             throw .invalid(variable: "KEFU_STREAM_PREFIX", value: streamPrefix, reason: "\(error)")
         }

@@ -58,7 +58,7 @@ public struct ServiceDefinition: Sendable {
 
     /// The streams the service reads in its group, under `names`.
     public func consumedStreams(_ names: StreamNames) -> [String] {
-        consumers.map { $0.streamName(names, service: name) }
+        consumers.flatMap { names.partitions(of: $0.streamName(names, service: name)) }
     }
 }
 

@@ -25,6 +25,9 @@ public enum ServiceHost {
         let logger = Logger(label: "kefu.\(definition.name)")
         do {
             try await run(definition, configuration: configuration, logger: logger)
+        } catch let mismatch as StreamPartitionMismatch {
+            FileHandle.standardError.write(Data("kefu-\(definition.name): \(mismatch)\n".utf8))
+            exit(2)
         } catch {
             logger.critical("service failed", metadata: ["error": "\(error)"])
             exit(1)
@@ -40,7 +43,9 @@ public enum ServiceHost {
         let context = ServiceContext(
             configuration: configuration,
             redis: redis,
-            producer: StreamProducer(client: redis, maxLength: configuration.streams.maxLength),
+            producer: StreamProducer(
+                client: redis, maxLength: configuration.streams.maxLength,
+                router: StreamPartitionCheck.router(configuration.streamNames)),
             postgres: postgres,
             streams: configuration.streamNames,
             readiness: Readiness(),

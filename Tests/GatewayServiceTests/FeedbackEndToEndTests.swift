@@ -59,12 +59,12 @@ struct FeedbackEndToEndTests {
             "data": .object(["channel": "web-pc", "visitor_id": .string(visitor.visitorID), "session_id": .string(session),
                              "seq": .integer(Int64(seq)), "useful": "没用"]),
         ])
-        _ = try await harness.redis.send([
-            "XADD", harness.stream("inbound"), "*", "event", String(decoding: try JSONEncoder().encode(malformedEntry), as: UTF8.self),
-        ])
+        let malformedText = String(decoding: try JSONEncoder().encode(malformedEntry), as: UTF8.self)
+        let inbound = harness.names.partition(of: harness.stream("inbound"), key: session)
+        _ = try await harness.redis.send(["XADD", inbound, "*", "event", malformedText])
         var reason = ""
         _ = try await harness.eventually {
-            let dead = try await harness.redis.send(["XRANGE", harness.stream("inbound:dead"), "-", "+"]).array ?? []
+            let dead = try await harness.redis.send(["XRANGE", inbound + ":dead", "-", "+"]).array ?? []
             for entry in dead {
                 let fields = entry.array?.last?.array ?? []
                 for index in stride(from: 0, to: fields.count - 1, by: 2) where fields[index].string == "dead.reason" {

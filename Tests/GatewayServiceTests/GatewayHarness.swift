@@ -92,6 +92,13 @@ final class GatewayHarness: @unchecked Sendable {
     /// A stream name under this harness's prefix.
     func stream(_ suffix: String) -> String { "\(prefix):\(suffix)" }
 
+    /// The stream names the started services use: `KEFU_STREAM_PARTITIONS` of this process (set by
+    /// `KEFU_TEST_STREAM_PARTITIONS=4 scripts/test`), else one partition.
+    var names: StreamNames {
+        let count = ProcessInfo.processInfo.environment["KEFU_STREAM_PARTITIONS"].flatMap(Int.init) ?? 1
+        return (try? StreamNames(prefix: prefix, partitions: count)) ?? .standard
+    }
+
     // MARK: HTTP
 
     struct Reply: Sendable {
@@ -175,17 +182,25 @@ final class GatewayHarness: @unchecked Sendable {
             "source": .string("routing"), "data": .object(data),
         ])
         let bytes = String(decoding: try JSONEncoder().encode(envelope), as: UTF8.self)
-        _ = try await redis.send(["XADD", stream("events"), "*", "event", bytes])
+        _ = try await redis.send(["XADD", names.partition(of: stream("events"), envelope: Array(bytes.utf8)), "*", "event", bytes])
         return id
     }
 
-    /// Entries of `stream` (suffix) as JSON envelopes.
+    /// Entries of `stream` (suffix) as JSON envelopes; of every partition, by entry id, when partitioned.
     func entries(_ suffix: String) async throws -> [JSONValue] {
-        let reply = try await redis.send(["XRANGE", stream(suffix), "-", "+"])
-        return (reply.array ?? []).compactMap { item in
-            guard let fields = item.array?.last?.array, fields.count >= 2, let bytes = fields[1].bytes else { return nil }
-            return try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        func order(_ id: String) -> [UInt64] { id.split(separator: "-").compactMap { UInt64($0) } }
+        var items: [(id: [UInt64], envelope: JSONValue)] = []
+        for partition in names.partitions(of: stream(suffix)) {
+            let reply = try await redis.send(["XRANGE", partition, "-", "+"])
+            for item in reply.array ?? [] {
+                guard let id = item.array?.first?.string.map(order), let fields = item.array?.last?.array,
+                      fields.count >= 2, let bytes = fields[1].bytes,
+                      let envelope = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+                else { continue }
+                items.append((id, envelope))
+            }
         }
+        return items.sorted { $0.id.lexicographicallyPrecedes($1.id) }.map(\.envelope)
     }
 
     /// Polls `condition` until true or `timeout`.

@@ -41,8 +41,14 @@ final class StreamResponder: Sendable {
     var requests: [Request] { seen.withLock { $0 } }
 
     func start() {
-        let streams = ["requests:routing", "requests:store", "requests:knowledge", "requests:reporting", "inbound", "commands"]
-            .map { "\(prefix):\($0)" }
+        let count = ProcessInfo.processInfo.environment["KEFU_STREAM_PARTITIONS"].flatMap(Int.init) ?? 1
+        let names = (try? StreamNames(prefix: prefix, partitions: count)) ?? .standard
+        var logical: [String: String] = [:]
+        for name in ["requests:routing", "requests:store", "requests:knowledge", "requests:reporting", "inbound", "commands"] {
+            for partition in names.partitions(of: "\(prefix):\(name)") { logical[partition] = "\(prefix):\(name)" }
+        }
+        let streams = logical.keys.sorted()
+        let logicalOf = logical
         let redis = redis
         let loop = Task { [self] in
             let reader = redis.makeDedicatedConnection(readTimeout: .seconds(5))
@@ -58,7 +64,7 @@ final class StreamResponder: Sendable {
                         guard let fields = parts[1].array, fields.count >= 2, let bytes = fields[1].bytes,
                               let envelope = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else { continue }
                         let request = Request(
-                            stream: stream, id: envelope["id"]?.stringValue ?? "", type: envelope["type"]?.stringValue ?? "",
+                            stream: logicalOf[stream] ?? stream, id: envelope["id"]?.stringValue ?? "", type: envelope["type"]?.stringValue ?? "",
                             replyTo: envelope["reply_to"]?.stringValue, data: envelope["data"] ?? .null)
                         seen.withLock { $0.append(request) }
                         await respond(to: request)

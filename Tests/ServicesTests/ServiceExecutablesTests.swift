@@ -1,4 +1,5 @@
 import Foundation
+import KefuModel
 import Postgres
 import Redis
 import Testing
@@ -58,8 +59,11 @@ struct ServiceExecutablesTests {
         try await postgres.shutdown()
 
         let client = RedisClient(configuration: try RedisConfiguration(url: redis.url), logger: .init(label: "test"))
-        for stream in service.groups {
-            let groups = try await client.send(["XINFO", "GROUPS", "\(prefix):\(stream)"])
+        // With KEFU_TEST_STREAM_PARTITIONS (KEFU_STREAM_PARTITIONS) the groups are on every partition.
+        let count = ProcessInfo.processInfo.environment["KEFU_STREAM_PARTITIONS"].flatMap(Int.init) ?? 1
+        let names = try StreamNames(prefix: prefix, partitions: count)
+        for stream in service.groups.flatMap({ names.partitions(of: "\(prefix):\($0)") }) {
+            let groups = try await client.send(["XINFO", "GROUPS", stream])
             #expect(groups.array?.count == 1, "no group on \(stream)")
             let fields = groups.array?.first?.array?.compactMap(\.string) ?? []
             #expect(fields.contains(service.name), "group on \(stream): \(fields)")

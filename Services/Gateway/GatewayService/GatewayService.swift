@@ -67,7 +67,7 @@ public enum GatewayService {
                 redis: context.redis, stream: gateway.replyStream, blockMilliseconds: configuration.tailBlockMilliseconds,
                 logger: context.logger),
             events: StreamTail(
-                redis: context.redis, stream: context.streams.events, blockMilliseconds: configuration.tailBlockMilliseconds,
+                redis: context.redis, streams: context.streams.partitions(of: .events), blockMilliseconds: configuration.tailBlockMilliseconds,
                 logger: context.logger),
             signals: StreamTail(
                 redis: context.redis, stream: context.streams.signals, blockMilliseconds: configuration.tailBlockMilliseconds,

@@ -67,6 +67,9 @@ extension Gateway {
     /// `mode=sse`. The cursor is an events-stream id; the gateway keeps the channel's consumer group
     /// `connector-<channel>` at the last cursor presented, so that trimming keeps everything after it.
     func channelEvents(_ request: Request, channel: String) async throws -> Response {
+        guard context.streams.partitionCount == 1 else {
+            throw APIError.unavailable("the channel event feed reads one events stream; with KEFU_STREAM_PARTITIONS > 1 read the partitions of the events stream in your consumer group (docs/streams.md)")
+        }
         let sse: Bool
         switch request.query("mode") {
         case "sse"?: sse = true

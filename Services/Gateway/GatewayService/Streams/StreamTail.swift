@@ -9,20 +9,29 @@ struct TailEntry: Sendable {
     var event: [UInt8]?
 }
 
-/// Follows one stream without a consumer group (`XREAD BLOCK`), from the entry after the newest one at
-/// start, calling `handle` with each batch in order. A blocked read is interrupted at graceful shutdown
+/// Follows one stream, or every partition of one (one `XREAD BLOCK` over all of them), without a consumer
+/// group, from the entry after the newest one at start, calling `handle` with each batch (in order within a
+/// stream; a session's entries are all in one partition). A blocked read is interrupted at graceful shutdown
 /// with `CLIENT UNBLOCK`; a broken connection is retried with backoff from the last id handled.
 final class StreamTail: Sendable {
     let redis: RedisClient
-    let stream: String
+    let streams: [String]
     let blockMilliseconds: Int
     let logger: Logger
     private let clientID = Atomic<Int64>(-1)
     private let stopping = Atomic<Bool>(false)
 
-    init(redis: RedisClient, stream: String, blockMilliseconds: Int, logger: Logger) {
+    /// The first stream followed (for log lines).
+    var stream: String { streams[0] }
+
+    convenience init(redis: RedisClient, stream: String, blockMilliseconds: Int, logger: Logger) {
+        self.init(redis: redis, streams: [stream], blockMilliseconds: blockMilliseconds, logger: logger)
+    }
+
+    init(redis: RedisClient, streams: [String], blockMilliseconds: Int, logger: Logger) {
+        precondition(!streams.isEmpty, "a tail follows at least one stream")
         self.redis = redis
-        self.stream = stream
+        self.streams = streams
         self.blockMilliseconds = blockMilliseconds
         self.logger = logger
     }
@@ -32,15 +41,15 @@ final class StreamTail: Sendable {
         let reader = redis.makeDedicatedConnection(readTimeout: .milliseconds(blockMilliseconds + 5000))
         defer { Task { await reader.close() } }
         await withGracefulShutdownHandler {
-            var last: String?
+            var last: [String]?
             var failures = 0
             while !stopping.load(ordering: .acquiring) {
                 do {
-                    if last == nil { last = try await newestID(reader) }
-                    let entries = try await read(reader, after: last ?? "0-0")
+                    if last == nil { last = try await newestIDs(reader) }
+                    let read = try await read(reader, after: last ?? streams.map { _ in "0-0" })
                     failures = 0
-                    if let newest = entries.last?.id { last = newest }
-                    if !entries.isEmpty { await handle(entries) }
+                    last = read.last
+                    if !read.entries.isEmpty { await handle(read.entries) }
                 } catch {
                     if stopping.load(ordering: .acquiring) { break }
                     failures += 1
@@ -58,19 +67,28 @@ final class StreamTail: Sendable {
         }
     }
 
-    private func newestID(_ reader: RedisDedicatedConnection) async throws -> String {
-        let stream = stream
-        let reply = try await reader.run { connection in try connection.command(["XREVRANGE", stream, "+", "-", "COUNT", "1"]) }
-        return reply.array?.first?.array?.first?.string ?? "0-0"
+    private func newestIDs(_ reader: RedisDedicatedConnection) async throws -> [String] {
+        let commands = streams.map { ["XREVRANGE", $0, "+", "-", "COUNT", "1"] }
+        let replies = try await reader.run { connection in try connection.pipeline(commands) }
+        return replies.map { $0.array?.first?.array?.first?.string ?? "0-0" }
     }
 
-    private func read(_ reader: RedisDedicatedConnection, after id: String) async throws -> [TailEntry] {
-        let command = ["XREAD", "COUNT", "500", "BLOCK", String(blockMilliseconds), "STREAMS", stream, id]
+    /// One `XREAD` over every stream; the entries (stream by stream) and each stream's new last id.
+    private func read(_ reader: RedisDedicatedConnection, after ids: [String]) async throws -> (entries: [TailEntry], last: [String]) {
+        let command = ["XREAD", "COUNT", "500", "BLOCK", String(blockMilliseconds), "STREAMS"] + streams + ids
         let reply = try await reader.run { [self] connection in
             self.clientID.store(try connection.clientID(), ordering: .releasing)
             return try connection.command(command).throwingOnError()
         }
-        return Self.entries(reply)
+        var last = ids
+        var entries: [TailEntry] = []
+        for item in reply.array ?? [] {
+            guard let pair = item.array, pair.count == 2, let name = pair[0].string else { continue }
+            let read = Self.rangeEntries(pair[1])
+            if let newest = read.last?.id, let index = streams.firstIndex(of: name) { last[index] = newest }
+            entries += read
+        }
+        return (entries, last)
     }
 
     /// Parses an `XREAD`/`XRANGE` reply of one stream.

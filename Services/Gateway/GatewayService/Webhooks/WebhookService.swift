@@ -51,8 +51,8 @@ struct WebhookService: Service, CustomStringConvertible {
         await webhooks.dispatcher.start(
             sender: WebhookSender(client: client, guardrail: webhooks.guardrail, settings: webhooks.settings))
         let settings = context.configuration.streams
-        let consumer = try StreamConsumer(
-            client: context.redis,
+        let consumer = try PartitionedStreamConsumer(
+            client: context.redis, partitions: context.streams.partitions(of: .events),
             configuration: StreamConsumerConfiguration(
                 stream: context.streams.events, group: WebhookConsumer.group,
                 consumer: ConsumerName.stable(service: WebhookConsumer.group, instance: context.configuration.instance),
@@ -73,7 +73,9 @@ struct WebhookService: Service, CustomStringConvertible {
         var delay = 100
         while true {
             do {
-                try await StreamGroups.create(stream: context.streams.events, group: WebhookConsumer.group, startID: "$", redis: context.redis)
+                for stream in context.streams.partitions(of: .events) {
+                    try await StreamGroups.create(stream: stream, group: WebhookConsumer.group, startID: "$", redis: context.redis)
+                }
                 return
             } catch {
                 context.logger.warning("webhooks consumer group not created yet", metadata: ["error": "\(error)"])

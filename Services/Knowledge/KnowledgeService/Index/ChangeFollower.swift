@@ -42,7 +42,8 @@ struct ChangeFollower: Service {
     }
 
     private func follow(_ connection: RedisDedicatedConnection) async throws {
-        let stream = context.streams.events
+        // `knowledge.changed` carries no session or visitor: with partitions it is always in partition 0.
+        let stream = context.streams.partition(0, of: context.streams.events)
         var lastID = try await retrying("reading the events stream's last id") {
             let reply = try await context.redis.send(["XREVRANGE", stream, "+", "-", "COUNT", "1"])
             return reply.array?.first?.array?.first?.string ?? "0-0"

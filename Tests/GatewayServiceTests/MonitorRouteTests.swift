@@ -66,6 +66,15 @@ struct MonitorRouteTests {
                                                  json: .object(["to_agent_id": .string(agent.agentID)]))
         #expect(notMine.status == 403)
 
+        // 内部备注 from the monitor: the supervisor writes into a session they do not serve; the serving agent sees it.
+        let note = try await harness.request("POST", "/api/v1/agent/sessions/\(session)/notes", token: boss.access,
+                                             json: .object(["client_note_id": "mon-1", "text": "请核对订单号"]))
+        #expect(note.status == 200, "\(note.text)")
+        #expect(note.json?["seq"]?.intValue != nil, "\(note.text)")
+        #expect(await workbench.wait(timeout: .seconds(15)) { frames in
+            frames.contains { $0["event"]?.stringValue == "note.added" && $0["data"]?["text"]?.stringValue == "请核对订单号" }
+        }, "\(workbench.received)")
+
         let end = try await harness.request("POST", "/api/v1/supervisor/sessions/\(session)/end", token: boss.access)
         #expect(end.status == 200, "\(end.text)")
         #expect(await monitor.wait(timeout: .seconds(15)) { frames in

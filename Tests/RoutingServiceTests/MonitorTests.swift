@@ -85,6 +85,7 @@ import Testing
             "SELECT id::text FROM routing.sessions WHERE state = 'queued' ORDER BY priority, enqueued_at, id"
         ).map { try $0.decode(String.self, at: 0) }
         #expect(queuePages.items.compactMap { $0["session_id"]?.stringValue } == order)
+        #expect(queuePages.items.allSatisfy { $0["group"] == .null }, "every visitor names its skill group (none here)")
 
         #expect(try await ask(h, "monitor.summary", .staff(wang, admin: false)).code == "forbidden")
         #expect(try await ask(h, "monitor.summary", .staff(wang, admin: true)).ok)

@@ -16,7 +16,7 @@ public struct NoteAdded: EventPayload {
     public var seq: Int
     /// The writing account.
     public var agentID: AgentID
-    /// The writer's role (`agent` or `admin`).
+    /// The writer's role (`agent`, `supervisor` or `admin`).
     public var role: ActorRole
     /// The producer's `client_note_id`, echoed.
     public var clientNoteID: String
@@ -43,8 +43,8 @@ public struct NoteAdded: EventPayload {
     /// Checks `seq`, the role, the note id and the text.
     public func validate() throws(ContractError) {
         try FieldRules.integer(seq, in: 1...FieldRules.maxSafeInteger, field: "seq")
-        guard role == .agent || role == .admin else {
-            throw .invalidField("role", reason: "must be a staff role (agent or admin)")
+        guard role == .agent || role == .admin || role == .supervisor else {
+            throw .invalidField("role", reason: "must be a staff role (agent, supervisor or admin)")
         }
         try FieldRules.token(clientNoteID, field: "client_note_id")
         try FieldRules.text(text, field: "text", maxLength: AgentNote.maxTextLength)

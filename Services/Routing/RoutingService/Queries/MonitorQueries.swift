@@ -91,7 +91,7 @@ extension RoutingEngine {
         let offset = try Self.cursor(params) ?? 0
         let rows = try connection.query(
             """
-            SELECT id::text, channel, visitor_id, priority, \(Self.time("enqueued_at")), queue_reason
+            SELECT id::text, channel, visitor_id, priority, \(Self.time("enqueued_at")), queue_reason, group_id
             FROM \(schema).sessions WHERE state = 'queued' ORDER BY priority, enqueued_at, id OFFSET $1 LIMIT 501
             """, [offset])
         var items: [JSONValue] = []
@@ -104,6 +104,7 @@ extension RoutingEngine {
                 ("visitor_id", .string(try row.decode(String.self, at: 2))), ("priority", .int(try row.decode(Int.self, at: 3))),
                 ("enqueued_at", .string(try row.decode(String.self, at: 4))),
                 ("reason", (try row.decode(String?.self, at: 5)).map(JSONValue.string)),
+                ("group", (try row.decode(String?.self, at: 6)).map(JSONValue.string) ?? .null),
             ])
             let itemSize = try JSONEncoder().encode(item).count
             if size + itemSize > Self.pageBudget, !items.isEmpty { next = offset + Int64(index); break }

@@ -213,7 +213,7 @@ export class MonitorPage {
     const row = h('div', { class: 'mon-row', role: 'listitem', dataset: { session: v.session_id } },
       h('span', { class: 'mon-pos' }),
       h('span', { text: v.visitor_id }),
-      h('span', { text: v.channel }),
+      h('span', { text: v.group ? `${v.channel} · ${v.group}` : v.channel, title: v.group ? t('mon.group', { group: v.group }) : '' }),
       h('span', { text: String(v.priority) }),
       wait,
       h('span', {},
@@ -345,6 +345,7 @@ export class MonitorPage {
   openSession(sessionId, visitorId, agentId) {
     const actions = h('div', { class: 'mon-actions' },
       agentId ? h('button', { type: 'button', class: 'btn', id: 'mon-transfer', text: t('mon.transfer'), onclick: () => this.transfer(sessionId, agentId) }) : null,
+      h('button', { type: 'button', class: 'btn', id: 'mon-note', text: t('mon.noteButton'), onclick: () => this.writeNote(sessionId) }),
       h('button', { type: 'button', class: 'btn danger', id: 'mon-end', text: t('mon.end'), onclick: () => this.endSession(sessionId) }),
       h('span', { class: 'hint', text: t('mon.readOnly') }));
     const title = t('mon.sessionTitle', { visitor: visitorId, agent: agentId ? this.agentName(agentId) : t('mon.inQueue') });
@@ -377,6 +378,26 @@ export class MonitorPage {
             await staffApi('POST', `/supervisor/sessions/${sessionId}/transfer`, { body });
             toast(t('mon.transferred'));
             await this.closeSessionDialog();
+          },
+        },
+      ],
+    });
+  }
+
+  /** 内部备注: a note only staff see, written into the session from the monitor. */
+  writeNote(sessionId) {
+    const text = h('textarea', { id: 'mon-note-text', maxlength: 2000, rows: 4 });
+    openDialog({
+      title: t('mon.noteButton'), id: 'mon-note-dialog',
+      body: [h('label', { for: 'mon-note-text', text: t('mon.noteText') }), text],
+      actions: [
+        { label: t('common.cancel') },
+        {
+          label: t('mon.noteSave'), primary: true, id: 'mon-note-ok',
+          onClick: async () => {
+            const body = { client_note_id: 'mon-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8), text: text.value.trim() };
+            await staffApi('POST', `/agent/sessions/${sessionId}/notes`, { body });
+            toast(t('mon.noteAdded'));
           },
         },
       ],

@@ -69,7 +69,7 @@ export class MonitorModel {
     switch (frame.event) {
       case 'session.queued':
         this.detach(d.session_id);
-        this.queue.set(d.session_id, { session_id: d.session_id, channel: d.channel, visitor_id: d.visitor_id, priority: d.priority ?? 10, enqueued_at: time, reason: d.reason });
+        this.queue.set(d.session_id, { session_id: d.session_id, channel: d.channel, visitor_id: d.visitor_id, priority: d.priority ?? 10, enqueued_at: time, reason: d.reason, group: d.group ?? null });
         this.changed.queueRemoved.delete(d.session_id);
         this.changed.queueAdded.add(d.session_id);
         return true;

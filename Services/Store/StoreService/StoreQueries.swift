@@ -15,8 +15,9 @@ struct StoreQueries: Sendable {
     /// Queries over `postgres`, with image bytes through `redis` keys under `<prefix>:blob:`.
     init(postgres: PostgresClient, redis: RedisClient, prefix: String, logger: Logger) {
         history = HistoryQueries(postgres: postgres)
-        images = ImageQueries(postgres: postgres, redis: redis, blobPrefix: prefix + ":blob:")
-        files = FileQueries(postgres: postgres, redis: redis, blobPrefix: prefix + ":blob:")
+        let blobs = Blobs(redis: redis, prefix: prefix + ":blob:")
+        images = ImageQueries(postgres: postgres, blobs: blobs)
+        files = FileQueries(postgres: postgres, blobs: blobs)
         self.logger = logger
     }
 

@@ -63,7 +63,10 @@ struct VisitorIdentityTests {
     @Test func anIdentifiedVisitorKeepsTheirIdAndPriorityAcrossDevices() async throws {
         let harness = try await GatewayHarness(["KEFU_VISITOR_IDENTITY_SECRET": Self.secret])
         defer { Task { await harness.shutdown() } }
-        harness.responder.answer(VisitorAPITests.standardAnswers)
+        harness.responder.answer { request in
+            if request.type == "visitor.request_human" { return .success(.object(["session_id": "3f2c8a4e-6b1d-4c8e-9a7f-2d5e8b1c4a90", "state": "queued"])) }
+            return await VisitorAPITests.standardAnswers(request)
+        }
         let now = Int64(Date().timeIntervalSince1970)
         let identity = try Self.sign(.object([
             "sub": "shop-user-42", "exp": .integer(now + 600), "name": "王先生", "priority": 7,
@@ -77,6 +80,8 @@ struct VisitorIdentityTests {
         let token = try #require(started.json?["token"]?.stringValue)
         let sent = try await harness.request("POST", "/api/v1/visitor/messages", token: token, json: .object(["client_message_id": "m-1", "text": "你好"]))
         #expect(sent.status == 200, "\(sent.text)")
+        let button = try await harness.request("POST", "/api/v1/visitor/request-human", token: token, json: .object([:]))
+        #expect(button.status == 200, "\(button.text)")
 
         let otherDevice = try await harness.request("POST", "/api/v1/visitor/sessions", json: .object([
             "channel": "web-pc", "identity": .string(identity),
@@ -96,6 +101,8 @@ struct VisitorIdentityTests {
         let identified = inbound.first { $0["data"]?["visitor_id"]?.stringValue == "u_shop-user-42" }
         #expect(identified?["data"]?["priority"] == .integer(7))
         #expect(identified?["data"]?["attributes"]?["name"]?.stringValue == "王先生")
+        let request = try await harness.entries("inbound").first { $0["type"]?.stringValue == "visitor.request_human" }
+        #expect(request?["data"]?["priority"] == .integer(7) && request?["data"]?["visitor_id"]?.stringValue == "u_shop-user-42")
         let other = inbound.first { $0["data"]?["visitor_id"]?.stringValue == anonymous.visitorID }
         #expect(other != nil)
         #expect(other?["data"]?["priority"] == nil)

@@ -62,6 +62,24 @@ import Testing
         #expect(try await agentOf(late, h) == agent)
     }
 
+    /// A visitor who presses 转人工 before writing anything (a signed identity's priority rides on it).
+    @Test func theTransferButtonCarriesThePriorityToo() async throws {
+        let h = try await RoutingHarness.make()
+        defer { Task { await h.close() } }
+        let agent = try await h.onlineAgent("A", capacity: 0)
+        _ = try await message(h, "first", "人工", priority: nil)
+        _ = try await h.apply(VisitorRequestHuman(channel: "web-pc", visitorID: "vip", priority: 8))
+        let vip = try #require(try await h.openSession(visitor: "vip"))
+        #expect(try await h.state(of: vip) == "queued")
+        let row = try #require(try await h.postgres.query(
+            "SELECT priority, visitor_priority FROM routing.sessions WHERE id = $1", [vip.uuid]).first)
+        #expect(try row.decode(Int.self, at: 0) == 2 && row.decode(Int?.self, at: 1) == 8)
+        try await h.postgres.execute("UPDATE routing.agents SET capacity = 1 WHERE id = $1", [agent.uuid])
+        #expect(try await h.engine.drainQueue(using: h.postgres).assigned == 1)
+        #expect(try await agentOf(vip, h) == agent, "the VIP who pressed the button is served before the earlier visitor")
+        #expect(throws: ContractError.self) { try VisitorRequestHuman(channel: "web-pc", visitorID: "x", priority: 10).validate() }
+    }
+
     @Test func aChannelDefaultAppliesUnlessTheConnectorGivesOne() async throws {
         let h = try await RoutingHarness.make()
         defer { Task { await h.close() } }

@@ -49,17 +49,21 @@ public struct VisitorAction<Kind: VisitorActionKind>: VisitorScoped {
     /// `visitor.request_human` only: the skill group of the entry the widget was opened from (`data-group`,
     /// H5 `?group=`); routing refuses an empty or unknown one with `unknown_group`.
     public var group: String?
+    /// `visitor.request_human` only: the producer's priority for the visitor, 0 (normal) to 9 (most urgent),
+    /// as on `visitor.message` (a signed identity's, or a connector's).
+    public var priority: Int?
 
     /// Creates the payload.
-    public init(channel: String, visitorID: String, sessionHint: SessionID? = nil, group: String? = nil) {
+    public init(channel: String, visitorID: String, sessionHint: SessionID? = nil, group: String? = nil, priority: Int? = nil) {
         self.channel = channel
         self.visitorID = visitorID
         self.sessionHint = sessionHint
         self.group = group
+        self.priority = priority
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel, group
+        case channel, group, priority
         case visitorID = "visitor_id"
         case sessionHint = "session_hint"
     }
@@ -68,5 +72,6 @@ public struct VisitorAction<Kind: VisitorActionKind>: VisitorScoped {
     public func validate() throws(ContractError) {
         try validateVisitor()
         if let group { try FieldRules.shortText(group, field: "group", maxLength: 64) }
+        if let priority { try FieldRules.integer(priority, in: 0...9, field: "priority") }
     }
 }

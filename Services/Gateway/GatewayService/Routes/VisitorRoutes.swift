@@ -91,7 +91,8 @@ extension Gateway {
         api.post("messages") { request, context in try await visitorSend(request, context: context) }
         api.post("request-human") { request, context in
             try await visitorAction(request, context: context) {
-                VisitorRequestHuman(channel: $0.channel, visitorID: $0.visitorID, sessionHint: $1.sessionID, group: $1.group)
+                VisitorRequestHuman(
+                    channel: $0.channel, visitorID: $0.visitorID, sessionHint: $1.sessionID, group: $1.group, priority: $0.priority)
             }
         }
         api.post("end") { request, context in

@@ -233,6 +233,9 @@ extension RoutingEngine {
             var (session, created) = try sessions.openOrCreate(
                 channel: action.channel, visitorID: action.visitorID, attributes: nil, on: connection)
             if created { try announceCreated(&session, attributes: nil, into: &publication, on: connection) }
+            if let priority = action.priority, priority != session.visitorPriority {
+                prioritize(&session, priority, settings: settings, on: connection)
+            }
             try requestHuman(&session, reason: .visitorRequest, group: action.group, settings: settings, into: &publication, on: connection)
             try publication.reply(.success(.members([
                 ("session_id", .string(session.id.description)), ("state", .string(session.state.rawValue)),

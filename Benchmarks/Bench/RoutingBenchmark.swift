@@ -96,7 +96,19 @@ enum RoutingBenchmark {
         print("  assigned \(assigned) in \(String(format: "%.2f", seconds)) s = \(Int(Double(assigned) / seconds)) assignments/s")
         print("  per assigner: \(reports.map { "\($0.assigned) in \($0.transactions) transactions, \($0.busyRetries) busy retries" }.joined(separator: "; "))")
         print("  agents over capacity: \(over)")
+        // Whatever stays queued must have no agent left who may take it (a group's members below the group's cap
+        // and their own capacity; anyone for the default queue): otherwise the drain stopped early.
+        let stranded = try await setup.query(
+            """
+            SELECT count(*) FROM routing.sessions s LEFT JOIN routing.groups g ON g.id = s.group_id
+            WHERE s.state = 'queued' AND EXISTS (
+                SELECT 1 FROM routing.agents a
+                WHERE a.status = 'online' AND a.enabled AND a.present_until > now() AND a.load < a.capacity AND a.summaries_due = 0
+                  AND (s.group_id IS NULL OR (s.group_id = ANY(a.groups) AND a.load < coalesce(g.agent_capacity, a.capacity))))
+            """).first?.decode(Int.self, at: 0) ?? -1
+        print("  still queued: \(sessions - assigned), of which an agent could still take: \(stranded)")
         for client in clients { try await client.shutdown() }
+        guard over == 0, stranded == 0 else { throw RoutingBenchFailure(reason: "\(over) agents over capacity, \(stranded) queued sessions left with an eligible agent") }
         try await setup.shutdown()
     }
 
@@ -176,4 +188,10 @@ enum RoutingBenchmark {
         let micros = (Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12) / Double(iterations)
         print("masking: \(message.utf8.count)-byte message, \(masker.wordCount) words: \(String(format: "%.1f", micros)) µs per message (checksum \(checksum % 1000))")
     }
+}
+
+/// A measured run whose result is wrong (the bench exits 1).
+struct RoutingBenchFailure: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { reason }
 }

@@ -36,8 +36,9 @@ final class JSONSink {
     /// Set when a value asked for what this encoder does not do; the output is then discarded.
     var unsupported: String?
 
-    /// Writes one value: scalars directly, everything else through its `encode(to:)`; `parent` and `key` say
-    /// where it sits (for the coding path of an error).
+    /// Writes one value: scalars directly (every standard integer type among them: their own `encode(to:)` asks
+    /// a single-value container to encode themselves, which would come back here), everything else through its
+    /// `encode(to:)`; `parent` and `key` say where it sits (for the coding path of an error).
     func write<Value: Encodable>(_ value: Value, parent: CompactEncoder?, key: (any CodingKey)?) throws {
         func codingPath() -> [any CodingKey] { (parent?.codingPath ?? []) + (key.map { [$0] } ?? []) }
         switch value {
@@ -47,6 +48,13 @@ final class JSONSink {
         case let int as Int64: writeInteger(Int(int))
         case let int as Int32: writeInteger(Int(int))
         case let int as UInt8: writeInteger(Int(int))
+        case let int as Int8: writeInteger(Int(int))
+        case let int as Int16: writeInteger(Int(int))
+        case let int as UInt16: writeInteger(Int(int))
+        case let int as UInt32: writeInteger(Int(int))
+        case let int as UInt: writeRaw(String(int))
+        case let int as UInt64: writeRaw(String(int))
+        case let decimal as Decimal: writeRaw(decimal.description)
         case let double as Double: try writeFloat(double, codingPath)
         case let float as Float: try writeFloat(Double(float), codingPath, description: float.description)
         case let data as Data: writeString(data.base64EncodedString())

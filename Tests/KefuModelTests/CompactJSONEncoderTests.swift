@@ -76,6 +76,20 @@ struct CompactJSONEncoderTests {
         #expect(try CompactJSONEncoder.encode(URL(string: "https://example.com/a b")) == Array(Reference.encoder.encode(URL(string: "https://example.com/a b"))))
     }
 
+    @Test("every standard integer type and Decimal, alone and in containers")
+    func integers() throws {
+        struct All: Encodable {
+            var i8: Int8 = -8, i16: Int16 = -16, i32: Int32 = -32, i64: Int64 = .min
+            var u: UInt = .max, u8: UInt8 = 8, u16: UInt16 = 16, u32: UInt32 = .max, u64: UInt64 = .max
+            var decimal = Decimal(string: "12.345")!
+        }
+        let compact = try CompactJSONEncoder.encode(All())
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(compact)) == JSONDecoder().decode(JSONValue.self, from: Reference.encoder.encode(All())))
+        #expect(String(decoding: compact, as: UTF8.self).contains(#""u64":18446744073709551615"#))
+        #expect(try CompactJSONEncoder.encode(UInt64.max) == Array(Reference.encoder.encode(UInt64.max)))
+        #expect(try CompactJSONEncoder.encode([Int16(-1), 2]) == Array(Reference.encoder.encode([Int16(-1), 2])))
+    }
+
     @Test("non-finite numbers are refused as JSONEncoder refuses them")
     func nonFinite() {
         #expect(throws: EncodingError.self) { try CompactJSONEncoder.encode([Double.nan]) }

@@ -103,14 +103,14 @@ struct NoteEndToEndTests {
     @Test func aChannelFeedAndTheWebhookConsumerDropNotes() throws {
         let envelope = try EnvelopeCodec.encode(EventEnvelope(source: "routing", data: NoteAdded(
             sessionID: .random(), seq: 3, agentID: .random(), role: .agent, clientNoteID: "n", text: "内部")))
-        #expect(Gateway.feedEvent(TailEntry(id: "1-0", event: envelope), channel: "web-pc") == nil)
+        #expect(Gateway.feedEvent(TailEntry(id: "1-0", event: envelope), channel: "web-pc", cursor: "1-0") == nil)
         var forged = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(envelope)).objectValue)
         var data = try #require(forged["data"]?.objectValue)
         data["channel"] = "web-pc"
         data["visitor_id"] = "v-1"
         forged["data"] = .object(data)
         let bytes = Array(try JSONEncoder().encode(JSONValue.object(forged)))
-        #expect(Gateway.feedEvent(TailEntry(id: "1-0", event: bytes), channel: "web-pc") == nil, "even one naming a visitor")
+        #expect(Gateway.feedEvent(TailEntry(id: "1-0", event: bytes), channel: "web-pc", cursor: "1-0") == nil, "even one naming a visitor")
         #expect(LiveEvent.parse(bytes)?.concerns(channel: "web-pc", visitorID: "v-1") == false)
         #expect(!WebhookEventTypes.known.contains("note.added"))
     }

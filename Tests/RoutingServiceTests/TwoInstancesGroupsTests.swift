@@ -22,7 +22,8 @@ import TestSupport
         let redisServer = try await RedisTestServer.shared()
         let database = try await PostgresTestServer.shared().makeDatabase(prefix: "routing_groups")
         let prefix = "g\(UInt32.random(in: 0...UInt32.max))"
-        let streams = try StreamNames(prefix: prefix)
+        let partitions = ProcessInfo.processInfo.environment["KEFU_STREAM_PARTITIONS"].flatMap(Int.init) ?? 1
+        let streams = try StreamNames(prefix: prefix, partitions: partitions)
         var processes: [TestProcess] = []
         var ports: [Int] = []
         for name in ["ga", "gb"] {
@@ -41,7 +42,7 @@ import TestSupport
         }
         let redis = RedisClient(configuration: try RedisConfiguration(url: redisServer.url), poolSize: 4, logger: Logger(label: "test"))
         let postgres = PostgresClient(configuration: try PostgresConfiguration(url: database), logger: Logger(label: "test"))
-        let sender = TwoInstancesTests.Sender(redis: redis)
+        let sender = TwoInstancesTests.Sender(redis: redis, names: streams)
         let admin = AgentID.random()
 
         var settings = RoutingSettings.defaults
@@ -105,19 +106,17 @@ import TestSupport
         // Sessions of a and b are ended by their agent a little after the assignment, a quarter of c's: slots keep
         // freeing, c's queue backs up and overflows, and everyone is served in the end.
         let ender = Task { () -> Int in
-            var lastID = "0-0"
+            var tail = EventStreamReader(redis: redis, names: streams)
             var ends = 0
             while !stop.isSet {
-                let reply = try await redis.send(["XREAD", "COUNT", "1000", "STREAMS", streams.events, lastID])
-                guard let entries = reply.array?.first?.array?[1].array, !entries.isEmpty else {
+                let envelopes = try await tail.next()
+                guard !envelopes.isEmpty else {
                     try await Task.sleep(for: .milliseconds(50))
                     continue
                 }
                 var endings: [AgentEndSession] = []
-                for entry in entries {
-                    lastID = entry.array?[0].string ?? lastID
-                    guard let raw = entry.array?[1].array?[1].bytes,
-                          let header = try? EnvelopeCodec.decodeHeader(raw), header.type == .sessionAssigned,
+                for raw in envelopes {
+                    guard let header = try? EnvelopeCodec.decodeHeader(raw), header.type == .sessionAssigned,
                           let assigned = try? EnvelopeCodec.decode(raw, as: SessionAssigned.self).data,
                           assigned.group != "c" || Int.random(in: 0..<4) == 0
                     else { continue }
@@ -225,37 +224,30 @@ import TestSupport
         }
         var lastQueued: [String: (Date, String?)] = [:]
         var overflows = 0, early = 0, late = 0, lateAssignments = 0, assignedFromC = 0
-        var lastID = "0-0"
         var seenIDs = Set<EventID>()
-        while true {
-            let reply = try await redis.send(["XRANGE", streams.events, "(" + lastID, "+", "COUNT", "5000"])
-            guard let entries = reply.array, !entries.isEmpty else { break }
-            for entry in entries {
-                lastID = entry.array?[0].string ?? lastID
-                guard let raw = entry.array?[1].array?[1].bytes else { continue }
-                let header = try EnvelopeCodec.decodeHeader(raw)
-                guard seenIDs.insert(header.id).inserted else { continue }
-                switch header.type {
-                case .sessionQueued:
-                    let queued = try EnvelopeCodec.decode(raw, as: SessionQueued.self).data
-                    let key = queued.sessionID.description
-                    if queued.reason == .overflow, let (since, group) = lastQueued[key] {
-                        overflows += 1
-                        #expect(group == "c" && queued.group == "a")
-                        let waited = header.time.date.timeIntervalSince(since)
-                        if waited < Self.overflowSeconds - 0.01 { early += 1 }
-                        if waited > Self.overflowSeconds + 5 { late += 1 }
-                    }
-                    lastQueued[key] = (header.time.date, queued.group)
-                case .sessionAssigned:
-                    let assigned = try EnvelopeCodec.decode(raw, as: SessionAssigned.self).data
-                    if assigned.group == "c", let (since, _) = lastQueued[assigned.sessionID.description] {
-                        assignedFromC += 1
-                        if header.time.date.timeIntervalSince(since) > Self.overflowSeconds + 5 { lateAssignments += 1 }
-                    }
-                default: break
-                }
+        for raw in try await EventStreamReader(redis: redis, names: streams).all() {
+            let header = try EnvelopeCodec.decodeHeader(raw)
+            guard seenIDs.insert(header.id).inserted else { continue }
+        switch header.type {
+        case .sessionQueued:
+            let queued = try EnvelopeCodec.decode(raw, as: SessionQueued.self).data
+            let key = queued.sessionID.description
+            if queued.reason == .overflow, let (since, group) = lastQueued[key] {
+                overflows += 1
+                #expect(group == "c" && queued.group == "a")
+                let waited = header.time.date.timeIntervalSince(since)
+                if waited < Self.overflowSeconds - 0.01 { early += 1 }
+                if waited > Self.overflowSeconds + 5 { late += 1 }
             }
+            lastQueued[key] = (header.time.date, queued.group)
+        case .sessionAssigned:
+            let assigned = try EnvelopeCodec.decode(raw, as: SessionAssigned.self).data
+            if assigned.group == "c", let (since, _) = lastQueued[assigned.sessionID.description] {
+                assignedFromC += 1
+                if header.time.date.timeIntervalSince(since) > Self.overflowSeconds + 5 { lateAssignments += 1 }
+            }
+        default: break
+        }
         }
         #expect(overflows > 0, "the test should make group c overflow")
         #expect(early == 0, "overflowed before the configured wait")

@@ -19,13 +19,15 @@ import TestSupport
     /// Sends envelopes to a stream in pipelined chunks.
     struct Sender: Sendable {
         let redis: RedisClient
+        let names: StreamNames
         func send<P: EventPayload>(_ payloads: [P], to stream: String) async throws {
             var index = 0
             while index < payloads.count {
                 let chunk = payloads[index..<min(payloads.count, index + 250)]
                 let commands: [[[UInt8]]] = try chunk.map { payload in
                     let bytes = try EnvelopeCodec.encode(EventEnvelope(source: "test", data: payload))
-                    return [Array("XADD".utf8), Array(stream.utf8), Array("*".utf8), Array("event".utf8), bytes]
+                    let partition = names.partition(of: stream, envelope: bytes)
+                    return [Array("XADD".utf8), Array(partition.utf8), Array("*".utf8), Array("event".utf8), bytes]
                 }
                 for reply in try await redis.pipeline(commands) { _ = try reply.throwingOnError() }
                 index += chunk.count
@@ -37,7 +39,9 @@ import TestSupport
         let redisServer = try await RedisTestServer.shared()
         let database = try await PostgresTestServer.shared().makeDatabase(prefix: "routing_two")
         let prefix = "t\(UInt32.random(in: 0...UInt32.max))"
-        let streams = try StreamNames(prefix: prefix)
+        // The processes inherit KEFU_STREAM_PARTITIONS (KEFU_TEST_STREAM_PARTITIONS=4 scripts/test).
+        let partitions = ProcessInfo.processInfo.environment["KEFU_STREAM_PARTITIONS"].flatMap(Int.init) ?? 1
+        let streams = try StreamNames(prefix: prefix, partitions: partitions)
         var processes: [TestProcess] = []
         var ports: [Int] = []
         for name in ["ra", "rb"] {
@@ -56,7 +60,7 @@ import TestSupport
         }
         let redis = RedisClient(configuration: try RedisConfiguration(url: redisServer.url), poolSize: 4, logger: Logger(label: "test"))
         let postgres = PostgresClient(configuration: try PostgresConfiguration(url: database), logger: Logger(label: "test"))
-        let sender = Sender(redis: redis)
+        let sender = Sender(redis: redis, names: streams)
         let admin = AgentID.random()
 
         // Settings: a long queue, no timeouts in the way, a long presence grace.
@@ -127,19 +131,17 @@ import TestSupport
         }
         // Sessions ending at random: half of the assignments seen on the events stream are ended by their agent.
         let ender = Task { () -> Int in
-            var lastID = "0-0"
+            var tail = EventStreamReader(redis: redis, names: streams)
             var ends = 0
             while !stop.isSet {
-                let reply = try await redis.send(["XREAD", "COUNT", "1000", "STREAMS", streams.events, lastID])
-                guard let entries = reply.array?.first?.array?[1].array, !entries.isEmpty else {
+                let envelopes = try await tail.next()
+                guard !envelopes.isEmpty else {
                     try await Task.sleep(for: .milliseconds(50))
                     continue
                 }
                 var endings: [AgentEndSession] = []
-                for entry in entries {
-                    lastID = entry.array?[0].string ?? lastID
-                    guard let raw = entry.array?[1].array?[1].bytes,
-                          let header = try? EnvelopeCodec.decodeHeader(raw), header.type == .sessionAssigned,
+                for raw in envelopes {
+                    guard let header = try? EnvelopeCodec.decodeHeader(raw), header.type == .sessionAssigned,
                           Bool.random(), let assigned = try? EnvelopeCodec.decode(raw, as: SessionAssigned.self).data
                     else { continue }
                     endings.append(AgentEndSession(sessionID: assigned.sessionID, agentID: assigned.agentID))
@@ -246,29 +248,22 @@ import TestSupport
             try await postgres.query("SELECT count(*) FROM routing.outbox WHERE published_at IS NULL").first?.decode(Int.self, at: 0) == 0
         }
         var perSession: [String: [(Int, EventType)]] = [:]
-        var lastID = "0-0"
         var eventCount = 0
         // At-least-once: an event may be published twice with the same id (its writer's claim ran out under
         // load and the relay published it too); readers dedupe by id. A seq taken by two different events is
         // a defect and counts below.
         var seenIDs = Set<EventID>()
         var republished = 0
-        while true {
-            let reply = try await redis.send(["XRANGE", streams.events, "(" + lastID, "+", "COUNT", "5000"])
-            guard let entries = reply.array, !entries.isEmpty else { break }
-            for entry in entries {
-                lastID = entry.array?[0].string ?? lastID
-                guard let raw = entry.array?[1].array?[1].bytes else { continue }
-                let header = try EnvelopeCodec.decodeHeader(raw)
-                let object = try JSONDecoder().decode([String: JSONValue].self, from: Data(raw))
-                guard let session = object["data"]?["session_id"]?.stringValue, let seq = object["data"]?["seq"]?.intValue else { continue }
-                guard seenIDs.insert(header.id).inserted else {
-                    republished += 1
-                    continue
-                }
-                perSession[session, default: []].append((seq, header.type))
-                eventCount += 1
+        for raw in try await EventStreamReader(redis: redis, names: streams).all() {
+            let header = try EnvelopeCodec.decodeHeader(raw)
+            let object = try JSONDecoder().decode([String: JSONValue].self, from: Data(raw))
+            guard let session = object["data"]?["session_id"]?.stringValue, let seq = object["data"]?["seq"]?.intValue else { continue }
+            guard seenIDs.insert(header.id).inserted else {
+                republished += 1
+                continue
             }
+            perSession[session, default: []].append((seq, header.type))
+            eventCount += 1
         }
         var gaps = 0
         var doubleAssignments = 0

@@ -6,8 +6,8 @@ import Redis
 import ServiceLifecycle
 import Synchronization
 
-/// One event of an API channel's feed: the WebSocket frame's fields plus `cursor`, the events-stream id
-/// to resume after it.
+/// One event of an API channel's feed: the WebSocket frame's fields plus `cursor`, the feed position to
+/// resume after it (see ``FeedCursor``).
 struct ChannelFeedEvent: Encodable, Sendable {
     var cursor: String
     var event: String
@@ -63,13 +63,12 @@ extension Gateway {
 
     /// `GET /channels/{channel}/events`: every event a visitor of `channel` should see (those whose
     /// `data.channel` is the channel and that name a visitor, as the widget's socket gets them), read from
-    /// the events stream after `cursor`. Long-poll JSON by default; SSE with `Accept: text/event-stream` or
-    /// `mode=sse`. The cursor is an events-stream id; the gateway keeps the channel's consumer group
-    /// `connector-<channel>` at the last cursor presented, so that trimming keeps everything after it.
+    /// every partition of the events stream after `cursor`. Long-poll JSON by default; SSE with
+    /// `Accept: text/event-stream` or `mode=sse`. The cursor holds an events-stream id per partition
+    /// (``FeedCursor``); the gateway keeps the channel's consumer group `connector-<channel>` of each partition
+    /// at the last cursor presented, so that trimming keeps everything after it.
     func channelEvents(_ request: Request, channel: String) async throws -> Response {
-        guard context.streams.partitionCount == 1 else {
-            throw APIError.unavailable("the channel event feed reads one events stream; with KEFU_STREAM_PARTITIONS > 1 read the partitions of the events stream in your consumer group (docs/streams.md)")
-        }
+        let streams = context.streams.partitions(of: context.streams.events)
         let sse: Bool
         switch request.query("mode") {
         case "sse"?: sse = true
@@ -78,10 +77,11 @@ extension Gateway {
         default: throw APIError.badRequest("invalid_params", "`mode` must be poll or sse")
         }
         let presented = request.query("cursor") ?? (sse ? request.headers[.lastEventID] : nil)
-        var cursor: StreamID?
+        var cursor: FeedCursor?
         if let presented, presented != "$" {
-            guard let parsed = StreamID(presented) else {
-                throw APIError.badRequest("invalid_params", "`cursor` must be an events-stream id such as 1764057600123-0, or 0")
+            guard let parsed = FeedCursor(presented, partitions: streams.count) else {
+                let form = streams.count == 1 ? "an events-stream id such as 1764057600123-0" : "\(streams.count) comma-separated events-stream ids (one per partition) or one id such as 1764057600123-0"
+                throw APIError.badRequest("invalid_params", "`cursor` must be \(form), or 0")
             }
             cursor = parsed
         }
@@ -99,16 +99,18 @@ extension Gateway {
             }
             limit = count
         }
-        let stream = context.streams.events
         let reader = context.redis.makeDedicatedConnection(readTimeout: .seconds(Self.maxPollSeconds + 10))
-        let start: StreamID
+        let start: FeedCursor
         let gap: Bool
         let clientID: Int64
         do {
-            let info = try await streamInfo(reader, stream: stream)
-            start = cursor ?? info.lastGenerated
-            gap = cursor.map(info.trimmed(after:)) ?? false
-            try await holdRetention(channel: channel, at: start, reader: reader, stream: stream)
+            var infos: [EventStreamInfo] = []
+            for stream in streams { infos.append(try await streamInfo(reader, stream: stream)) }
+            start = cursor ?? FeedCursor(ids: infos.map(\.lastGenerated))
+            gap = cursor.map { cursor in zip(infos, cursor.ids).contains { $0.trimmed(after: $1) } } ?? false
+            for (index, stream) in streams.enumerated() {
+                try await holdRetention(channel: channel, at: start.ids[index], reader: reader, stream: stream)
+            }
             clientID = try await reader.run { connection in try connection.clientID() }
         } catch let error as APIError {
             await reader.close()
@@ -118,7 +120,7 @@ extension Gateway {
             throw APIError.unavailable("the message bus (Redis) is unavailable; try again shortly")
         }
         let stop = FeedStop(redis: context.redis, clientID: clientID)
-        if sse { return channelEventStream(reader: reader, stream: stream, channel: channel, after: start, gap: gap, stop: stop) }
+        if sse { return channelEventStream(reader: reader, streams: streams, channel: channel, after: start, gap: gap, stop: stop) }
         defer { Task { await reader.close() } }
         var after = start
         var events: [ChannelFeedEvent] = []
@@ -128,10 +130,10 @@ extension Gateway {
             try await withGracefulShutdownHandler {
                 scan: while !stop.requested {
                     let remaining = events.isEmpty ? max(0, (deadline - ContinuousClock.now).milliseconds) : 0
-                    let entries = try await readEvents(reader, stream: stream, after: after, count: 500, block: remaining)
-                    for entry in entries {
-                        if let parsed = StreamID(entry.id) { after = parsed }
-                        guard let event = Self.feedEvent(entry, channel: channel) else { continue }
+                    let entries = try await readEvents(reader, streams: streams, after: after, count: 500, block: remaining)
+                    for (partition, entry) in entries {
+                        if let parsed = StreamID(entry.id) { after.advance(partition, to: parsed) }
+                        guard let event = Self.feedEvent(entry, channel: channel, cursor: after.description) else { continue }
                         events.append(event)
                         if events.count == limit { break scan }
                     }
@@ -150,7 +152,7 @@ extension Gateway {
     /// The SSE form: `id: <cursor>`, `event: <type>`, `data: <the event as in the long-poll answer>`, a
     /// `gap` event first when entries after the cursor were trimmed, and a comment every 15 s of silence.
     private func channelEventStream(
-        reader: RedisDedicatedConnection, stream: String, channel: String, after start: StreamID, gap: Bool, stop: FeedStop
+        reader: RedisDedicatedConnection, streams: [String], channel: String, after start: FeedCursor, gap: Bool, stop: FeedStop
     ) -> Response {
         let body = ResponseBody { [self] writer in
             defer { Task { await reader.close() } }
@@ -159,11 +161,11 @@ extension Gateway {
             var after = start
             try await withGracefulShutdownHandler {
                 while !Task.isCancelled && !stop.requested {
-                    let entries = try await readEvents(reader, stream: stream, after: after, count: 500, block: 15000)
+                    let entries = try await readEvents(reader, streams: streams, after: after, count: 500, block: 15000)
                     var text = ""
-                    for entry in entries {
-                        if let parsed = StreamID(entry.id) { after = parsed }
-                        guard let event = Self.feedEvent(entry, channel: channel) else { continue }
+                    for (partition, entry) in entries {
+                        if let parsed = StreamID(entry.id) { after.advance(partition, to: parsed) }
+                        guard let event = Self.feedEvent(entry, channel: channel, cursor: after.description) else { continue }
                         text += "id: \(event.cursor)\nevent: \(event.event)\ndata: \(String(decoding: Self.encode(event), as: UTF8.self))\n\n"
                     }
                     try await writer.write(ByteBuffer(string: text.isEmpty ? ": keepalive\n\n" : text))
@@ -179,15 +181,16 @@ extension Gateway {
             body: body)
     }
 
-    /// The entry as a feed event when a visitor of `channel` should see it.
-    static func feedEvent(_ entry: TailEntry, channel: String) -> ChannelFeedEvent? {
+    /// The entry as a feed event when a visitor of `channel` should see it; `cursor` is the feed position
+    /// right after it.
+    static func feedEvent(_ entry: TailEntry, channel: String, cursor: String) -> ChannelFeedEvent? {
         guard let bytes = entry.event,
               let envelope = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)),
               let type = envelope["type"]?.stringValue, EventType(rawValue: type)?.isStaffOnly != true,
               let data = envelope["data"], data.objectValue != nil, data["channel"]?.stringValue == channel, data["visitor_id"]?.stringValue != nil
         else { return nil }
         return ChannelFeedEvent(
-            cursor: entry.id, event: type, sessionID: data["session_id"]?.stringValue?.lowercased(), seq: data["seq"]?.intValue,
+            cursor: cursor, event: type, sessionID: data["session_id"]?.stringValue?.lowercased(), seq: data["seq"]?.intValue,
             time: envelope["time"]?.stringValue, data: data)
     }
 
@@ -197,12 +200,24 @@ extension Gateway {
         return Array((try? encoder.encode(event)) ?? Data("{}".utf8))
     }
 
-    private func readEvents(_ reader: RedisDedicatedConnection, stream: String, after: StreamID, count: Int, block: Int) async throws -> [TailEntry] {
-        let command = block > 0
-            ? ["XREAD", "COUNT", String(count), "BLOCK", String(block), "STREAMS", stream, after.description]
-            : ["XREAD", "COUNT", String(count), "STREAMS", stream, after.description]
+    /// The entries after `after` in every partition, each with its partition's index, merged by stream id
+    /// (a session's entries are all in one partition, so their order holds).
+    private func readEvents(
+        _ reader: RedisDedicatedConnection, streams: [String], after: FeedCursor, count: Int, block: Int
+    ) async throws -> [(Int, TailEntry)] {
+        let blocking = block > 0 ? ["BLOCK", String(block)] : []
+        let command = ["XREAD", "COUNT", String(count)] + blocking + ["STREAMS"] + streams + after.ids.map(\.description)
         let reply = try await reader.run { connection in try connection.command(command).throwingOnError() }
-        return StreamTail.entries(reply)
+        guard streams.count > 1 else { return StreamTail.entries(reply).map { (0, $0) } }
+        var merged: [(Int, StreamID, TailEntry)] = []
+        for stream in reply.array ?? [] {
+            guard let pair = stream.array, pair.count == 2, let name = pair[0].string, let index = streams.firstIndex(of: name) else { continue }
+            for entry in StreamTail.rangeEntries(pair[1]) {
+                merged.append((index, StreamID(entry.id) ?? StreamID("0-0")!, entry))
+            }
+        }
+        merged.sort { ($0.1, $0.0) < ($1.1, $1.0) }
+        return merged.map { ($0.0, $0.2) }
     }
 
     /// What `XINFO STREAM` says about the events stream (all zero when it does not exist yet).
@@ -252,13 +267,14 @@ struct EventStreamInfo: Sendable {
     var length: Int64 = 0
 
     /// Whether entries after `cursor` may have been removed: one deleted by `XDEL` after it, or the oldest
-    /// entry kept is past it while the cursor itself is gone (trimming removes the oldest entries first; a
+    /// entry kept is past it after entries were removed (trimming removes the oldest entries first; a
     /// cursor the gateway's group protects stays in the stream). `0` is a gap once anything was removed.
     func trimmed(after cursor: StreamID) -> Bool {
         if cursor < maxDeleted { return true }
         let zero = StreamID("0-0")!
         if cursor == zero { return entriesAdded > length }
-        guard let firstEntry else { return entriesAdded > 0 && cursor < lastGenerated }
+        guard entriesAdded > length else { return false }
+        guard let firstEntry else { return cursor < lastGenerated }
         return cursor < firstEntry
     }
 }

@@ -33,6 +33,9 @@ final class KnowledgeCluster: Sendable {
         replies = "\(streams.prefix):replies:test"
     }
 
+    /// The processes' `KEFU_STREAM_PARTITIONS` (inherited; `KEFU_TEST_STREAM_PARTITIONS=4 scripts/test`).
+    static var partitions: Int { ProcessInfo.processInfo.environment["KEFU_STREAM_PARTITIONS"].flatMap(Int.init) ?? 1 }
+
     /// Starts `instances` processes sharing one database and stream prefix, and waits until each is ready.
     static func start(instances: Int = 1, environment: [String: String] = [:]) async throws -> KnowledgeCluster {
         let server = try await RedisTestServer.shared()
@@ -40,7 +43,7 @@ final class KnowledgeCluster: Sendable {
         let redis = RedisClient(configuration: try server.configuration, logger: Logger(label: "test"))
         let cluster = KnowledgeCluster(
             redisURL: server.url, databaseURL: database, redis: redis,
-            streams: try StreamNames(prefix: "k\(UInt32.random(in: 0...UInt32.max))"))
+            streams: try StreamNames(prefix: "k\(UInt32.random(in: 0...UInt32.max))", partitions: Self.partitions))
         for number in 0..<instances {
             _ = try await cluster.launch(name: "test-\(number)", environment: environment)
         }
@@ -110,7 +113,8 @@ final class KnowledgeCluster: Sendable {
 
     func add<Payload: EventPayload>(_ envelope: EventEnvelope<Payload>, to stream: String) async throws {
         let bytes = try EnvelopeCodec.encode(envelope)
-        _ = try await redis.send([Array("XADD".utf8), Array(stream.utf8), Array("*".utf8), Array(StreamNames.entryField.utf8), bytes])
+        let partition = streams.partition(of: stream, envelope: bytes)
+        _ = try await redis.send([Array("XADD".utf8), Array(partition.utf8), Array("*".utf8), Array(StreamNames.entryField.utf8), bytes])
             .throwingOnError()
     }
 
@@ -135,7 +139,10 @@ final class KnowledgeCluster: Sendable {
 
     /// Every event of `type` on the events stream so far.
     func events<Payload: EventPayload>(_ type: Payload.Type) async throws -> [EventEnvelope<Payload>] {
-        let entries = try await redis.send(["XRANGE", streams.events, "-", "+"]).array ?? []
+        var entries: [RedisReply] = []
+        for partition in streams.partitions(of: streams.events) {
+            entries += try await redis.send(["XRANGE", partition, "-", "+"]).array ?? []
+        }
         return entries.compactMap { entry in
             guard let bytes = entry.array?.last?.array?.last?.bytes,
                   (try? EnvelopeCodec.decodeHeader(bytes))?.type == Payload.eventType
@@ -149,12 +156,17 @@ final class KnowledgeCluster: Sendable {
         decoded: @escaping @Sendable ([UInt8]) -> Bool = { _ in true }
     ) async throws -> [UInt8]? {
         let deadline = ContinuousClock.now + timeout
-        var lastID = "0-0"
+        let partitions = streams.partitions(of: stream)
+        var lastIDs = partitions.map { _ in "0-0" }
         while ContinuousClock.now < deadline {
-            let reply = try await redis.send(["XREAD", "COUNT", "1000", "STREAMS", stream, lastID])
-            for entry in reply.array?.first?.array?.last?.array ?? [] {
+            let reply = try await redis.send(["XREAD", "COUNT", "1000", "STREAMS"] + partitions + lastIDs)
+            let read = (reply.array ?? []).flatMap { stream -> [(Int, RedisReply)] in
+                guard let index = stream.array?.first?.string.flatMap(partitions.firstIndex(of:)) else { return [] }
+                return (stream.array?.last?.array ?? []).map { (index, $0) }
+            }
+            for (index, entry) in read {
                 guard let parts = entry.array, let id = parts.first?.string else { continue }
-                lastID = id
+                lastIDs[index] = id
                 guard let bytes = parts.last?.array?.last?.bytes, let header = try? EnvelopeCodec.decodeHeader(bytes),
                       matches(header), decoded(bytes)
                 else { continue }

@@ -99,9 +99,9 @@ import Testing
     @Test func malformedRequestsAreDeadLetteredOrRefused() async throws {
         let cluster = try await KnowledgeCluster.start()
         defer { cluster.stop() }
-        let stream = cluster.streams.requests(service: .knowledge)
         let id = UUID().uuidString.lowercased()
         let bad = #"{"id":"\#(id)","type":"bot.question","version":1,"time":"2026-11-25T08:00:00.123Z","source":"routing","reply_to":"\#(cluster.replies)","data":{"session_id":"3f2c8a4e-6b1d-4c8e-9a7f-2d5e8b1c4a90","question_seq":2,"channel":"web","text":""}}"#
+        let stream = cluster.streams.partition(of: cluster.streams.requests(service: .knowledge), envelope: Array(bad.utf8))
         _ = try await cluster.redis.send(["XADD", stream, "*", "event", bad])
         var dead: [RedisReplyEntry] = []
         for _ in 0..<200 where dead.isEmpty {

@@ -24,7 +24,8 @@ final class ReportingHarness: Sendable {
         databaseURL = try await PostgresTestServer.shared().makeDatabase()
         let port = HTTPProbe.freePort()
         prefix = "r\(UInt32.random(in: 0...UInt32.max))"
-        names = try StreamNames(prefix: prefix)
+        // The service inherits KEFU_STREAM_PARTITIONS (KEFU_TEST_STREAM_PARTITIONS=4 scripts/test).
+        names = try StreamNames(prefix: prefix, partitions: ProcessInfo.processInfo.environment["KEFU_STREAM_PARTITIONS"].flatMap(Int.init) ?? 1)
         replies = "\(prefix):replies:test"
         var environment = [
             "REDIS_URL": redisServer.url, "DATABASE_URL": databaseURL, "HTTP_PORT": "\(port)",
@@ -54,7 +55,8 @@ final class ReportingHarness: Sendable {
     /// Appends envelopes to the events stream, in the order given.
     func publish(_ entries: [[UInt8]]) async throws {
         for entry in entries {
-            _ = try await redis.send([Array("XADD".utf8), Array(names.events.utf8), Array("*".utf8), Array("event".utf8), entry])
+            let stream = names.partition(of: names.events, envelope: entry)
+            _ = try await redis.send([Array("XADD".utf8), Array(stream.utf8), Array("*".utf8), Array("event".utf8), entry])
         }
     }
 
@@ -81,7 +83,8 @@ final class ReportingHarness: Sendable {
             data: QueryRequest(name: name, actor: actor, params: .object(params)))
         let bytes = try EnvelopeCodec.encode(request)
         _ = try await redis.send([
-            Array("XADD".utf8), Array(names.requests(service: .reporting).utf8), Array("*".utf8), Array("event".utf8), bytes,
+            Array("XADD".utf8), Array(names.partition(of: names.requests(service: .reporting), envelope: bytes).utf8), Array("*".utf8),
+            Array("event".utf8), bytes,
         ])
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {

@@ -44,6 +44,27 @@ struct StoreProcessTests {
         return entries
     }
 
+    /// The stream names of a store started by these tests: it inherits `KEFU_STREAM_PARTITIONS`
+    /// (`KEFU_TEST_STREAM_PARTITIONS=4 scripts/test`).
+    static func names(_ prefix: String) throws -> StreamNames {
+        try StreamNames(prefix: prefix, partitions: ProcessInfo.processInfo.environment["KEFU_STREAM_PARTITIONS"].flatMap(Int.init) ?? 1)
+    }
+
+    /// A producer writing each entry to its partition, as the services do.
+    static func producer(_ redis: RedisClient, prefix: String) throws -> StreamProducer {
+        let names = try names(prefix)
+        return StreamProducer(client: redis, router: { stream, fields in names.partition(of: stream, envelope: fields.first?.value ?? []) })
+    }
+
+    /// Entries read but not acknowledged by the store's group, over every partition of `stream`.
+    static func pending(_ redis: RedisClient, prefix: String, stream: String) async throws -> Int64 {
+        var total: Int64 = 0
+        for partition in try names(prefix).partitions(of: stream) {
+            total += try await redis.send(["XPENDING", partition, "store"]).array?.first?.int ?? 0
+        }
+        return total
+    }
+
     @Test func killedDuringABurstItStoresEachMessageExactlyOnce() async throws {
         let redisServer = try await RedisTestServer.shared()
         let database = try await PostgresTestServer.shared().makeDatabase(prefix: "store_kill")
@@ -57,7 +78,7 @@ struct StoreProcessTests {
         let sessions = (0..<250).map { _ in SessionID.random() }
         let entries = try Self.burst(sessions: sessions, perSession: 40)
         #expect(entries.count == 10_000)
-        let producer = StreamProducer(client: redis)
+        let producer = try Self.producer(redis, prefix: prefix)
         let feeding = Task {
             for start in stride(from: 0, to: entries.count, by: 250) {
                 _ = try await producer.addBatch(stream: stream, entries: Array(entries[start..<min(start + 250, entries.count)]))
@@ -75,7 +96,7 @@ struct StoreProcessTests {
         store.process.send(SIGKILL)
         _ = await store.process.waitForExit(timeout: .seconds(10))
         let storedAtKill = await stored()
-        let pendingAtKill = try await redis.send(["XPENDING", stream, "store"]).array?.first?.int ?? -1
+        let pendingAtKill = try await Self.pending(redis, prefix: prefix, stream: stream)
         try await feeding.value
         #expect(storedAtKill >= 2_500 && storedAtKill < 10_000, "the kill must land mid-burst: \(storedAtKill) stored")
         print("store kill test: killed with \(storedAtKill) of 10000 stored, \(pendingAtKill) entries pending")
@@ -84,7 +105,7 @@ struct StoreProcessTests {
         let deadline = ContinuousClock.now + .seconds(120)
         var pending: Int64 = -1
         while ContinuousClock.now < deadline {
-            pending = try await redis.send(["XPENDING", stream, "store"]).array?.first?.int ?? -1
+            pending = try await Self.pending(redis, prefix: prefix, stream: stream)
             if pending == 0, await stored() == 10_000 { break }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -137,7 +158,7 @@ struct StoreProcessTests {
             StoreHarness.ended(old, seq: 3, human: false, time: longAgo),
             StoreHarness.created(recent, time: .now()), StoreHarness.ended(recent, seq: 2, human: false, time: .now()),
         ]
-        _ = try await StreamProducer(client: redis).addBatch(
+        _ = try await Self.producer(redis, prefix: prefix).addBatch(
             stream: "\(prefix):events", entries: try events.map { [(name: "event", value: try $0.encodedEntry())] })
 
         let deadline = ContinuousClock.now + .seconds(30)
@@ -181,7 +202,7 @@ struct StoreProcessTests {
             source: "gateway-test", replyTo: replies,
             expiresAt: Timestamp(millisecondsSince1970: Timestamp.now().millisecondsSince1970 + 10_000),
             data: QueryRequest(name: name, actor: actor, params: .object(params)))
-        _ = try await StreamProducer(client: redis).add(
+        _ = try await producer(redis, prefix: prefix).add(
             stream: "\(prefix):requests:store", fields: [(name: "event", value: try EnvelopeCodec.encode(request))])
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {

@@ -6,6 +6,9 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
     case batchFailed(addedIDs: [String], reason: String)
     /// A `MULTI`/`EXEC` transaction was aborted; nothing in it took effect.
     case transactionAborted(String)
+    /// Every entry was added (`addedIDs`), but fewer replicas than ``ReplicaWait/replicas`` acknowledged
+    /// them within its timeout (`replicas` did).
+    case notReplicated(addedIDs: [String], replicas: Int)
 
     public var description: String {
         switch self {
@@ -15,6 +18,8 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
             return "stream batch failed after \(added.count) entries were added: \(reason)"
         case .transactionAborted(let reason):
             return "Redis transaction aborted: \(reason)"
+        case .notReplicated(let added, let replicas):
+            return "\(added.count) entries were added but only \(replicas) replicas acknowledged them in time"
         }
     }
 }

@@ -25,6 +25,8 @@ public struct StreamProducer: Sendable {
     public let retryWindow: Duration
     /// Maps a requested stream to the stream written (nil: as asked).
     public let router: Router?
+    /// Replication every write waits for (nil: none, Redis's asynchronous replication as is).
+    public let replicaWait: ReplicaWait?
 
     /// Default ``retryWindow`` with Sentinel: long enough for a failover with `down-after-milliseconds` 5000.
     public static let defaultSentinelRetryWindow: Duration = .seconds(15)
@@ -33,10 +35,11 @@ public struct StreamProducer: Sendable {
     /// client uses Sentinel, and to zero (no retry, as before) for a single server.
     public init(
         client: RedisClient, maxLength: Int? = StreamProducer.defaultMaxLength, pipelineDepth: Int = 100,
-        retryWindow: Duration? = nil, router: Router? = nil
+        retryWindow: Duration? = nil, router: Router? = nil, replicaWait: ReplicaWait? = nil
     ) {
         self.client = client
         self.router = router
+        self.replicaWait = replicaWait
         self.maxLength = maxLength
         self.pipelineDepth = max(1, pipelineDepth)
         self.retryWindow = retryWindow ?? (client.configuration.sentinel == nil ? .zero : Self.defaultSentinelRetryWindow)
@@ -45,10 +48,18 @@ public struct StreamProducer: Sendable {
     /// Appends one entry and returns its id.
     public func add(stream: String, fields: StreamFields) async throws -> String {
         let command = xadd(stream: stream, fields: fields)
-        let reply = try await retrying { try await client.send(command) }
-        guard let id = reply.string else {
-            throw StreamError.unexpectedReply(command: "XADD", detail: "expected the new entry id")
+        guard let replicaWait else {
+            let reply = try await retrying { try await client.send(command) }
+            guard let id = reply.string else {
+                throw StreamError.unexpectedReply(command: "XADD", detail: "expected the new entry id")
+            }
+            return id
         }
+        let replies = try await retrying { try await client.pipeline([command, replicaWait.command]) }
+        guard replies.count == 2, let id = replies[0].string else {
+            throw StreamError.unexpectedReply(command: "XADD", detail: replies.first?.errorMessage ?? "expected the new entry id")
+        }
+        try replicaWait.check(replies[1], added: [id])
         return id
     }
 
@@ -74,7 +85,7 @@ public struct StreamProducer: Sendable {
             return try await client.withConnection { connection in
                 var ids: [String] = []
                 ids.reserveCapacity(commands.count)
-                try Self.send(commands, from: 0, depth: self.pipelineDepth, on: connection, into: &ids)
+                try Self.send(commands, from: 0, depth: self.pipelineDepth, wait: self.replicaWait, on: connection, into: &ids)
                 return ids
             }
         }
@@ -88,7 +99,7 @@ public struct StreamProducer: Sendable {
             let chunkIDs = try await retrying {
                 try await client.withConnection { connection in
                     var result = added
-                    try Self.send(chunk, from: 0, depth: chunk.count, on: connection, into: &result)
+                    try Self.send(chunk, from: 0, depth: chunk.count, wait: self.replicaWait, on: connection, into: &result)
                     return Array(result[added.count...])
                 }
             }
@@ -97,19 +108,24 @@ public struct StreamProducer: Sendable {
         return ids
     }
 
-    /// Pipelines `commands[start...]`, `depth` per round trip, appending the new ids to `ids`.
+    /// Pipelines `commands[start...]`, `depth` per round trip (each ending with `wait`'s `WAIT` when given),
+    /// appending the new ids to `ids`.
     private static func send(
-        _ commands: [[[UInt8]]], from start: Int, depth: Int, on connection: RedisConnection, into ids: inout [String]
+        _ commands: [[[UInt8]]], from start: Int, depth: Int, wait: ReplicaWait?, on connection: RedisConnection,
+        into ids: inout [String]
     ) throws {
         var start = start
         while start < commands.count {
             let end = min(start + depth, commands.count)
-            for reply in try connection.pipeline(Array(commands[start..<end])) {
+            var replies = try connection.pipeline(Array(commands[start..<end]) + (wait.map { [$0.command] } ?? []))
+            let waited = wait == nil ? nil : replies.popLast()
+            for reply in replies {
                 guard let id = reply.bytes.map({ String(decoding: $0, as: UTF8.self) }) else {
                     throw StreamError.batchFailed(addedIDs: ids, reason: reply.errorMessage ?? "unexpected XADD reply")
                 }
                 ids.append(id)
             }
+            if let wait, let waited { try wait.check(waited, added: ids) }
             start = end
         }
     }

@@ -62,6 +62,14 @@ public struct OutboxPublisher: Sendable {
                 _ = try await producer.addBatch(note.entries.map {
                     (stream: $0.stream, fields: [(name: StreamNames.entryField, value: $0.payload)])
                 })
+            } catch StreamError.notReplicated(_, let replicas) {
+                // On the primary but not yet on enough replicas: the rows stay until the relay publishes them
+                // again after a short claim (once more if the primary survives; the inboxes drop the repeat).
+                logger.warning("published rows are not replicated yet; the relay publishes them again", metadata: ["replicas": "\(replicas)"])
+                try? await postgres.execute(
+                    "UPDATE \(note.schema).outbox SET claimed_until = now() + interval '1 second' WHERE event_id = ANY($1::uuid[]) AND published_at IS NULL",
+                    [ids])
+                continue
             } catch {
                 logger.warning("publishing after commit failed; the relay takes over", metadata: ["error": "\(error)"])
                 try? await postgres.execute(

@@ -121,6 +121,9 @@ public struct OutboxRelay: Service {
                 (stream: $0.stream, fields: [(name: StreamNames.entryField, value: $0.payload)])
             })
         } catch {
+            // Written but not yet on enough replicas (StreamError.notReplicated): the rows keep their claim and
+            // are published again when it runs out (to a new primary if this one died) instead of being deleted.
+            if case StreamError.notReplicated = error { throw error }
             try? await postgres.execute(
                 "UPDATE \(table) SET claimed_until = NULL WHERE id = ANY($1::bigint[]) AND published_at IS NULL", [ids])
             throw error

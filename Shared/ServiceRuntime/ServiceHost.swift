@@ -45,7 +45,7 @@ public enum ServiceHost {
             redis: redis,
             producer: StreamProducer(
                 client: redis, maxLength: configuration.streams.maxLength,
-                router: StreamPartitionCheck.router(configuration.streamNames)),
+                router: StreamPartitionCheck.router(configuration.streamNames), replicaWait: configuration.streams.replicaWait),
             postgres: postgres,
             streams: configuration.streamNames,
             readiness: Readiness(),

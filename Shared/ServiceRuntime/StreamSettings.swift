@@ -1,3 +1,5 @@
+import RedisStreams
+
 /// How a service reads and writes streams.
 ///
 /// | variable | default | meaning |
@@ -7,6 +9,8 @@
 /// | `KEFU_STREAM_CLAIM_IDLE_MS` | `30000` | pending entries idle longer than this are claimed |
 /// | `KEFU_STREAM_MAX_DELIVERIES` | `5` | deliveries before an entry is dead-lettered |
 /// | `KEFU_STREAM_MAXLEN` | `1000000` | `MAXLEN ~` safety valve on `XADD` |
+/// | `KEFU_REDIS_WAIT_REPLICAS` | `0` | replicas every write waits for (`WAIT`); 0 = asynchronous replication as is |
+/// | `KEFU_REDIS_WAIT_TIMEOUT_MS` | `500` | the longest a write waits for them |
 public struct StreamSettings: Sendable {
     /// Entries per read.
     public var batchSize: Int
@@ -18,6 +22,8 @@ public struct StreamSettings: Sendable {
     public var maxDeliveries: Int
     /// Approximate maximum stream length kept by producers.
     public var maxLength: Int
+    /// Replication each write waits for (nil when `KEFU_REDIS_WAIT_REPLICAS` is 0).
+    public var replicaWait: ReplicaWait?
 
     /// Reads the settings, validating ranges.
     public init(reader: ConfigReader = ConfigReader()) throws(ConfigError) {
@@ -26,5 +32,8 @@ public struct StreamSettings: Sendable {
         claimIdleMilliseconds = try reader.int("KEFU_STREAM_CLAIM_IDLE_MS", default: 30_000, range: 100...86_400_000)
         maxDeliveries = try reader.int("KEFU_STREAM_MAX_DELIVERIES", default: 5, range: 1...1_000)
         maxLength = try reader.int("KEFU_STREAM_MAXLEN", default: 1_000_000, range: 1_000...1_000_000_000)
+        let replicas = try reader.int("KEFU_REDIS_WAIT_REPLICAS", default: 0, range: 0...16)
+        let timeout = try reader.int("KEFU_REDIS_WAIT_TIMEOUT_MS", default: 500, range: 1...60_000)
+        replicaWait = replicas == 0 ? nil : ReplicaWait(replicas: replicas, timeoutMilliseconds: timeout)
     }
 }

@@ -6,16 +6,18 @@ import Synchronization
 import Glibc
 #endif
 
-/// A throwaway Redis Sentinel setup on free loopback ports, for failover tests: one primary, one replica
-/// (`--replicaof`) and three sentinels (`sentinel monitor <name> 127.0.0.1 <primary> 2`, down after 1 s,
+/// A throwaway Redis Sentinel setup on free loopback ports, for failover tests: one primary, one or more
+/// replicas (`--replicaof`) and three sentinels (`sentinel monitor <name> 127.0.0.1 <primary> 2`, down after 1 s,
 /// failover timeout 3 s). Everything is killed by ``cleanup()`` (or when the value is dropped).
 public final class SentinelTestCluster: Sendable {
     /// The name the sentinels monitor the primary under.
     public let masterName: String
     /// The server that starts as primary.
     public let primary: RedisTestServer
-    /// The server that starts as its replica.
+    /// The server that starts as its (first) replica.
     public let replica: RedisTestServer
+    /// Every replica the setup started with (``replica`` first).
+    public let replicas: [RedisTestServer]
     /// The sentinels' ports.
     public let sentinelPorts: [Int]
     /// The data servers' password (`requirepass`, `masterauth`), if any.
@@ -38,23 +40,29 @@ public final class SentinelTestCluster: Sendable {
     }
 
     /// Starts the servers and sentinels and waits until the sentinels see the replica and each other.
-    /// `password` protects the primary and replica, `sentinelPassword` the sentinels.
-    public init(masterName: String = "mymaster", password: String? = nil, sentinelPassword: String? = nil) async throws {
+    /// `password` protects the primary and replicas, `sentinelPassword` the sentinels; `replicaCount` replicas.
+    public init(
+        masterName: String = "mymaster", password: String? = nil, sentinelPassword: String? = nil, replicaCount: Int = 1
+    ) async throws {
         self.masterName = masterName
         self.password = password
         self.sentinelPassword = sentinelPassword
         let masterAuth = password.map { ["--masterauth", $0] } ?? []
         let primary = try await RedisTestServer(password: password, arguments: masterAuth)
-        let replica: RedisTestServer
+        var replicas: [RedisTestServer] = []
         do {
-            replica = try await RedisTestServer(
-                password: password, arguments: masterAuth + ["--replicaof", "127.0.0.1", String(primary.port)])
+            for _ in 0..<max(1, replicaCount) {
+                replicas.append(try await RedisTestServer(
+                    password: password, arguments: masterAuth + ["--replicaof", "127.0.0.1", String(primary.port)]))
+            }
         } catch {
             await primary.cleanup()
+            for replica in replicas { await replica.cleanup() }
             throw error
         }
         self.primary = primary
-        self.replica = replica
+        self.replica = replicas[0]
+        self.replicas = replicas
         let directory = try RedisTestServer.makeDirectory()
         self.directory = directory
         var processes: [ChildProcess] = []
@@ -70,7 +78,7 @@ public final class SentinelTestCluster: Sendable {
         } catch {
             processes.forEach { $0.signal(SIGKILL) }
             await primary.cleanup()
-            await replica.cleanup()
+            for replica in replicas { await replica.cleanup() }
             try? FileManager.default.removeItem(atPath: directory)
             throw error
         }
@@ -133,11 +141,11 @@ public final class SentinelTestCluster: Sendable {
             await process.waitForExit()
         }
         await primary.cleanup()
-        await replica.cleanup()
+        for replica in replicas { await replica.cleanup() }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Every sentinel must know the replica and the two other sentinels, and the replica must be in sync,
+    /// Every sentinel must know the replicas and the two other sentinels, and the replicas must be in sync,
     /// before a failover can succeed.
     private func waitUntilMonitored() async throws {
         let deadline = ContinuousClock.now + .seconds(20)
@@ -146,14 +154,16 @@ public final class SentinelTestCluster: Sendable {
             for index in sentinelPorts.indices {
                 let master = try? await sentinelCommand(index, ["SENTINEL", "MASTER", masterName])
                 let fields = Self.fields(master)
-                if fields["num-slaves"] != "1" || fields["num-other-sentinels"] != "2" { ready = false }
+                if fields["num-slaves"] != String(replicas.count) || fields["num-other-sentinels"] != "2" { ready = false }
             }
-            let info = try? await directCommand(port: replica.port, ["INFO", "replication"])
-            if info?.string?.contains("master_link_status:up") != true { ready = false }
+            for replica in replicas {
+                let info = try? await directCommand(port: replica.port, ["INFO", "replication"])
+                if info?.string?.contains("master_link_status:up") != true { ready = false }
+            }
             if ready { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw RedisTestServerError.startFailed("the sentinels did not see the replica and each other within 20 s")
+        throw RedisTestServerError.startFailed("the sentinels did not see the replicas and each other within 20 s")
     }
 
     private static func fields(_ reply: RedisReply?) -> [String: String] {

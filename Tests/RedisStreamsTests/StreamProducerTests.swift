@@ -1,3 +1,4 @@
+import Logging
 import Redis
 import RedisStreams
 import TestSupport
@@ -21,6 +22,34 @@ struct StreamProducerTests {
         let last = try await harness.range(harness.stream).last
         #expect(last?.fields["event"] == "{\"n\":999,\"text\":\"你好\"}")
         await harness.shutdown()
+    }
+
+    @Test func aReplicaWaitFailsWritesNoReplicaAcknowledged() async throws {
+        let harness = try await StreamTestHarness()
+        let producer = StreamProducer(client: harness.client, pipelineDepth: 10, replicaWait: ReplicaWait(replicas: 1, timeoutMilliseconds: 20))
+        do {
+            _ = try await producer.addBatch(stream: harness.stream, entries: (0..<25).map { [(name: "event", value: [UInt8($0)])] })
+            Issue.record("a server without replicas acknowledged a WAIT 1")
+        } catch StreamError.notReplicated(let added, let replicas) {
+            #expect(added.count == 10, "the first round trip's entries, then it stops")
+            #expect(replicas == 0)
+        }
+        await #expect(throws: StreamError.self) { try await producer.add(stream: harness.stream, fields: [(name: "event", value: [1])]) }
+        #expect(try await harness.client.send(["XLEN", harness.stream]).int == 11, "the entries are written, only not replicated")
+        await harness.shutdown()
+    }
+
+    @Test func aReplicaWaitPassesWithAReplica() async throws {
+        let cluster = try await SentinelTestCluster()
+        defer { Task { await cluster.cleanup() } }
+        let client = RedisClient(configuration: try RedisConfiguration(url: cluster.url), poolSize: 2, logger: Logger(label: "test"))
+        let producer = StreamProducer(client: client, pipelineDepth: 10, replicaWait: ReplicaWait(replicas: 1, timeoutMilliseconds: 2000))
+        let ids = try await producer.addBatch(stream: "replicated", entries: (0..<25).map { [(name: "event", value: [UInt8($0)])] })
+        #expect(ids.count == 25)
+        let single = try await producer.add(stream: "replicated", fields: [(name: "event", value: [1])])
+        let onReplica = try await cluster.directCommand(port: cluster.replica.port, ["XRANGE", "replicated", single, single])
+        #expect(onReplica.array?.count == 1, "acknowledged means on the replica")
+        await client.shutdown()
     }
 
     @Test func maxLengthIsAnApproximateSafetyValve() async throws {

@@ -121,4 +121,55 @@ import Testing
         let again = try await h.apply(SupervisorEndSession(sessionID: waiting, supervisorID: supervisor))
         #expect(try await h.reply(to: again).code == "session_not_active")
     }
+
+    /// With skill groups, the summary has one queue per group (also an empty one) with its name and length, the
+    /// agents name their groups, and `monitor.queue` with `group` lists only that queue (`unknown_group` else).
+    @Test func oneQueuePerSkillGroup() async throws {
+        let h = try await RoutingHarness.make()
+        defer { Task { await h.close() } }
+        let supervisor = Actor(role: .supervisor, agentID: .random())
+        let reply = try await h.updateSettings { settings in
+            settings.groups = [
+                "presales": RoutingGroupSettings(name: "售前咨询"), "vipcare": RoutingGroupSettings(name: "VIP 专席"),
+                "empty": RoutingGroupSettings(name: "空组"),
+            ]
+        }
+        #expect(reply.ok, "\(reply)")
+        // Members present at their workbench but 停止接入: the visitors queue and stay queued.
+        let member = AgentID.random()
+        for (id, name, group) in [(member, "售前小吴", "presales"), (AgentID.random(), "专席小郑", "vipcare")] {
+            try await h.apply(AdminUpsertAgent(actorID: .random(), agentID: id, name: name, capacity: 2, enabled: true, groups: [group]))
+            try await h.apply(AgentSetStatus(agentID: id, status: .stopAccepting))
+            try await h.apply(AgentHeartbeat(agentID: id, ttlSeconds: 300))
+        }
+        for (index, group) in ["presales", "presales", "vipcare", "presales"].enumerated() {
+            let id = try await h.apply(VisitorRequestHuman(channel: "web-pc", visitorID: "g\(index)", group: group))
+            #expect(try await h.reply(to: id).ok)
+        }
+        _ = try await h.requestHuman("plain")
+        let summary = try #require(try await ask(h, "monitor.summary", supervisor).result)
+        let queues = items(summary["queues"])
+        let byGroup = Dictionary(uniqueKeysWithValues: queues.map { ($0["group"]?.stringValue ?? "", $0) })
+        #expect(queues.count == 4 && queues.first?["group"] == .null, "\(queues)")
+        for (group, name) in [("presales", "售前咨询"), ("vipcare", "VIP 专席"), ("empty", "空组")] {
+            let counted = try await count(h, "SELECT count(*)::int FROM routing.sessions WHERE state = 'queued' AND group_id = '\(group)'")
+            #expect(byGroup[group]?["length"] == .integer(Int64(counted)) && byGroup[group]?["name"] == .string(name))
+        }
+        #expect(byGroup["presales"]?["length"] == .integer(3) && byGroup["empty"]?["length"] == .integer(0))
+        #expect(byGroup[""]?["length"] == .integer(1))
+        #expect((byGroup["presales"]?["oldest_wait_seconds"]?.intValue ?? -1) >= 0)
+
+        let agents = try await pages(h, "monitor.agents", supervisor).items
+        let row = agents.first { $0["agent_id"] == .string(member.description) }
+        #expect(row?["groups"] == .array([.string("presales")]), "\(agents)")
+
+        let presales = try await ask(h, "monitor.queue", supervisor, ["group": .string("presales")])
+        let listed = items(presales.result?["items"])
+        #expect(listed.count == 3 && listed.allSatisfy { $0["group"] == .string("presales") })
+        #expect(presales.result?["group"] == .string("presales"))
+        let plain = items(try await ask(h, "monitor.queue", supervisor, ["group": .null]).result?["items"])
+        #expect(plain.count == 1 && plain.first?["visitor_id"] == .string("plain"))
+        #expect(items(try await ask(h, "monitor.queue", supervisor).result?["items"]).count == 5)
+        #expect(try await ask(h, "monitor.queue", supervisor, ["group": .string("nowhere")]).code == "unknown_group")
+    }
 }

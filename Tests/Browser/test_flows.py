@@ -1429,6 +1429,7 @@ class Test7VipBlacklistAndGroupMonitor(Scenario):
     AGENT = ("vipdesk", "客服小周", "agent-pass-7")
     PRESALES = ("shouqian", "售前小吴", "agent-pass-8")
     CARE = ("zhuanxi", "专席小郑", "agent-pass-9")
+    BOSS = ("zhuguan7", "主管老林", "supervisor-pass-7")
 
     def wait_position(self, browser, position, message):
         browser.wait(lambda d: d.find_element(By.ID, "queue-position").get_attribute("data-position") == str(position), message)
@@ -1464,6 +1465,10 @@ class Test7VipBlacklistAndGroupMonitor(Scenario):
                     "username": username, "display_name": name, "role": "agent", "password": password,
                     "capacity": 1 if username == self.AGENT[0] else 2}, token=token)
                 ids[username] = created["agent_id"]
+            created = STACK.api("POST", "/admin/accounts", {
+                "username": self.BOSS[0], "display_name": self.BOSS[1], "role": "supervisor", "password": self.BOSS[2],
+                "capacity": 0}, token=token)
+            ids[self.BOSS[0]] = created["agent_id"]
             self.state.update(ids)
             # The new accounts reach routing through the commands stream: retry until routing knows them.
             for username, group in ((self.PRESALES[0], "presales"), (self.CARE[0], "vipcare")):
@@ -1502,7 +1507,6 @@ class Test7VipBlacklistAndGroupMonitor(Scenario):
             self.wait_position(first, 2, "the first normal visitor moved back")
             self.wait_position(second, 3, "the second normal visitor moved back")
             vip.shot("vip-first-in-queue")
-            agent.wait(lambda d: d.find_element(By.ID, "queue-count").text == "3", "the agent sees 3 waiting")
 
             agent.click("#status-online")
             session = vip.wait(lambda d: d.execute_script("return window.kefuChat.sessionId"), "the VIP's session")
@@ -1535,6 +1539,7 @@ class Test7VipBlacklistAndGroupMonitor(Scenario):
             visitor.click("#chat-human")
             session = visitor.wait(lambda d: d.execute_script("return window.kefuChat.state === 'assigned' && window.kefuChat.sessionId"), "assigned")
             visitor_id = visitor.js("return window.kefuChat.store.visitorId")
+            self.state["blocked"] = (session, visitor_id)
             visitor.text_appears(".line", self.AGENT[1])
             self.visitor_send(visitor, "你们就是骗子")
             item = f'.session-item[data-session="{session}"]'
@@ -1590,7 +1595,7 @@ class Test7VipBlacklistAndGroupMonitor(Scenario):
                 member.wait(lambda d: d.find_element(By.ID, "status-stop").get_attribute("aria-pressed") == "true", "停止接入 pressed")
 
             boss = self.browser("supervisor")
-            self.staff_login(boss, "/monitor", SUPERVISOR[0], SUPERVISOR[2])
+            self.staff_login(boss, "/monitor", self.BOSS[0], self.BOSS[2])
             boss.text_appears("#mon-live", "实时更新中")
             row_p = f'#mon-agents .mon-row[data-agent="{presales}"]'
             row_c = f'#mon-agents .mon-row[data-agent="{care}"]'
@@ -1632,3 +1637,58 @@ class Test7VipBlacklistAndGroupMonitor(Scenario):
             dom_text_appears(boss, row_c, "1 / 2")
             boss.shot("both-assigned")
         self.run_step(body, critical=False)
+
+    def test_05_the_bots_group_menu_is_buttons(self):
+        def body():
+            token = STACK.login(*STACK.admin)
+            current = STACK.api("GET", "/admin/settings", token=token)
+            settings = current["settings"]
+            for group in ("presales", "vipcare"):
+                settings["groups"][group]["channels"] = ["web-h5"]
+            STACK.api("PUT", "/admin/settings", {"expected_version": current["version"], "settings": settings}, token=token)
+            visitor = self.open_visitor("menu-visitor")
+            visitor.click("#chat-human")
+            menu = visitor.visible(".msg.bot .group-menu")
+            self.assertIn("请选择您要咨询的业务", menu.text)
+            names = visitor.js("return Array.from(document.querySelectorAll('.group-menu .group-choice')).map((b) => b.textContent)")
+            self.assertEqual(sorted(names), sorted(["售前咨询", "VIP 专席"]))
+            visitor.shot("group-menu")
+            # Keyboard: the choices are buttons in the tab order; Enter chooses.
+            button = visitor.find('.group-menu .group-choice[data-group="presales"]')
+            visitor.js("arguments[0].focus()", button)
+            self.assertEqual(visitor.js("return document.activeElement.dataset.group"), "presales")
+            button.send_keys(Keys.ENTER)
+            visitor.text_appears(".msg.visitor", "售前咨询")
+            visitor.text_appears(".line", self.PRESALES[1])
+            visitor.shot("chose-presales")
+        self.run_step(body, critical=False)
+
+    def test_06_an_admin_blocks_from_the_records(self):
+        def body():
+            session, visitor_id = self.state["blocked"]
+            records = self.admin_page("records")
+            row = f'#records-rows tr[data-session="{session}"]'
+            deadline = time.time() + 30
+            while True:
+                records.click("#records-search")
+                time.sleep(0.5)
+                if records.finds(row) or time.time() > deadline:
+                    break
+            records.click(f"{row} .rec-block")
+            records.visible("#rec-block-dialog")
+            records.type("#rec-block-reason", "多次发送广告")
+            records.shot("block-from-records")
+            records.click("#rec-block-confirm")
+            records.text_appears(".toast", "已拉黑该访客")
+            blocks = self.admin_page("blocks")
+            entry = blocks.text_appears("#blocks-table tbody tr", visitor_id)
+            self.assertIn("多次发送广告", entry.text)
+            visitor = self.browsers["blocked"]
+            visitor.expect_errors(r"/visitor/messages - Failed to load resource: the server responded with a status of 403")
+            self.visitor_send(visitor, "再问一次")
+            visitor.text_appears("li.msg.visitor.rejected", "消息暂时无法发送，请稍后再试。")
+            visitor.console_errors()
+            visitor.forget_expected()
+            blocks.shot("blocked-by-the-admin")
+        self.run_step(body, critical=False)
+

@@ -172,4 +172,54 @@ import Testing
         #expect(items(try await ask(h, "monitor.queue", supervisor).result?["items"]).count == 5)
         #expect(try await ask(h, "monitor.queue", supervisor, ["group": .string("nowhere")]).code == "unknown_group")
     }
+
+    /// 最长等待回复: each session's `waiting_since` is exact — set at assignment, kept by the visitor's next
+    /// messages, cleared by the agent's reply, set again by the visitor's next message — and equals the database.
+    @Test func waitingForTheAgentsReplyIsExact() async throws {
+        let h = try await RoutingHarness.make()
+        defer { Task { await h.close() } }
+        let supervisor = Actor(role: .supervisor, agentID: .random())
+        let wang = try await h.onlineAgent("小王", capacity: 2)
+        let session = try await h.requestHuman("w1")
+        try await h.engine.drainQueue(using: h.postgres)
+        #expect(try await h.state(of: session) == "assigned")
+        func waitingSince() async throws -> JSONValue? {
+            let agents = try await pages(h, "monitor.agents", supervisor).items
+            let row = agents.first { $0["agent_id"] == .string(wang.description) }
+            return items(row?["sessions"]).first { $0["session_id"] == .string(session.description) }?["waiting_since"]
+        }
+        func column() async throws -> Date? {
+            try await h.postgres.query("SELECT reply_wait_since FROM routing.sessions WHERE id = $1", [session.uuid])
+                .first?.decode(Date?.self, at: 0)
+        }
+        let assignedAt = try await h.postgres.query("SELECT assigned_at FROM routing.sessions WHERE id = $1", [session.uuid])
+            .first?.decode(Date.self, at: 0)
+        let atAssignment = try await column()
+        #expect(atAssignment != nil && atAssignment == assignedAt, "the new agent owes a reply from the assignment")
+        #expect(try await waitingSince()?.stringValue != nil)
+
+        try await h.apply(AgentMessage(sessionID: session, agentID: wang, clientMessageID: "a1", content: .text("您好")))
+        #expect(try await column() == nil)
+        #expect(try await waitingSince() == .null, "answered: nobody waits")
+
+        _ = try await h.say("w1", "我的订单还没到")
+        let first = try #require(try await column())
+        try await Task.sleep(for: .milliseconds(20))
+        _ = try await h.say("w1", "能帮我查一下吗")
+        #expect(try await column() == first, "the wait runs from the first unanswered message")
+        let shown = try #require(try await waitingSince()?.stringValue)
+        let parsed = try #require(ISO8601DateFormatter.withFractions.date(from: shown))
+        #expect(abs(parsed.timeIntervalSince(first)) < 0.002, "\(shown) vs \(first)")
+
+        try await h.apply(AgentMessage(sessionID: session, agentID: wang, clientMessageID: "a2", content: .text("马上查")))
+        #expect(try await column() == nil)
+    }
+}
+
+extension ISO8601DateFormatter {
+    fileprivate static var withFractions: ISO8601DateFormatter {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
+    }
 }

@@ -25,22 +25,26 @@ extension RoutingEngine {
     @discardableResult
     func accept(
         _ content: MessageContent, from sender: SenderKind, agentID: AgentID? = nil, clientMessageID: String? = nil,
-        suggestions: [BotSuggestion]? = nil, entryID: KnowledgeEntryID? = nil,
+        suggestions: [BotSuggestion]? = nil, entryID: KnowledgeEntryID? = nil, groupChoices: [GroupChoice]? = nil,
         session: inout SessionRecord, into publication: inout Publication, on connection: PostgresConnection
     ) throws -> Int {
         let seq = session.nextSeq()
         try publication.event(MessageAccepted(
             sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID, sender: sender,
             agentID: agentID, clientMessageID: clientMessageID, content: content, suggestions: suggestions,
-            entryID: entryID))
+            entryID: entryID, groupChoices: groupChoices))
         let activity = sender == .visitor || sender == .agent
+        // The visitor of an assigned session waits for the agent's reply from their first unanswered message.
         connection.queue(
             """
             UPDATE \(schema).sessions SET last_seq = $2,
                 last_activity_at = CASE WHEN $3 THEN now() ELSE last_activity_at END,
-                idle_warned_at = CASE WHEN $3 THEN NULL ELSE idle_warned_at END
+                idle_warned_at = CASE WHEN $3 THEN NULL ELSE idle_warned_at END,
+                reply_wait_since = CASE WHEN $4 = 'agent' THEN NULL
+                                        WHEN $4 = 'visitor' AND state = 'assigned' THEN coalesce(reply_wait_since, now())
+                                        ELSE reply_wait_since END
             WHERE id = $1
-            """, [session.id.uuid, session.lastSeq, activity])
+            """, [session.id.uuid, session.lastSeq, activity, sender.rawValue])
         return seq
     }
 

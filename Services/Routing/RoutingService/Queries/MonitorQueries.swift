@@ -49,7 +49,8 @@ extension RoutingEngine {
         ])
     }
 
-    /// `monitor.agents`: every enabled agent by name with status, presence, load, capacity, skill groups and current sessions.
+    /// `monitor.agents`: every enabled agent by name with status, presence, load, capacity, skill groups and current
+/// sessions, each with `waiting_since`: since when its visitor has waited for the agent's reply (null: answered).
     func monitorAgents(actor: Actor, params: [String: JSONValue], on connection: PostgresConnection) throws -> JSONValue {
         try requireSupervisor(actor)
         let offset = try Self.cursor(params) ?? 0
@@ -59,7 +60,8 @@ extension RoutingEngine {
                    array_to_json(a.groups)::text,
                    coalesce(json_agg(json_build_object(
                        'session_id', s.id, 'channel', s.channel, 'visitor_id', s.visitor_id,
-                       'assigned_at', \(Self.time("s.assigned_at"))) ORDER BY s.assigned_at, s.id)
+                       'assigned_at', \(Self.time("s.assigned_at")),
+                       'waiting_since', \(Self.time("s.reply_wait_since"))) ORDER BY s.assigned_at, s.id)
                        FILTER (WHERE s.id IS NOT NULL), '[]')::text
             FROM \(schema).agents a LEFT JOIN \(schema).sessions s ON s.agent_id = a.id AND s.state = 'assigned'
             WHERE a.enabled GROUP BY a.id ORDER BY a.name, a.id OFFSET $1 LIMIT 201

@@ -30,7 +30,7 @@ export const messages = {
     'role.agent': '客服', 'role.admin': '管理员', 'role.supervisor': '主管',
     'nav.monitor': '监控',
     'mon.title': '监控', 'mon.connecting': '正在连接…', 'mon.open': '实时更新中', 'mon.closed': '连接已断开，正在重连…',
-    'mon.agent': '客服', 'mon.status': '状态', 'mon.load': '接待 / 上限', 'mon.sessions': '当前会话', 'mon.longest': '最长会话',
+    'mon.agent': '客服', 'mon.status': '状态', 'mon.load': '接待 / 上限', 'mon.sessions': '当前会话', 'mon.longest': '最长等待回复',
     'mon.position': '位置', 'mon.visitor': '访客', 'mon.channel': '渠道', 'mon.priority': '优先级', 'mon.wait': '已等待',
     'mon.agentsTitle': '客服（在线 {online} / 共 {total}）', 'mon.queueTitle': '排队访客（{count}）', 'mon.absent': '不在线',
     'mon.c.sessions': '今日会话', 'mon.c.queued': '今日排队', 'mon.c.bot': '机器人接待', 'mon.c.transferred': '转接',
@@ -56,7 +56,7 @@ export const messages = {
 
     'chat.title': '在线客服', 'chat.messages': '会话消息', 'chat.agentTyping': '{name}正在输入…', 'chat.readMark': '已读', 'chat.unreadMark': '未读', 'chat.placeholder': '请输入您的问题，Enter 发送，Shift+Enter 换行',
     'chat.send': '发送', 'chat.human': '转人工', 'chat.end': '结束会话', 'chat.endConfirm': '确定要结束本次会话吗？结束后客服将无法继续回复您。', 'chat.leave': '留言', 'chat.exitQueue': '退出排队',
-    'chat.me': '我', 'chat.bot': '智能客服', 'chat.agent': '客服', 'chat.didYouMean': '您是不是想问：',
+    'chat.me': '我', 'chat.bot': '智能客服', 'chat.agent': '客服', 'chat.didYouMean': '您是不是想问：', 'chat.groupMenu': '请选择您要咨询的业务：', 'chat.groupMenuLabel': '业务选择',
     'chat.feedback': '这个回答对您有帮助吗？', 'chat.useful': '有用', 'chat.notUseful': '没用', 'chat.feedbackThanks': '感谢反馈',
     'chat.stateBot': '智能客服为您服务', 'chat.stateQueued': '正在排队等待人工客服', 'chat.stateAssigned': '{name} 为您服务', 'chat.stateEnded': '会话已结束',
     'chat.welcome': '您好，我是智能客服，请问有什么可以帮您？', 'chat.newSession': '新的会话',
@@ -241,7 +241,7 @@ export const messages = {
     'rec.hint': '访客转人工并成功接入客服的会话算作人工会话，不算机器人会话。', 'rec.from': '开始日期', 'rec.to': '结束日期',
     'rec.type': '会话类型', 'rec.channel': '渠道', 'rec.agent': '客服', 'rec.agents': '接待客服', 'rec.visitor': '访客', 'rec.started': '开始时间',
     'rec.ended': '结束时间', 'rec.wait': '排队等待', 'rec.firstResponse': '首次响应', 'rec.duration': '会话时长', 'rec.messages': '消息数',
-    'rec.reason': '结束原因', 'rec.rating': '评价', 'rec.botFeedback': '机器人回答反馈', 'rec.botFeedbackCounts': '有用 {useful} · 没用 {notUseful}', 'rec.open': '进行中', 'rec.view': '查看记录', 'rec.empty': '没有符合条件的会话',
+    'rec.reason': '结束原因', 'rec.rating': '评价', 'rec.botFeedback': '机器人回答反馈', 'rec.botFeedbackCounts': '有用 {useful} · 没用 {notUseful}', 'rec.open': '进行中', 'rec.view': '查看记录', 'rec.blockTitle': '拉黑访客 {visitor}', 'rec.blockHint': '拉黑后该访客的消息不会进入会话和排队，只看到“消息暂时无法发送”；若访客正在会话中，会话立即结束。可在黑名单中解除。', 'rec.blocked': '已拉黑该访客', 'rec.empty': '没有符合条件的会话',
     'rec.export.sessions': '导出会话明细 CSV', 'rec.export.daily': '导出每日统计 CSV', 'rec.export.agents': '导出客服统计 CSV', 'rec.exported': '已开始下载',
 
     'report.run': '查询', 'report.sessions': '会话总数', 'report.avgWait': '平均排队等待', 'report.avgFirstResponse': '平均首次响应',
@@ -274,7 +274,7 @@ export const messages = {
     'role.agent': 'Agent', 'role.admin': 'Admin', 'role.supervisor': 'Supervisor',
     'nav.monitor': 'Monitor',
     'mon.title': 'Monitor', 'mon.connecting': 'Connecting…', 'mon.open': 'Live', 'mon.closed': 'Disconnected, reconnecting…',
-    'mon.agent': 'Agent', 'mon.status': 'Status', 'mon.load': 'Load / capacity', 'mon.sessions': 'Sessions', 'mon.longest': 'Longest session',
+    'mon.agent': 'Agent', 'mon.status': 'Status', 'mon.load': 'Load / capacity', 'mon.sessions': 'Sessions', 'mon.longest': 'Longest wait for a reply',
     'mon.position': 'Position', 'mon.visitor': 'Visitor', 'mon.channel': 'Channel', 'mon.priority': 'Priority', 'mon.wait': 'Waiting',
     'mon.agentsTitle': 'Agents ({online} online of {total})', 'mon.queueTitle': 'Queued visitors ({count})', 'mon.absent': 'away',
     'mon.c.sessions': 'Sessions today', 'mon.c.queued': 'Queued today', 'mon.c.bot': 'Answered by bot', 'mon.c.transferred': 'Transferred',
@@ -300,7 +300,7 @@ export const messages = {
 
     'chat.title': 'Customer service', 'chat.messages': 'Messages', 'chat.agentTyping': '{name} is typing…', 'chat.readMark': 'Read', 'chat.unreadMark': 'Unread', 'chat.placeholder': 'Type your question; Enter sends, Shift+Enter adds a line',
     'chat.send': 'Send', 'chat.human': 'Talk to a person', 'chat.end': 'End chat', 'chat.endConfirm': 'End this chat? The agent will no longer be able to reply.', 'chat.leave': 'Leave a message', 'chat.exitQueue': 'Leave the queue',
-    'chat.me': 'Me', 'chat.bot': 'Assistant', 'chat.agent': 'Agent', 'chat.didYouMean': 'Did you mean:',
+    'chat.me': 'Me', 'chat.bot': 'Assistant', 'chat.agent': 'Agent', 'chat.didYouMean': 'Did you mean:', 'chat.groupMenu': 'Choose what you need help with:', 'chat.groupMenuLabel': 'Service choices',
     'chat.feedback': 'Was this answer helpful?', 'chat.useful': 'Helpful', 'chat.notUseful': 'Not helpful', 'chat.feedbackThanks': 'Thanks for your feedback',
     'chat.stateBot': 'The assistant is serving you', 'chat.stateQueued': 'Waiting for an agent', 'chat.stateAssigned': '{name} is serving you', 'chat.stateEnded': 'The chat has ended',
     'chat.welcome': 'Hello! I am the assistant. How can I help you?', 'chat.newSession': 'New conversation',
@@ -485,7 +485,7 @@ export const messages = {
     'rec.hint': 'A session that reached an agent counts as a human session, not a bot session.', 'rec.from': 'From', 'rec.to': 'To',
     'rec.type': 'Type', 'rec.channel': 'Channel', 'rec.agent': 'Agent', 'rec.agents': 'Agents', 'rec.visitor': 'Visitor', 'rec.started': 'Started',
     'rec.ended': 'Ended', 'rec.wait': 'Queue wait', 'rec.firstResponse': 'First response', 'rec.duration': 'Duration', 'rec.messages': 'Messages',
-    'rec.reason': 'End reason', 'rec.rating': 'Rating', 'rec.botFeedback': 'Bot answer feedback', 'rec.botFeedbackCounts': 'Helpful {useful} · not helpful {notUseful}', 'rec.open': 'Open', 'rec.view': 'Transcript', 'rec.empty': 'No session matches',
+    'rec.reason': 'End reason', 'rec.rating': 'Rating', 'rec.botFeedback': 'Bot answer feedback', 'rec.botFeedbackCounts': 'Helpful {useful} · not helpful {notUseful}', 'rec.open': 'Open', 'rec.view': 'Transcript', 'rec.blockTitle': 'Block visitor {visitor}', 'rec.blockHint': 'While blocked, the visitor\'s messages open no session and join no queue; they only see "cannot send right now". An open session of theirs ends now. Lift it under Blacklist.', 'rec.blocked': 'Visitor blocked', 'rec.empty': 'No session matches',
     'rec.export.sessions': 'Export sessions CSV', 'rec.export.daily': 'Export daily CSV', 'rec.export.agents': 'Export agents CSV', 'rec.exported': 'Download started',
 
     'report.run': 'Show', 'report.sessions': 'Sessions', 'report.avgWait': 'Average queue wait', 'report.avgFirstResponse': 'Average first response',

@@ -104,6 +104,7 @@ export class MonitorPage {
     const started = performance.now();
     let changed = false;
     if (frame.type === 'event') changed = this.model.apply(frame);
+    else if (frame.type === 'monitor.reply') changed = this.model.reply(frame);
     else if (frame.type === 'monitor.counters') {
       this.model.setCounters(frame.counters);
       changed = true;
@@ -206,9 +207,10 @@ export class MonitorPage {
       longest);
   }
 
+  /** 最长等待: the earliest moment a visitor of these sessions began waiting for the agent's reply (null: none waits). */
   oldest(sessions) {
     let min = null;
-    for (const s of sessions) if (s.assigned_at && (!min || s.assigned_at < min)) min = s.assigned_at;
+    for (const s of sessions) if (s.waiting_since && (!min || Date.parse(s.waiting_since) < Date.parse(min))) min = s.waiting_since;
     return min;
   }
 

@@ -88,12 +88,12 @@ export class MonitorModel {
         return true;
       case 'session.assigned':
         this.dequeue(d.session_id);
-        this.attach(d.session_id, d.agent_id, { session_id: d.session_id, channel: d.channel, visitor_id: d.visitor_id, assigned_at: time });
+        this.attach(d.session_id, d.agent_id, { session_id: d.session_id, channel: d.channel, visitor_id: d.visitor_id, assigned_at: time, waiting_since: time });
         return true;
       case 'session.transferred': {
         const from = this.agents.get(d.from_agent_id);
         const before = from && from.sessions.get(d.session_id);
-        this.attach(d.session_id, d.to_agent_id, { session_id: d.session_id, channel: d.channel, visitor_id: d.visitor_id, assigned_at: time, ...(before ? { channel: before.channel } : {}) });
+        this.attach(d.session_id, d.to_agent_id, { session_id: d.session_id, channel: d.channel, visitor_id: d.visitor_id, assigned_at: time, waiting_since: time, ...(before ? { channel: before.channel } : {}) });
         return true;
       }
       case 'session.ended':
@@ -115,6 +115,22 @@ export class MonitorModel {
       default:
         return false;
     }
+  }
+
+  /**
+   * Applies a `monitor.reply` frame (a visitor's or agent's message, no content): the visitor's message starts a
+   * wait for the agent's reply unless one runs; the agent's message ends it. Returns whether anything changed.
+   */
+  reply(frame) {
+    const agentId = this.sessionAgent.get(frame.session_id);
+    const agent = agentId && this.agents.get(agentId);
+    const session = agent && agent.sessions.get(frame.session_id);
+    if (!session) return false;
+    const next = frame.sender === 'agent' ? null : session.waiting_since || frame.time || new Date().toISOString();
+    if (next === (session.waiting_since ?? null)) return false;
+    session.waiting_since = next;
+    this.changed.agents.add(agentId);
+    return true;
   }
 
   /** Sets today's counters from a `monitor.counters` frame. */

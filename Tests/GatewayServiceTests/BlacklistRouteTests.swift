@@ -126,7 +126,7 @@ struct BlacklistRouteTests {
             #expect(try await harness.request("POST", path, token: admin.access, json: body).status == 400, "\(body)")
         }
         let badID = try await harness.request("POST", "/api/v1/admin/sessions/nope/block", token: admin.access, json: .object(["reason": "x"]))
-        #expect(badID.status == 400, "\(badID.text)")
+        #expect(badID.status == 404 && badID.json?["error"] != nil, "a path that is no session: \(badID.text)")
         #expect(harness.responder.requests.filter { $0.type == "admin.block_visitor" }.count == 1)
 
         let twice = try await harness.request("POST", path, token: admin.access, json: .object(["reason": "再次"]))

@@ -83,8 +83,9 @@ extension RoutingEngine {
 
     /// Ends a session: `left` when it ends from the queue, `ended` otherwise. Releases the agent's slot,
     /// records the handle time, invites a rating for human sessions when rating is on, and asks for a drain.
+    /// `endedBy`: who ended a session no agent served (an admin's block), named as `agent_id` of reason `agent`.
     func end(
-        _ session: inout SessionRecord, reason: SessionEndReason, settings: ActiveSettings,
+        _ session: inout SessionRecord, reason: SessionEndReason, endedBy: AgentID? = nil, settings: ActiveSettings,
         into publication: inout Publication, on connection: PostgresConnection
     ) throws {
         let fromQueue = session.state == .queued
@@ -103,7 +104,7 @@ extension RoutingEngine {
         let seq = session.nextSeq()
         try publication.event(SessionEnded(
             sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID, reason: reason,
-            agentID: agentID ?? lastAgent(of: session, on: connection), human: session.human,
+            agentID: agentID ?? lastAgent(of: session, on: connection) ?? endedBy, human: session.human,
             ratingInvited: session.ratingInvited))
         connection.queue(
             """

@@ -38,7 +38,7 @@ extension RoutingEngine {
             if var open = session.state.isOpen ? session
                 : try sessions.lockOpen(channel: session.channel, visitorID: session.visitorID, on: connection) {
                 let settings = try self.settings.current(on: connection)
-                try end(&open, reason: .agent, settings: settings, into: &publication, on: connection)
+                try end(&open, reason: .agent, endedBy: command.actorID, settings: settings, into: &publication, on: connection)
                 ended = open.id
             }
             try publication.reply(.success(.members([

@@ -1630,6 +1630,14 @@ class Test7VipBlacklistAndGroupMonitor(Scenario):
             boss.visible(f'{queue_c} .mon-row[data-session="{sessions["vipcare"]}"]')
             dom_text_appears(boss, row_p, "1 / 2")
             boss.shot("presales-assigned")
+            # 最长等待回复 is exact: the visitor waits for the agent's reply from the assignment until the agent answers.
+            longest = f"{row_p} .mon-longest"
+            boss.wait(lambda d: d.find_element(By.CSS_SELECTOR, longest).text not in ("", "-"), "a wait for the agent's reply")
+            member = self.browsers["presales"]
+            member.click(f'.session-item[data-session="{sessions["presales"]}"]')
+            self.agent_send(member, "您好，售前小吴为您服务")
+            boss.wait(lambda d: d.find_element(By.CSS_SELECTOR, longest).text == "-", "answered: nobody waits")
+            boss.shot("presales-answered")
 
             self.browsers["care"].click("#status-online")
             boss.visible(f'{row_c} .mon-session[data-session="{sessions["vipcare"]}"]')

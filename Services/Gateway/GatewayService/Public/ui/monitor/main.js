@@ -198,7 +198,7 @@ export class MonitorPage {
     else this.clocks.delete(row);
     replace(row,
       h('span', { class: 'mon-name' }, agent.name,
-        (agent.groups || []).length ? h('small', { class: 'mon-agent-groups', text: ' ' + agent.groups.map((g) => this.model.groupName(g)).join('、') }) : null),
+        (agent.groups || []).length ? h('small', { class: 'mon-agent-groups', text: ' ' + agent.groups.map((g) => this.model.groupName(g)).join(t('common.listSep')) }) : null),
       h('span', {}, h('span', { class: 'mon-status ' + agent.status, text: t('status.' + agent.status) }),
         agent.present ? null : h('span', { class: 'mon-absent', text: ' ' + t('mon.absent') })),
       h('span', { class: 'mon-load' + (full ? ' mon-full' : ''), text: `${agent.load} / ${agent.capacity}` }),

@@ -17,6 +17,12 @@ Scenario 5: an internal note (内部备注) shows in the agent's transcript and 
 会话小结 required, the agent who ends a session gets no new one until the summary is written, and a category
 deleted while the form is open is refused with its reason.
 
+Scenario 7: a VIP (signed identity, priority 7) who asks for a human after two normal visitors is served first
+when the agent goes online; an agent blocks (拉黑) a visitor whose next message is refused with the neutral notice,
+the admin lifts the block on 黑名单; a supervisor watches two agents in two skill groups (one queue per group,
+charts starting with an hour of history, 最长等待回复 until the agent answers); the bot's group menu is buttons
+chosen with the keyboard; an admin blocks a visitor from 会话记录.
+
 Each step saves screenshots under .build/browser-artifacts/ and fails on browser console errors. A step
 that fails stops the steps after it that depend on it (they are reported as skipped, with the reason).
 """

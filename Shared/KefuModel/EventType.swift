@@ -34,6 +34,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case agentBlockVisitor = "agent.block_visitor"
     /// An admin lifted a visitor block (commands).
     case adminLiftBlock = "admin.lift_block"
+    /// An admin blocked the visitor of any session from the records (commands).
+    case adminBlockVisitor = "admin.block_visitor"
     /// A supervisor (or admin) moved any session to another agent from the monitor (commands).
     case supervisorTransfer = "supervisor.transfer"
     /// A supervisor (or admin) ended any session from the monitor (commands).
@@ -102,7 +104,7 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
             .inbound
         case .agentMessage, .agentTransfer, .agentEndSession, .agentSetStatus, .agentHeartbeat,
              .agentHandleLeaveMessage, .adminUpdateSettings, .adminUpsertAgent, .botAnswer,
-             .agentBlockVisitor, .adminLiftBlock, .supervisorTransfer, .supervisorEndSession, .agentNote,
+             .agentBlockVisitor, .adminLiftBlock, .adminBlockVisitor, .supervisorTransfer, .supervisorEndSession, .agentNote,
              .adminUpsertSummaryCategory, .adminDeleteSummaryCategory, .agentSubmitSummary:
             .commands
         case .botQuestion:
@@ -169,6 +171,7 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
         case .knowledgeChanged: KnowledgeChanged.self
         case .agentBlockVisitor: AgentBlockVisitor.self
         case .adminLiftBlock: AdminLiftBlock.self
+        case .adminBlockVisitor: AdminBlockVisitor.self
         case .supervisorTransfer: SupervisorTransfer.self
         case .supervisorEndSession: SupervisorEndSession.self
         case .visitorRefused: VisitorRefused.self

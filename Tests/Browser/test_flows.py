@@ -17,6 +17,12 @@ Scenario 5: an internal note (内部备注) shows in the agent's transcript and 
 会话小结 required, the agent who ends a session gets no new one until the summary is written, and a category
 deleted while the form is open is refused with its reason.
 
+Scenario 7: a VIP (signed identity, priority 7) who asks for a human after two normal visitors is served first
+when the agent goes online; an agent blocks (拉黑) a visitor whose next message is refused with the neutral notice,
+the admin lifts the block on 黑名单; a supervisor watches two agents in two skill groups (one queue per group,
+charts starting with an hour of history, 最长等待回复 until the agent answers); the bot's group menu is buttons
+chosen with the keyboard; an admin blocks a visitor from 会话记录.
+
 Each step saves screenshots under .build/browser-artifacts/ and fails on browser console errors. A step
 that fails stops the steps after it that depend on it (they are reported as skipped, with the reason).
 """
@@ -49,6 +55,7 @@ ANSWER = "可以的，请在“我的订单”中申请换开发票，1-3 个工
 QUICK_KEYWORD = "问候"
 QUICK_CONTENT = "您好，很高兴为您服务！请问有什么可以帮您？"
 SENSITIVE = "傻瓜"
+IDENTITY_SECRET = "kefu-browser-identity-secret-0123456789abcdef"
 
 
 def setUpModule():
@@ -56,7 +63,8 @@ def setUpModule():
     try:
         stack = Stack()
         # The webhook receiver of Test3Integrations listens on loopback.
-        stack.env = {"gateway": {"KEFU_WEBHOOKS_ALLOW_PRIVATE": "1"}}
+        # Test7's VIP opens the H5 page with a signed identity (docs/integrations.md#signed-visitor-identity).
+        stack.env = {"gateway": {"KEFU_WEBHOOKS_ALLOW_PRIVATE": "1", "KEFU_VISITOR_IDENTITY_SECRET": IDENTITY_SECRET}}
         STACK = stack.start()
     except StackError as error:
         STACK_ERROR = str(error)
@@ -1396,3 +1404,324 @@ class Test6SkillGroups(Scenario):
             agent.click("#transfer-confirm")
             agent.text_appears(".toast", "售后服务")
         self.run_step(body, critical=False)
+
+
+def signed_identity(user_id, name, priority):
+    """A visitor identity signed like a site's backend would (HS256 JWS, docs/integrations.md)."""
+    import hashlib
+    import hmac
+
+    def b64url(raw):
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    header = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    claims = b64url(json.dumps({"sub": user_id, "exp": int(time.time()) + 3600, "name": name, "priority": priority},
+                               ensure_ascii=False).encode())
+    signature = hmac.new(IDENTITY_SECRET.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
+    return f"{header}.{claims}.{b64url(signature)}"
+
+
+def always_open(timezone="Asia/Shanghai"):
+    days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    return {"timezone": timezone, "weekly": {d: [{"start": "00:00", "end": "24:00"}] for d in days}, "overrides": []}
+
+
+class Test7VipBlacklistAndGroupMonitor(Scenario):
+    """A VIP (signed identity, priority 7) who asks for a human after two normal visitors is served first when the
+    agent frees up; the agent blocks (拉黑) a visitor whose next message is refused with the neutral notice, the
+    block is listed on 黑名单 and the admin lifts it; a supervisor watches two agents in two skill groups on the
+    monitor: each group's agents and queue are shown, and assignments move them live."""
+
+    folder_name = "7-vip-blacklist-groups"
+    AGENT = ("vipdesk", "客服小周", "agent-pass-7")
+    PRESALES = ("shouqian", "售前小吴", "agent-pass-8")
+    CARE = ("zhuanxi", "专席小郑", "agent-pass-9")
+    BOSS = ("zhuguan7", "主管老林", "supervisor-pass-7")
+
+    def wait_position(self, browser, position, message):
+        browser.wait(lambda d: d.find_element(By.ID, "queue-position").get_attribute("data-position") == str(position), message)
+
+    def open_visitor(self, name, path="/chat"):
+        visitor = self.browser(name)
+        visitor.get(STACK.url + path)
+        visitor.visible("#chat-input")
+        return visitor
+
+    def clear_floor(self, token):
+        """Ends what earlier scenarios left queued or served (their agents, now disabled, leave their sessions to
+        the queue, at its front): this scenario's queues start empty."""
+        quiet = 0
+        deadline = time.time() + 40
+        while quiet < 3 and time.time() < deadline:
+            snapshot = STACK.api("GET", "/supervisor/monitor", token=token)
+            left = [v["session_id"] for q in snapshot["queues"] for v in q.get("visitors", [])]
+            left += [s["session_id"] for a in snapshot["agents"] for s in a.get("sessions", [])]
+            for session in left:
+                try:
+                    STACK.api("POST", f"/supervisor/sessions/{session}/end", token=token)
+                except StackError:
+                    pass  # ended meanwhile
+            quiet = 0 if left else quiet + 1
+            time.sleep(1)
+        self.assertEqual(quiet, 3, "the queues did not empty")
+
+    def test_01_setup_accounts_and_groups(self):
+        def body():
+            token = STACK.login(*STACK.admin)
+            current = STACK.api("GET", "/admin/settings", token=token)
+            settings = current["settings"]
+            hours = settings.get("service_hours")
+            if isinstance(hours, dict):
+                hours["overrides"] = []
+            settings["summary_required"] = False
+            groups = dict(settings.get("groups") or {})
+            groups["presales"] = {"name": "售前咨询", "channels": [], "transfer_keywords": [], "service_hours": always_open()}
+            groups["vipcare"] = {"name": "VIP 专席", "channels": [], "transfer_keywords": [], "service_hours": always_open()}
+            settings["groups"] = groups
+            STACK.api("PUT", "/admin/settings", {"expected_version": current["version"], "settings": settings}, token=token)
+            mine = {self.AGENT[0], self.PRESALES[0], self.CARE[0]}
+            # Agents of the other scenarios would take the visitors: this scenario's agents are the only ones.
+            for account in STACK.api("GET", "/admin/accounts", token=token)["items"]:
+                if account["role"] == "agent" and account["username"] not in mine and not account["disabled"]:
+                    STACK.api("PATCH", f"/admin/accounts/{account['agent_id']}", {"disabled": True}, token=token)
+            self.clear_floor(token)
+            ids = {}
+            for username, name, password in (self.AGENT, self.PRESALES, self.CARE):
+                created = STACK.api("POST", "/admin/accounts", {
+                    "username": username, "display_name": name, "role": "agent", "password": password,
+                    "capacity": 1 if username == self.AGENT[0] else 2}, token=token)
+                ids[username] = created["agent_id"]
+            created = STACK.api("POST", "/admin/accounts", {
+                "username": self.BOSS[0], "display_name": self.BOSS[1], "role": "supervisor", "password": self.BOSS[2],
+                "capacity": 0}, token=token)
+            ids[self.BOSS[0]] = created["agent_id"]
+            self.state.update(ids)
+            # The new accounts reach routing through the commands stream: retry until routing knows them.
+            for username, group in ((self.PRESALES[0], "presales"), (self.CARE[0], "vipcare")):
+                deadline = time.time() + 30
+                while True:
+                    try:
+                        STACK.api("PUT", f"/admin/accounts/{ids[username]}/groups", {"groups": [group]}, token=token)
+                        break
+                    except StackError:
+                        if time.time() > deadline:
+                            raise
+                        time.sleep(0.5)
+        self.run_step(body)
+
+    def test_02_a_vip_overtakes_the_queue(self):
+        def body():
+            agent = self.browser("agent")
+            self.staff_login(agent, "/workbench", self.AGENT[0], self.AGENT[2])
+            agent.text_appears("#me-name", self.AGENT[1])
+            agent.text_appears("#wb-connection", "已连接")
+            agent.click("#status-stop")
+            agent.wait(lambda d: d.find_element(By.ID, "status-stop").get_attribute("aria-pressed") == "true", "停止接入 pressed")
+
+            first = self.open_visitor("normal-1")
+            first.click("#chat-human")
+            self.wait_position(first, 1, "the first normal visitor queued first")
+            second = self.open_visitor("normal-2")
+            second.click("#chat-human")
+            self.wait_position(second, 2, "the second normal visitor queued second")
+
+            vip = self.open_visitor("vip", "/chat/#identity=" + signed_identity("vip-0007", "王先生", 7))
+            vip.wait(lambda d: d.execute_script("return window.kefuChat.store.visitorId") == "u_vip-0007", "the signed identity accepted")
+            vip.click("#chat-human")
+            vip.visible("#queue-box")
+            self.wait_position(vip, 1, "the VIP ahead of both")
+            self.wait_position(first, 2, "the first normal visitor moved back")
+            self.wait_position(second, 3, "the second normal visitor moved back")
+            vip.shot("vip-first-in-queue")
+
+            agent.click("#status-online")
+            session = vip.wait(lambda d: d.execute_script("return window.kefuChat.sessionId"), "the VIP's session")
+            agent.visible(f'.session-item[data-session="{session}"]')
+            vip.text_appears(".line", self.AGENT[1])
+            vip.wait(lambda d: not d.find_element(By.ID, "queue-box").is_displayed(), "the VIP left the queue")
+            self.wait_position(first, 1, "the first normal visitor is next")
+            self.wait_position(second, 2, "the second normal visitor behind")
+            self.assertEqual(len(agent.finds(".session-item")), 1, "capacity 1: only the VIP")
+            agent.shot("vip-served-first")
+            first.shot("normal-still-waiting")
+            for visitor in (first, second):
+                visitor.click("#queue-exit")
+                visitor.text_appears(".line", "您已退出排队")
+            agent.click(f'.session-item[data-session="{session}"]')
+            agent.click("#tool-end")
+            agent.click("#confirm-ok")
+            vip.wait(lambda d: d.execute_script("return window.kefuChat.state") == "ended", "the VIP's session ended")
+        self.run_step(body, critical=False)
+
+    def test_03_a_blocked_visitor_is_refused_then_the_admin_lifts_the_block(self):
+        def body():
+            agent = self.browser("agent")
+            if not agent.finds("#me-name"):
+                self.staff_login(agent, "/workbench", self.AGENT[0], self.AGENT[2])
+            agent.text_appears("#wb-connection", "已连接")
+            if agent.find("#status-online").get_attribute("aria-pressed") != "true":
+                agent.click("#status-online")
+            visitor = self.open_visitor("blocked")
+            visitor.click("#chat-human")
+            session = visitor.wait(lambda d: d.execute_script("return window.kefuChat.state === 'assigned' && window.kefuChat.sessionId"), "assigned")
+            visitor_id = visitor.js("return window.kefuChat.store.visitorId")
+            self.state["blocked"] = (session, visitor_id)
+            visitor.text_appears(".line", self.AGENT[1])
+            self.visitor_send(visitor, "你们就是骗子")
+            item = f'.session-item[data-session="{session}"]'
+            agent.click(item)
+            agent.text_appears("#wb-messages .msg.visitor", "你们就是骗子")
+            agent.click("#tool-block")
+            agent.visible("#block-dialog")
+            agent.type("#block-reason", "辱骂客服")
+            agent.js("const s = document.getElementById('block-duration'); s.value = '1440'; s.dispatchEvent(new Event('change'));")
+            agent.shot("block-dialog")
+            agent.click("#block-confirm")
+            agent.text_appears(".toast", "已拉黑")
+
+            visitor.expect_errors(r"/visitor/messages - Failed to load resource: the server responded with a status of 403")
+            self.visitor_send(visitor, "还在吗")
+            refused = visitor.text_appears("li.msg.visitor.rejected", "消息暂时无法发送，请稍后再试。")
+            self.assertIn("还在吗", refused.text)
+            visitor.shot("message-refused")
+            visitor.console_errors()
+            visitor.forget_expected()
+
+            admin = self.browser("admin")
+            self.staff_login(admin, "/admin", *STACK.admin)
+            admin.visible("#nav-blocks")
+            admin = self.admin_page("blocks")
+            row = admin.text_appears("#blocks-table tbody tr", visitor_id)
+            self.assertIn("辱骂客服", row.text)
+            self.assertIn(self.AGENT[1], row.text)
+            admin.shot("blacklist")
+            block = row.get_attribute("data-block")
+            admin.click(f'#blocks-table tr[data-block="{block}"] .blk-lift')
+            admin.click("#confirm-ok")
+            admin.text_appears(".toast", "已解除")
+            admin.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, f'#blocks-table tr[data-block="{block}"]'), "gone from the blocks in force")
+            admin.shot("block-lifted")
+
+            self.visitor_send(visitor, "我想咨询退货")
+            visitor.wait(lambda d: d.execute_script(
+                "return Array.from(document.querySelectorAll('li.msg.visitor:not(.pending)')).some((e) => e.textContent.includes('我想咨询退货'))"),
+                "the message after the lift is accepted")
+            visitor.shot("accepted-after-lift")
+        self.run_step(body, critical=False)
+
+    def test_04_a_supervisor_watches_two_agents_in_two_groups(self):
+        def body():
+            presales, care = self.state[self.PRESALES[0]], self.state[self.CARE[0]]
+            for key, account in (("presales", self.PRESALES), ("care", self.CARE)):
+                member = self.browser(key)
+                self.staff_login(member, "/workbench", account[0], account[2])
+                member.text_appears("#me-name", account[1])
+                member.text_appears("#wb-connection", "已连接")
+                member.click("#status-stop")
+                member.wait(lambda d: d.find_element(By.ID, "status-stop").get_attribute("aria-pressed") == "true", "停止接入 pressed")
+
+            boss = self.browser("supervisor")
+            self.staff_login(boss, "/monitor", self.BOSS[0], self.BOSS[2])
+            boss.text_appears("#mon-live", "实时更新中")
+            row_p = f'#mon-agents .mon-row[data-agent="{presales}"]'
+            row_c = f'#mon-agents .mon-row[data-agent="{care}"]'
+            dom_text_appears(boss, row_p, "售前咨询")
+            dom_text_appears(boss, row_c, "VIP 专席")
+            dom_text_appears(boss, row_p, "停止接入")
+            queue_p = '#mon-queue .mon-group[data-group="presales"]'
+            queue_c = '#mon-queue .mon-group[data-group="vipcare"]'
+            dom_text_appears(boss, f"{queue_p} .mon-group-title", "售前咨询")
+            dom_text_appears(boss, f"{queue_c} .mon-group-title", "VIP 专席")
+            # The charts start with the last hour from the server, not from the page's opening.
+            boss.wait(lambda d: d.execute_script("return window.kefuMonitor.samples.length") >= 60, "an hour of history")
+            self.assertEqual(boss.find("#mon-chart-length").get_attribute("data-points"), str(len(boss.js("return window.kefuMonitor.samples"))))
+
+            sessions = {}
+            for name, group in (("pre-visitor", "presales"), ("care-visitor", "vipcare")):
+                visitor = self.open_visitor(name, f"/chat/?group={group}")
+                visitor.click("#chat-human")
+                self.wait_position(visitor, 1, f"first in {group}")
+                sessions[group] = visitor.js("return window.kefuChat.sessionId")
+            boss.visible(f'{queue_p} .mon-row[data-session="{sessions["presales"]}"]')
+            boss.visible(f'{queue_c} .mon-row[data-session="{sessions["vipcare"]}"]')
+            dom_text_appears(boss, f"{queue_p} .mon-group-length", "1")
+            dom_text_appears(boss, f"{queue_c} .mon-group-length", "1")
+            self.assertFalse(boss.finds(f'{queue_p} .mon-row[data-session="{sessions["vipcare"]}"]'), "one queue per group")
+            boss.shot("two-groups-queued")
+
+            self.browsers["presales"].click("#status-online")
+            boss.visible(f'{row_p} .mon-session[data-session="{sessions["presales"]}"]')
+            boss.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, f"{queue_p} .mon-row"), "the presales queue emptied")
+            dom_text_appears(boss, f"{queue_p} .mon-group-length", "0")
+            boss.visible(f'{queue_c} .mon-row[data-session="{sessions["vipcare"]}"]')
+            dom_text_appears(boss, row_p, "1 / 2")
+            boss.shot("presales-assigned")
+            # 最长等待回复 is exact: the visitor waits for the agent's reply from the assignment until the agent answers.
+            longest = f"{row_p} .mon-longest"
+            boss.wait(lambda d: d.find_element(By.CSS_SELECTOR, longest).text not in ("", "-"), "a wait for the agent's reply")
+            member = self.browsers["presales"]
+            member.click(f'.session-item[data-session="{sessions["presales"]}"]')
+            self.agent_send(member, "您好，售前小吴为您服务")
+            boss.wait(lambda d: d.find_element(By.CSS_SELECTOR, longest).text == "-", "answered: nobody waits")
+            boss.shot("presales-answered")
+
+            self.browsers["care"].click("#status-online")
+            boss.visible(f'{row_c} .mon-session[data-session="{sessions["vipcare"]}"]')
+            boss.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, f"{queue_c} .mon-row"), "the vipcare queue emptied")
+            dom_text_appears(boss, row_c, "1 / 2")
+            boss.shot("both-assigned")
+        self.run_step(body, critical=False)
+
+    def test_05_the_bots_group_menu_is_buttons(self):
+        def body():
+            token = STACK.login(*STACK.admin)
+            current = STACK.api("GET", "/admin/settings", token=token)
+            settings = current["settings"]
+            for group in ("presales", "vipcare"):
+                settings["groups"][group]["channels"] = ["web-h5"]
+            STACK.api("PUT", "/admin/settings", {"expected_version": current["version"], "settings": settings}, token=token)
+            visitor = self.open_visitor("menu-visitor")
+            visitor.click("#chat-human")
+            menu = visitor.visible(".msg.bot .group-menu")
+            self.assertIn("请选择您要咨询的业务", menu.text)
+            names = visitor.js("return Array.from(document.querySelectorAll('.group-menu .group-choice')).map((b) => b.textContent)")
+            self.assertEqual(sorted(names), sorted(["售前咨询", "VIP 专席"]))
+            visitor.shot("group-menu")
+            # Keyboard: the choices are buttons in the tab order; Enter chooses.
+            button = visitor.find('.group-menu .group-choice[data-group="presales"]')
+            visitor.js("arguments[0].focus()", button)
+            self.assertEqual(visitor.js("return document.activeElement.dataset.group"), "presales")
+            button.send_keys(Keys.ENTER)
+            visitor.text_appears(".msg.visitor", "售前咨询")
+            visitor.text_appears(".line", self.PRESALES[1])
+            visitor.shot("chose-presales")
+        self.run_step(body, critical=False)
+
+    def test_06_an_admin_blocks_from_the_records(self):
+        def body():
+            session, visitor_id = self.state["blocked"]
+            records = self.admin_page("records")
+            row = f'#records-rows tr[data-session="{session}"]'
+            deadline = time.time() + 30
+            while True:
+                records.click("#records-search")
+                time.sleep(0.5)
+                if records.finds(row) or time.time() > deadline:
+                    break
+            records.click(f"{row} .rec-block")
+            records.visible("#rec-block-dialog")
+            records.type("#rec-block-reason", "多次发送广告")
+            records.shot("block-from-records")
+            records.click("#rec-block-confirm")
+            records.text_appears(".toast", "已拉黑该访客")
+            blocks = self.admin_page("blocks")
+            entry = blocks.text_appears("#blocks-table tbody tr", visitor_id)
+            self.assertIn("多次发送广告", entry.text)
+            visitor = self.browsers["blocked"]
+            visitor.expect_errors(r"/visitor/messages - Failed to load resource: the server responded with a status of 403")
+            self.visitor_send(visitor, "再问一次")
+            visitor.text_appears("li.msg.visitor.rejected", "消息暂时无法发送，请稍后再试。")
+            visitor.console_errors()
+            visitor.forget_expected()
+            blocks.shot("blocked-by-the-admin")
+        self.run_step(body, critical=False)
+

@@ -95,4 +95,43 @@ struct BlacklistRouteTests {
             "POST", "/api/v1/agent/sessions/\(Self.session)/block", token: admin.access, json: .object(["reason": "同事"]))
         #expect(colleague.status == 400 && colleague.errorCode == "cannot_block_agent")
     }
+
+    /// 会话记录 › 拉黑: only admins block from the records; the command carries the admin from the token, bad input
+    /// is a 400 that never reaches routing, and routing's refusals come back as 4xx JSON.
+    @Test func adminsBlockAnySessionsVisitor() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.shutdown() } }
+        let admin = try await harness.login()
+        let agent = try await harness.makeAgent("frank", admin: admin.access)
+        harness.responder.answer { request in
+            guard request.type == "admin.block_visitor" else { return nil }
+            if request.data["reason"]?.stringValue == "再次" { return .failure(code: "already_blocked", message: "already blocked") }
+            if request.data["reason"]?.stringValue == "自己" { return .failure(code: "cannot_block_self", message: "that is you") }
+            return .success(.object([
+                "block_id": .string(Self.block), "session_id": .string(Self.session), "until": .null, "ended_session_id": .null,
+            ]))
+        }
+        let path = "/api/v1/admin/sessions/\(Self.session)/block"
+        let blocked = try await harness.request("POST", path, token: admin.access, json: .object(["reason": "发送广告", "duration_minutes": 60]))
+        #expect(blocked.status == 200, "\(blocked.text)")
+        #expect(blocked.json?["block_id"]?.stringValue == Self.block)
+        let command = try #require(harness.responder.requests.first { $0.type == "admin.block_visitor" })
+        #expect(command.data["actor_id"]?.stringValue == admin.agentID, "actor_id comes from the token")
+        #expect(command.data["session_id"]?.stringValue == Self.session)
+        #expect(command.data["reason"]?.stringValue == "发送广告" && command.data["duration_minutes"] == .integer(60))
+
+        #expect(try await harness.request("POST", path, token: agent.access, json: .object(["reason": "x"])).status == 403)
+        #expect(try await harness.request("POST", path, json: .object(["reason": "x"])).status == 401)
+        for body: JSONValue in [.object(["reason": ""]), .object(["reason": "x", "duration_minutes": 0]), .object([:])] {
+            #expect(try await harness.request("POST", path, token: admin.access, json: body).status == 400, "\(body)")
+        }
+        let badID = try await harness.request("POST", "/api/v1/admin/sessions/nope/block", token: admin.access, json: .object(["reason": "x"]))
+        #expect(badID.status == 404 && badID.json?["error"] != nil, "a path that is no session: \(badID.text)")
+        #expect(harness.responder.requests.filter { $0.type == "admin.block_visitor" }.count == 1)
+
+        let twice = try await harness.request("POST", path, token: admin.access, json: .object(["reason": "再次"]))
+        #expect(twice.status == 409 && twice.json?["error"]?["code"]?.stringValue == "already_blocked", "\(twice.text)")
+        let selfBlock = try await harness.request("POST", path, token: admin.access, json: .object(["reason": "自己"]))
+        #expect((400..<500).contains(selfBlock.status) && selfBlock.json?["error"]?["code"]?.stringValue == "cannot_block_self")
+    }
 }

@@ -123,6 +123,9 @@ enum Samples {
         case .adminLiftBlock:
             make(AdminLiftBlock(actorID: admin, blockID: BlockID("5b6c7d8e-9f01-4a2b-8c3d-4e5f60718293")!), source: "gateway-a1",
                  replyTo: "kefu:replies:gateway-a1")
+        case .adminBlockVisitor:
+            make(AdminBlockVisitor(actorID: admin, sessionID: session, reason: "骚扰客服", durationMinutes: 10_080), source: "gateway-a1",
+                 replyTo: "kefu:replies:gateway-a1")
         case .supervisorTransfer:
             make(SupervisorTransfer(sessionID: session, supervisorID: admin, toAgentID: otherAgent, note: "主管转接：请优先处理"),
                  source: "gateway-a1", replyTo: "kefu:replies:gateway-a1")

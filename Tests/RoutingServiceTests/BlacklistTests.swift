@@ -204,4 +204,50 @@ import Testing
         #expect(try await h.openSession(visitor: "b1") == nil)
         #expect(try await h.openSession(visitor: "b3") == nil)
     }
+
+    /// 会话记录 › 拉黑: an admin blocks the visitor of an ended session (not served by them); the block is
+    /// audited with the admin, the visitor's new open session ends, their next message is refused; the admin's own
+    /// visitor id and an agent account are refused, and a second block of the same visitor too, nothing half-applied.
+    @Test func anAdminBlocksFromTheRecords() async throws {
+        let h = try await RoutingHarness.make()
+        defer { Task { await h.close() } }
+        let admin = AgentID.random()
+        let (old, agent) = try await served(h, visitor: "spammer")
+        try await h.apply(AgentEndSession(sessionID: old, agentID: agent))
+        #expect(try await h.state(of: old) == "ended")
+        _ = try await h.say("spammer", "加我微信领红包")
+        let open = try #require(try await h.openSession(visitor: "spammer"))
+        #expect(open != old)
+
+        let reply = try await h.reply(to: try await h.apply(
+            AdminBlockVisitor(actorID: admin, sessionID: old, reason: "发送广告", durationMinutes: 60)))
+        #expect(reply.ok, "\(reply)")
+        #expect(reply.result?["ended_session_id"] == .string(open.description))
+        #expect(try await h.state(of: open) == "ended")
+        let blockID = try #require(reply.result?["block_id"]?.stringValue.flatMap(BlockID.init))
+        let audit = try #require(try await h.postgres.query(
+            "SELECT blocked_by, session_id, until > now() + interval '59 minutes' FROM routing.blocked_visitors WHERE id = $1",
+            [blockID.uuid]).first)
+        #expect(try audit.decode(UUID.self, at: 0) == admin.uuid)
+        #expect(try audit.decode(UUID.self, at: 1) == old.uuid)
+        #expect(try audit.decode(Bool.self, at: 2))
+        let refused = try await h.reply(to: try await h.say("spammer", "在吗"))
+        #expect(refused.code == "visitor_blocked", "\(refused)")
+
+        let again = try await h.reply(to: try await h.apply(AdminBlockVisitor(actorID: admin, sessionID: old, reason: "再次")))
+        #expect(again.code == "already_blocked")
+        let unknown = try await h.reply(to: try await h.apply(AdminBlockVisitor(actorID: admin, sessionID: .random(), reason: "x")))
+        #expect(unknown.code == "unknown_session")
+        let rows = try await blockRows(h)
+
+        // A session whose visitor id is the admin's own id, then one of another agent account.
+        let mine = try await h.requestHuman(admin.description)
+        let selfBlock = try await h.reply(to: try await h.apply(AdminBlockVisitor(actorID: admin, sessionID: mine, reason: "x")))
+        #expect(selfBlock.code == "cannot_block_self")
+        let colleague = try await h.requestHuman(agent.description)
+        let agentBlock = try await h.reply(to: try await h.apply(AdminBlockVisitor(actorID: admin, sessionID: colleague, reason: "x")))
+        #expect(agentBlock.code == "cannot_block_agent")
+        #expect(try await blockRows(h) == rows, "nothing half-applied")
+        #expect(try await h.state(of: colleague) != "ended")
+    }
 }

@@ -121,4 +121,105 @@ import Testing
         let again = try await h.apply(SupervisorEndSession(sessionID: waiting, supervisorID: supervisor))
         #expect(try await h.reply(to: again).code == "session_not_active")
     }
+
+    /// With skill groups, the summary has one queue per group (also an empty one) with its name and length, the
+    /// agents name their groups, and `monitor.queue` with `group` lists only that queue (`unknown_group` else).
+    @Test func oneQueuePerSkillGroup() async throws {
+        let h = try await RoutingHarness.make()
+        defer { Task { await h.close() } }
+        let supervisor = Actor(role: .supervisor, agentID: .random())
+        let reply = try await h.updateSettings { settings in
+            settings.groups = [
+                "presales": RoutingGroupSettings(name: "售前咨询"), "vipcare": RoutingGroupSettings(name: "VIP 专席"),
+                "empty": RoutingGroupSettings(name: "空组"),
+            ]
+        }
+        #expect(reply.ok, "\(reply)")
+        // Members present at their workbench but 停止接入: the visitors queue and stay queued.
+        let member = AgentID.random()
+        for (id, name, group) in [(member, "售前小吴", "presales"), (AgentID.random(), "专席小郑", "vipcare")] {
+            try await h.apply(AdminUpsertAgent(actorID: .random(), agentID: id, name: name, capacity: 2, enabled: true, groups: [group]))
+            try await h.apply(AgentSetStatus(agentID: id, status: .stopAccepting))
+            try await h.apply(AgentHeartbeat(agentID: id, ttlSeconds: 300))
+        }
+        for (index, group) in ["presales", "presales", "vipcare", "presales"].enumerated() {
+            let id = try await h.apply(VisitorRequestHuman(channel: "web-pc", visitorID: "g\(index)", group: group))
+            #expect(try await h.reply(to: id).ok)
+        }
+        _ = try await h.requestHuman("plain")
+        let summary = try #require(try await ask(h, "monitor.summary", supervisor).result)
+        let queues = items(summary["queues"])
+        let byGroup = Dictionary(uniqueKeysWithValues: queues.map { ($0["group"]?.stringValue ?? "", $0) })
+        #expect(queues.count == 4 && queues.first?["group"] == .null, "\(queues)")
+        for (group, name) in [("presales", "售前咨询"), ("vipcare", "VIP 专席"), ("empty", "空组")] {
+            let counted = try await count(h, "SELECT count(*)::int FROM routing.sessions WHERE state = 'queued' AND group_id = '\(group)'")
+            #expect(byGroup[group]?["length"] == .integer(Int64(counted)) && byGroup[group]?["name"] == .string(name))
+        }
+        #expect(byGroup["presales"]?["length"] == .integer(3) && byGroup["empty"]?["length"] == .integer(0))
+        #expect(byGroup[""]?["length"] == .integer(1))
+        #expect((byGroup["presales"]?["oldest_wait_seconds"]?.intValue ?? -1) >= 0)
+
+        let agents = try await pages(h, "monitor.agents", supervisor).items
+        let row = agents.first { $0["agent_id"] == .string(member.description) }
+        #expect(row?["groups"] == .array([.string("presales")]), "\(agents)")
+
+        let presales = try await ask(h, "monitor.queue", supervisor, ["group": .string("presales")])
+        let listed = items(presales.result?["items"])
+        #expect(listed.count == 3 && listed.allSatisfy { $0["group"] == .string("presales") })
+        #expect(presales.result?["group"] == .string("presales"))
+        let plain = items(try await ask(h, "monitor.queue", supervisor, ["group": .null]).result?["items"])
+        #expect(plain.count == 1 && plain.first?["visitor_id"] == .string("plain"))
+        #expect(items(try await ask(h, "monitor.queue", supervisor).result?["items"]).count == 5)
+        #expect(try await ask(h, "monitor.queue", supervisor, ["group": .string("nowhere")]).code == "unknown_group")
+    }
+
+    /// 最长等待回复: each session's `waiting_since` is exact — set at assignment, kept by the visitor's next
+    /// messages, cleared by the agent's reply, set again by the visitor's next message — and equals the database.
+    @Test func waitingForTheAgentsReplyIsExact() async throws {
+        let h = try await RoutingHarness.make()
+        defer { Task { await h.close() } }
+        let supervisor = Actor(role: .supervisor, agentID: .random())
+        let wang = try await h.onlineAgent("小王", capacity: 2)
+        let session = try await h.requestHuman("w1")
+        try await h.engine.drainQueue(using: h.postgres)
+        #expect(try await h.state(of: session) == "assigned")
+        func waitingSince() async throws -> JSONValue? {
+            let agents = try await pages(h, "monitor.agents", supervisor).items
+            let row = agents.first { $0["agent_id"] == .string(wang.description) }
+            return items(row?["sessions"]).first { $0["session_id"] == .string(session.description) }?["waiting_since"]
+        }
+        func column() async throws -> Date? {
+            try await h.postgres.query("SELECT reply_wait_since FROM routing.sessions WHERE id = $1", [session.uuid])
+                .first?.decode(Date?.self, at: 0)
+        }
+        let assignedAt = try await h.postgres.query("SELECT assigned_at FROM routing.sessions WHERE id = $1", [session.uuid])
+            .first?.decode(Date.self, at: 0)
+        let atAssignment = try await column()
+        #expect(atAssignment != nil && atAssignment == assignedAt, "the new agent owes a reply from the assignment")
+        #expect(try await waitingSince()?.stringValue != nil)
+
+        try await h.apply(AgentMessage(sessionID: session, agentID: wang, clientMessageID: "a1", content: .text("您好")))
+        #expect(try await column() == nil)
+        #expect(try await waitingSince() == .null, "answered: nobody waits")
+
+        _ = try await h.say("w1", "我的订单还没到")
+        let first = try #require(try await column())
+        try await Task.sleep(for: .milliseconds(20))
+        _ = try await h.say("w1", "能帮我查一下吗")
+        #expect(try await column() == first, "the wait runs from the first unanswered message")
+        let shown = try #require(try await waitingSince()?.stringValue)
+        let parsed = try #require(ISO8601DateFormatter.withFractions.date(from: shown))
+        #expect(abs(parsed.timeIntervalSince(first)) < 0.002, "\(shown) vs \(first)")
+
+        try await h.apply(AgentMessage(sessionID: session, agentID: wang, clientMessageID: "a2", content: .text("马上查")))
+        #expect(try await column() == nil)
+    }
+}
+
+extension ISO8601DateFormatter {
+    fileprivate static var withFractions: ISO8601DateFormatter {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
+    }
 }

@@ -161,6 +161,7 @@ import Testing
         let offered = try await h.sessionEvents(menu).compactMap { try? $0.decode(MessageAccepted.self) }.last
         #expect(offered?.sender == .bot)
         #expect(offered?.content.text?.contains("售后、售前咨询") == true, "\(String(describing: offered))")
+        #expect(offered?.groupChoices == [GroupChoice(group: "aftersales", name: "售后"), GroupChoice(group: "presales", name: "售前咨询")])
         #expect(try await message(h, "menu", "售前咨询").ok)
         #expect(try await h.state(of: menu) == "queued")
         #expect(try await groupOf(menu, h) == "presales")

@@ -55,6 +55,7 @@ public enum RoutingService {
                         .adminUpsertAgent: handle { try $0.adminUpsertAgent($1, $2) },
                         .agentBlockVisitor: handle { try $0.agentBlockVisitor($1, $2) },
                         .adminLiftBlock: handle { try $0.adminLiftBlock($1, $2) },
+                        .adminBlockVisitor: handle { try $0.adminBlockVisitor($1, $2) },
                         .supervisorTransfer: handle { try $0.supervisorTransfer($1, $2) },
                         .supervisorEndSession: handle { try $0.supervisorEndSession($1, $2) },
                         .agentNote: handle { try $0.agentNote($1, $2) },

@@ -31,14 +31,18 @@ public struct MessageAccepted: VisitorScoped {
     /// On a bot message that answered from the knowledge base: the entry. Marks the answers a visitor may
     /// give 有用 / 没用 feedback on (`visitor.feedback`). Optional, added in version 1.
     public var entryID: KnowledgeEntryID?
+    /// On the bot's group menu (several skill groups serve the channel): the groups to choose from; sending a
+    /// choice's `name` as the visitor's next message queues them there. Optional, added in version 1.
+    public var groupChoices: [GroupChoice]?
 
     /// Creates the payload.
     public init(
         sessionID: SessionID, seq: Int, channel: String, visitorID: String, sender: SenderKind,
         agentID: AgentID? = nil, clientMessageID: String? = nil, content: MessageContent, suggestions: [BotSuggestion]? = nil,
-        entryID: KnowledgeEntryID? = nil
+        entryID: KnowledgeEntryID? = nil, groupChoices: [GroupChoice]? = nil
     ) {
         self.entryID = entryID
+        self.groupChoices = groupChoices
         self.suggestions = suggestions
         self.sessionID = sessionID
         self.seq = seq
@@ -57,6 +61,7 @@ public struct MessageAccepted: VisitorScoped {
         case agentID = "agent_id"
         case clientMessageID = "client_message_id"
         case entryID = "entry_id"
+        case groupChoices = "group_choices"
     }
 
     /// Decodes the wire form.
@@ -72,6 +77,7 @@ public struct MessageAccepted: VisitorScoped {
         content = try MessageContent.decode(from: container, text: .text, image: .image, file: .file)
         suggestions = try container.decodeIfPresent([BotSuggestion].self, forKey: .suggestions)
         entryID = try container.decodeIfPresent(KnowledgeEntryID.self, forKey: .entryID)
+        groupChoices = try container.decodeIfPresent([GroupChoice].self, forKey: .groupChoices)
     }
 
     /// Encodes the wire form.
@@ -87,6 +93,7 @@ public struct MessageAccepted: VisitorScoped {
         try content.encode(to: &container, text: .text, image: .image, file: .file)
         try container.encodeIfPresent(suggestions, forKey: .suggestions)
         try container.encodeIfPresent(entryID, forKey: .entryID)
+        try container.encodeIfPresent(groupChoices, forKey: .groupChoices)
     }
 
     /// Checks the visitor, `seq`, that `agent_id` goes with `sender: agent`, and the content.
@@ -104,5 +111,6 @@ public struct MessageAccepted: VisitorScoped {
             guard sender == .bot else { throw .invalidField("entry_id", reason: "must be absent unless `sender` is bot") }
             guard suggestions == nil else { throw .invalidField("entry_id", reason: "must be absent when `suggestions` is present") }
         }
+        if let groupChoices { try GroupChoice.validate(groupChoices, onlyWhen: sender == .bot) }
     }
 }

@@ -143,6 +143,11 @@ final class Hub: Sendable {
             if Self.monitorEvents.contains(event.type) {
                 let monitors = state.withLock { Array($0.monitors.values) }
                 for monitor in monitors { await monitor.send(event.frame) }
+            } else if event.type == "message.accepted" {
+                let monitors = state.withLock { Array($0.monitors.values) }
+                if !monitors.isEmpty, let frame = Self.replyFrame(event) {
+                    for monitor in monitors { await monitor.send(frame) }
+                }
             }
             if Self.counterEvents.contains(event.type) { countersChanged = true }
             if ["session.queued", "session.assigned", "session.ended", "queue.position"].contains(event.type) {
@@ -154,6 +159,18 @@ final class Hub: Sendable {
         }
         if queueChanged { scheduleQueueRefresh() }
         if countersChanged { scheduleCountersRefresh() }
+    }
+
+    /// For the monitor's 最长等待 per agent: a visitor's or agent's message, without its content, as
+    /// `{"type":"monitor.reply","session_id":…,"sender":"visitor"|"agent","time":…}` (a visitor's message starts a
+    /// wait for the agent's reply, the agent's ends it); nil for other events.
+    static func replyFrame(_ event: LiveEvent) -> [UInt8]? {
+        guard event.type == "message.accepted", let sender = event.sender, sender == "visitor" || sender == "agent",
+              let session = event.sessionID else { return nil }
+        return controlFrame([
+            "type": .string("monitor.reply"), "session_id": .string(session), "sender": .string(sender),
+            "time": event.time.map(JSONValue.string) ?? .null,
+        ])
     }
 
     /// Refreshes today's counters once per burst and sends them to every monitor socket of this instance.

@@ -23,6 +23,10 @@ struct LiveEvent: Sendable {
     var fromAgentID: String?
     /// `data.enabled` (of `agent.updated`): false once the account was disabled.
     var enabled: Bool?
+    /// `data.sender` (of `message.accepted`).
+    var sender: String?
+    /// The envelope's time.
+    var time: String?
     /// The rendered frame.
     var frame: [UInt8]
     /// Set on a staff-only event's stand-in for a visitor's socket: its `seq` counts as delivered, nothing is sent.
@@ -77,7 +81,8 @@ struct LiveEvent: Sendable {
             visitorID: data["visitor_id"]?.stringValue, agentID: data["agent_id"]?.stringValue?.lowercased(),
             toAgentID: data["to_agent_id"]?.stringValue?.lowercased(),
             fromAgentID: data["from_agent_id"]?.stringValue?.lowercased(),
-            enabled: { if case .bool(let value)? = data["enabled"] { value } else { nil } }(), frame: Array(bytes))
+            enabled: { if case .bool(let value)? = data["enabled"] { value } else { nil } }(),
+            sender: data["sender"]?.stringValue, time: time, frame: Array(bytes))
     }
 
     /// Whether the event belongs to `visitor` on `channel` (never a staff-only event).

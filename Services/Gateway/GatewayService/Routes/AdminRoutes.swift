@@ -102,6 +102,15 @@ extension Gateway {
             let block: BlockID = try request.uuidParameter("block_id", context)
             return try jsonResponse(try await forwarder.command(AdminLiftBlock(actorID: staff.agentID, blockID: block)))
         }
+        api.post("sessions/:session_id/block") { request, context in
+            let staff = try await staff(request, admin: true)
+            let session: SessionID = try request.uuidParameter("session_id", context)
+            let body = try await RequestBody.decode(BlockBody.self, from: request, limit: gateway.maxJSONBytes)
+            let payload = AdminBlockVisitor(
+                actorID: staff.agentID, sessionID: session, reason: body.reason, durationMinutes: body.durationMinutes)
+            try validated { () throws(ContractError) in try payload.validate() }
+            return try jsonResponse(try await forwarder.command(payload))
+        }
         api.get("accounts") { request, _ in
             _ = try await staff(request, admin: true)
             return try jsonResponse(["items": try await accounts.list()])

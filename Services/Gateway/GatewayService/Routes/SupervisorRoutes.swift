@@ -55,17 +55,22 @@ extension Gateway {
     }
 
     /// The monitor's snapshot: routing's counts, every agent and every queued visitor (paged queries put
-    /// together), and today's counters from reporting. Queues are a list keyed by `group` (today one, null).
+    /// together), one queue per skill group (the default queue `group: null` first) with its visitors, today's
+    /// counters and the last hour per minute from reporting (`history`, null while reporting does not answer).
     func monitorSnapshot(actor: Actor) async throws -> JSONValue {
         async let counters = try? await forwarder.query(.reporting, "monitor.today", actor: actor)
+        async let history = try? await forwarder.query(
+            .reporting, "monitor.history", actor: actor, params: ["minutes": .integer(Self.monitorHistoryMinutes)])
         let summary = try await forwarder.query(.routing, "monitor.summary", actor: actor)
         let agents = try await allPages(.routing, "monitor.agents", actor: actor)
         let visitors = try await allPages(.routing, "monitor.queue", actor: actor)
+        var byGroup: [String: [JSONValue]] = [:]
+        for visitor in visitors { byGroup[visitor["group"]?.stringValue ?? "", default: []].append(visitor) }
         var queues: [JSONValue] = []
         if case .array(let list)? = summary["queues"] {
             for queue in list {
                 guard case .object(var members) = queue else { continue }
-                members["visitors"] = .array(visitors)
+                members["visitors"] = .array(byGroup[members["group"]?.stringValue ?? ""] ?? [])
                 queues.append(.object(members))
             }
         }
@@ -76,8 +81,12 @@ extension Gateway {
             "at": summary["at"] ?? .null, "totals": .object(totals), "agents": .array(agents), "queues": .array(queues),
         ]
         result["counters"] = await counters ?? .null
+        result["history"] = await history ?? .null
         return .object(result)
     }
+
+    /// Minutes of history the monitor's charts start with.
+    static let monitorHistoryMinutes: Int64 = 60
 
     /// Every item of a paged query, following `next_cursor`.
     private func allPages(_ service: ServiceName, _ name: String, actor: Actor) async throws -> [JSONValue] {

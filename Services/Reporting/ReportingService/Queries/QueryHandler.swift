@@ -6,14 +6,14 @@ import ServiceRuntime
 /// Answers `query.request` entries on `requests:reporting` with one `reply.result` on `reply_to`, written
 /// through the outbox in the inbox transaction (so a request is answered exactly when it is marked
 /// processed). Requests past `expires_at` are skipped. Every query is for admins; `stats.rebuild` also for
-/// services (operator tools), `monitor.today` also for supervisors.
+/// services (operator tools), `monitor.today` and `monitor.history` also for supervisors.
 struct QueryHandler: Sendable {
     let settings: ReportingSettings
     let exports: ExportCoordinator
     let timezones = TimezoneCatalog()
 
     /// The names answered.
-    static let names: Set<String> = ["records.list", "records.get", "summary", "export.start", "stats.rebuild", "monitor.today"]
+    static let names: Set<String> = ["records.list", "records.get", "summary", "export.start", "stats.rebuild", "monitor.today", "monitor.history"]
 
     func apply(_ event: IncomingEvent, _ connection: PostgresConnection) throws {
         guard let replyTo = event.header.replyTo else { return }
@@ -48,7 +48,7 @@ struct QueryHandler: Sendable {
         switch request.actor.role {
         case .admin: return
         case .service where request.name == "stats.rebuild": return
-        case .supervisor where request.name == "monitor.today": return
+        case .supervisor where request.name == "monitor.today" || request.name == "monitor.history": return
         default:
             guard Self.names.contains(request.name) else { return }
             throw QueryFailure.forbidden("'\(request.name)' is for admins only")
@@ -68,6 +68,8 @@ struct QueryHandler: Sendable {
             return (try SummaryQuery.run(params, statsTimezone: settings.statsTimezone, timezones: timezones, on: connection), nil)
         case "monitor.today":
             return (try MonitorTodayQuery.run(statsTimezone: settings.statsTimezone, on: connection), nil)
+        case "monitor.history":
+            return (try MonitorHistoryQuery.run(params, on: connection), nil)
         case "stats.rebuild":
             return (try StatsRebuild.query(params, statsTimezone: settings.statsTimezone, on: connection), nil)
         case "export.start":

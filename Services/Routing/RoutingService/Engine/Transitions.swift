@@ -25,22 +25,26 @@ extension RoutingEngine {
     @discardableResult
     func accept(
         _ content: MessageContent, from sender: SenderKind, agentID: AgentID? = nil, clientMessageID: String? = nil,
-        suggestions: [BotSuggestion]? = nil, entryID: KnowledgeEntryID? = nil,
+        suggestions: [BotSuggestion]? = nil, entryID: KnowledgeEntryID? = nil, groupChoices: [GroupChoice]? = nil,
         session: inout SessionRecord, into publication: inout Publication, on connection: PostgresConnection
     ) throws -> Int {
         let seq = session.nextSeq()
         try publication.event(MessageAccepted(
             sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID, sender: sender,
             agentID: agentID, clientMessageID: clientMessageID, content: content, suggestions: suggestions,
-            entryID: entryID))
+            entryID: entryID, groupChoices: groupChoices))
         let activity = sender == .visitor || sender == .agent
+        // The visitor of an assigned session waits for the agent's reply from their first unanswered message.
         connection.queue(
             """
             UPDATE \(schema).sessions SET last_seq = $2,
                 last_activity_at = CASE WHEN $3 THEN now() ELSE last_activity_at END,
-                idle_warned_at = CASE WHEN $3 THEN NULL ELSE idle_warned_at END
+                idle_warned_at = CASE WHEN $3 THEN NULL ELSE idle_warned_at END,
+                reply_wait_since = CASE WHEN $4 = 'agent' THEN NULL
+                                        WHEN $4 = 'visitor' AND state = 'assigned' THEN coalesce(reply_wait_since, now())
+                                        ELSE reply_wait_since END
             WHERE id = $1
-            """, [session.id.uuid, session.lastSeq, activity])
+            """, [session.id.uuid, session.lastSeq, activity, sender.rawValue])
         return seq
     }
 
@@ -79,8 +83,9 @@ extension RoutingEngine {
 
     /// Ends a session: `left` when it ends from the queue, `ended` otherwise. Releases the agent's slot,
     /// records the handle time, invites a rating for human sessions when rating is on, and asks for a drain.
+    /// `endedBy`: who ended a session no agent served (an admin's block), named as `agent_id` of reason `agent`.
     func end(
-        _ session: inout SessionRecord, reason: SessionEndReason, settings: ActiveSettings,
+        _ session: inout SessionRecord, reason: SessionEndReason, endedBy: AgentID? = nil, settings: ActiveSettings,
         into publication: inout Publication, on connection: PostgresConnection
     ) throws {
         let fromQueue = session.state == .queued
@@ -99,7 +104,7 @@ extension RoutingEngine {
         let seq = session.nextSeq()
         try publication.event(SessionEnded(
             sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID, reason: reason,
-            agentID: agentID ?? lastAgent(of: session, on: connection), human: session.human,
+            agentID: agentID ?? lastAgent(of: session, on: connection) ?? endedBy, human: session.human,
             ratingInvited: session.ratingInvited))
         connection.queue(
             """

@@ -103,7 +103,7 @@ extension RoutingEngine {
         session.agentID = to
         let seq = session.nextSeq()
         connection.queue(
-            "UPDATE \(schema).sessions SET agent_id = $2, assigned_at = now(), last_seq = $3 WHERE id = $1",
+            "UPDATE \(schema).sessions SET agent_id = $2, assigned_at = now(), reply_wait_since = now(), last_seq = $3 WHERE id = $1",
             [session.id.uuid, to.uuid, session.lastSeq])
         try publication.event(SessionTransferred(
             sessionID: session.id, seq: seq, channel: session.channel, visitorID: session.visitorID,

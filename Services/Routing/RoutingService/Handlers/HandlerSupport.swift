@@ -90,6 +90,7 @@ extension RoutingEngine {
         case .adminUpsertAgent: try adminUpsertAgent(event, connection)
         case .agentBlockVisitor: try agentBlockVisitor(event, connection)
         case .adminLiftBlock: try adminLiftBlock(event, connection)
+        case .adminBlockVisitor: try adminBlockVisitor(event, connection)
         case .supervisorTransfer: try supervisorTransfer(event, connection)
         case .supervisorEndSession: try supervisorEndSession(event, connection)
         case .agentNote: try agentNote(event, connection)

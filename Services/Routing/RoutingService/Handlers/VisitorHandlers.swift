@@ -189,14 +189,17 @@ extension RoutingEngine {
         return reason
     }
 
-    /// Several skill groups serve the channel and the visitor came with none: the bot lists them and waits for
+    /// Several skill groups serve the channel and the visitor came with none: the bot lists them (in the text for
+    /// channels that show text only, and in `group_choices`, which the widget shows as buttons) and waits for
     /// the visitor's choice (a group's name or id; a group's keyword works too).
     func offerGroupMenu(
         _ groups: [String], session: inout SessionRecord, settings: ActiveSettings, into publication: inout Publication,
         on connection: PostgresConnection
     ) throws {
-        let names = groups.compactMap { settings.document.groups[$0]?.name }
-        try accept(.text(ActiveSettings.groupMenuPrompt + names.joined(separator: "、")), from: .bot, session: &session,
+        let choices = groups.compactMap { id in settings.document.groups[id].map { GroupChoice(group: id, name: $0.name) } }
+        let names = choices.map(\.name)
+        try accept(.text(ActiveSettings.groupMenuPrompt + names.joined(separator: "、")), from: .bot,
+                   groupChoices: choices.isEmpty ? nil : Array(choices.prefix(GroupChoice.maximumCount)), session: &session,
                    into: &publication, on: connection)
         session.awaitingGroup = true
         connection.queue("UPDATE \(schema).sessions SET awaiting_group = true WHERE id = $1", [session.id.uuid])

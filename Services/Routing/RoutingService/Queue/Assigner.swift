@@ -178,7 +178,7 @@ extension RoutingEngine {
             """
             UPDATE \(schema).sessions s SET state = 'assigned', agent_id = v.agent, human = true, assigned_at = now(),
                 first_assigned_at = coalesce(s.first_assigned_at, now()), last_seq = s.last_seq + 1,
-                last_activity_at = now(), idle_warned_at = NULL,
+                last_activity_at = now(), idle_warned_at = NULL, reply_wait_since = now(),
                 published_position = NULL, published_ahead = NULL, published_eta = NULL
             FROM unnest($1::uuid[], $2::uuid[]) AS v(id, agent)
             WHERE s.id = v.id

@@ -1,10 +1,10 @@
 // 会话记录: session records filtered by date, type (bot/human), channel, agent and summary category (会话小结);
-// a transcript per record; CSV exports (sessions, daily, per agent, per summary category) streamed from reporting.
+// a transcript per record; 拉黑 of a record's visitor (admin.block_visitor); CSV exports (sessions, daily, per agent, per summary category) streamed from reporting.
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { staffApi } from '../staff.js';
 import { saveBlob, dispositionName } from '../api.js';
-import { toast } from '../dialog.js';
+import { openDialog, toast } from '../dialog.js';
 import { dateTime, duration, isoDate, browserTimezone } from '../format.js';
 import { transcriptDialog } from '../transcript.js';
 
@@ -124,7 +124,39 @@ export class RecordsPage {
       h('td', { text: r.end_reason ? t('reason.' + r.end_reason) : t('rec.open') }),
       h('td', { text: r.rating ? '★'.repeat(r.rating) : '-', title: r.rating_comment || '' }),
       h('td', { class: 'rec-summary', text: r.summary ? r.summary.categories.join(t('common.listSep')) : '-', title: r.summary ? r.summary.note : '' }),
-      h('td', {}, h('button', { type: 'button', class: 'link open-transcript', text: t('rec.view'), onclick: () => this.open(r) })))));
+      h('td', { class: 'row-actions' },
+        h('button', { type: 'button', class: 'link open-transcript', text: t('rec.view'), onclick: () => this.open(r) }),
+        h('button', { type: 'button', class: 'link danger rec-block', text: t('wb.block'), onclick: () => this.block(r) })))));
+  }
+
+  /** 拉黑 from the records: blocks the record's visitor (also after the session ended); their open session ends. */
+  block(record) {
+    const reason = h('textarea', { id: 'rec-block-reason', rows: 2, maxlength: 200, placeholder: t('wb.blockReasonHint') });
+    const duration = h('select', { id: 'rec-block-duration' },
+      [[60, 'wb.block1h'], [1440, 'wb.block1d'], [10080, 'wb.block7d'], [43200, 'wb.block30d'], ['', 'wb.blockForever']]
+        .map(([value, key]) => h('option', { value: String(value), text: t(key), selected: value === 1440 })));
+    openDialog({
+      title: t('rec.blockTitle', { visitor: record.visitor_id }), id: 'rec-block-dialog',
+      body: [
+        h('p', { class: 'hint', text: t('rec.blockHint') }),
+        h('label', { for: reason.id, text: t('wb.blockReason') }), reason,
+        h('label', { for: duration.id, text: t('wb.blockDuration') }), duration,
+      ],
+      actions: [
+        { label: t('common.cancel') },
+        {
+          label: t('wb.blockDo'), primary: true, id: 'rec-block-confirm',
+          onClick: async () => {
+            const text = reason.value.trim();
+            if (!text) throw new Error(t('wb.blockReasonEmpty'));
+            const minutes = duration.value ? Number(duration.value) : null;
+            await staffApi('POST', '/admin/sessions/' + record.session_id + '/block', { body: { reason: text, duration_minutes: minutes } });
+            toast(t('rec.blocked'));
+          },
+        },
+      ],
+    });
+    reason.focus();
   }
 
   open(record) {

@@ -411,6 +411,7 @@ export class VisitorChat {
     const body = d.image ? imageView(d.image, (id) => api('GET', '/visitor/images/' + id, { token: this.store.token, as: 'blob' }))
       : d.file ? fileCard(d.file, (id) => api('GET', '/visitor/files/' + id, { token: this.store.token, as: 'blob' }))
       : d.sender === 'bot' && Array.isArray(d.suggestions) && d.suggestions.length ? this.choices(d.suggestions)
+      : d.sender === 'bot' && Array.isArray(d.group_choices) && d.group_choices.length ? this.groupMenu(d.group_choices)
         : h('p', { class: 'msg-text', text: d.text || '' });
     const row = h('li', { class: 'msg ' + d.sender, dataset: { seq: String(item.seq || ''), session: d.session_id || '' } },
       h('div', { class: 'msg-meta' }, h('span', { class: 'msg-who', text: who }), h('time', { text: shortTime(item.time) }),
@@ -429,6 +430,14 @@ export class VisitorChat {
       h('p', { class: 'msg-text', text: t('chat.didYouMean') }),
       h('ul', { class: 'choice-list' }, ...suggestions.map((choice) => h('li', {},
         h('button', { type: 'button', class: 'choice', text: choice.question, onclick: () => this.enqueue({ text: choice.question }) })))));
+  }
+
+  /** The bot's group menu (技能组): one button per group; a click sends its name, which queues the visitor there. */
+  groupMenu(choices) {
+    return h('div', { class: 'choices group-menu' },
+      h('p', { class: 'msg-text', text: t('chat.groupMenu') }),
+      h('ul', { class: 'choice-list', role: 'group', 'aria-label': t('chat.groupMenuLabel') }, ...choices.map((choice) => h('li', {},
+        h('button', { type: 'button', class: 'choice group-choice', dataset: { group: choice.group }, text: choice.name, onclick: () => this.enqueue({ text: choice.name }) })))));
   }
 
   /** 有用 / 没用 under a bot answer from the knowledge base; one click, once per answer. */

@@ -1,6 +1,7 @@
-// Entry of /monitor (监控): supervisors and admins watch every agent, the queue and today's counters, live from
-// the events pushed over the staff WebSocket (one snapshot at load and after a reconnect, no polling), and
-// open any session read-only, transfer it or end it.
+// Entry of /monitor (监控): supervisors and admins watch every agent, one queue per skill group and today's
+// counters, live from the events pushed over the staff WebSocket (one snapshot at load and after a reconnect,
+// no polling), with charts that start with the last hour from the server; they open any session read-only,
+// transfer it or end it.
 import { h, replace } from '../dom.js';
 import { t, applyLang, applyTitle, langSwitch } from '../i18n.js';
 import { auth, loginView, logout, staffApi, accessToken } from '../staff.js';
@@ -22,7 +23,9 @@ export class MonitorPage {
     this.agentRows = new Map();
     this.clocks = new Map();
     this.queueRows = new Map();
-    this.queueKeys = [];
+    /** Queue key ('' the default queue) → { section, body, length, longest, keys } of its part of the page. */
+    this.groupViews = new Map();
+    this.rowGroup = new Map();
     this.samples = [];
     this.timings = [];
     this.pending = false;
@@ -37,7 +40,7 @@ export class MonitorPage {
   build() {
     this.counterBox = h('div', { class: 'stats-cards', id: 'mon-counters' });
     this.agentBody = h('div', { class: 'mon-list', id: 'mon-agents', role: 'list' });
-    this.queueBody = h('div', { class: 'mon-list', id: 'mon-queue', role: 'list' });
+    this.queueBody = h('div', { class: 'mon-groups', id: 'mon-queue' });
     this.queueTitle = h('h2', { id: 'mon-queue-title' });
     this.agentTitle = h('h2', { id: 'mon-agents-title' });
     this.liveState = h('span', { class: 'mon-live', id: 'mon-live', role: 'status', text: t('mon.connecting') });
@@ -60,7 +63,11 @@ export class MonitorPage {
     const snapshot = await staffApi('GET', '/supervisor/monitor');
     if (snapshot.at) this.clockOffset = Date.parse(snapshot.at) - Date.now();
     this.model.load(snapshot);
+    this.samples = this.model.history.slice(-HISTORY_MINUTES).map((p) => ({
+      at: Date.parse(p.at), length: p.queued, longest: p.longest_wait, average: p.average_wait, serving: p.serving_agents,
+    }));
     this.render();
+    this.renderCharts();
   }
 
   start() {
@@ -84,7 +91,7 @@ export class MonitorPage {
     });
     this.socket.start();
     this.ticker = setInterval(() => this.tick(), 1000);
-    this.sample();
+    if (!this.samples.length) this.sample();
   }
 
   dispose() {
@@ -97,6 +104,7 @@ export class MonitorPage {
     const started = performance.now();
     let changed = false;
     if (frame.type === 'event') changed = this.model.apply(frame);
+    else if (frame.type === 'monitor.reply') changed = this.model.reply(frame);
     else if (frame.type === 'monitor.counters') {
       this.model.setCounters(frame.counters);
       changed = true;
@@ -132,7 +140,7 @@ export class MonitorPage {
 
   renderTitles() {
     this.agentBody.classList.toggle('long', this.model.agents.size > LONG_LIST);
-    this.queueBody.classList.toggle('long', this.model.queue.size > LONG_LIST);
+    for (const view of this.groupViews.values()) view.body.classList.toggle('long', view.keys.length > LONG_LIST);
     const agents = [...this.model.agents.values()];
     const online = agents.filter((a) => a.status === 'online' && a.present).length;
     this.agentTitle.textContent = t('mon.agentsTitle', { online, total: agents.length });
@@ -189,7 +197,8 @@ export class MonitorPage {
     if (oldest) this.clocks.set(row, { cell: longest, at: Date.parse(oldest) });
     else this.clocks.delete(row);
     replace(row,
-      h('span', { class: 'mon-name', text: agent.name }),
+      h('span', { class: 'mon-name' }, agent.name,
+        (agent.groups || []).length ? h('small', { class: 'mon-agent-groups', text: ' ' + agent.groups.map((g) => this.model.groupName(g)).join(t('common.listSep')) }) : null),
       h('span', {}, h('span', { class: 'mon-status ' + agent.status, text: t('status.' + agent.status) }),
         agent.present ? null : h('span', { class: 'mon-absent', text: ' ' + t('mon.absent') })),
       h('span', { class: 'mon-load' + (full ? ' mon-full' : ''), text: `${agent.load} / ${agent.capacity}` }),
@@ -198,9 +207,10 @@ export class MonitorPage {
       longest);
   }
 
+  /** 最长等待: the earliest moment a visitor of these sessions began waiting for the agent's reply (null: none waits). */
   oldest(sessions) {
     let min = null;
-    for (const s of sessions) if (s.assigned_at && (!min || s.assigned_at < min)) min = s.assigned_at;
+    for (const s of sessions) if (s.waiting_since && (!min || Date.parse(s.waiting_since) < Date.parse(min))) min = s.waiting_since;
     return min;
   }
 
@@ -213,7 +223,7 @@ export class MonitorPage {
     const row = h('div', { class: 'mon-row', role: 'listitem', dataset: { session: v.session_id } },
       h('span', { class: 'mon-pos' }),
       h('span', { text: v.visitor_id }),
-      h('span', { text: v.group ? `${v.channel} · ${v.group}` : v.channel, title: v.group ? t('mon.group', { group: v.group }) : '' }),
+      h('span', { text: v.channel }),
       h('span', { text: String(v.priority) }),
       wait,
       h('span', {},
@@ -223,73 +233,111 @@ export class MonitorPage {
     return row;
   }
 
-  /** Writes the queue positions from `from` on (rows before it kept theirs). */
-  numberQueue(from = 0) {
-    for (let i = from; i < this.queueKeys.length; i += 1) {
-      const row = this.queueRows.get(this.queueKeys[i].session_id);
+  /** The part of the page of one queue (created in the snapshot's order, the default queue first). */
+  groupView(key) {
+    let view = this.groupViews.get(key);
+    if (view) return view;
+    const id = 'mon-group-title-' + (key || 'default');
+    const length = h('span', { class: 'mon-group-length', text: '0' });
+    const longest = h('span', { class: 'mon-group-longest', text: '-' });
+    const body = h('div', { class: 'mon-list', role: 'list', 'aria-labelledby': id });
+    const section = h('section', { class: 'mon-group', dataset: { group: key } },
+      h('h3', { class: 'mon-group-title', id },
+        h('span', { class: 'mon-group-name', text: key ? this.model.groupName(key) : t('mon.defaultQueue') }),
+        h('span', { class: 'mon-group-facts' }, t('mon.groupLength'), ' ', length, ' · ', t('mon.groupLongest'), ' ', longest)),
+      body);
+    view = { section, body, length, longest, keys: [] };
+    this.groupViews.set(key, view);
+    return view;
+  }
+
+  /** Writes a queue's positions from `from` on (rows before it kept theirs), its length and longest wait. */
+  numberQueue(view, from = 0) {
+    for (let i = from; i < view.keys.length; i += 1) {
+      const row = this.queueRows.get(view.keys[i].session_id);
       const cell = row && row.firstChild;
       const text = String(i + 1);
       if (cell && cell.textContent !== text) cell.textContent = text;
     }
+    const count = String(view.keys.length);
+    if (view.length.textContent !== count) view.length.textContent = count;
+    this.groupClock(view, this.now());
+  }
+
+  /** The longest wait of one queue at `now` (the earliest enqueue time; not always the first row). */
+  groupClock(view, now) {
+    let earliest = Infinity;
+    for (const v of view.keys) earliest = Math.min(earliest, Date.parse(v.enqueued_at));
+    const text = view.keys.length ? duration((now - earliest) / 1000) : '-';
+    if (view.longest.textContent !== text) view.longest.textContent = text;
   }
 
   renderQueue() {
     for (const row of this.queueRows.values()) this.clocks.delete(row);
     this.queueRows.clear();
+    this.rowGroup.clear();
+    this.groupViews.clear();
+    for (const key of this.model.groups.keys()) this.groupView(key);
     const items = [...this.model.queue.values()].sort(queueOrder);
-    this.queueKeys = items;
-    replace(this.queueBody, items.map((v) => {
+    for (const v of items) {
+      const key = v.group || '';
+      const view = this.groupView(key);
       const row = this.queueRow(v);
+      view.body.append(row);
+      view.keys.push(v);
       this.queueRows.set(v.session_id, row);
-      return row;
-    }));
-    this.numberQueue();
+      this.rowGroup.set(v.session_id, key);
+    }
+    replace(this.queueBody, [...this.groupViews.values()].map((view) => view.section));
+    for (const view of this.groupViews.values()) this.numberQueue(view);
   }
 
   /** Removes and inserts only the rows that changed, keeping the others in place. */
   patchQueue(added, removed) {
-    let first = this.queueKeys.length;
-    for (const id of removed) {
+    const firsts = new Map();
+    const touch = (key, index) => firsts.set(key, Math.min(firsts.has(key) ? firsts.get(key) : Infinity, index));
+    const take = (id) => {
       const row = this.queueRows.get(id);
       if (row) {
         row.remove();
         this.clocks.delete(row);
       }
       this.queueRows.delete(id);
-    }
-    if (removed.size) {
-      const kept = [];
-      this.queueKeys.forEach((v, i) => {
-        if (removed.has(v.session_id)) first = Math.min(first, i);
-        else kept.push(v);
-      });
-      this.queueKeys = kept;
-    }
+      const key = this.rowGroup.get(id);
+      this.rowGroup.delete(id);
+      if (key === undefined) return;
+      const view = this.groupViews.get(key);
+      const index = view ? view.keys.findIndex((x) => x.session_id === id) : -1;
+      if (index >= 0) {
+        view.keys.splice(index, 1);
+        touch(key, index);
+      }
+    };
+    for (const id of removed) take(id);
     for (const id of added) {
       const v = this.model.queue.get(id);
       if (!v) continue;
-      const old = this.queueRows.get(id);
-      if (old) {
-        old.remove();
-        this.clocks.delete(old);
-        first = 0;
-        this.queueKeys = this.queueKeys.filter((x) => x.session_id !== id);
-      }
+      if (this.queueRows.has(id)) take(id);
+      const key = v.group || '';
+      const fresh = !this.groupViews.has(key);
+      const view = this.groupView(key);
+      if (fresh) this.queueBody.append(view.section);
       let lo = 0;
-      let hi = this.queueKeys.length;
+      let hi = view.keys.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (queueOrder(this.queueKeys[mid], v) < 0) lo = mid + 1;
+        if (queueOrder(view.keys[mid], v) < 0) lo = mid + 1;
         else hi = mid;
       }
       const row = this.queueRow(v);
-      const before = this.queueKeys[lo] ? this.queueRows.get(this.queueKeys[lo].session_id) : null;
-      this.queueBody.insertBefore(row, before || null);
-      this.queueKeys.splice(lo, 0, v);
+      const before = view.keys[lo] ? this.queueRows.get(view.keys[lo].session_id) : null;
+      view.body.insertBefore(row, before || null);
+      view.keys.splice(lo, 0, v);
       this.queueRows.set(id, row);
-      first = Math.min(first, lo);
+      this.rowGroup.set(id, key);
+      touch(key, lo);
     }
-    this.numberQueue(first);
+    for (const [key, first] of firsts) this.numberQueue(this.groupViews.get(key), first);
   }
 
   /** Every second: the waits move on; every minute: a chart sample. */
@@ -303,6 +351,7 @@ export class MonitorPage {
       const text = duration((now - clock.at) / 1000);
       if (clock.cell.textContent !== text) clock.cell.textContent = text;
     }
+    for (const view of this.groupViews.values()) this.groupClock(view, now);
     const last = this.samples[this.samples.length - 1];
     if (!last || this.now() - last.at >= 60000) this.sample();
   }
@@ -311,7 +360,9 @@ export class MonitorPage {
     const waits = this.model.waits(this.now());
     const longest = waits.length ? Math.max(...waits) : 0;
     const average = waits.length ? waits.reduce((a, b) => a + b, 0) / waits.length : 0;
-    this.samples.push({ at: this.now(), length: waits.length, longest, average });
+    let serving = 0;
+    for (const agent of this.model.agents.values()) if (agent.sessions.size) serving += 1;
+    this.samples.push({ at: this.now(), length: waits.length, longest, average, serving });
     while (this.samples.length > HISTORY_MINUTES) this.samples.shift();
     this.renderCharts();
   }
@@ -322,7 +373,7 @@ export class MonitorPage {
       return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
     });
     replace(this.charts,
-      h('figure', { class: 'chart-box', id: 'mon-chart-length' },
+      h('figure', { class: 'chart-box', id: 'mon-chart-length', dataset: { points: String(this.samples.length) } },
         lineChart({ labels, title: t('mon.chartLength'), series: [{ name: t('mon.queueLength'), values: this.samples.map((s) => s.length) }] }),
         h('figcaption', { text: t('mon.chartHint') })),
       h('figure', { class: 'chart-box', id: 'mon-chart-wait' },
@@ -333,6 +384,9 @@ export class MonitorPage {
             { name: t('mon.averageWait'), values: this.samples.map((s) => Math.round(s.average)) },
           ],
         }),
+        h('figcaption', { text: t('mon.chartHint') })),
+      h('figure', { class: 'chart-box', id: 'mon-chart-agents' },
+        lineChart({ labels, title: t('mon.chartServing'), series: [{ name: t('mon.servingAgents'), values: this.samples.map((s) => s.serving ?? 0) }] }),
         h('figcaption', { text: t('mon.chartHint') })));
   }
 

@@ -40,6 +40,11 @@ struct WebSocketConnection: Sendable {
 
 /// The handler at the end of a switched connection's pipeline: WebSocket frames in, complete messages to
 /// the socket's item stream (finished when the connection ends); anything the HTTP layer behind it still tries to write is dropped.
+///
+/// The socket owns the connection after the switch: the HTTP layer's task ends as soon as the route has
+/// switched, and the close it then asks for (and a half-close of its output) is answered as done without
+/// closing anything. The connection closes when the socket's side does (``close(_:)``), the client goes,
+/// or the server quiesces at shutdown (close code 1001, so that the client resumes elsewhere).
 final class WebSocketBridge: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = Never
@@ -121,7 +126,13 @@ final class WebSocketBridge: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
+        if event is ChannelShouldQuiesceEvent { return close(.goingAway) }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    /// A close from the HTTP layer behind the switch (its task finishing): the connection is the socket's now.
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        promise?.succeed(())
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -62,6 +62,9 @@ enum WebSocketUpgrade {
             encoderContext.writeAndFlush(NIOAny(channel.allocator.buffer(string: head)), promise: nil)
             pipeline.removeHandler(decoder, promise: nil)
             pipeline.removeHandler(encoder, promise: nil)
+            // An idle socket keeps its last receive buffer: start small (client frames are short), grow on demand.
+            try channel.syncOptions?.setOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65_536))
             return WebSocketConnection(bridge: bridge, eventLoop: channel.eventLoop)
         }.get()
     }

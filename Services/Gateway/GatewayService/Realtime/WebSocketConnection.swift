@@ -42,7 +42,7 @@ struct WebSocketConnection: Sendable {
 /// the socket's item stream (finished when the connection ends); anything the HTTP layer behind it still tries to write is dropped.
 ///
 /// The socket owns the connection after the switch: the HTTP layer's task ends as soon as the route has
-/// switched, and the close it then asks for (and a half-close of its output) is answered as done without
+/// switched (its read of a next request fails with ``SwitchedError``), and the close it then asks for (and a half-close of its output) is answered as done without
 /// closing anything. The connection closes when the socket's side does (``close(_:)``), the client goes,
 /// or the server quiesces at shutdown (close code 1001, so that the client resumes elsewhere).
 final class WebSocketBridge: ChannelDuplexHandler, RemovableChannelHandler {
@@ -50,7 +50,8 @@ final class WebSocketBridge: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = Never
     typealias OutboundOut = WebSocketFrame
 
-    /// The HTTP layer wrote after the switch (its writes are refused, never forwarded as frames).
+    /// The HTTP layer wrote after the switch (its writes are refused, never forwarded as frames); also what
+    /// ends its wait for a next request.
     struct SwitchedError: Error {}
 
     private let output: AsyncStream<SocketItem>.Continuation
@@ -111,6 +112,12 @@ final class WebSocketBridge: ChannelDuplexHandler, RemovableChannelHandler {
         default:
             close(.protocolError)
         }
+    }
+
+    /// Asks for the next read itself: the HTTP layer's handler behind it no longer passes reads on once its
+    /// stream has ended.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.read()
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -62,6 +62,9 @@ enum WebSocketUpgrade {
             encoderContext.writeAndFlush(NIOAny(channel.allocator.buffer(string: head)), promise: nil)
             pipeline.removeHandler(decoder, promise: nil)
             pipeline.removeHandler(encoder, promise: nil)
+            // End the HTTP layer's read of the next request with an error, so that the connection's task
+            // finishes as soon as the route returns (instead of waiting for a request that never comes).
+            try pipeline.context(handler: bridge).fireErrorCaught(WebSocketBridge.SwitchedError())
             // An idle socket keeps its last receive buffer: start small (client frames are short), grow on demand.
             try channel.syncOptions?.setOption(
                 .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65_536))

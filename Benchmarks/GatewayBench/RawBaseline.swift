@@ -42,7 +42,7 @@ final class RawBaselineServer: Sendable {
                 port.yield(channel.localAddress?.port ?? 0)
                 port.finish()
             },
-            logger: Logger(label: "raw-baseline"))
+            logger: Self.quietLogger)
         task.withLock { $0 = Task { try await application.run() } }
         for await bound in ports where bound > 0 { return "http://127.0.0.1:\(bound)" }
         throw GatewayBenchError.failed("the raw baseline server did not start")
@@ -84,6 +84,13 @@ final class RawBaselineServer: Sendable {
             status: .ok, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"accepted":true}"#)))
     }
+
+    /// The baseline's server logs nothing below critical (its start and its stop are not news).
+    private static let quietLogger: Logger = {
+        var logger = Logger(label: "raw-baseline")
+        logger.logLevel = .critical
+        return logger
+    }()
 
     private static func index(_ header: String?, prefix: String) -> Int? {
         guard let header, header.hasPrefix(prefix) else { return nil }

@@ -9,8 +9,8 @@ import NIOWebSocket
 ///
 /// The gateway serves plain HTTP/1.1 (no NIO upgrade handler, which only looks at a connection's first
 /// request): a refused upgrade is an ordinary JSON error answer, and an accepted one replaces the HTTP
-/// codec of the connection's pipeline with WebSocket frame handlers while the route keeps running as the
-/// socket's owner.
+/// codec of the connection's pipeline with WebSocket frame handlers; the socket's own task then owns the
+/// connection and the HTTP layer's task ends (see ``WebSocketBridge``).
 enum WebSocketUpgrade {
     /// Whether `request` asks for a WebSocket (`Upgrade: websocket`).
     static func isRequested(_ request: Request) -> Bool {

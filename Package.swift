@@ -85,7 +85,10 @@ var targets: [Target] = [
         path: "Benchmarks/WebhookBench", swiftSettings: swiftSettings),
     .executableTarget(
         name: "kefu-gateway-bench",
-        dependencies: ["KefuModel", hummingbird, webSocketClient, logging],
+        dependencies: [
+            "KefuModel", hummingbird, webSocketClient, logging,
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+        ],
         path: "Benchmarks/GatewayBench", swiftSettings: swiftSettings),
     .testTarget(
         name: "RedisTests", dependencies: ["Redis", "TestSupport", logging], swiftSettings: swiftSettings),

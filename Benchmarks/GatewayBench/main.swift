@@ -10,9 +10,13 @@ signal(SIGPIPE, SIG_IGN)
 /// `kefu-gateway-bench`: N visitor sockets and M agent sockets on a running gateway (with routing and
 /// store): every visitor is served by an agent, then each sends K messages; reports messages per second
 /// through the whole path (gateway → routing → events → gateway push), the send → agent-socket latency,
-/// and how long store takes to have committed every message.
+/// and how long store takes to have committed every message. Then, in the same run, the raw baseline
+/// (``RawBaselineServer``): the same clients, sockets, messages and phases against a plain Hummingbird
+/// server that only pushes the same frame to an agent socket; the gateway's figures are printed as ratios
+/// of it.
 ///
-/// Fails (exit status 1) unless every message reached an agent socket and every session reached store.
+/// Fails (exit status 1) unless every message reached an agent socket and every session reached store,
+/// in the gateway's phases and in the baseline's.
 /// Whatever happens, it then cleans up after itself: ends every visitor's session, takes its agents
 /// offline, closes the sockets and disables the accounts it created, so nothing it made stays online or
 /// is re-queued ahead of real visitors.
@@ -102,16 +106,8 @@ func measure(_ options: GatewayBenchOptions, http: BenchHTTP, created: BenchCrea
     }
 
     var missing: [String] = []
-    // Paced: every visitor sends one message per interval (visitors staggered over it), as people chat.
-    let paced = try await phase(
-        "paced: each visitor one message every \(options.intervalMilliseconds) ms", tag: "p\(run)", options: options,
-        visitors: visitors, interval: .milliseconds(options.intervalMilliseconds), http: http, log: log)
-    if let paced { missing.append(paced) }
-    // Closed loop: every visitor sends its next message as soon as the previous one was answered.
-    let burst = try await phase(
-        "closed loop: each visitor sends as fast as it is answered", tag: "m\(run)", options: options,
-        visitors: visitors, interval: nil, http: http, log: log)
-    if let burst { missing.append(burst) }
+    let (paced, burst) = try await phases(options, tag: "\(run)", visitors: visitors, http: http, log: log)
+    missing += [paced.missing, burst.missing].compactMap { $0 }
     let perVisitor = 2 * options.messages
 
     // Store: every session's history reaches its last message.
@@ -132,6 +128,13 @@ func measure(_ options: GatewayBenchOptions, http: BenchHTTP, created: BenchCrea
     let storeSpan = ContinuousClock.now - storeStart
     print("  store: \(options.visitors - pending.count) of \(options.visitors) sessions committed through their last message \(storeSpan) after the last push")
     if !pending.isEmpty { missing.append("\(pending.count) of \(options.visitors) sessions never reached store") }
+
+    let raw = try await rawBaseline(options)
+    missing += [raw.paced.missing, raw.burst.missing].compactMap { $0.map { "raw baseline: " + $0 } }
+    func ratio(_ kefu: Double, _ base: Double) -> String { base > 0 ? String(format: "%.1f %%", kefu / base * 100) : "n/a" }
+    print("  gateway vs raw baseline (same run):")
+    print("    closed loop msg/s: \(Int(burst.perSecond)) vs \(Int(raw.burst.perSecond)) = \(ratio(burst.perSecond, raw.burst.perSecond)) of raw")
+    print("    paced send → agent socket p50: \(String(format: "%.1f", paced.p50)) ms vs \(String(format: "%.1f", raw.paced.p50)) ms, p99: \(String(format: "%.1f", paced.p99)) ms vs \(String(format: "%.1f", raw.paced.p99)) ms (\(String(format: "%.1f", raw.paced.p99 > 0 ? paced.p99 / raw.paced.p99 : 0))× raw)")
     if !missing.isEmpty { throw GatewayBenchError.failed("partial delivery: " + missing.joined(separator: "; ")) }
 }
 
@@ -145,13 +148,65 @@ do {
     exit(1)
 }
 
+/// The paced phase (every visitor sends one message per interval, visitors staggered over it, as people
+/// chat), then the closed loop (each visitor sends its next message as soon as the previous one was answered).
+func phases(
+    _ options: GatewayBenchOptions, tag: String, visitors: [(token: String, index: Int)], http: BenchHTTP, log: BenchLog
+) async throws -> (paced: PhaseResult, burst: PhaseResult) {
+    let paced = try await phase(
+        "paced: each visitor one message every \(options.intervalMilliseconds) ms", tag: "p\(tag)", options: options,
+        visitors: visitors, interval: .milliseconds(options.intervalMilliseconds), http: http, log: log)
+    let burst = try await phase(
+        "closed loop: each visitor sends as fast as it is answered", tag: "m\(tag)", options: options,
+        visitors: visitors, interval: nil, http: http, log: log)
+    return (paced, burst)
+}
+
+/// The same phases against ``RawBaselineServer`` with as many agent sockets and visitors.
+func rawBaseline(_ options: GatewayBenchOptions) async throws -> (paced: PhaseResult, burst: PhaseResult) {
+    let server = RawBaselineServer(agents: options.agents)
+    let base = try await server.start()
+    let ws = base.replacingOccurrences(of: "http", with: "ws", options: .anchored)
+    let log = BenchLog()
+    var sockets: [BenchSocket] = []
+    for index in 0..<options.agents {
+        sockets.append(BenchSocket(url: "\(ws)/ws", token: "raw-agent-\(index)") { frame, time in
+            if frame["event"]?.stringValue == "message.accepted", let id = frame["data"]?["client_message_id"]?.stringValue {
+                log.pushed(id, at: time)
+            }
+        })
+    }
+    do {
+        try await server.waitForAgents(options.agents)
+        print("  raw baseline (plain Hummingbird, no Kefu logic; \(options.agents) agent sockets, \(options.visitors) visitors):")
+        let visitors = (0..<options.visitors).map { (token: "raw-visitor-\($0)", index: $0) }
+        let result = try await phases(options, tag: "raw", visitors: visitors, http: BenchHTTP(base: base), log: log)
+        for socket in sockets { await socket.close() }
+        await server.stop()
+        return result
+    } catch {
+        for socket in sockets { await socket.close() }
+        await server.stop()
+        throw error
+    }
+}
+
+/// What one phase measured.
+struct PhaseResult {
+    var perSecond: Double = 0
+    var p50: Double = 0
+    var p99: Double = 0
+    /// What did not arrive, nil when everything did.
+    var missing: String?
+}
+
 /// Sends `options.messages` messages from every visitor — paced at one per `interval` (visitors staggered
 /// over it) or, without an interval, each as soon as the previous one was answered — waits until they reached
-/// the agents' sockets, prints throughput and latency, and returns what is missing (nil when nothing is).
+/// the agents' sockets, prints throughput and latency, and returns its figures with what is missing.
 func phase(
     _ label: String, tag: String, options: GatewayBenchOptions, visitors: [(token: String, index: Int)],
     interval: Duration?, http: BenchHTTP, log: BenchLog
-) async throws -> String? {
+) async throws -> PhaseResult {
     let total = options.visitors * options.messages
     let before = log.pushedCount
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -176,7 +231,7 @@ func phase(
     let results = log.results(prefix: tag + "-")
     print("  \(label):")
     guard let first = results.first, let last = results.last, !results.latencies.isEmpty else {
-        return "\(label): no message reached an agent socket"
+        return PhaseResult(missing: "\(label): no message reached an agent socket")
     }
     let span = last - first
     let seconds = Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18
@@ -187,5 +242,8 @@ func phase(
     if !ages.isEmpty {
         print("    event created by routing → agent socket: p50 \(String(format: "%.1f", percentile(ages, 0.5))) ms, p99 \(String(format: "%.1f", percentile(ages, 0.99))) ms")
     }
-    return results.latencies.count < total ? "\(label): delivered \(results.latencies.count) of \(total) messages to agent sockets" : nil
+    return PhaseResult(
+        perSecond: Double(results.latencies.count) / seconds, p50: percentile(results.latencies, 0.5),
+        p99: percentile(results.latencies, 0.99),
+        missing: results.latencies.count < total ? "\(label): delivered \(results.latencies.count) of \(total) messages to agent sockets" : nil)
 }

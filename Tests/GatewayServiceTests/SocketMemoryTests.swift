@@ -6,8 +6,8 @@ import Testing
 /// A soak of visitor sockets: three cycles of opening and closing thousands (`KEFU_SOAK_SOCKETS`, default
 /// 3000), measuring the gateway's resident memory (debug build; `KEFU_TEST_GATEWAY_BINARY` runs another). Closed sockets must give their memory
 /// back (at least 80 % of what they took, every cycle: no leak, no growth from cycle to cycle), and an open
-/// visitor socket must stay under 40 KiB (measured ≈ 35 KiB, of which ≈ 24.5 KiB is an idle keep-alive
-/// HTTP connection of the server framework; the 20 KiB target of issue 11 is not met yet).
+/// visitor socket must take at most 20 KiB (issue 11; the release build measured 11.2–11.9 KiB) — 40 KiB
+/// in a debug build, whose async frames are larger.
 @Suite(.serialized)
 struct SocketMemoryTests {
     static func residentKiB(_ pid: Int32) throws -> Int {
@@ -16,8 +16,9 @@ struct SocketMemoryTests {
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
-    @Test func visitorSocketsStayUnder40KiBAndTheirMemoryIsReturned() async throws {
+    @Test func visitorSocketsStayUnder20KiBAndTheirMemoryIsReturned() async throws {
         let count = Int(ProcessInfo.processInfo.environment["KEFU_SOAK_SOCKETS"] ?? "") ?? 3000
+        let limit: Double = ProcessInfo.processInfo.environment["KEFU_TEST_GATEWAY_BINARY"] == nil ? 40 : 20
         let harness = try await GatewayHarness()
         defer { Task { await harness.shutdown() } }
         harness.responder.answer(VisitorAPITests.standardAnswers)
@@ -71,7 +72,7 @@ struct SocketMemoryTests {
             report.append("cycle \(cycle + 1): \(before) → \(opened) KiB with \(count) open (\(String(format: "%.1f", perSocket.last!)) KiB each) → \(afterClose.last!) KiB closed")
         }
         print("socket soak (baseline \(baseline) KiB):\n  " + report.joined(separator: "\n  "))
-        #expect(perSocket.allSatisfy { $0 <= 40 }, "\(report)")
+        #expect(perSocket.allSatisfy { $0 <= limit }, "\(report)")
         #expect(perSocket.allSatisfy { $0 >= 1 }, "open sockets must show in the gateway's memory: \(report)")
         for cycle in 0..<3 {
             #expect(afterClose[cycle] - baseline <= taken[cycle] / 5, "cycle \(cycle + 1): memory not returned: \(report)")

@@ -154,9 +154,10 @@ extension Gateway {
     }
 
     /// Serves one WebSocket until either side closes it: frames out, the client's messages handled in turn,
-    /// all from the socket's one item stream.
+    /// all from the socket's one item stream. While the socket idles its task holds only this loop's frame
+    /// and the stream's wait: a client message is handled by ``handleClientMessage(_:from:)``, whose frames
+    /// are only allocated while it runs.
     func serveWebSocket(_ socket: OpenSocket, connection: WebSocketConnection) async {
-        let subscriber = socket.subscriber
         loop: for await item in socket.items {
             switch item {
             case .frame(let frame):
@@ -166,33 +167,40 @@ extension Gateway {
                     break loop
                 }
             case .client(let message):
-                guard case .text(let text) = message,
-                      let frame = try? JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8)) else {
-                    await subscriber.send(controlFrame([
-                        "type": .string("error"), "code": .string("invalid_frame"),
-                        "message": .string("send JSON text frames like {\"type\":\"resume\",\"sessions\":{…}}"),
-                    ]))
-                    continue
-                }
-                switch frame.type {
-                case "resume":
-                    await subscriber.resume(frame.sessions ?? [:])
-                    await sendReadMarks(Array((frame.sessions ?? [:]).keys), to: subscriber)
-                case "ping": await subscriber.send(controlFrame(["type": .string("pong")]))
-                case "typing", "read":
-                    let kind: SessionSignal.Kind = frame.type == "typing" ? .typing : .read
-                    if let refusal = await signal(kind, frame, from: subscriber) { await subscriber.send(refusal) }
-                default:
-                    await subscriber.send(controlFrame([
-                        "type": .string("error"), "code": .string("unknown_frame"),
-                        "message": .string("unknown frame type \(frame.type.prefix(40))"),
-                    ]))
-                }
+                await handleClientMessage(message, from: socket.subscriber)
             case .keepalive:
                 break
             }
         }
         await socket.cleanup()
         await connection.close()
+    }
+
+    /// One message from a WebSocket client: `resume`, `ping`, `typing` or `read`; anything else is answered
+    /// with an `error` frame.
+    @inline(never)
+    func handleClientMessage(_ message: WebSocketConnection.Message, from subscriber: Subscriber) async {
+        guard case .text(let text) = message,
+              let frame = try? JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8)) else {
+            await subscriber.send(controlFrame([
+                "type": .string("error"), "code": .string("invalid_frame"),
+                "message": .string("send JSON text frames like {\"type\":\"resume\",\"sessions\":{…}}"),
+            ]))
+            return
+        }
+        switch frame.type {
+        case "resume":
+            await subscriber.resume(frame.sessions ?? [:])
+            await sendReadMarks(Array((frame.sessions ?? [:]).keys), to: subscriber)
+        case "ping": await subscriber.send(controlFrame(["type": .string("pong")]))
+        case "typing", "read":
+            let kind: SessionSignal.Kind = frame.type == "typing" ? .typing : .read
+            if let refusal = await signal(kind, frame, from: subscriber) { await subscriber.send(refusal) }
+        default:
+            await subscriber.send(controlFrame([
+                "type": .string("error"), "code": .string("unknown_frame"),
+                "message": .string("unknown frame type \(frame.type.prefix(40))"),
+            ]))
+        }
     }
 }

@@ -40,12 +40,18 @@ struct WebSocketConnection: Sendable {
 
 /// The handler at the end of a switched connection's pipeline: WebSocket frames in, complete messages to
 /// the socket's item stream (finished when the connection ends); anything the HTTP layer behind it still tries to write is dropped.
+///
+/// The socket owns the connection after the switch: the HTTP layer's task ends as soon as the route has
+/// switched (its read of a next request fails with ``SwitchedError``), and the close it then asks for (and a half-close of its output) is answered as done without
+/// closing anything. The connection closes when the socket's side does (``close(_:)``), the client goes,
+/// or the server quiesces at shutdown (close code 1001, so that the client resumes elsewhere).
 final class WebSocketBridge: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = Never
     typealias OutboundOut = WebSocketFrame
 
-    /// The HTTP layer wrote after the switch (its writes are refused, never forwarded as frames).
+    /// The HTTP layer wrote after the switch (its writes are refused, never forwarded as frames); also what
+    /// ends its wait for a next request.
     struct SwitchedError: Error {}
 
     private let output: AsyncStream<SocketItem>.Continuation
@@ -108,6 +114,12 @@ final class WebSocketBridge: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// Asks for the next read itself: the HTTP layer's handler behind it no longer passes reads on once its
+    /// stream has ended.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.read()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         output.finish()
         context.fireChannelInactive()
@@ -121,7 +133,13 @@ final class WebSocketBridge: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
+        if event is ChannelShouldQuiesceEvent { return close(.goingAway) }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    /// A close from the HTTP layer behind the switch (its task finishing): the connection is the socket's now.
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        promise?.succeed(())
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -5,6 +5,11 @@ extension Gateway {
     /// origins outside `KEFU_CORS_ORIGINS` (other than the gateway's own host) with 403, a plain GET with 426,
     /// a malformed handshake with 400; otherwise switches the connection to a WebSocket and serves it until
     /// either side closes. Every refusal is the API's JSON error, on any request of a keep-alive connection.
+    ///
+    /// The socket is served by a task of its own, and this request's task ends right after the switch: a
+    /// request's task stays as large as its deepest chain of async frames (server, responder, middleware,
+    /// router, route) for as long as it lives, ≈ 17 KiB a socket. The switched connection's bridge keeps the
+    /// HTTP layer from closing it as it finishes (see ``WebSocketBridge``).
     func webSocket(_ request: Request, context: GatewayRequestContext, principal: Principal) async throws -> Response {
         guard originAllowed(request) else {
             throw APIError(.forbidden, "origin_not_allowed", "this origin is not in KEFU_CORS_ORIGINS")
@@ -23,7 +28,8 @@ extension Gateway {
             await socket.cleanup()
             throw error
         }
-        await serveWebSocket(socket, connection: connection)
+        let gateway = self
+        Task { await gateway.serveWebSocket(socket, connection: connection) }
         return Response(status: .switchingProtocols)
     }
 

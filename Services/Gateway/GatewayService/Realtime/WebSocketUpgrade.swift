@@ -9,8 +9,8 @@ import NIOWebSocket
 ///
 /// The gateway serves plain HTTP/1.1 (no NIO upgrade handler, which only looks at a connection's first
 /// request): a refused upgrade is an ordinary JSON error answer, and an accepted one replaces the HTTP
-/// codec of the connection's pipeline with WebSocket frame handlers while the route keeps running as the
-/// socket's owner.
+/// codec of the connection's pipeline with WebSocket frame handlers; the socket's own task then owns the
+/// connection and the HTTP layer's task ends (see ``WebSocketBridge``).
 enum WebSocketUpgrade {
     /// Whether `request` asks for a WebSocket (`Upgrade: websocket`).
     static func isRequested(_ request: Request) -> Bool {
@@ -62,6 +62,12 @@ enum WebSocketUpgrade {
             encoderContext.writeAndFlush(NIOAny(channel.allocator.buffer(string: head)), promise: nil)
             pipeline.removeHandler(decoder, promise: nil)
             pipeline.removeHandler(encoder, promise: nil)
+            // End the HTTP layer's read of the next request with an error, so that the connection's task
+            // finishes as soon as the route returns (instead of waiting for a request that never comes).
+            try pipeline.context(handler: bridge).fireErrorCaught(WebSocketBridge.SwitchedError())
+            // An idle socket keeps its last receive buffer: start small (client frames are short), grow on demand.
+            try channel.syncOptions?.setOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65_536))
             return WebSocketConnection(bridge: bridge, eventLoop: channel.eventLoop)
         }.get()
     }

@@ -3,6 +3,7 @@ import Logging
 import Redis
 import RedisStreams
 import ServiceLifecycle
+import ServiceRuntime
 import Synchronization
 
 /// `kefu-bench cluster`: the stream runtime (a routing `StreamProducer` feeding a `PartitionedStreamConsumer`)
@@ -98,9 +99,7 @@ enum ClusterBenchmark {
                     claimIntervalMilliseconds: 60_000),
                 handler: handler, logger: logger)
             let group = ServiceGroup(services: [consumer], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
-            let router: StreamProducer.Router? = partitions > 1
-                ? { stream, fields in names.partition(of: stream, envelope: fields[0].value) } : nil
-            let producer = StreamProducer(client: client, pipelineDepth: pipeline, router: router)
+            let producer = StreamProducer(client: client, pipelineDepth: pipeline, router: StreamPartitionCheck.router(names))
             let count = count
             let chunk = pipeline * 10
             let start = ContinuousClock.now

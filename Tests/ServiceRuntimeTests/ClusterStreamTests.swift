@@ -108,7 +108,7 @@ struct ClusterStreamTests {
                 client: redis, partitions: partitions,
                 configuration: StreamConsumerConfiguration(
                     stream: names.inbound, group: "g", consumer: "c1", batchSize: 25, blockMilliseconds: 100,
-                    claimIdleMilliseconds: 300, claimIntervalMilliseconds: 100),
+                    claimIdleMilliseconds: 10_000, claimIntervalMilliseconds: 100),
                 handler: Handler(seen: seen), logger: logger)
             let running = Task { try await consumer.run() }
             let deadline = ContinuousClock.now + .seconds(40)
@@ -187,7 +187,7 @@ struct ClusterStreamTests {
                 client: redis, partitions: partitions,
                 configuration: StreamConsumerConfiguration(
                     stream: names.inbound, group: "g", consumer: "c1", batchSize: 50, blockMilliseconds: 100,
-                    claimIdleMilliseconds: 1_000, claimIntervalMilliseconds: 200),
+                    claimIdleMilliseconds: 30_000, claimIntervalMilliseconds: 1_000),
                 handler: Handler(seen: seen), logger: logger)
             let running = Task { try await consumer.run() }
             let total = 6_000

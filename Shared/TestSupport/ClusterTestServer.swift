@@ -28,8 +28,9 @@ public final class ClusterTestServer: Sendable {
         var started: [RedisTestServer] = []
         do {
             for _ in 0..<masters {
+                // The bus port defaults to port + 10000, which is past 65535 for high ephemeral ports.
                 started.append(try await RedisTestServer(arguments: [
-                    "--cluster-enabled", "yes", "--cluster-node-timeout", "5000", "--cluster-config-file", "nodes.conf",
+                    "--cluster-enabled", "yes", "--cluster-port", String(try RedisTestServer.freePort()), "--cluster-node-timeout", "5000", "--cluster-config-file", "nodes.conf",
                     "--cluster-require-full-coverage", "yes",
                 ]))
             }

@@ -54,8 +54,15 @@ struct ClusterEndToEndTests {
             #expect(await workbench.wait(timeout: .seconds(20)) { frames in
                 frames.contains { $0["event"]?.stringValue == "session.assigned" && $0["session_id"]?.stringValue == session }
             }, "workbench: \(workbench.received)")
-            let home = names.partition(of: names.inbound, key: session)
-            #expect(try await harness.redis.send(["XLEN", home]).int ?? 0 >= 1, "the session's entries are in its partition \(home)")
+            // The visitor's entries went to partitions of inbound (counted by `entries-added`, which trimming does
+            // not lower), none to the unpartitioned name.
+            var added: Int64 = 0
+            for stream in names.partitions(of: .inbound) {
+                let info = try await harness.redis.send(["XINFO", "STREAM", stream]).array ?? []
+                added += info.firstIndex { $0.string == "entries-added" }.flatMap { info[$0 + 1].int } ?? 0
+            }
+            #expect(added >= 2, "inbound partitions received the visitor's entries: \(added)")
+            #expect(try await harness.redis.send(["EXISTS", names.inbound]).int == 0)
             await widget.close()
             await workbench.close()
         } catch {
@@ -64,6 +71,25 @@ struct ClusterEndToEndTests {
             throw error
         }
         await harness.shutdown()
+        await cluster.cleanup()
+    }
+
+    @Test func aServiceRefusesToStartOnAClusterWithUncoveredSlots() async throws {
+        let cluster = try await ClusterTestServer(assignSlots: false)
+        do {
+            _ = try await cluster.command(cluster.nodes[0].port, ["CLUSTER", "ADDSLOTSRANGE", "0", "8191"]).throwingOnError()
+            let process = try TestProcess(executable: TestProcess.product("kefu-routing"), environment: [
+                "REDIS_URL": cluster.url, "DATABASE_URL": "postgres://kefu:secret@127.0.0.1:1/kefu",
+                "HTTP_PORT": "\(HTTPProbe.freePort())", "KEFU_STREAM_PREFIX": "{uncovered}", "KEFU_STREAM_PARTITIONS": "6",
+            ])
+            defer { process.terminate() }
+            #expect(await process.waitForExit(timeout: .seconds(20)) == 2)
+            let lines = process.output().split(separator: "\n").filter { $0.contains("slots have no master") }
+            #expect(lines == ["kefu-routing: Redis Cluster unavailable: 8192 of 16384 slots have no master (slots 8192-16383); assign every slot (redis-cli --cluster fix) before starting"], "\(process.output())")
+        } catch {
+            await cluster.cleanup()
+            throw error
+        }
         await cluster.cleanup()
     }
 }

@@ -11,6 +11,9 @@ signal(SIGPIPE, SIG_IGN)
 if CommandLine.arguments.dropFirst().first == "routing" {
     exit(await RoutingBenchmark.main(Array(CommandLine.arguments.dropFirst(2))))
 }
+if CommandLine.arguments.dropFirst().first == "cluster" {
+    exit(await ClusterBenchmark.main(Array(CommandLine.arguments.dropFirst(2))))
+}
 if CommandLine.arguments.dropFirst().first == "codec" {
     exit(CodecBenchmark.main(Array(CommandLine.arguments.dropFirst(2))))
 }

@@ -93,6 +93,26 @@ final class HiredisContext {
         return replies
     }
 
+    /// Buffers one command without sending it (see ``flush()``).
+    func append(_ arguments: ArgvStorage) throws(RedisError) {
+        let status = try arguments.withArgv { (argc, argv, argvlen) throws(RedisError) -> Int32 in
+            redisAppendCommandArgv(context, argc, argv, argvlen)
+        }
+        if status != REDIS_OK {
+            throw .connectionLost(errorMessage ?? "cannot buffer command")
+        }
+    }
+
+    /// Writes every buffered command to the socket (blocking until written).
+    func flush() throws(RedisError) {
+        var done: Int32 = 0
+        while done == 0 {
+            if redisBufferWrite(context, &done) != REDIS_OK {
+                throw .connectionLost(errorMessage ?? "write failed")
+            }
+        }
+    }
+
     /// Copies a reply into Swift values, then frees it.
     private static func consume(_ raw: UnsafeMutableRawPointer) -> RedisReply {
         let reply = raw.assumingMemoryBound(to: redisReply.self)

@@ -9,7 +9,8 @@ import Synchronization
 /// calls queue. Call ``shutdown()`` when done.
 ///
 /// With Sentinel in the configuration, every connection (pooled or dedicated) finds the primary through
-/// one shared ``SentinelResolver``, and a thread follows the sentinels' `+switch-master` messages.
+/// one shared ``SentinelResolver``, and a thread follows the sentinels' `+switch-master` messages. With a
+/// Redis Cluster, every connection routes by slot through one shared ``ClusterTopology``.
 public final class RedisClient: Sendable {
     /// Where the pooled connections go.
     public let configuration: RedisConfiguration
@@ -22,6 +23,8 @@ public final class RedisClient: Sendable {
     /// Finds the primary for every connection of this client when ``configuration`` uses Sentinel.
     public let resolver: SentinelResolver?
     private let watcher: SentinelWatcher?
+    /// The slot map shared by every connection of this client when ``configuration`` is a Redis Cluster.
+    public let topology: ClusterTopology?
 
     /// Creates the client and starts its threads; connections open lazily.
     public init(configuration: RedisConfiguration, poolSize: Int = 2, logger: Logger) {
@@ -29,6 +32,7 @@ public final class RedisClient: Sendable {
         let resolver = configuration.sentinel.map { SentinelResolver(configuration: $0) }
         self.resolver = resolver
         self.watcher = resolver.map { SentinelWatcher(resolver: $0, logger: logger) }
+        self.topology = configuration.cluster == nil ? nil : ClusterTopology(configuration: configuration)
         self.poolSize = max(1, poolSize)
         self.logger = logger
         self.threadPool = NIOThreadPool(numberOfThreads: self.poolSize)
@@ -89,12 +93,19 @@ public final class RedisClient: Sendable {
         return reply == .status("PONG")
     }
 
+    /// On a Redis Cluster, reloads the slot map and throws ``RedisError/cluster(_:)`` (one line naming the
+    /// slots) unless every slot has a master; does nothing for a single server or Sentinel.
+    public func verifyClusterCoverage() async throws {
+        guard let topology else { return }
+        try await withConnection { _ in try topology.verifyCoverage() }
+    }
+
     /// Creates a connection bound to a thread of its own, for blocking reads such as
     /// `XREADGROUP … BLOCK`. `readTimeout` must be longer than any `BLOCK` used on it.
     public func makeDedicatedConnection(readTimeout: Duration? = nil) -> RedisDedicatedConnection {
         var configuration = self.configuration
         if let readTimeout { configuration.readTimeout = readTimeout }
-        return RedisDedicatedConnection(configuration: configuration, logger: logger, resolver: resolver)
+        return RedisDedicatedConnection(configuration: configuration, logger: logger, resolver: resolver, topology: topology)
     }
 
     /// Stops the threads (running commands finish, queued ones fail) and closes every connection.
@@ -119,7 +130,7 @@ public final class RedisClient: Sendable {
         if let box = idle.withLock({ $0.popLast() }) {
             return box
         }
-        return ConnectionBox(RedisConnection(configuration: configuration, logger: logger, resolver: resolver))
+        return ConnectionBox(RedisConnection(configuration: configuration, logger: logger, resolver: resolver, topology: topology))
     }
 
     private func checkin(_ box: ConnectionBox) {

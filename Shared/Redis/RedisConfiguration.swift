@@ -9,6 +9,9 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible {
     public var port: Int
     /// Sentinel discovery; nil connects to ``host``:``port`` directly.
     public var sentinel: RedisSentinelConfiguration?
+    /// Redis Cluster seeds; with it every command goes to the node serving its key's slot
+    /// (``host`` and ``port`` then name the first seed).
+    public var cluster: RedisClusterConfiguration?
     /// ACL user name (Redis 6+); `nil` authenticates the default user.
     public var username: String?
     /// Password sent with `AUTH`; `nil` skips `AUTH`.
@@ -37,9 +40,11 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible {
         connectTimeout: Duration = RedisConfiguration.defaultConnectTimeout,
         readTimeout: Duration = RedisConfiguration.defaultReadTimeout,
         keepAlive: Bool = true,
-        sentinel: RedisSentinelConfiguration? = nil
+        sentinel: RedisSentinelConfiguration? = nil,
+        cluster: RedisClusterConfiguration? = nil
     ) {
         self.sentinel = sentinel
+        self.cluster = cluster
         self.host = host
         self.port = port
         self.username = username
@@ -53,7 +58,9 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible {
     /// Parses `redis://[[user]:password@]host[:port][/db]` or the Sentinel form
     /// `redis+sentinel://[[user]:password@]host[:port][,host[:port]…]/master-name[/db][?sentinel_username=…&sentinel_password=…]`
     /// (sentinel port 26379 by default; the credentials before `@` are for the primary, the query ones for
-    /// the sentinels). User names and passwords are percent-decoded.
+    /// the sentinels), or the Cluster form
+    /// `redis+cluster://[[user]:password@]host[:port][,host[:port]…][?max_redirects=N&retry_timeout_ms=N]`
+    /// (seed nodes, port 6379 by default; database 0 only). User names and passwords are percent-decoded.
     ///
     /// - Throws: ``RedisError/invalidURL(_:)`` naming the wrong part; the password is never echoed.
     public init(url: String) throws(RedisError) {
@@ -64,7 +71,8 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible {
             username: parsed.username,
             password: parsed.password,
             database: parsed.database,
-            sentinel: parsed.sentinel
+            sentinel: parsed.sentinel,
+            cluster: parsed.cluster
         )
     }
 
@@ -80,6 +88,10 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible {
         var auth = ""
         if password != nil {
             auth = "\(username ?? ""):***@"
+        }
+        if let cluster {
+            let hosts = cluster.seeds.map(\.description).joined(separator: ",")
+            return "redis+cluster://\(auth)\(hosts)"
         }
         guard let sentinel else {
             let hostPart = host.contains(":") ? "[\(host)]" : host
@@ -99,6 +111,7 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible {
         copy.host = endpoint.host
         copy.port = endpoint.port
         copy.sentinel = nil
+        copy.cluster = nil
         return copy
     }
 }

@@ -19,6 +19,10 @@ import Darwin
 /// and is thrown as ``RedisError/connectionLost(_:)``, and a connection to a primary that another
 /// connection has seen replaced is dropped before its next command. So nothing is ever written to a replica.
 ///
+/// With Cluster (``RedisConfiguration/cluster``), each command goes to the master serving its key's slot,
+/// following `MOVED`/`ASK` and retrying `-CLUSTERDOWN`/`-TRYAGAIN` (see ``ClusterTopology``); pipelines are
+/// split per master and their replies returned in order.
+///
 /// hiredis writes with plain `write()`: the process must ignore `SIGPIPE`.
 public final class RedisConnection {
     /// Where this connection goes.
@@ -31,6 +35,7 @@ public final class RedisConnection {
     private var isClosed = false
     private let resolver: SentinelResolver?
     private var connectedPrimary: RedisEndpoint?
+    private let cluster: ClusterConnection?
 
     /// Creates an unconnected connection; it connects on first use.
     public convenience init(configuration: RedisConfiguration, logger: Logger = Logger(label: "kefu.redis")) {
@@ -39,9 +44,25 @@ public final class RedisConnection {
 
     /// Creates an unconnected connection that discovers the primary with `resolver` (shared by the
     /// connections of one client); with Sentinel configured and no resolver, it makes its own.
-    public init(configuration: RedisConfiguration, logger: Logger = Logger(label: "kefu.redis"), resolver: SentinelResolver?) {
+    public convenience init(configuration: RedisConfiguration, logger: Logger = Logger(label: "kefu.redis"), resolver: SentinelResolver?) {
+        self.init(configuration: configuration, logger: logger, resolver: resolver, topology: nil)
+    }
+
+    /// Creates an unconnected connection; with Cluster configured it routes by slot through `topology`
+    /// (shared by the connections of one client), or a topology of its own when nil.
+    public init(
+        configuration: RedisConfiguration, logger: Logger = Logger(label: "kefu.redis"),
+        resolver: SentinelResolver?, topology: ClusterTopology?
+    ) {
         self.configuration = configuration
         self.logger = logger
+        if configuration.cluster != nil {
+            self.cluster = ClusterConnection(
+                configuration: configuration, topology: topology ?? ClusterTopology(configuration: configuration),
+                logger: logger)
+        } else {
+            self.cluster = nil
+        }
         if let sentinel = configuration.sentinel {
             self.resolver = resolver ?? SentinelResolver(configuration: sentinel)
         } else {
@@ -54,39 +75,48 @@ public final class RedisConnection {
     }
 
     /// True while a live hiredis context is held.
-    public var isConnected: Bool { context != nil }
+    public var isConnected: Bool { cluster?.isConnected ?? (context != nil) }
 
     /// Number of consecutive failed connect attempts since the last success.
     public var consecutiveConnectFailures: Int { backoff.consecutiveFailures }
 
     /// Connects now if not connected (waiting out any backoff first).
     public func connect() throws(RedisError) {
+        if let cluster { return try cluster.connect() }
         _ = try liveContext()
     }
 
     /// Sends one command of text arguments and returns its reply (error replies included).
     public func command(_ arguments: [String]) throws(RedisError) -> RedisReply {
-        try checked(run { (context) throws(RedisError) in try context.command(ArgvStorage(strings: arguments)) })
+        if let cluster { return try cluster.command(arguments.map { Array($0.utf8) }) }
+        return try checked(run { (context) throws(RedisError) in try context.command(ArgvStorage(strings: arguments)) })
     }
 
     /// Sends one command of binary arguments and returns its reply (error replies included).
     public func command(_ arguments: [[UInt8]]) throws(RedisError) -> RedisReply {
-        try checked(run { (context) throws(RedisError) in try context.command(ArgvStorage(binary: arguments)) })
+        if let cluster { return try cluster.command(arguments) }
+        return try checked(run { (context) throws(RedisError) in try context.command(ArgvStorage(binary: arguments)) })
     }
 
     /// Writes all commands in one go, then reads their replies in order. Error replies stay in place.
     public func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisReply] {
-        try checked(run { (context) throws(RedisError) in try context.pipeline(commands.map { ArgvStorage(strings: $0) }) })
+        if let cluster { return try cluster.pipeline(commands.map { $0.map { Array($0.utf8) } }) }
+        return try checked(run { (context) throws(RedisError) in try context.pipeline(commands.map { ArgvStorage(strings: $0) }) })
     }
 
     /// Binary variant of ``pipeline(_:)-([[String]])``.
     public func pipeline(_ commands: [[[UInt8]]]) throws(RedisError) -> [RedisReply] {
-        try checked(run { (context) throws(RedisError) in try context.pipeline(commands.map { ArgvStorage(binary: $0) }) })
+        if let cluster { return try cluster.pipeline(commands) }
+        return try checked(run { (context) throws(RedisError) in try context.pipeline(commands.map { ArgvStorage(binary: $0) }) })
     }
 
     /// The server-side id of this connection (`CLIENT ID`), cached until the next reconnect.
     /// Another connection can wake a blocked read with `CLIENT UNBLOCK <id>`.
+    ///
+    /// On a Cluster: the id on the master that served the last command (where a blocked read of one
+    /// stream waits); `CLIENT UNBLOCK` sent through a cluster connection goes to every master.
     public func clientID() throws(RedisError) -> Int64 {
+        if let cluster { return try cluster.clientID() }
         _ = try liveContext()
         if let cachedClientID { return cachedClientID }
         let reply = try command(["CLIENT", "ID"]).throwingOnError()
@@ -99,6 +129,7 @@ public final class RedisConnection {
 
     /// Frees the hiredis context; later calls throw ``RedisError/closed``.
     public func close() {
+        cluster?.close()
         isClosed = true
         context = nil
         cachedClientID = nil
@@ -106,6 +137,7 @@ public final class RedisConnection {
 
     /// Drops the current context (if any) so the next call reconnects.
     public func disconnect() {
+        cluster?.disconnect()
         context = nil
         cachedClientID = nil
         connectedPrimary = nil
@@ -194,7 +226,7 @@ public final class RedisConnection {
         }
     }
 
-    private static func handshake(_ context: HiredisContext, _ configuration: RedisConfiguration) throws(RedisError) {
+    static func handshake(_ context: HiredisContext, _ configuration: RedisConfiguration) throws(RedisError) {
         if let password = configuration.password {
             var arguments = ["AUTH"]
             if let username = configuration.username { arguments.append(username) }

@@ -10,8 +10,9 @@ public final class RedisDedicatedConnection: Sendable {
     private let box: ConnectionBox
     private let closed = Atomic<Bool>(false)
 
-    init(configuration: RedisConfiguration, logger: Logger, resolver: SentinelResolver?) {
-        self.box = ConnectionBox(RedisConnection(configuration: configuration, logger: logger, resolver: resolver))
+    init(configuration: RedisConfiguration, logger: Logger, resolver: SentinelResolver?, topology: ClusterTopology?) {
+        self.box = ConnectionBox(RedisConnection(
+            configuration: configuration, logger: logger, resolver: resolver, topology: topology))
         self.thread = NIOThreadPool(numberOfThreads: 1)
         self.thread.start()
     }

@@ -16,11 +16,14 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     case protocolViolation(String)
     /// The client or connection was closed by its owner.
     case closed
+    /// A Redis Cluster cannot serve the command: slots without a master, too many redirects, or
+    /// `-CLUSTERDOWN`/`-TRYAGAIN` past the retry timeout. The text says which.
+    case cluster(String)
 
     public var description: String {
         switch self {
         case .invalidURL(let reason):
-            return "invalid Redis URL: \(reason) (expected redis://[[user]:password@]host[:port][/db] or redis+sentinel://[[user]:password@]host[:port][,host[:port]…]/master-name[/db][?sentinel_password=…])"
+            return "invalid Redis URL: \(reason) (expected redis://[[user]:password@]host[:port][/db] or redis+sentinel://[[user]:password@]host[:port][,host[:port]…]/master-name[/db][?sentinel_password=…] or redis+cluster://[[user]:password@]host[:port][,host[:port]…][?max_redirects=N&retry_timeout_ms=N])"
         case .connectionFailed(let reason):
             return "cannot connect to Redis: \(reason); check REDIS_URL and that the server is running"
         case .connectionLost(let reason):
@@ -33,6 +36,8 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "unexpected Redis reply: \(reason)"
         case .closed:
             return "Redis client is closed"
+        case .cluster(let reason):
+            return "Redis Cluster unavailable: \(reason)"
         }
     }
 

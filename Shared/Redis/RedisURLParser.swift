@@ -1,4 +1,4 @@
-/// Parser for `redis://` and `redis+sentinel://` URLs, kept apart from ``RedisConfiguration`` so it stays testable and small.
+/// Parser for `redis://`, `redis+sentinel://` and `redis+cluster://` URLs, kept apart from ``RedisConfiguration`` so it stays testable and small.
 enum RedisURLParser {
     struct Parts: Equatable {
         var host: String
@@ -7,19 +7,21 @@ enum RedisURLParser {
         var password: String?
         var database: Int
         var sentinel: RedisSentinelConfiguration?
+        var cluster: RedisClusterConfiguration?
     }
 
     static func parse(_ url: String) throws(RedisError) -> Parts {
         guard let schemeEnd = url.firstRange(of: "://") else {
-            throw .invalidURL("missing scheme, the URL must start with redis:// or redis+sentinel://")
+            throw .invalidURL("missing scheme, the URL must start with redis://, redis+sentinel:// or redis+cluster://")
         }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
         let isSentinel = scheme == "redis+sentinel"
-        guard scheme == "redis" || isSentinel else {
-            if scheme == "rediss" || scheme == "rediss+sentinel" {
-                throw .invalidURL("TLS (rediss://) is not supported, use redis:// or redis+sentinel://")
+        let isCluster = scheme == "redis+cluster"
+        guard scheme == "redis" || isSentinel || isCluster else {
+            if scheme.hasPrefix("rediss") {
+                throw .invalidURL("TLS (rediss://) is not supported, use redis://, redis+sentinel:// or redis+cluster://")
             }
-            throw .invalidURL("unsupported scheme '\(scheme)', use redis:// or redis+sentinel://")
+            throw .invalidURL("unsupported scheme '\(scheme)', use redis://, redis+sentinel:// or redis+cluster://")
         }
         var rest = Substring(url[schemeEnd.upperBound...])
         if rest.contains("#") {
@@ -30,7 +32,7 @@ enum RedisURLParser {
             query = rest[rest.index(after: mark)...]
             rest = rest[..<mark]
         }
-        if query != nil, !isSentinel {
+        if query != nil, !isSentinel, !isCluster {
             throw .invalidURL("query parameters are not supported in redis:// URLs")
         }
         var path: Substring = ""
@@ -50,6 +52,9 @@ enum RedisURLParser {
             let user = try percentDecode(userInfo[..<colon], part: "user name")
             username = user.isEmpty ? nil : user
             password = try percentDecode(userInfo[userInfo.index(after: colon)...], part: "password")
+        }
+        if isCluster {
+            return try parseCluster(hostPort, path: path, query: query, username: username, password: password)
         }
         guard isSentinel else {
             let (host, port) = try parseHostPort(hostPort, defaultPort: 6379)
@@ -93,6 +98,47 @@ enum RedisURLParser {
         let first = sentinels[0]
         return Parts(host: first.host, port: first.port, username: username, password: password,
                      database: database, sentinel: sentinel)
+    }
+
+    /// `redis+cluster://[[user]:password@]host[:port][,host[:port]…][/][?max_redirects=N&retry_timeout_ms=N]`.
+    private static func parseCluster(
+        _ hosts: Substring, path: Substring, query: Substring?, username: String?, password: String?
+    ) throws(RedisError) -> Parts {
+        var seeds: [RedisEndpoint] = []
+        for item in hosts.split(separator: ",", omittingEmptySubsequences: false) {
+            guard !item.isEmpty else {
+                throw .invalidURL("empty cluster node address in the comma-separated list")
+            }
+            let (host, port) = try parseHostPort(item, defaultPort: 6379)
+            seeds.append(RedisEndpoint(host: host, port: port))
+        }
+        guard path.isEmpty || path == "0" else {
+            throw .invalidURL("a Redis Cluster has only database 0, got '/\(path)'")
+        }
+        var cluster = RedisClusterConfiguration(seeds: seeds)
+        for pair in (query ?? "").split(separator: "&") {
+            let key = pair.prefix { $0 != "=" }
+            guard key.count < pair.count else {
+                throw .invalidURL("query parameter '\(key)' needs a value (key=value)")
+            }
+            let value = pair.dropFirst(key.count + 1)
+            switch key {
+            case "max_redirects":
+                guard let number = Int(value), (1...100).contains(number) else {
+                    throw .invalidURL("max_redirects must be a number from 1 to 100, got '\(value)'")
+                }
+                cluster.maxRedirects = number
+            case "retry_timeout_ms":
+                guard let number = Int(value), (0...600_000).contains(number) else {
+                    throw .invalidURL("retry_timeout_ms must be a number from 0 to 600000, got '\(value)'")
+                }
+                cluster.retryTimeout = .milliseconds(number)
+            default:
+                throw .invalidURL("unknown query parameter '\(key)', expected max_redirects or retry_timeout_ms")
+            }
+        }
+        return Parts(host: seeds[0].host, port: seeds[0].port, username: username, password: password,
+                     database: 0, cluster: cluster)
     }
 
     private static func parseHostPort(_ text: Substring, defaultPort: Int) throws(RedisError) -> (String, Int) {

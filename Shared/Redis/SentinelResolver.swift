@@ -110,7 +110,7 @@ public final class SentinelResolver: Sendable {
     private static func reason(_ error: RedisError) -> String {
         switch error {
         case .connectionFailed(let text), .connectionLost(let text), .authenticationFailed(let text),
-             .server(let text), .protocolViolation(let text), .invalidURL(let text):
+             .server(let text), .protocolViolation(let text), .invalidURL(let text), .cluster(let text):
             return text
         case .closed:
             return "closed"

@@ -32,7 +32,8 @@ public struct StreamProducer: Sendable {
     public static let defaultSentinelRetryWindow: Duration = .seconds(15)
 
     /// Creates a producer on `client`. `retryWindow` defaults to ``defaultSentinelRetryWindow`` when the
-    /// client uses Sentinel, and to zero (no retry, as before) for a single server.
+    /// client uses Sentinel or a Redis Cluster (a master failover), and to zero (no retry, as before) for a
+    /// single server.
     public init(
         client: RedisClient, maxLength: Int? = StreamProducer.defaultMaxLength, pipelineDepth: Int = 100,
         retryWindow: Duration? = nil, router: Router? = nil, replicaWait: ReplicaWait? = nil
@@ -42,7 +43,8 @@ public struct StreamProducer: Sendable {
         self.replicaWait = replicaWait
         self.maxLength = maxLength
         self.pipelineDepth = max(1, pipelineDepth)
-        self.retryWindow = retryWindow ?? (client.configuration.sentinel == nil ? .zero : Self.defaultSentinelRetryWindow)
+        let failsOver = client.configuration.sentinel != nil || client.configuration.cluster != nil
+        self.retryWindow = retryWindow ?? (failsOver ? Self.defaultSentinelRetryWindow : .zero)
     }
 
     /// Appends one entry and returns its id.

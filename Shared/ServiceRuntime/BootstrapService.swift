@@ -39,6 +39,7 @@ struct BootstrapService: Service {
         try await retrying("Redis") {
             guard await context.redis.isReachable() else { throw RedisError.connectionFailed("no PONG") }
         }
+        try await context.redis.verifyClusterCoverage()
         var stored: String?
         try await retrying("the stream partition count") {
             stored = try await StreamPartitionCheck.storeOrRead(names: context.streams, redis: context.redis)

@@ -8,13 +8,13 @@ import Redis
 ///
 /// | variable | default | meaning |
 /// |---|---|---|
-/// | `REDIS_URL` | required | Redis server, `redis://[[user]:password@]host:port[/db]` |
+/// | `REDIS_URL` | required | Redis server, `redis://[[user]:password@]host:port[/db]`, `redis+sentinel://…` or `redis+cluster://host:port,…` |
 /// | `DATABASE_URL` | required | PostgreSQL server, `postgres://user:password@host:port/db` |
 /// | `HTTP_HOST` | `127.0.0.1` | address the HTTP port binds to |
 /// | `HTTP_PORT` | per service (8080–8084) | HTTP port: `/health`, `/ready`, `/metrics` (and the API on the gateway) |
 /// | `LOG_LEVEL` | `info` | `trace` … `critical` |
 /// | `LOG_FORMAT` | `text` | `text` or `json` |
-/// | `KEFU_STREAM_PREFIX` | `kefu` | prefix of every Redis key and stream (`{kefu}` as a Cluster hash tag) |
+/// | `KEFU_STREAM_PREFIX` | `kefu` | prefix of every Redis key and stream; on a Redis Cluster it must carry a hash tag (`{kefu}`) |
 /// | `KEFU_STREAM_PARTITIONS` | `1` | partitions per shared stream (1-1024); the same for every service of a deployment |
 /// | `KEFU_INSTANCE` | host name + `-0` | stable instance name, part of consumer names |
 /// | `KEFU_SHUTDOWN_TIMEOUT_MS` | `10000` | how long a graceful shutdown may take before tasks are cancelled |
@@ -77,6 +77,11 @@ public struct ServiceConfiguration: Sendable {
             streamNames = try StreamNames(prefix: streamPrefix, partitions: partitions)
         } catch {
             throw .invalid(variable: "KEFU_STREAM_PREFIX", value: streamPrefix, reason: "\(error)")
+        }
+        if redis.cluster != nil, !streamPrefix.contains("{") {
+            throw .invalid(
+                variable: "KEFU_STREAM_PREFIX", value: streamPrefix,
+                reason: "on a Redis Cluster the prefix needs a {hash tag}, e.g. {\(streamPrefix)}, so that every unpartitioned key shares one slot")
         }
         instance = reader.string("KEFU_INSTANCE", default: Self.defaultInstance())
         guard instance.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", options: .regularExpression) != nil else {

@@ -28,6 +28,9 @@ public enum ServiceHost {
         } catch let mismatch as StreamPartitionMismatch {
             FileHandle.standardError.write(Data("kefu-\(definition.name): \(mismatch)\n".utf8))
             exit(2)
+        } catch RedisError.cluster(let reason) {
+            FileHandle.standardError.write(Data("kefu-\(definition.name): \(RedisError.cluster(reason))\n".utf8))
+            exit(2)
         } catch {
             logger.critical("service failed", metadata: ["error": "\(error)"])
             exit(1)

@@ -22,15 +22,23 @@ final class GatewayHarness: @unchecked Sendable {
     private(set) var instances: [(process: TestProcess, port: Int, name: String)] = []
     private(set) var services: [TestProcess] = []
     let responder: StreamResponder
+    /// `KEFU_STREAM_PARTITIONS` given to every process started, when the test chose one (else inherited).
+    let partitions: Int?
 
-    /// Starts one gateway instance (more with ``addInstance(_:)``).
-    init(_ environment: [String: String] = [:]) async throws {
-        let redisServer = try await RedisTestServer.shared()
-        redisURL = redisServer.url
+    /// Starts one gateway instance (more with ``addInstance(_:)``). With `redisURL` (e.g. a Redis Cluster's)
+    /// every process uses that Redis, a hash-tagged prefix and `partitions`.
+    init(_ environment: [String: String] = [:], redisURL: String? = nil, partitions: Int? = nil) async throws {
+        if let redisURL {
+            self.redisURL = redisURL
+            prefix = "{g\(UInt32.random(in: 0...UInt32.max))}"
+        } else {
+            self.redisURL = try await RedisTestServer.shared().url
+            prefix = "g\(UInt32.random(in: 0...UInt32.max))"
+        }
+        self.partitions = partitions
         databaseURL = try await PostgresTestServer.shared().makeDatabase()
-        prefix = "g\(UInt32.random(in: 0...UInt32.max))"
-        redis = RedisClient(configuration: try RedisConfiguration(url: redisURL), poolSize: 4, logger: Logger(label: "test"))
-        responder = StreamResponder(redis: redis, prefix: prefix)
+        redis = RedisClient(configuration: try RedisConfiguration(url: self.redisURL), poolSize: 4, logger: Logger(label: "test"))
+        responder = StreamResponder(redis: redis, prefix: prefix, partitions: partitions)
         try await addInstance(environment)
         responder.start()
     }
@@ -50,6 +58,7 @@ final class GatewayHarness: @unchecked Sendable {
             "KEFU_HEARTBEAT_INTERVAL_S": "1",
             "KEFU_HEARTBEAT_TTL_S": "5",
         ]
+        if let partitions { environment["KEFU_STREAM_PARTITIONS"] = "\(partitions)" }
         environment.merge(extra) { _, new in new }
         // KEFU_TEST_GATEWAY_BINARY runs another build (e.g. release, for the socket soak's figures).
         let binary = ProcessInfo.processInfo.environment["KEFU_TEST_GATEWAY_BINARY"].map { URL(fileURLWithPath: $0) }
@@ -65,10 +74,12 @@ final class GatewayHarness: @unchecked Sendable {
     /// answering for it by not handling its requests.
     func launchService(_ name: String) async throws {
         let port = HTTPProbe.freePort()
-        let process = try TestProcess(executable: TestProcess.product("kefu-\(name)"), environment: [
+        var environment = [
             "REDIS_URL": redisURL, "DATABASE_URL": databaseURL, "HTTP_PORT": "\(port)", "KEFU_STREAM_PREFIX": prefix,
             "KEFU_INSTANCE": "\(name)-t", "KEFU_STREAM_BLOCK_MS": "100",
-        ])
+        ]
+        if let partitions { environment["KEFU_STREAM_PARTITIONS"] = "\(partitions)" }
+        let process = try TestProcess(executable: TestProcess.product("kefu-\(name)"), environment: environment)
         services.append(process)
         guard try await HTTPProbe.waitFor("http://127.0.0.1:\(port)/ready", timeout: .seconds(60)) != nil else {
             throw HarnessError.notReady(process.output())
@@ -95,7 +106,7 @@ final class GatewayHarness: @unchecked Sendable {
     /// The stream names the started services use: `KEFU_STREAM_PARTITIONS` of this process (set by
     /// `KEFU_TEST_STREAM_PARTITIONS=4 scripts/test`), else one partition.
     var names: StreamNames {
-        let count = ProcessInfo.processInfo.environment["KEFU_STREAM_PARTITIONS"].flatMap(Int.init) ?? 1
+        let count = partitions ?? ProcessInfo.processInfo.environment["KEFU_STREAM_PARTITIONS"].flatMap(Int.init) ?? 1
         return (try? StreamNames(prefix: prefix, partitions: count)) ?? .standard
     }
 

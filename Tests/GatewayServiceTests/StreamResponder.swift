@@ -27,9 +27,12 @@ final class StreamResponder: Sendable {
     private let seen = Mutex<[Request]>([])
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(redis: RedisClient, prefix: String) {
+    let partitions: Int?
+
+    init(redis: RedisClient, prefix: String, partitions: Int? = nil) {
         self.redis = redis
         self.prefix = prefix
+        self.partitions = partitions
     }
 
     /// Sets how requests are answered.
@@ -41,7 +44,7 @@ final class StreamResponder: Sendable {
     var requests: [Request] { seen.withLock { $0 } }
 
     func start() {
-        let count = ProcessInfo.processInfo.environment["KEFU_STREAM_PARTITIONS"].flatMap(Int.init) ?? 1
+        let count = partitions ?? ProcessInfo.processInfo.environment["KEFU_STREAM_PARTITIONS"].flatMap(Int.init) ?? 1
         let names = (try? StreamNames(prefix: prefix, partitions: count)) ?? .standard
         var logical: [String: String] = [:]
         for name in ["requests:routing", "requests:store", "requests:knowledge", "requests:reporting", "inbound", "commands"] {

@@ -82,6 +82,8 @@ struct ServiceExecutablesTests {
         (["REDIS_URL": ""], "REDIS_URL is not set"),
         (["HTTP_PORT": "seventy"], "HTTP_PORT"),
         (["LOG_FORMAT": "xml"], "LOG_FORMAT"),
+        (["REDIS_URL": "redis+cluster://127.0.0.1:1?foo=1"], "unknown query parameter 'foo', expected max_redirects or retry_timeout_ms"),
+        (["REDIS_URL": "redis+cluster://127.0.0.1:1"], "KEFU_STREAM_PREFIX=kefu is invalid: on a Redis Cluster the prefix needs a {hash tag}"),
     ])
     func badConfigurationExitsWithOneLineNamingTheVariable(_ override: [String: String], _ named: String) async throws {
         var environment = [

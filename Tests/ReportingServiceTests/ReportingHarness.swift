@@ -60,17 +60,23 @@ final class ReportingHarness: Sendable {
         }
     }
 
-    /// Waits until the reporting group has read and acknowledged everything on the events stream.
+    /// Waits until the reporting group has read and acknowledged everything on the events stream (every
+    /// partition; one the service has not created yet counts as not applied).
     func waitUntilEventsApplied(timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let groups = try await redis.send(["XINFO", "GROUPS", names.events])
-            for group in groups.array ?? [] {
-                let fields = group.array ?? []
-                var info: [String: RedisReply] = [:]
-                for index in stride(from: 0, to: fields.count - 1, by: 2) { info[fields[index].string ?? ""] = fields[index + 1] }
-                if info["name"]?.string == "reporting", info["pending"]?.int == 0, info["lag"]?.int == 0 { return }
+            var applied = 0
+            let partitions = names.partitions(of: names.events)
+            for partition in partitions {
+                guard let groups = try? await redis.send(["XINFO", "GROUPS", partition]) else { continue }
+                for group in groups.array ?? [] {
+                    let fields = group.array ?? []
+                    var info: [String: RedisReply] = [:]
+                    for index in stride(from: 0, to: fields.count - 1, by: 2) { info[fields[index].string ?? ""] = fields[index + 1] }
+                    if info["name"]?.string == "reporting", info["pending"]?.int == 0, info["lag"]?.int == 0 { applied += 1 }
+                }
             }
+            if applied == partitions.count { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw HarnessError.timeout("events not applied: \(process.output().suffix(3000))")

@@ -34,6 +34,10 @@ extension RoutingEngine {
             agentID: agentID, clientMessageID: clientMessageID, content: content, suggestions: suggestions,
             entryID: entryID))
         let activity = sender == .visitor || sender == .agent
+        if RoutingBatch.current(on: connection) != nil {
+            PendingSessionTouches.on(connection, schema: schema).touch(session.id, seq: session.lastSeq, activity: activity)
+            return seq
+        }
         connection.queue(
             """
             UPDATE \(schema).sessions SET last_seq = $2,

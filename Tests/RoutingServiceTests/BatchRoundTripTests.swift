@@ -46,4 +46,33 @@ import Testing
         #expect(resend.result?["duplicate"] == .bool(true))
         #expect(resend.result?["seq"] == events.first { $0.data["text"] == .string("第一句") }?.data["seq"])
     }
+
+    /// The session row's `last_seq` and idle clock, written once per batch (`PendingSessionTouches`), end as
+    /// they would after one `UPDATE` per message.
+    @Test func aBatchWritesEachSessionRowOnceWithItsLastSeqAndIdleClock() async throws {
+        let routing = try await RoutingHarness.make()
+        defer { Task { await routing.close() } }
+        try await routing.say("touched", "在吗")
+        let session = try #require(try await routing.openSession(visitor: "touched"))
+        try await routing.postgres.execute(
+            "UPDATE routing.sessions SET last_activity_at = now() - interval '500 seconds', idle_warned_at = now() WHERE id = $1",
+            [session.uuid])
+        let messages = (0..<3).map {
+            VisitorMessage(channel: "web-pc", visitorID: "touched", clientMessageID: "t\($0)", content: .text("发货了吗 \($0)"))
+        }
+        let (ids, _) = try await routing.applyBatch(messages)
+        for id in ids { #expect(try await routing.reply(to: id).ok) }
+        let highest = try await routing.sessionEvents(session).compactMap { event -> Int? in
+            if case .integer(let seq) = event.data["seq"] { return Int(seq) }
+            return nil
+        }.max()
+        let row = try await routing.postgres.query(
+            """
+            SELECT last_seq, last_activity_at > now() - interval '60 seconds', idle_warned_at IS NULL
+            FROM routing.sessions WHERE id = $1
+            """, [session.uuid])[0]
+        #expect(try row.decode(Int.self, at: 0) == highest, "last_seq is the session's highest event seq")
+        #expect(try row.decode(Bool.self, at: 1), "the visitor's messages reset the idle clock")
+        #expect(try row.decode(Bool.self, at: 2), "and clear the idle warning")
+    }
 }

@@ -34,8 +34,8 @@ struct ServiceExecutablesTests {
         Case(name: "gateway", groups: [], migrations: [1, 2, 3, 4, 5, 6, 7]),
         Case(name: "routing", groups: ["inbound", "commands", "requests:routing"], migrations: [1, 2, 3, 4, 5, 6, 7, 8, 9]),
         Case(name: "store", groups: ["events", "requests:store"], migrations: [1, 2, 3, 4, 5]),
-        Case(name: "knowledge", groups: ["events", "requests:knowledge"], migrations: [1, 2, 3, 4]),
-        Case(name: "reporting", groups: ["events", "requests:reporting"], migrations: [1, 2, 3, 4, 5, 6, 7]),
+        Case(name: "knowledge", groups: ["events", "requests:knowledge"], migrations: [1, 2, 3, 4, 5]),
+        Case(name: "reporting", groups: ["events", "requests:reporting"], migrations: [1, 2, 3, 4, 5, 6, 7, 8]),
     ]
 
     @Test(arguments: cases)

@@ -116,7 +116,6 @@ struct StoreProcessTests {
         }
         #expect(try await count("SELECT count(*) FROM store.events") == 10_000)
         #expect(try await count("SELECT count(DISTINCT event_id) FROM store.events") == 10_000)
-        #expect(try await count("SELECT count(*) FROM store.processed_events WHERE consumer_group = 'store'") == 10_000)
         #expect(try await count(
             """
             SELECT count(*) FROM (SELECT session_id FROM store.events GROUP BY session_id

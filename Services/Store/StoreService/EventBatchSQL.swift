@@ -1,32 +1,28 @@
 /// The statement that stores one batch of session events.
 enum EventBatchSQL {
-    /// Stores a batch in one statement. `$1`: a JSON array of envelopes; `$2`: the consumer group.
+    /// Stores a batch in one statement. `$1`: a JSON array of envelopes.
     ///
-    /// 1. `fresh`: the runtime's inbox; only ids never recorded for the group go on.
-    /// 2. `inserted`: the events, ordered by `(session_id, seq)` so concurrent batches take locks in the
-    ///    same order; `ON CONFLICT DO NOTHING` drops an event whose id or `(session_id, seq)` is taken.
-    /// 3. `upserted`: one row per session from the rows actually inserted, merged with the stored row by
+    /// 1. `inserted`: the events, ordered by `(session_id, seq)` so concurrent batches take locks in the
+    ///    same order; `ON CONFLICT DO NOTHING` drops an event whose id or `(session_id, seq)` is taken. The
+    ///    unique `event_id` of `store.events` is the store's inbox: every event the store handles is a row
+    ///    there, kept for good, so a redelivered event is recognised without a `processed_events` row.
+    /// 2. `upserted`: one row per session from the rows actually inserted, merged with the stored row by
     ///    order-independent rules (earliest start, latest end, OR of human, maximum seq, sum of message
     ///    counts, agents merged by the key at which they joined), so batches may commit in any order.
     ///    A session whose inserted rows name no channel (only staff-only events, such as internal notes)
     ///    creates no row: `touched` only raises the stored row's `last_seq`.
     ///
-    /// Returns one row: fresh ids, inserted events, upserted sessions.
+    /// Returns one row: inserted events, upserted sessions.
     static let record = """
         WITH input AS (
             SELECT e, e->'data' AS d, (e->>'id')::uuid AS event_id
             FROM jsonb_array_elements($1::jsonb) AS e
-        ), fresh AS (
-            INSERT INTO store.processed_events (consumer_group, event_id)
-            SELECT $2, event_id FROM input
-            ON CONFLICT DO NOTHING
-            RETURNING event_id
         ), inserted AS (
             INSERT INTO store.events (session_id, seq, type, time, sender, agent_id, text, image, data, event_id)
             SELECT (d->>'session_id')::uuid, (d->>'seq')::bigint, e->>'type', (e->>'time')::timestamptz,
                    d->>'sender', COALESCE(d->>'to_agent_id', d->>'agent_id')::uuid, d->>'text', d->'image', d,
                    input.event_id
-            FROM input JOIN fresh ON fresh.event_id = input.event_id
+            FROM input
             ORDER BY 1, 2
             ON CONFLICT DO NOTHING
             RETURNING session_id, seq, type, time, data
@@ -85,7 +81,7 @@ enum EventBatchSQL {
             FROM summary AS m WHERE m.channel IS NULL AND s.session_id = m.session_id
             RETURNING 1
         )
-        SELECT (SELECT count(*) FROM fresh), (SELECT count(*) FROM inserted),
+        SELECT (SELECT count(*) FROM inserted),
                (SELECT count(*) FROM upserted) + (SELECT count(*) FROM touched)
         """
 }

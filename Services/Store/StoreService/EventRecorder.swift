@@ -7,10 +7,10 @@ import ServiceRuntime
 /// The store's handler on the events stream: persists every session event (an event whose `data` has
 /// `session_id` and `seq`) and keeps `store.sessions` current, a whole batch at a time.
 ///
-/// One batch is one transaction made of one statement (``EventBatchSQL``): it records the event ids in
-/// `store.processed_events` (the runtime's inbox), inserts the fresh events with a multi-row `INSERT … ON
-/// CONFLICT DO NOTHING` (unique on the event id and on `(session_id, seq)`), and upserts one row per
-/// session from the rows actually inserted. The consumer acknowledges the batch only after the commit.
+/// One batch is one transaction made of one statement (``EventBatchSQL``): it inserts the events with a
+/// multi-row `INSERT … ON CONFLICT DO NOTHING` (unique on the event id — the store's inbox, kept with the
+/// event for good — and on `(session_id, seq)`), and upserts one row per session from the rows actually
+/// inserted. The consumer acknowledges the batch only after the commit.
 ///
 /// Entries that are not envelopes, and session events whose `data` breaks the contract, are
 /// dead-lettered by the consumer at decode; other event types (`agent.updated`, `assist.suggested`, types
@@ -57,15 +57,13 @@ struct EventRecorder: StreamHandler {
         }
         guard !envelopes.isEmpty else { return }
         let document = "[" + envelopes.joined(separator: ",") + "]"
-        let group = self.group
-        let counts = try await postgres.transaction { connection in
-            let row = try connection.query(EventBatchSQL.record, [document, group])[0]
-            return (fresh: try row.decode(Int.self, at: 0), inserted: try row.decode(Int.self, at: 1))
+        let inserted = try await postgres.transaction { connection in
+            try connection.query(EventBatchSQL.record, [document])[0].decode(Int.self, at: 0)
         }
-        if counts.inserted < envelopes.count {
+        if inserted < envelopes.count {
             logger.debug(
                 "events already stored were skipped",
-                metadata: ["batch": "\(envelopes.count)", "fresh_ids": "\(counts.fresh)", "inserted": "\(counts.inserted)"])
+                metadata: ["batch": "\(envelopes.count)", "inserted": "\(inserted)"])
         }
     }
 }

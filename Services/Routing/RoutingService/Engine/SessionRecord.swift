@@ -92,32 +92,39 @@ struct SessionStore {
 
     /// Locks and returns a session by id.
     func lock(_ id: SessionID, on connection: PostgresConnection) throws -> SessionRecord? {
-        if let session = RoutingBatch.current(on: connection)?.take(id) { return session }
-        return try connection.query(
+        if let session = RoutingBatch.current(on: connection)?.take(id) { return patched(session, on: connection) }
+        return patched(try connection.query(
             "SELECT \(SessionRecord.columns) FROM \(schema).sessions WHERE id = $1 FOR UPDATE", [id.uuid]
-        ).first.map(SessionRecord.init(row:))
+        ).first.map(SessionRecord.init(row:)), on: connection)
     }
 
     /// Reads a session without locking it.
     func read(_ id: SessionID, on connection: PostgresConnection) throws -> SessionRecord? {
-        try connection.query(
+        patched(try connection.query(
             "SELECT \(SessionRecord.columns) FROM \(schema).sessions WHERE id = $1", [id.uuid]
-        ).first.map(SessionRecord.init(row:))
+        ).first.map(SessionRecord.init(row:)), on: connection)
     }
 
     /// Locks and returns the visitor's open session, if any.
     func lockOpen(channel: String, visitorID: String, on connection: PostgresConnection) throws -> SessionRecord? {
         switch RoutingBatch.current(on: connection)?.takeOpen(channel: channel, visitorID: visitorID) ?? .unknown {
-        case .found(let session): return session
+        case .found(let session): return patched(session, on: connection)
         case .none: return nil
         case .unknown: break
         }
-        return try connection.query(
+        return patched(try connection.query(
             """
             SELECT \(SessionRecord.columns) FROM \(schema).sessions
             WHERE channel = $1 AND visitor_id = $2 AND state IN ('bot', 'queued', 'assigned') FOR UPDATE
             """, [channel, visitorID]
-        ).first.map(SessionRecord.init(row:))
+        ).first.map(SessionRecord.init(row:)), on: connection)
+    }
+
+    /// The session with the `last_seq` its batch has gathered but not yet written (``PendingSessionTouches``).
+    private func patched(_ session: SessionRecord?, on connection: PostgresConnection) -> SessionRecord? {
+        guard var session, let pending = PendingSessionTouches.current(on: connection, schema: schema) else { return session }
+        pending.patch(&session)
+        return session
     }
 
     /// Inserts a new bot session for the visitor unless another transaction just did; returns the

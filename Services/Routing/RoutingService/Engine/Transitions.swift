@@ -34,6 +34,10 @@ extension RoutingEngine {
             agentID: agentID, clientMessageID: clientMessageID, content: content, suggestions: suggestions,
             entryID: entryID, groupChoices: groupChoices))
         let activity = sender == .visitor || sender == .agent
+        if RoutingBatch.current(on: connection) != nil {
+            PendingSessionTouches.on(connection, schema: schema).touch(session.id, seq: session.lastSeq, activity: activity, sender: sender)
+            return seq
+        }
         // The visitor of an assigned session waits for the agent's reply from their first unanswered message.
         connection.queue(
             """

@@ -361,13 +361,18 @@ extension RoutingEngine {
     }
 
     /// Records a message id as accepted into `session` at `seq`. A concurrent first copy (another instance)
-    /// makes the insert fail, the batch is retried, and the retry finds the first copy.
+    /// makes the insert fail, the batch is retried, and the retry finds the first copy. In a prepared batch the
+    /// ids are written together before COMMIT (``PendingMessageIDs``).
     func recordAccepted(_ key: RoutingBatch.MessageKey, session: SessionID, seq: Int, on connection: PostgresConnection) {
+        if let batch = RoutingBatch.current(on: connection) {
+            PendingMessageIDs.on(connection, schema: schema).append(key, sessionID: session, seq: seq)
+            batch.noteAccepted(key, sessionID: session, seq: seq)
+            return
+        }
         connection.queue(
             """
             INSERT INTO \(schema).message_ids (sender, channel, owner_id, client_message_id, session_id, seq)
             VALUES ($1, $2, $3, $4, $5, $6)
             """, [key.sender, key.channel, key.owner, key.clientMessageID, session.uuid, seq])
-        RoutingBatch.current(on: connection)?.noteAccepted(key, sessionID: session, seq: seq)
     }
 }

@@ -47,3 +47,61 @@ public struct SavepointMarks: Sendable {
         }
     }
 }
+
+/// A list gathered during a transaction that follows its savepoints: what was appended after a savepoint
+/// that is rolled back is dropped with it.
+public struct SavepointList<Element: Sendable>: Sendable {
+    /// The elements, in the order gathered.
+    public private(set) var elements: [Element] = []
+    private var marks = SavepointMarks()
+
+    /// An empty list.
+    public init() {}
+
+    /// Appends an element.
+    public mutating func append(_ element: Element) {
+        elements.append(element)
+    }
+
+    /// See ``PostgresTransactionParticipant/savepointMarked(_:)``.
+    public mutating func mark(_ name: String) {
+        marks.mark(name, count: elements.count)
+    }
+
+    /// See ``PostgresTransactionParticipant/rolledBack(to:)``.
+    public mutating func rollBack(to name: String) {
+        elements.removeSubrange(min(marks.rollBack(to: name), elements.count)...)
+    }
+
+    /// See ``PostgresTransactionParticipant/released(_:)``.
+    public mutating func release(_ name: String) {
+        marks.release(name)
+    }
+}
+
+/// A participant whose gathered work is one ``SavepointList``: the savepoint callbacks come with it.
+public protocol PostgresListParticipant: PostgresTransactionParticipant {
+    /// What the element type of the list is.
+    associatedtype Gathered: Sendable
+    /// The list gathered so far.
+    var gathered: SavepointList<Gathered> { get set }
+}
+
+extension PostgresListParticipant {
+    public func savepointMarked(_ name: String) { gathered.mark(name) }
+    public func rolledBack(to name: String) { gathered.rollBack(to: name) }
+    public func released(_ name: String) { gathered.release(name) }
+}
+
+extension PostgresConnection {
+    /// The transaction's participant of type `P` that `matches` accepts, made by `make` and added to
+    /// ``transactionNotes`` the first time.
+    public func participant<P: PostgresTransactionParticipant>(where matches: (P) -> Bool, make: () -> P) -> P {
+        for note in transactionNotes {
+            if let participant = note as? P, matches(participant) { return participant }
+        }
+        let participant = make()
+        transactionNotes.append(participant)
+        return participant
+    }
+}

@@ -8,16 +8,15 @@ import ServiceRuntime
 /// commit. It follows the transaction's savepoints: the ids of a refused or failed handler go with it. A
 /// concurrent first copy (another instance) makes the insert fail, the batch is retried, and the retry finds
 /// the first copy — as with one insert per message.
-final class PendingMessageIDs: PostgresTransactionParticipant, @unchecked Sendable {
-    private struct Row {
+final class PendingMessageIDs: PostgresListParticipant, @unchecked Sendable {
+    struct Row: Sendable {
         var key: RoutingBatch.MessageKey
         var sessionID: String
         var seq: Int
     }
 
     let schema: String
-    private var rows: [Row] = []
-    private var marks = SavepointMarks()
+    var gathered = SavepointList<Row>()
 
     private init(schema: String) {
         self.schema = schema
@@ -25,33 +24,17 @@ final class PendingMessageIDs: PostgresTransactionParticipant, @unchecked Sendab
 
     /// The transaction's pending ids for `schema`, created on first use.
     static func on(_ connection: PostgresConnection, schema: String) -> PendingMessageIDs {
-        for note in connection.transactionNotes {
-            if let pending = note as? PendingMessageIDs, pending.schema == schema { return pending }
-        }
-        let pending = PendingMessageIDs(schema: schema)
-        connection.transactionNotes.append(pending)
-        return pending
+        connection.participant(where: { $0.schema == schema }, make: { PendingMessageIDs(schema: schema) })
     }
 
     /// Adds the id of a message accepted into `sessionID` at `seq`.
     func append(_ key: RoutingBatch.MessageKey, sessionID: SessionID, seq: Int) {
-        rows.append(Row(key: key, sessionID: sessionID.description, seq: seq))
-    }
-
-    func savepointMarked(_ name: String) {
-        marks.mark(name, count: rows.count)
-    }
-
-    func rolledBack(to name: String) {
-        rows.removeSubrange(min(marks.rollBack(to: name), rows.count)...)
-    }
-
-    func released(_ name: String) {
-        marks.release(name)
+        gathered.append(Row(key: key, sessionID: sessionID.description, seq: seq))
     }
 
     /// One `INSERT … SELECT FROM unnest(…)` of every id gathered, queued to travel with COMMIT.
     func beforeCommit(_ connection: PostgresConnection) throws {
+        let rows = gathered.elements
         guard !rows.isEmpty else { return }
         connection.queue(
             """

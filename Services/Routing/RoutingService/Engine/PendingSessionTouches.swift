@@ -12,8 +12,8 @@ import Postgres
 /// `now()` is the transaction's start time, so the idle clock gets the same value it got before. Transactions
 /// without a batch (the ticker's, queries) still write each message's `UPDATE` at once. It follows the
 /// transaction's savepoints: the touches of a refused or failed handler go with it.
-final class PendingSessionTouches: PostgresTransactionParticipant, @unchecked Sendable {
-    private struct Touch {
+final class PendingSessionTouches: PostgresListParticipant, @unchecked Sendable {
+    struct Touch: Sendable {
         var sessionID: SessionID
         var seq: Int
         var activity: Bool
@@ -42,8 +42,7 @@ final class PendingSessionTouches: PostgresTransactionParticipant, @unchecked Se
     }
 
     let schema: String
-    private var touches: [Touch] = []
-    private var marks = SavepointMarks()
+    var gathered = SavepointList<Touch>()
 
     private init(schema: String) {
         self.schema = schema
@@ -51,10 +50,7 @@ final class PendingSessionTouches: PostgresTransactionParticipant, @unchecked Se
 
     /// The transaction's pending touches for `schema`, created on first use.
     static func on(_ connection: PostgresConnection, schema: String) -> PendingSessionTouches {
-        if let pending = current(on: connection, schema: schema) { return pending }
-        let pending = PendingSessionTouches(schema: schema)
-        connection.transactionNotes.append(pending)
-        return pending
+        connection.participant(where: { $0.schema == schema }, make: { PendingSessionTouches(schema: schema) })
     }
 
     /// The transaction's pending touches for `schema`, if any were gathered.
@@ -68,31 +64,20 @@ final class PendingSessionTouches: PostgresTransactionParticipant, @unchecked Se
     /// Notes that the session took `seq` for a message of `sender`; `activity`: a visitor's or agent's
     /// message (resets the idle clock).
     func touch(_ sessionID: SessionID, seq: Int, activity: Bool, sender: SenderKind) {
-        touches.append(Touch(sessionID: sessionID, seq: seq, activity: activity, sender: sender))
+        gathered.append(Touch(sessionID: sessionID, seq: seq, activity: activity, sender: sender))
     }
 
     /// Raises a session read from the table (or from the batch) to the `last_seq` gathered for it here.
     func patch(_ session: inout SessionRecord) {
-        for touch in touches where touch.sessionID == session.id && touch.seq > session.lastSeq {
+        for touch in gathered.elements where touch.sessionID == session.id && touch.seq > session.lastSeq {
             session.lastSeq = touch.seq
         }
-    }
-
-    func savepointMarked(_ name: String) {
-        marks.mark(name, count: touches.count)
-    }
-
-    func rolledBack(to name: String) {
-        touches.removeSubrange(min(marks.rollBack(to: name), touches.count)...)
-    }
-
-    func released(_ name: String) {
-        marks.release(name)
     }
 
     /// One `UPDATE … FROM unnest(…)`, one row per session (highest seq, any activity, the messages' effect on
     /// the reply wait in order), in id order.
     func beforeCommit(_ connection: PostgresConnection) throws {
+        let touches = gathered.elements
         guard !touches.isEmpty else { return }
         var merged: [SessionID: (seq: Int, activity: Bool, wait: ReplyWait)] = [:]
         for touch in touches {

@@ -91,6 +91,12 @@ public struct ServiceConfiguration: Sendable {
         }
         shutdownTimeout = try reader.milliseconds("KEFU_SHUTDOWN_TIMEOUT_MS", default: 10_000, range: 100...600_000)
         streams = try StreamSettings(reader: reader)
+        if let wait = streams.replicaWait, redis.cluster != nil {
+            // WAIT covers the writes of one connection to one master; a cluster pipeline spans several.
+            throw .invalid(
+                variable: "KEFU_REDIS_WAIT_REPLICAS", value: String(wait.replicas),
+                reason: "applies to one primary (redis:// or redis+sentinel://), not to a Redis Cluster; set it to 0")
+        }
     }
 
     /// The host name with an instance index, stable across restarts of the same host.

@@ -84,6 +84,9 @@ struct ServiceExecutablesTests {
         (["LOG_FORMAT": "xml"], "LOG_FORMAT"),
         (["REDIS_URL": "redis+cluster://127.0.0.1:1?foo=1"], "unknown query parameter 'foo', expected max_redirects or retry_timeout_ms"),
         (["REDIS_URL": "redis+cluster://127.0.0.1:1"], "KEFU_STREAM_PREFIX=kefu is invalid: on a Redis Cluster the prefix needs a {hash tag}"),
+        (["KEFU_REDIS_WAIT_REPLICAS": "many"], "KEFU_REDIS_WAIT_REPLICAS"),
+        (["REDIS_URL": "redis+cluster://127.0.0.1:1", "KEFU_STREAM_PREFIX": "{kefu}", "KEFU_REDIS_WAIT_REPLICAS": "1"],
+         "KEFU_REDIS_WAIT_REPLICAS=1 is invalid: applies to one primary"),
     ])
     func badConfigurationExitsWithOneLineNamingTheVariable(_ override: [String: String], _ named: String) async throws {
         var environment = [

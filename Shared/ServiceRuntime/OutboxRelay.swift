@@ -34,6 +34,10 @@ public struct OutboxRelay: Service {
     public var retention: Duration = .seconds(7 * 24 * 3600)
     /// How often old rows are purged.
     public var purgeInterval: Duration = .seconds(600)
+    /// How long rows wait for a replica to acknowledge their events (`KEFU_REDIS_WAIT_REPLICAS`) before the
+    /// relay deletes them anyway: a primary with no replica for that long cannot lose them to a failover,
+    /// and republishing them for ever would flood the stream with repeats.
+    public var replicationPatience: Duration = .seconds(60)
     private let published = Counter(label: "kefu_outbox_published_total", dimensions: [("by", "relay")])
 
     /// Creates a relay; when `readiness` is given it waits for migrations before starting; `wake` (the
@@ -123,7 +127,16 @@ public struct OutboxRelay: Service {
         } catch {
             // Written but not yet on enough replicas (StreamError.notReplicated): the rows keep their claim and
             // are published again when it runs out (to a new primary if this one died) instead of being deleted.
-            if case StreamError.notReplicated = error { throw error }
+            if case StreamError.notReplicated = error {
+                let patience = Double(replicationPatience.components.seconds)
+                let abandoned = try? await postgres.query(
+                    "DELETE FROM \(table) WHERE id = ANY($1::bigint[]) AND created_at < now() - make_interval(secs => $2) RETURNING id",
+                    [ids, patience]).count
+                if let abandoned, abandoned > 0 {
+                    logger.warning("deleted outbox rows no replica acknowledged in time", metadata: ["rows": "\(abandoned)"])
+                }
+                throw error
+            }
             try? await postgres.execute(
                 "UPDATE \(table) SET claimed_until = NULL WHERE id = ANY($1::bigint[]) AND published_at IS NULL", [ids])
             throw error

@@ -157,6 +157,29 @@ import TestSupport
         await fixture.shutdown()
     }
 
+    @Test func rowsNoReplicaAcknowledgedStayUntilThePatienceRunsOut() async throws {
+        let fixture = try await fixture()
+        let outbox = fixture.outbox
+        let stream = fixture.stream
+        try await fixture.postgres.transaction { connection in
+            try outbox.enqueue(Self.message("old"), to: stream, on: connection)
+            try outbox.enqueue(Self.message("new"), to: stream, on: connection)
+        }
+        try await fixture.postgres.execute("UPDATE outboxtest.outbox SET created_at = now() - interval '2 minutes' WHERE id = 1")
+        try await fixture.expireWriterClaims()
+        // The shared test server has no replica: WAIT 1 is never satisfied.
+        let relay = OutboxRelay(
+            schema: "outboxtest", postgres: fixture.postgres,
+            producer: StreamProducer(client: fixture.redis, replicaWait: ReplicaWait(replicas: 1, timeoutMilliseconds: 10)),
+            readiness: nil, logger: Logger(label: "test"))
+        await #expect(throws: StreamError.self) { try await relay.relayOnce() }
+        #expect(try await fixture.streamTexts() == ["old", "new"], "written to the primary all the same")
+        let left = try await fixture.postgres.query("SELECT id, claimed_until > now() FROM outboxtest.outbox ORDER BY id")
+        #expect(try left.map { try $0.decode(Int.self, at: 0) } == [2], "the row older than the patience is given up, the new one kept")
+        #expect(try left.first?.decode(Bool.self, at: 1) == true, "and it keeps its claim until it is published again")
+        await fixture.shutdown()
+    }
+
     @Test func concurrentRelaysShareTheWorkWithoutDuplicates() async throws {
         let fixture = try await fixture()
         let outbox = fixture.outbox

@@ -61,14 +61,7 @@ enum RedisURLParser {
             let database = try parseDatabase(path)
             return Parts(host: host, port: port, username: username, password: password, database: database)
         }
-        var sentinels: [RedisEndpoint] = []
-        for item in hostPort.split(separator: ",", omittingEmptySubsequences: false) {
-            guard !item.isEmpty else {
-                throw .invalidURL("empty sentinel address in the comma-separated list")
-            }
-            let (host, port) = try parseHostPort(item, defaultPort: RedisSentinelConfiguration.defaultPort)
-            sentinels.append(RedisEndpoint(host: host, port: port))
-        }
+        let sentinels = try parseEndpoints(hostPort, kind: "sentinel", defaultPort: RedisSentinelConfiguration.defaultPort)
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         guard let name = segments.first, !name.isEmpty else {
             throw .invalidURL("missing master name, write redis+sentinel://host:26379,…/master-name[/db]")
@@ -79,12 +72,7 @@ enum RedisURLParser {
         let masterName = try percentDecode(name, part: "master name")
         let database = try parseDatabase(segments.count > 1 ? segments[1] : "")
         var sentinel = RedisSentinelConfiguration(sentinels: sentinels, masterName: masterName)
-        for pair in (query ?? "").split(separator: "&") {
-            let key = pair.prefix { $0 != "=" }
-            guard key.count < pair.count else {
-                throw .invalidURL("query parameter '\(key)' needs a value (key=value)")
-            }
-            let value = pair.dropFirst(key.count + 1)
+        for (key, value) in try parseQuery(query) {
             switch key {
             case "sentinel_password":
                 sentinel.password = try percentDecode(value, part: "sentinel password")
@@ -104,24 +92,12 @@ enum RedisURLParser {
     private static func parseCluster(
         _ hosts: Substring, path: Substring, query: Substring?, username: String?, password: String?
     ) throws(RedisError) -> Parts {
-        var seeds: [RedisEndpoint] = []
-        for item in hosts.split(separator: ",", omittingEmptySubsequences: false) {
-            guard !item.isEmpty else {
-                throw .invalidURL("empty cluster node address in the comma-separated list")
-            }
-            let (host, port) = try parseHostPort(item, defaultPort: 6379)
-            seeds.append(RedisEndpoint(host: host, port: port))
-        }
+        let seeds = try parseEndpoints(hosts, kind: "cluster node", defaultPort: 6379)
         guard path.isEmpty || path == "0" else {
             throw .invalidURL("a Redis Cluster has only database 0, got '/\(path)'")
         }
         var cluster = RedisClusterConfiguration(seeds: seeds)
-        for pair in (query ?? "").split(separator: "&") {
-            let key = pair.prefix { $0 != "=" }
-            guard key.count < pair.count else {
-                throw .invalidURL("query parameter '\(key)' needs a value (key=value)")
-            }
-            let value = pair.dropFirst(key.count + 1)
+        for (key, value) in try parseQuery(query) {
             switch key {
             case "max_redirects":
                 guard let number = Int(value), (1...100).contains(number) else {
@@ -139,6 +115,32 @@ enum RedisURLParser {
         }
         return Parts(host: seeds[0].host, port: seeds[0].port, username: username, password: password,
                      database: 0, cluster: cluster)
+    }
+
+    /// A comma-separated list of `host[:port]` (sentinels, cluster seed nodes).
+    private static func parseEndpoints(_ list: Substring, kind: String, defaultPort: Int) throws(RedisError) -> [RedisEndpoint] {
+        var endpoints: [RedisEndpoint] = []
+        for item in list.split(separator: ",", omittingEmptySubsequences: false) {
+            guard !item.isEmpty else {
+                throw .invalidURL("empty \(kind) address in the comma-separated list")
+            }
+            let (host, port) = try parseHostPort(item, defaultPort: defaultPort)
+            endpoints.append(RedisEndpoint(host: host, port: port))
+        }
+        return endpoints
+    }
+
+    /// The `key=value` pairs of a query, in order; a key without a value is refused.
+    private static func parseQuery(_ query: Substring?) throws(RedisError) -> [(Substring, Substring)] {
+        var pairs: [(Substring, Substring)] = []
+        for pair in (query ?? "").split(separator: "&") {
+            let key = pair.prefix { $0 != "=" }
+            guard key.count < pair.count else {
+                throw .invalidURL("query parameter '\(key)' needs a value (key=value)")
+            }
+            pairs.append((key, pair.dropFirst(key.count + 1)))
+        }
+        return pairs
     }
 
     private static func parseHostPort(_ text: Substring, defaultPort: Int) throws(RedisError) -> (String, Int) {

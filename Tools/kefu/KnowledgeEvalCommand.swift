@@ -50,11 +50,14 @@ struct KnowledgeEvalCommand: ParsableCommand {
             ("plain + synonyms", focusOff, tokenizer(folding: false, synonyms: true, features: [])),
             ("plain + segmentation", focusOff, tokenizer(folding: false, synonyms: false, features: .segmentation)),
             ("plain + pinyin", focusOff, tokenizer(folding: false, synonyms: false, features: .pinyin)),
+            ("plain + English lexicon", focusOff, tokenizer(folding: false, synonyms: false, features: .englishLexicon)),
             ("plain + question focus", on, .plain),
             ("all − folding", on, tokenizer(folding: false, synonyms: true, features: .all)),
             ("all − synonyms", on, tokenizer(folding: true, synonyms: false, features: .all)),
-            ("all − segmentation", on, tokenizer(folding: true, synonyms: true, features: .pinyin)),
-            ("all − pinyin", on, tokenizer(folding: true, synonyms: true, features: .segmentation)),
+            ("all − segmentation", on, tokenizer(folding: true, synonyms: true, features: .all.subtracting(.segmentation))),
+            ("all − pinyin", on, tokenizer(folding: true, synonyms: true, features: .all.subtracting(.pinyin))),
+            ("all − English lexicon (CC-CEDICT, base forms, English stop words)", on,
+             KnowledgeTokenizer(features: .all.subtracting(.englishLexicon))),
             ("all − question focus", focusOff, KnowledgeTokenizer()),
             ("all − bilingual lexicon", on, KnowledgeTokenizer(lexicon: .standardWithoutBilingual)),
             ("all − English coverage", englishOff, KnowledgeTokenizer()),
@@ -62,7 +65,7 @@ struct KnowledgeEvalCommand: ParsableCommand {
         ]
     }
 
-    @Option(name: .customLong("set"), help: "Change a matcher parameter for this run, name=value (k1, b, unigramWeight, bigramWeight, dictionaryWordWeight, pinyinWeight, wordWeight, siblingWeight, coverageBigramFactor, storyClauseWeight, answerCandidates); repeatable.")
+    @Option(name: .customLong("set"), help: "Change a matcher parameter for this run, name=value (k1, b, unigramWeight, bigramWeight, dictionaryWordWeight, pinyinWeight, wordWeight, translationWeight, siblingWeight, coverageBigramFactor, storyClauseWeight, answerCandidates); repeatable.")
     var parameters: [String] = []
 
     /// The default configuration with `--set` applied.
@@ -71,6 +74,7 @@ struct KnowledgeEvalCommand: ParsableCommand {
         let doubles: [String: WritableKeyPath<KnowledgeBM25Configuration, Double>] = [
             "k1": \.k1, "b": \.b, "unigramWeight": \.unigramWeight, "bigramWeight": \.bigramWeight,
             "dictionaryWordWeight": \.dictionaryWordWeight, "pinyinWeight": \.pinyinWeight, "wordWeight": \.wordWeight,
+            "translationWeight": \.translationWeight,
             "siblingWeight": \.siblingWeight, "coverageBigramFactor": \.coverageBigramFactor, "storyClauseWeight": \.storyClauseWeight,
         ]
         for parameter in parameters {

@@ -18,6 +18,6 @@ struct AdminLexicon: Sendable, Equatable {
         if !synonyms.isEmpty {
             lexicon.addSynonyms(synonyms.map { $0.words.joined(separator: " ") }.joined(separator: "\n"), normalizer: base.normalizer)
         }
-        return KnowledgeTokenizer(normalizer: base.normalizer, lexicon: lexicon, language: language, features: base.features)
+        return KnowledgeTokenizer(normalizer: base.normalizer, lexicon: lexicon, language: language, features: base.features, english: base.english)
     }
 }

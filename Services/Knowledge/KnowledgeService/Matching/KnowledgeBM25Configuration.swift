@@ -98,6 +98,9 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
     public var wordWeight: Double = 1.0
     /// Weight of digit runs (order numbers and amounts rarely identify a question).
     public var numberWeight: Double = 0.2
+    /// Weight of the CC-CEDICT translations of an English word (``KnowledgeTokenKind/translation``): below a Chinese
+    /// word's, so a translated word never outranks the same word written in Chinese, and a wrong sense helps little.
+    public var translationWeight: Double = 0.5
     /// Share of the other questions' scores added to an entry's best question score (0 = best question only).
     public var siblingWeight: Double = 0.3
     /// Multiplier of CJK bigram and pinyin weights inside the coverage confidence (bigrams spanning two words are noise there).
@@ -141,6 +144,7 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
             ("wordWeight", wordWeight), ("numberWeight", numberWeight), ("siblingWeight", siblingWeight),
             ("coverageBigramFactor", coverageBigramFactor), ("dictionaryWordWeight", dictionaryWordWeight),
             ("pinyinWeight", pinyinWeight), ("storyClauseWeight", storyClauseWeight),
+            ("translationWeight", translationWeight),
         ]
         for (name, value) in nonNegative where !(value >= 0 && value.isFinite) {
             throw .invalidParameter(name: name, value: value)
@@ -201,6 +205,7 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
         case .pinyin: pinyinWeight
         case .word: wordWeight
         case .number: numberWeight
+        case .translation: translationWeight
         }
     }
 }

@@ -48,7 +48,7 @@ extension KnowledgeBM25Index {
             return KnowledgeQueryTerm(
                 text: token.text, id: id, weight: weight,
                 coverageWeight: coverageWeight(of: token.kind, weight: weight) * factor * counted,
-                isWord: token.kind == .cjkWord || token.kind == .word
+                isWord: token.kind == .cjkWord || token.kind == .word || token.kind == .translation
             )
         }
         let total = queryTerms.reduce(0) { $0 + $1.coverageWeight }
@@ -57,15 +57,29 @@ extension KnowledgeBM25Index {
     }
 
     /// Tokens that only stand for an English word of the query and mean nothing to this knowledge base: the
-    /// tokens of a glossary expansion that no entry uses (an unused sense of an ambiguous word), and the English
-    /// word itself when no entry uses it but its expansion is known. They do not count against the coverage.
+    /// tokens of a glossary expansion or CC-CEDICT translation that no entry uses (an unused sense of an ambiguous
+    /// word), and the English word itself when no entry uses it but a translation is known. They do not count
+    /// against the coverage.
     func unusedTranslations(of tokens: [KnowledgeToken]) -> Set<String> {
         var unused = Set<String>()
+        for token in tokens where token.kind == .translation && terms.id(of: token.text) == nil {
+            unused.insert(token.text)
+        }
+        var previous: String?
         for token in tokens where token.kind == .word {
-            guard let expansion = tokenizer.lexicon.glossary[token.text] else { continue }
+            defer { previous = token.text }
+            var translated: [String] = []
+            if let expansion = tokenizer.lexicon.glossary[token.text] {
+                translated = tokenizer.tokenize(expansion).map(\.text)
+            } else if let candidates = tokenizer.translationCandidates(of: token.text) {
+                translated = candidates
+            }
+            if let previous, let candidates = tokenizer.translationCandidates(of: previous + "_" + token.text) {
+                translated += candidates
+            }
             var known = false
-            for translated in tokenizer.tokenize(expansion) {
-                if terms.id(of: translated.text) == nil { unused.insert(translated.text) } else { known = true }
+            for text in translated {
+                if terms.id(of: text) == nil { unused.insert(text) } else { known = true }
             }
             if known, terms.id(of: token.text) == nil { unused.insert(token.text) }
         }

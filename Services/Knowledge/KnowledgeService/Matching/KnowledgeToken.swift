@@ -12,6 +12,9 @@ public enum KnowledgeTokenKind: UInt8, Sendable, CaseIterable {
     case word
     /// A run of decimal digits.
     case number
+    /// A Chinese word standing for an English word of the text (``KnowledgeEnglishLexicon``): matches the same
+    /// word in Chinese text, with a reduced weight.
+    case translation
 }
 
 /// One token of normalized text.

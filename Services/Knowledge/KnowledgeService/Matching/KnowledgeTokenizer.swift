@@ -7,7 +7,10 @@
 /// of a ``KnowledgeTokenKind/cjkBigram``, and longer words are added as words. With ``Features/pinyin``
 /// every pair also yields its toneless pinyin. Letter runs yield one lower-cased word and digit runs one
 /// number (letters and digits are split, so `iphone15` gives `iphone` and `15`). Glossary words
-/// additionally yield the tokens of their Chinese expansion. Spaces and punctuation end a run, so no pair
+/// additionally yield the tokens of their Chinese expansion. With ``Features/englishLexicon`` an inflected
+/// English word becomes its known base form (`cancelled` → `cancel`), English function words are dropped, and
+/// a word (or two-word phrase) the glossary lacks yields its CC-CEDICT candidates (``KnowledgeEnglishLexicon``)
+/// as ``KnowledgeTokenKind/translation`` tokens. Spaces and punctuation end a run, so no pair
 /// spans them. Stop tokens are dropped as they are found (one- and two-character ones by their packed
 /// characters, Latin ones at the end), after the pairs around them are formed, so they still delimit them.
 public struct KnowledgeTokenizer: Sendable {
@@ -20,8 +23,10 @@ public struct KnowledgeTokenizer: Sendable {
         public static let segmentation = Features(rawValue: 1)
         /// Pinyin tokens for character pairs (homophone typos).
         public static let pinyin = Features(rawValue: 2)
+        /// English base forms, stop words and CC-CEDICT translations (``KnowledgeEnglishLexicon``).
+        public static let englishLexicon = Features(rawValue: 4)
         /// Every feature.
-        public static let all: Features = [.segmentation, .pinyin]
+        public static let all: Features = [.segmentation, .pinyin, .englishLexicon]
     }
 
     /// The normalizer applied before tokenization.
@@ -32,6 +37,8 @@ public struct KnowledgeTokenizer: Sendable {
     public let language: KnowledgeLanguage
     /// Enabled language features.
     public let features: Features
+    /// English translations used by ``Features/englishLexicon``.
+    public let english: KnowledgeEnglishLexicon
 
     /// Creates a tokenizer; the default folds traditional characters, applies the standard lexicon
     /// (with the customer-service synonyms), segments with the bundled dictionary and adds pinyin.
@@ -39,12 +46,14 @@ public struct KnowledgeTokenizer: Sendable {
         normalizer: KnowledgeTextNormalizer = .foldingTraditional,
         lexicon: KnowledgeLexicon = .standard,
         language: KnowledgeLanguage = .bundled,
-        features: Features = .all
+        features: Features = .all,
+        english: KnowledgeEnglishLexicon = .bundled
     ) {
         self.normalizer = normalizer
         self.lexicon = lexicon
         self.language = language
         self.features = features
+        self.english = english
     }
 
     /// The tokenizer before language features: no folding, no synonyms, no segmentation, no pinyin.
@@ -56,8 +65,9 @@ public struct KnowledgeTokenizer: Sendable {
         var tokens: [KnowledgeToken] = []
         tokens.reserveCapacity(normalized.unicodeScalars.count * 3)
         appendTokens(of: normalized, expandGlossary: true, to: &tokens)
-        if !lexicon.stopTokens.isEmpty {
-            tokens.removeAll { $0.kind == .word && lexicon.stopTokens.contains($0.text) }
+        let englishStop = features.contains(.englishLexicon) ? english.stopWords : []
+        if !lexicon.stopTokens.isEmpty || !englishStop.isEmpty {
+            tokens.removeAll { $0.kind == .word && (lexicon.stopTokens.contains($0.text) || englishStop.contains($0.text)) }
         }
         return tokens
     }
@@ -70,21 +80,26 @@ public struct KnowledgeTokenizer: Sendable {
         var run = String.UnicodeScalarView()
         var runClass = ScalarClass.boundary
         var cjkRun: [Unicode.Scalar] = []
+        var previousWord: String?
 
         func flush() {
             if !cjkRun.isEmpty {
                 appendCJKTokens(of: cjkRun, to: &tokens)
                 cjkRun.removeAll(keepingCapacity: true)
+                previousWord = nil
             }
             guard !run.isEmpty else { return }
             let text = String(run)
             if runClass == .letter {
-                tokens.append(KnowledgeToken(text, kind: .word))
-                if expandGlossary, let expansion = lexicon.glossary[text] {
-                    appendTokens(of: normalizer.normalize(expansion), expandGlossary: false, to: &tokens)
+                let word = englishWord(text)
+                tokens.append(KnowledgeToken(word, kind: .word))
+                if expandGlossary {
+                    appendTranslations(of: word, after: previousWord, to: &tokens)
                 }
+                previousWord = word
             } else if runClass == .digit {
                 tokens.append(KnowledgeToken(text, kind: .number))
+                previousWord = nil
             }
             run = String.UnicodeScalarView()
         }
@@ -102,6 +117,31 @@ public struct KnowledgeTokenizer: Sendable {
             if scalarClass != .boundary { run.append(scalar) }
         }
         flush()
+    }
+
+    /// `word`, or its base form when ``Features/englishLexicon`` is on, the word is unknown and the base is known.
+    private func englishWord(_ word: String) -> String {
+        guard features.contains(.englishLexicon) else { return word }
+        return KnowledgeEnglishLexicon.baseForm(of: word) { lexicon.glossary[$0] != nil || english.candidates(for: $0) != nil } ?? word
+    }
+
+    /// The glossary expansion of `word`, or else its CC-CEDICT candidates; then the candidates of the phrase
+    /// `previous word`, when the lexicon knows it.
+    private func appendTranslations(of word: String, after previous: String?, to tokens: inout [KnowledgeToken]) {
+        if let expansion = lexicon.glossary[word] {
+            appendTokens(of: normalizer.normalize(expansion), expandGlossary: false, to: &tokens)
+        } else if let candidates = translationCandidates(of: word) {
+            tokens += candidates.map { KnowledgeToken($0, kind: .translation) }
+        }
+        if let previous, let candidates = translationCandidates(of: previous + "_" + word) {
+            tokens += candidates.map { KnowledgeToken($0, kind: .translation) }
+        }
+    }
+
+    /// The CC-CEDICT candidates of a word the glossary lacks (or of a phrase), when ``Features/englishLexicon`` is on.
+    func translationCandidates(of key: String) -> [String]? {
+        guard features.contains(.englishLexicon), lexicon.glossary[key] == nil else { return nil }
+        return english.candidates(for: key)
     }
 
     /// Unigrams, pairs (words or bigrams), longer words and pinyin pairs of one CJK run.

@@ -101,6 +101,10 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
     /// Weight of the CC-CEDICT translations of an English word (``KnowledgeTokenKind/translation``): below a Chinese
     /// word's, so a translated word never outranks the same word written in Chinese, and a wrong sense helps little.
     public var translationWeight: Double = 0.5
+    /// Share of its weight with which an English word counts against the coverage when neither it nor any of its
+    /// translations is used by an entry (with ``KnowledgeTokenizer/Features/englishLexicon``): in a Chinese
+    /// knowledge base such a word is more often a translation the lexicons lack than a new subject.
+    public var untranslatedWordCoverage: Double = 0.5
     /// Share of the other questions' scores added to an entry's best question score (0 = best question only).
     public var siblingWeight: Double = 0.3
     /// Multiplier of CJK bigram and pinyin weights inside the coverage confidence (bigrams spanning two words are noise there).
@@ -144,7 +148,7 @@ public struct KnowledgeBM25Configuration: Sendable, Equatable {
             ("wordWeight", wordWeight), ("numberWeight", numberWeight), ("siblingWeight", siblingWeight),
             ("coverageBigramFactor", coverageBigramFactor), ("dictionaryWordWeight", dictionaryWordWeight),
             ("pinyinWeight", pinyinWeight), ("storyClauseWeight", storyClauseWeight),
-            ("translationWeight", translationWeight),
+            ("translationWeight", translationWeight), ("untranslatedWordCoverage", untranslatedWordCoverage),
         ]
         for (name, value) in nonNegative where !(value >= 0 && value.isFinite) {
             throw .invalidParameter(name: name, value: value)

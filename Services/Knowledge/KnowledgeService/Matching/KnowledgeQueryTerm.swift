@@ -44,7 +44,10 @@ extension KnowledgeBM25Index {
         let queryTerms = tokens.map { token, factor -> KnowledgeQueryTerm in
             let id = terms.id(of: token.text)
             let weight = configuration.weight(of: token.kind) * inverseFrequency(of: id)
-            let counted = translations.contains(token.text) ? 0.0 : 1.0
+            var counted = translations.contains(token.text) ? 0.0 : 1.0
+            if counted > 0, token.kind == .word, id == nil, tokenizer.features.contains(.englishLexicon) {
+                counted = configuration.untranslatedWordCoverage
+            }
             return KnowledgeQueryTerm(
                 text: token.text, id: id, weight: weight,
                 coverageWeight: coverageWeight(of: token.kind, weight: weight) * factor * counted,
@@ -68,22 +71,32 @@ extension KnowledgeBM25Index {
         var previous: String?
         for token in tokens where token.kind == .word {
             defer { previous = token.text }
-            var translated: [String] = []
-            if let expansion = tokenizer.lexicon.glossary[token.text] {
-                translated = tokenizer.tokenize(expansion).map(\.text)
-            } else if let candidates = tokenizer.translationCandidates(of: token.text) {
-                translated = candidates
+            if isTranslationKnown(translations(of: token.text), unused: &unused), terms.id(of: token.text) == nil {
+                unused.insert(token.text)
             }
-            if let previous, let candidates = tokenizer.translationCandidates(of: previous + "_" + token.text) {
-                translated += candidates
+            guard let previous, tokenizer.features.contains(.englishLexicon) else { continue }
+            var phrase = tokenizer.translationCandidates(of: previous + "_" + token.text) ?? []
+            if let joined = tokenizer.joinedWord(previous, token.text) { phrase += translations(of: joined) + [joined] }
+            if isTranslationKnown(phrase, unused: &unused) {
+                for word in [previous, token.text] where terms.id(of: word) == nil { unused.insert(word) }
             }
-            var known = false
-            for text in translated {
-                if terms.id(of: text) == nil { unused.insert(text) } else { known = true }
-            }
-            if known, terms.id(of: token.text) == nil { unused.insert(token.text) }
         }
         return unused
+    }
+
+    /// The token texts that stand for an English word: its glossary expansion's, or else its CC-CEDICT candidates.
+    private func translations(of word: String) -> [String] {
+        if let expansion = tokenizer.lexicon.glossary[word] { return tokenizer.tokenize(expansion).map(\.text) }
+        return tokenizer.translationCandidates(of: word) ?? []
+    }
+
+    /// True when an entry uses one of `texts`; the others are added to `unused`.
+    private func isTranslationKnown(_ texts: [String], unused: inout Set<String>) -> Bool {
+        var known = false
+        for text in texts {
+            if terms.id(of: text) == nil { unused.insert(text) } else { known = true }
+        }
+        return known
     }
 
     /// Weight of a token inside the coverage confidence.

@@ -125,17 +125,33 @@ public struct KnowledgeTokenizer: Sendable {
         return KnowledgeEnglishLexicon.baseForm(of: word) { lexicon.glossary[$0] != nil || english.candidates(for: $0) != nil } ?? word
     }
 
-    /// The glossary expansion of `word`, or else its CC-CEDICT candidates; then the candidates of the phrase
-    /// `previous word`, when the lexicon knows it.
+    /// The glossary expansion of `word`, or else its CC-CEDICT candidates. After a `previous` word, with
+    /// ``Features/englishLexicon``: the candidates of the phrase `previous word`, and the two words written as one
+    /// (`sign up` → `signup`, `wi fi` → `wifi`) with its translations, when a lexicon knows it.
     private func appendTranslations(of word: String, after previous: String?, to tokens: inout [KnowledgeToken]) {
+        appendTranslations(of: word, to: &tokens)
+        guard let previous, features.contains(.englishLexicon) else { return }
+        if let candidates = translationCandidates(of: previous + "_" + word) {
+            tokens += candidates.map { KnowledgeToken($0, kind: .translation) }
+        }
+        if let joined = joinedWord(previous, word) {
+            tokens.append(KnowledgeToken(joined, kind: .word))
+            appendTranslations(of: joined, to: &tokens)
+        }
+    }
+
+    private func appendTranslations(of word: String, to tokens: inout [KnowledgeToken]) {
         if let expansion = lexicon.glossary[word] {
             appendTokens(of: normalizer.normalize(expansion), expandGlossary: false, to: &tokens)
         } else if let candidates = translationCandidates(of: word) {
             tokens += candidates.map { KnowledgeToken($0, kind: .translation) }
         }
-        if let previous, let candidates = translationCandidates(of: previous + "_" + word) {
-            tokens += candidates.map { KnowledgeToken($0, kind: .translation) }
-        }
+    }
+
+    /// `first` and `second` written as one word, when the glossary or the English lexicon knows that word.
+    func joinedWord(_ first: String, _ second: String) -> String? {
+        let joined = first + second
+        return lexicon.glossary[joined] != nil || english.candidates(for: joined) != nil ? joined : nil
     }
 
     /// The CC-CEDICT candidates of a word the glossary lacks (or of a phrase), when ``Features/englishLexicon`` is on.

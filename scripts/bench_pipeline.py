@@ -61,6 +61,7 @@ class Bench:
         self.failures = []
         self.report = {}
         self.restarted = []
+        self.pg_stats = os.environ.get("KEFU_BENCH_PG_STATS") == "1"
 
     # -- helpers -------------------------------------------------------------------------------------------
     def sql(self, statement, params=None):
@@ -248,6 +249,7 @@ class Bench:
         reported_before = self.reporting_messages(prefix)[0]
         cpu_before = self.cpu_by_process()
         self.reset_statements()
+        tables_before = self.table_writes() if self.pg_stats else {}
         started = time.time()
         if kill:
             half = len(payloads) // 2
@@ -281,6 +283,8 @@ class Bench:
         elapsed = time.time() - started
         if not kill:  # processes that exit take their CPU time with them: no per-message figure for a kill phase
             self.cpu_report(label, cpu_before, total)
+        if self.pg_stats:
+            self.phase_statements(label, tables_before, total)
         self.check_exactly_once(f"{label} sessions", prefix, ids)
         rate = total / elapsed if ok else 0
         answers = self.store_messages("bot", prefix)[0] if bot else 0
@@ -458,6 +462,39 @@ class Bench:
         print("PostgreSQL: busiest tables (inserted, updated, of which HOT, deleted)")
         for name, inserted, updated, hot, deleted in tables:
             print(f"  {name:<40} {inserted:>8} {updated:>8} {hot:>8} {deleted:>8}")
+
+    def table_writes(self):
+        """Rows inserted, updated (of which HOT) and deleted so far, and the number of indexes, per table."""
+        rows = self.sql("SELECT t.schemaname || '.' || t.relname, t.n_tup_ins, t.n_tup_upd, t.n_tup_hot_upd, t.n_tup_del, "
+                        "(SELECT count(*) FROM pg_index i WHERE i.indrelid = t.relid) FROM pg_stat_user_tables t")
+        return {name: values for name, *values in rows}
+
+    def phase_statements(self, label, tables_before, messages):
+        """KEFU_BENCH_PG_STATS=1: the phase's top statements and rows written per visitor message per table."""
+        try:
+            by_time = self.sql(
+                "SELECT calls, total_exec_time, rows, toplevel, regexp_replace(left(query, 120), '\\s+', ' ', 'g') "
+                "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20")
+            by_calls = self.sql(
+                "SELECT calls, total_exec_time, rows, toplevel, regexp_replace(left(query, 120), '\\s+', ' ', 'g') "
+                "FROM pg_stat_statements ORDER BY calls DESC LIMIT 12")
+        except psycopg2.Error as error:
+            print(f"  {label}: no pg_stat_statements ({error})", flush=True)
+            return
+        for title, rows in (("by total time", by_time), ("by calls", by_calls)):
+            print(f"  {label}: PostgreSQL statements {title} (µs per message, calls per message, mean µs, "
+                  f"rows per call; '+' = nested in a function)", flush=True)
+            for calls, total, rows_, toplevel, query in rows:
+                print(f"    {total * 1000 / messages:7.1f} {calls / messages:6.3f} {total * 1000 / max(calls, 1):8.1f} "
+                      f"{rows_ / max(calls, 1):7.1f} {' ' if toplevel else '+'} {query}", flush=True)
+        time.sleep(11)  # idle backends flush their table counters at most every 10 s
+        after = self.table_writes()
+        print(f"  {label}: rows per visitor message per table (inserted, updated, of which HOT, deleted; indexes)", flush=True)
+        for name, values in sorted(after.items(), key=lambda item: -sum(item[1][:2]) - item[1][3]):
+            before = tables_before.get(name, [0, 0, 0, 0, values[4]])
+            delta = [(a - b) / messages for a, b in zip(values[:4], before[:4])]
+            if any(d > 0.001 for d in delta):
+                print(f"    {name:<40} {delta[0]:6.3f} {delta[1]:6.3f} {delta[2]:6.3f} {delta[3]:6.3f}  {values[4]}", flush=True)
 
     def reset_statements(self):
         try:

@@ -32,9 +32,9 @@ struct ServiceExecutablesTests {
 
     static let cases: [Case] = [
         Case(name: "gateway", groups: [], migrations: [1, 2, 3, 4, 5, 6, 7]),
-        Case(name: "routing", groups: ["inbound", "commands", "requests:routing"], migrations: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
-        Case(name: "store", groups: ["events", "requests:store"], migrations: [1, 2, 3, 4, 5]),
-        Case(name: "knowledge", groups: ["events", "requests:knowledge"], migrations: [1, 2, 3, 4, 5]),
+        Case(name: "routing", groups: ["inbound", "commands", "requests:routing"], migrations: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]),
+        Case(name: "store", groups: ["events", "requests:store"], migrations: [1, 2, 3, 4, 5, 6]),
+        Case(name: "knowledge", groups: ["events", "requests:knowledge"], migrations: [1, 2, 3, 4, 5, 6]),
         Case(name: "reporting", groups: ["events", "requests:reporting"], migrations: [1, 2, 3, 4, 5, 6, 7, 8]),
     ]
 

@@ -46,16 +46,40 @@ public enum EnvelopeCodec {
     /// stream acknowledge and skip those (a newer producer may have added them); readers of their own
     /// input streams (inbound, commands, requests) dead-letter them.
     public static func decodeHeader(_ bytes: [UInt8]) throws(ContractError) -> EnvelopeHeader {
+        try decodeHeaderLocatingData(bytes).header
+    }
+
+    /// ``decodeHeader(_:)``, plus where the `data` value sits in `bytes` when the header was read without a
+    /// JSON decoder (nil otherwise): ``decode(_:as:header:dataRange:)`` then decodes only that value.
+    public static func decodeHeaderLocatingData(_ bytes: [UInt8]) throws(ContractError) -> (header: EnvelopeHeader, dataRange: Range<Int>?) {
         guard bytes.count <= maxEntryBytes else { throw .tooLarge(bytes: bytes.count, limit: maxEntryBytes) }
         guard !bytes.isEmpty else { throw .notJSON(detail: "the value is empty") }
         let header: EnvelopeHeader
+        var dataRange: Range<Int>?
         if let members = try StrictJSONCheck.scan(bytes), let plain = EnvelopeHeader.plain(members, in: bytes) {
             header = plain
+            dataRange = members["data"]
         } else {
             header = try decodeJSON(EnvelopeHeader.self, from: bytes, strict: false)
         }
         try header.validate()
-        return header
+        return (header, dataRange)
+    }
+
+    /// Decodes an entry whose header ``decodeHeaderLocatingData(_:)`` read from these bytes, decoding only the
+    /// `data` value at `dataRange` (the header is not decoded again). Any failure is reported exactly as
+    /// ``decode(_:as:headerRead:)`` reports it (the entry is then decoded whole to say why).
+    public static func decode<Payload: EventPayload>(
+        _ bytes: [UInt8], as type: Payload.Type, header: EnvelopeHeader, dataRange: Range<Int>
+    ) throws(ContractError) -> EventEnvelope<Payload> {
+        guard header.type == Payload.eventType, header.version == Payload.version,
+              let data = try? JSONDecoder().decode(Payload.self, from: Data(bytes[dataRange]))
+        else { return try decode(bytes, as: type, headerRead: true) }
+        let envelope = EventEnvelope(
+            id: header.id, time: header.time, source: header.source, correlationID: header.correlationID,
+            causationID: header.causationID, replyTo: header.replyTo, expiresAt: header.expiresAt, data: data)
+        try envelope.validate()
+        return envelope
     }
 
     /// Decodes and validates an entry of a known payload type.
@@ -72,20 +96,22 @@ public enum EnvelopeCodec {
 
     /// Decodes and validates an entry of any known type, choosing the payload type from the header.
     public static func decodeAny(_ bytes: [UInt8]) throws(ContractError) -> any AnyEventEnvelope {
-        let header = try decodeHeader(bytes)
-        return try open(header.type.payloadType, bytes)
+        let (header, dataRange) = try decodeHeaderLocatingData(bytes)
+        return try open(header.type.payloadType, bytes, header: header, dataRange: dataRange)
     }
 
     /// Decodes and validates an entry of any known type whose `header` ``decodeHeader(_:)`` already read from
     /// these bytes (the header is not decoded again, nor the raw-JSON rules walked again).
-    public static func decodeAny(_ bytes: [UInt8], header: EnvelopeHeader) throws(ContractError) -> any AnyEventEnvelope {
-        try open(header.type.payloadType, bytes)
+    /// With `dataRange` (from ``decodeHeaderLocatingData(_:)``) only the `data` value is decoded.
+    public static func decodeAny(_ bytes: [UInt8], header: EnvelopeHeader, dataRange: Range<Int>? = nil) throws(ContractError) -> any AnyEventEnvelope {
+        try open(header.type.payloadType, bytes, header: header, dataRange: dataRange)
     }
 
     private static func open<Payload: EventPayload>(
-        _ type: Payload.Type, _ bytes: [UInt8]
+        _ type: Payload.Type, _ bytes: [UInt8], header: EnvelopeHeader, dataRange: Range<Int>?
     ) throws(ContractError) -> any AnyEventEnvelope {
-        try decode(bytes, as: type, headerRead: true)
+        guard let dataRange else { return try decode(bytes, as: type, headerRead: true) }
+        return try decode(bytes, as: type, header: header, dataRange: dataRange)
     }
 
     /// The `event` value of a stream entry, which must have that one field and no other.

@@ -36,7 +36,7 @@ public enum KnowledgeService {
                         .feedbackRecorded: handle { try $0.feedbackRecorded($1, $2) },
                     ],
                     check: KnowledgeEngine.check,
-                    prepare: { events, connection in try holder.get().sessions.prepare(events, connection) }),
+                    prepare: { events, connection in try holder.get().prepareEvents(events, connection) }),
                 .init(
                     stream: .requests, unknownTypes: .deadLetter,
                     handlers: [

@@ -31,7 +31,12 @@ extension KnowledgeEngine {
         guard data.sender == .visitor, let text = data.content.text,
               let agent = try sessions.agent(serving: data.sessionID.uuid, at: data.seq, connection)
         else { return }
-        var suggestions = try suggestions(for: text, connection)
+        var suggestions: [AssistSuggestion]
+        if let memo = AssistMemo.current(on: connection) {
+            suggestions = try memo.suggestions(for: text) { try self.suggestions(for: $0, connection) }
+        } else {
+            suggestions = try self.suggestions(for: text, connection)
+        }
         var publication = Publication(streams: streams, source: Self.source, cause: event.header)
         while true {
             let payload = AssistSuggested(
@@ -46,11 +51,38 @@ extension KnowledgeEngine {
         try publication.flush(to: outbox, on: connection)
     }
 
+    /// Reads what a batch of the events stream needs before its handlers run: the assignment history of the
+    /// sessions it names, and a fresh ``AssistMemo``.
+    func prepareEvents(_ events: [IncomingEvent], _ connection: PostgresConnection) throws {
+        try sessions.prepare(events, connection)
+        connection.transactionNotes.append(AssistMemo())
+    }
+
     private func decodeEvent<Payload: EventPayload>(_ type: Payload.Type, _ event: IncomingEvent) throws -> Payload {
         do {
             return try event.decode(type).data
         } catch {
             throw KnowledgeHandlerError.malformed(type: Payload.eventType.rawValue, reason: "\(error)")
         }
+    }
+}
+
+/// The smart-assist suggestions of one events batch by visitor text: a text the batch repeats is matched (and its
+/// entries read) once. Nothing in an events batch edits entries, so every message of the batch is offered
+/// what the first one with that text was (as ``QuestionBatch`` does for the bot).
+final class AssistMemo: @unchecked Sendable {
+    private var byText: [String: [AssistSuggestion]] = [:]
+
+    /// The memo attached to the connection's transaction, if any.
+    static func current(on connection: PostgresConnection) -> AssistMemo? {
+        connection.transactionNotes.lazy.compactMap { $0 as? AssistMemo }.first
+    }
+
+    /// The suggestions for `text`, worked out by `make` the first time the batch asks.
+    func suggestions(for text: String, _ make: (String) throws -> [AssistSuggestion]) rethrows -> [AssistSuggestion] {
+        if let known = byText[text] { return known }
+        let made = try make(text)
+        byText[text] = made
+        return made
     }
 }

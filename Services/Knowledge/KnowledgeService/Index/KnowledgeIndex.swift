@@ -107,9 +107,12 @@ final class KnowledgeIndex: Sendable {
         state.withLock { $0.matcher?.answer(text, threshold: threshold) }
     }
 
-    /// The bot's decision for `text`: an answer at `threshold`, 猜你想问 choices from `suggestionThreshold`, or nothing.
-    func decide(_ text: String, threshold: Double, suggestionThreshold: Double) -> KnowledgeDecision {
-        state.withLock { $0.matcher?.decide(text, threshold: threshold, suggestionThreshold: suggestionThreshold) ?? .none }
+    /// The bot's decision for `text` (an answer at `threshold`, 猜你想问 choices from `suggestionThreshold`, or
+    /// nothing) and the best-scored match (``search(_:limit:)`` with limit 1), from one search.
+    func decideWithBest(_ text: String, threshold: Double, suggestionThreshold: Double) -> (decision: KnowledgeDecision, best: KnowledgeMatch?) {
+        state.withLock {
+            $0.matcher?.decideWithBest(text, threshold: threshold, suggestionThreshold: suggestionThreshold) ?? (.none, nil)
+        }
     }
 
     /// Fills a fresh index with a snapshot's rows (the latest revision of each, deleted entries left out),

@@ -15,8 +15,16 @@ extension KnowledgeBM25Index {
     /// most confident candidates at or above `suggestionThreshold` (default
     /// ``KnowledgeBM25Configuration/suggestionThreshold``); otherwise ``KnowledgeDecision/none``.
     public func decide(_ query: String, threshold: Double? = nil, suggestionThreshold: Double? = nil) -> KnowledgeDecision {
+        decideWithBest(query, threshold: threshold, suggestionThreshold: suggestionThreshold).decision
+    }
+
+    /// ``decide(_:threshold:suggestionThreshold:)`` and the best-scored match (what `search(query, limit: 1)`
+    /// returns: the ranking is a strict order, so the first of a longer list is the same), from one search.
+    public func decideWithBest(
+        _ query: String, threshold: Double? = nil, suggestionThreshold: Double? = nil
+    ) -> (decision: KnowledgeDecision, best: KnowledgeMatch?) {
         let ranked = search(query, limit: max(configuration.answerCandidates, configuration.suggestionCount * 2))
-        return decide(from: ranked, threshold: threshold, suggestionThreshold: suggestionThreshold)
+        return (decide(from: ranked, threshold: threshold, suggestionThreshold: suggestionThreshold), ranked.first)
     }
 
     /// ``decide(_:threshold:suggestionThreshold:)`` over already ranked matches.

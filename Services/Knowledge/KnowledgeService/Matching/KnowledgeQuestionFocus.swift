@@ -39,12 +39,55 @@ public enum KnowledgeQuestionFocus {
 
     /// True when nothing is left of `clause` once greeting phrases and particles are removed.
     static func isGreeting(_ clause: String) -> Bool {
-        var rest = clause.lowercased()
-        for phrase in greetings {
-            rest = rest.replacingOccurrences(of: phrase, with: "")
+        var rest: String
+        if let plain = plainScalars(of: clause) {
+            rest = String(String.UnicodeScalarView(removingGreetings(from: plain)))
+        } else {
+            rest = clause.lowercased()
+            for phrase in greetings {
+                rest = rest.replacingOccurrences(of: phrase, with: "")
+            }
         }
         return rest.allSatisfy { !$0.isLetter && !$0.isNumber || fillers.contains($0) }
     }
+
+    /// The clause lower-cased as scalars when it holds only ASCII and CJK unified ideographs (U+4E00–U+9FFF):
+    /// scalars without canonical equivalents, each its own character (but CR LF), so removing the phrases scalar
+    /// by scalar gives what Foundation's `replacingOccurrences` gives, without its cost. Nil for any other text.
+    private static func plainScalars(of clause: String) -> [Unicode.Scalar]? {
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(clause.utf8.count)
+        for scalar in clause.unicodeScalars {
+            switch scalar.value {
+            case 0x41...0x5A: scalars.append(Unicode.Scalar(scalar.value + 0x20)!)
+            case 0x00...0x7F, 0x4E00...0x9FFF: scalars.append(scalar)
+            default: return nil
+            }
+        }
+        return scalars
+    }
+
+    /// Removes every greeting phrase in turn, each pass left to right without overlaps (as `replacingOccurrences`).
+    private static func removingGreetings(from text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var rest = text
+        for phrase in greetingScalars where phrase.count <= rest.count {
+            var kept: [Unicode.Scalar] = []
+            kept.reserveCapacity(rest.count)
+            var index = 0
+            while index < rest.count {
+                if rest[index] == phrase[0], index + phrase.count <= rest.count, rest[index..<(index + phrase.count)].elementsEqual(phrase) {
+                    index += phrase.count
+                } else {
+                    kept.append(rest[index])
+                    index += 1
+                }
+            }
+            rest = kept
+        }
+        return rest
+    }
+
+    private static let greetingScalars: [[Unicode.Scalar]] = greetings.map { Array($0.unicodeScalars) }
 
     private static let delimiters: Set<Character> = [
         "。", "！", "？", "!", "?", "；", ";", "，", ",", "\n", "…", "~", "～", "、",

@@ -16,8 +16,9 @@ extension KnowledgeEngine {
         }
         try run(event.header, on: connection) { publication in
             try prepareIndex(connection)
-            let answer = try botAnswer(to: question, connection)
-            recordQuestion(question, answer: answer, connection)
+            let outcome = QuestionBatch.current(on: connection)?.outcomes[question.text]
+            let answer = try botAnswer(to: question, outcome: outcome, connection)
+            recordQuestion(question, answer: answer, groupKey: outcome?.groupKey, connection)
             try publication.reply(answer)
         }
     }
@@ -26,9 +27,10 @@ extension KnowledgeEngine {
 extension KnowledgeEngine {
     /// The answer at the configured threshold; else 猜你想问 choices between `KEFU_KNOWLEDGE_SUGGEST_THRESHOLD`
     /// and the threshold (entries still enabled in PostgreSQL); else no answer. `score` is the best confidence.
-    func botAnswer(to question: BotQuestion, _ connection: PostgresConnection) throws -> BotAnswer {
+    /// `outcome`: what the batch's ``QuestionBatch`` decided for this text, if it did.
+    func botAnswer(to question: BotQuestion, outcome: QuestionBatch.Outcome?, _ connection: PostgresConnection) throws -> BotAnswer {
         let batch = QuestionBatch.current(on: connection)
-        let decision = batch?.decisions[question.text] ?? decide(question.text)
+        let (decision, top) = outcome.map { ($0.decision, $0.best) } ?? decideWithBest(question.text)
         let (session, seq) = (question.sessionID, question.questionSeq)
         func enabled(_ ids: [UUID]) throws -> [UUID: EntryRecord] {
             try batch?.records(ids) ?? entries.find(ids, enabledOnly: true, connection)
@@ -50,16 +52,15 @@ extension KnowledgeEngine {
                 sessionID: session, questionSeq: seq, answered: false, score: choices.first.map { Self.rounded($0.confidence) },
                 suggestions: offered.isEmpty ? nil : Array(offered))
         case .none:
-            let top = index.search(question.text, limit: 1).first
             return BotAnswer(sessionID: session, questionSeq: seq, answered: false, score: top.map { Self.rounded($0.confidence) })
         }
     }
 }
 
 extension KnowledgeEngine {
-    /// The matcher's decision for `text` at the configured thresholds.
-    func decide(_ text: String) -> KnowledgeDecision {
-        index.decide(text, threshold: settings.threshold, suggestionThreshold: settings.suggestThreshold)
+    /// The matcher's decision for `text` at the configured thresholds and the best-scored match, from one search.
+    func decideWithBest(_ text: String) -> (decision: KnowledgeDecision, best: KnowledgeMatch?) {
+        index.decideWithBest(text, threshold: settings.threshold, suggestionThreshold: settings.suggestThreshold)
     }
 }
 

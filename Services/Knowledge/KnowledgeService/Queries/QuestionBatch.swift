@@ -6,15 +6,25 @@ import ServiceRuntime
 /// The `bot.question`s of one requests batch, decided together before the handlers run: the entries their
 /// answers and 猜你想问 choices need are read with one query instead of one per question.
 final class QuestionBatch: Sendable {
-    /// The matcher's decision for each question text of the batch.
-    let decisions: [String: KnowledgeDecision]
+    /// What the batch worked out once per distinct question text.
+    struct Outcome: Sendable {
+        /// The matcher's decision.
+        let decision: KnowledgeDecision
+        /// The best-scored match (the `score` of an unanswered question).
+        let best: KnowledgeMatch?
+        /// ``UnknownQuestions/groupKey(_:)`` of the text.
+        let groupKey: String
+    }
+
+    /// The outcome for each question text of the batch.
+    let outcomes: [String: Outcome]
     /// The enabled entries among those looked up.
     let records: [UUID: EntryRecord]
     /// Every entry id looked up (found or not).
     let looked: Set<UUID>
 
-    private init(decisions: [String: KnowledgeDecision], records: [UUID: EntryRecord], looked: Set<UUID>) {
-        self.decisions = decisions
+    private init(outcomes: [String: Outcome], records: [UUID: EntryRecord], looked: Set<UUID>) {
+        self.outcomes = outcomes
         self.records = records
         self.looked = looked
     }
@@ -30,18 +40,19 @@ final class QuestionBatch: Sendable {
         return records.filter { ids.contains($0.key) }
     }
 
-    /// Decides the batch's questions and reads the entries the decisions name, in one query. A batch that also
-    /// carries queries (which may edit entries) is left to answer question by question, in order.
+    /// Decides the batch's questions (each distinct text once) and reads the entries the decisions name, in
+    /// one query. A batch that also carries queries (which may edit entries) is left to answer question by
+    /// question, in order.
     static func prepare(_ events: [IncomingEvent], engine: KnowledgeEngine, on connection: PostgresConnection) throws {
         guard events.allSatisfy({ $0.header.type == .botQuestion }) else { return }
         let texts = Set(events.lazy.filter { $0.header.type == .botQuestion }.compactMap { try? $0.decode(BotQuestion.self).data.text })
         guard !texts.isEmpty else { return }
         try engine.prepareIndex(connection)
-        var decisions: [String: KnowledgeDecision] = [:]
+        var outcomes: [String: Outcome] = [:]
         var ids = Set<UUID>()
         for text in texts {
-            let decision = engine.decide(text)
-            decisions[text] = decision
+            let (decision, best) = engine.decideWithBest(text)
+            outcomes[text] = Outcome(decision: decision, best: best, groupKey: UnknownQuestions.groupKey(text))
             switch decision {
             case .answer(let best): best.uuid.map { _ = ids.insert($0) }
             case .suggest(let choices): ids.formUnion(choices.compactMap(\.uuid))
@@ -49,6 +60,6 @@ final class QuestionBatch: Sendable {
             }
         }
         let records = try engine.entries.find(Array(ids), enabledOnly: true, connection)
-        connection.transactionNotes.append(QuestionBatch(decisions: decisions, records: records, looked: ids))
+        connection.transactionNotes.append(QuestionBatch(outcomes: outcomes, records: records, looked: ids))
     }
 }

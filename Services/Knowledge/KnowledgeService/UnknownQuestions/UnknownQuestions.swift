@@ -42,8 +42,9 @@ enum UnknownQuestions {
 }
 
 extension KnowledgeEngine {
-    /// Queues the row of one decided bot question (it travels with the batch's COMMIT).
-    func recordQuestion(_ question: BotQuestion, answer: BotAnswer, _ connection: PostgresConnection) {
+    /// Queues the row of one decided bot question (it travels with the batch's COMMIT); `groupKey` when the
+    /// batch already worked it out for this text.
+    func recordQuestion(_ question: BotQuestion, answer: BotAnswer, groupKey: String? = nil, _ connection: PostgresConnection) {
         let (outcome, entryID) = UnknownQuestions.outcome(of: answer)
         connection.queue(
             """
@@ -51,7 +52,7 @@ extension KnowledgeEngine {
             VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (session_id, question_seq) DO NOTHING
             """,
-            [question.sessionID.uuid, question.questionSeq, question.text, UnknownQuestions.groupKey(question.text), outcome,
+            [question.sessionID.uuid, question.questionSeq, question.text, groupKey ?? UnknownQuestions.groupKey(question.text), outcome,
              entryID, answer.score])
     }
 

@@ -127,7 +127,7 @@ public struct KnowledgeTokenizer: Sendable {
 
     /// The glossary expansion of `word`, or else its CC-CEDICT candidates. After a `previous` word, with
     /// ``Features/englishLexicon``: the candidates of the phrase `previous word`, and the two words written as one
-    /// (`sign up` → `signup`, `wi fi` → `wifi`) with its translations, when a lexicon knows it.
+    /// (`sign up` → `signup`, `e mail` → `email`) with its translations, when a lexicon knows it.
     private func appendTranslations(of word: String, after previous: String?, to tokens: inout [KnowledgeToken]) {
         appendTranslations(of: word, to: &tokens)
         guard let previous, features.contains(.englishLexicon) else { return }

@@ -46,16 +46,43 @@ public enum EnvelopeCodec {
     /// stream acknowledge and skip those (a newer producer may have added them); readers of their own
     /// input streams (inbound, commands, requests) dead-letter them.
     public static func decodeHeader(_ bytes: [UInt8]) throws(ContractError) -> EnvelopeHeader {
+        try locateHeader(bytes).header
+    }
+
+    /// Decodes the header like ``decodeHeader(_:)`` and also says where `data`'s value lies in `bytes` when the
+    /// header was plain (nil otherwise): ``decode(_:as:header:dataRange:)`` then decodes only that value.
+    public static func locateHeader(_ bytes: [UInt8]) throws(ContractError) -> (header: EnvelopeHeader, dataRange: Range<Int>?) {
         guard bytes.count <= maxEntryBytes else { throw .tooLarge(bytes: bytes.count, limit: maxEntryBytes) }
         guard !bytes.isEmpty else { throw .notJSON(detail: "the value is empty") }
         let header: EnvelopeHeader
+        var dataRange: Range<Int>?
         if let members = try StrictJSONCheck.scan(bytes), let plain = EnvelopeHeader.plain(members, in: bytes) {
             header = plain
+            dataRange = members["data"]
         } else {
             header = try decodeJSON(EnvelopeHeader.self, from: bytes, strict: false)
         }
         try header.validate()
-        return header
+        return (header, dataRange)
+    }
+
+    /// Decodes and validates an entry whose header ``locateHeader(_:)`` already read from these bytes: only the
+    /// bytes of `data` go through the JSON decoder (the header is neither parsed nor decoded again). Whenever
+    /// that does not succeed, the whole envelope is decoded as ``decode(_:as:headerRead:)`` does, so a broken
+    /// entry gets exactly the same error.
+    public static func decode<Payload: EventPayload>(
+        _ bytes: [UInt8], as type: Payload.Type, header: EnvelopeHeader, dataRange: Range<Int>?
+    ) throws(ContractError) -> EventEnvelope<Payload> {
+        if let dataRange, header.type == Payload.eventType, header.version == Payload.version,
+           dataRange.lowerBound >= 0, dataRange.upperBound <= bytes.count,
+           let data = try? JSONDecoder().decode(Payload.self, from: Data(bytes[dataRange])) {
+            let envelope = EventEnvelope(
+                id: header.id, time: header.time, source: header.source, correlationID: header.correlationID,
+                causationID: header.causationID, replyTo: header.replyTo, expiresAt: header.expiresAt, data: data)
+            try envelope.validate()
+            return envelope
+        }
+        return try decode(bytes, as: type, headerRead: true)
     }
 
     /// Decodes and validates an entry of a known payload type.
@@ -72,20 +99,29 @@ public enum EnvelopeCodec {
 
     /// Decodes and validates an entry of any known type, choosing the payload type from the header.
     public static func decodeAny(_ bytes: [UInt8]) throws(ContractError) -> any AnyEventEnvelope {
-        let header = try decodeHeader(bytes)
-        return try open(header.type.payloadType, bytes)
+        let (header, dataRange) = try locateHeader(bytes)
+        return try open(header.type.payloadType, bytes, header: header, dataRange: dataRange)
     }
 
     /// Decodes and validates an entry of any known type whose `header` ``decodeHeader(_:)`` already read from
     /// these bytes (the header is not decoded again, nor the raw-JSON rules walked again).
     public static func decodeAny(_ bytes: [UInt8], header: EnvelopeHeader) throws(ContractError) -> any AnyEventEnvelope {
-        try open(header.type.payloadType, bytes)
+        try open(header.type.payloadType, bytes, header: header, dataRange: nil)
+    }
+
+    /// Decodes and validates an entry of any known type whose header and `data` range ``locateHeader(_:)`` read
+    /// from these bytes (see ``decode(_:as:header:dataRange:)``).
+    public static func decodeAny(
+        _ bytes: [UInt8], header: EnvelopeHeader, dataRange: Range<Int>?
+    ) throws(ContractError) -> any AnyEventEnvelope {
+        try open(header.type.payloadType, bytes, header: header, dataRange: dataRange)
     }
 
     private static func open<Payload: EventPayload>(
-        _ type: Payload.Type, _ bytes: [UInt8]
+        _ type: Payload.Type, _ bytes: [UInt8], header: EnvelopeHeader, dataRange: Range<Int>?
     ) throws(ContractError) -> any AnyEventEnvelope {
-        try decode(bytes, as: type, headerRead: true)
+        guard dataRange != nil else { return try decode(bytes, as: type, headerRead: true) }
+        return try decode(bytes, as: type, header: header, dataRange: dataRange)
     }
 
     /// The `event` value of a stream entry, which must have that one field and no other.

@@ -30,8 +30,9 @@ struct EventStreamHandler: StreamHandler {
     func decode(_ entry: StreamEntry) throws -> Message {
         let raw = try EnvelopeCodec.eventValue(of: entry.fields)
         let header: EnvelopeHeader
+        let dataRange: Range<Int>?
         do {
-            header = try EnvelopeCodec.decodeHeader(raw)
+            (header, dataRange) = try EnvelopeCodec.locateHeader(raw)
         } catch ContractError.unknownType where consumer.unknownTypes == .acknowledge {
             return .skip
         }
@@ -39,7 +40,7 @@ struct EventStreamHandler: StreamHandler {
             if consumer.unknownTypes == .acknowledge { return .skip }
             throw EventDecodingError.noHandler(type: header.type.rawValue, group: group)
         }
-        let event = IncomingEvent(entryID: entry.id, header: header, raw: raw)
+        let event = IncomingEvent(entryID: entry.id, header: header, raw: raw, dataRange: dataRange)
         try consumer.check?(event)
         return .apply(event, apply)
     }

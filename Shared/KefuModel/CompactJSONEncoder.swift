@@ -213,6 +213,44 @@ final class CompactEncoder: Encoder {
         }
     }
 
+    /// Writes an envelope header's members as `EnvelopeHeader`'s synthesized `encode(to:)` does (same keys, order
+    /// and values), without a container per member: every envelope a service publishes starts with them.
+    func writeHeader(
+        id: EventID, type: EventType, version: Int, time: Timestamp, source: String, correlationID: EventID?,
+        causationID: EventID?, replyTo: String?, expiresAt: Timestamp?
+    ) {
+        if case .empty = state {
+            sink.bytes.append(UInt8(ascii: "{"))
+            state = .keyed(count: 0)
+        }
+        beginMember("id")
+        sink.writeString(id.description)
+        beginMember("type")
+        sink.writeString(type.rawValue)
+        beginMember("version")
+        sink.writeInteger(version)
+        beginMember("time")
+        sink.writeString(time.rfc3339)
+        beginMember("source")
+        sink.writeString(source)
+        if let correlationID {
+            beginMember("correlation_id")
+            sink.writeString(correlationID.description)
+        }
+        if let causationID {
+            beginMember("causation_id")
+            sink.writeString(causationID.description)
+        }
+        if let replyTo {
+            beginMember("reply_to")
+            sink.writeString(replyTo)
+        }
+        if let expiresAt {
+            beginMember("expires_at")
+            sink.writeString(expiresAt.rfc3339)
+        }
+    }
+
     /// Writes the separator and key of the next member of a keyed container.
     func beginMember(_ key: String) {
         guard case .keyed(let count) = state else { return }

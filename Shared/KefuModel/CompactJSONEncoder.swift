@@ -41,6 +41,14 @@ final class JSONSink {
     /// `encode(to:)`; `parent` and `key` say where it sits (for the coding path of an error).
     func write<Value: Encodable>(_ value: Value, parent: CompactEncoder?, key: (any CodingKey)?) throws {
         func codingPath() -> [any CodingKey] { (parent?.codingPath ?? []) + (key.map { [$0] } ?? []) }
+        // Most values are strings or structs: a type check costs far less than the failed casts below.
+        if Value.self == String.self { return writeString(value as! String) }
+        guard Self.scalarTypes.contains(ObjectIdentifier(Value.self)) else {
+            let encoder = CompactEncoder(sink: self, parent: parent, key: key)
+            try value.encode(to: encoder)
+            encoder.finish()
+            return
+        }
         switch value {
         case let string as String: writeString(string)
         case let bool as Bool: writeRaw(bool ? "true" : "false")
@@ -65,6 +73,15 @@ final class JSONSink {
             encoder.finish()
         }
     }
+
+    /// The types ``write(_:parent:key:)`` writes itself rather than through their `encode(to:)`.
+    private static let scalarTypes: Set<ObjectIdentifier> = [
+        ObjectIdentifier(String.self), ObjectIdentifier(Bool.self), ObjectIdentifier(Int.self), ObjectIdentifier(Int64.self),
+        ObjectIdentifier(Int32.self), ObjectIdentifier(UInt8.self), ObjectIdentifier(Int8.self), ObjectIdentifier(Int16.self),
+        ObjectIdentifier(UInt16.self), ObjectIdentifier(UInt32.self), ObjectIdentifier(UInt.self), ObjectIdentifier(UInt64.self),
+        ObjectIdentifier(Decimal.self), ObjectIdentifier(Double.self), ObjectIdentifier(Float.self), ObjectIdentifier(Data.self),
+        ObjectIdentifier(URL.self),
+    ]
 
     func writeRaw(_ text: String) {
         bytes.append(contentsOf: text.utf8)
@@ -193,6 +210,44 @@ final class CompactEncoder: Encoder {
         case .keyed: sink.bytes.append(UInt8(ascii: "}"))
         case .unkeyed: sink.bytes.append(UInt8(ascii: "]"))
         case .single(let written): if !written { sink.writeRaw("{}") }
+        }
+    }
+
+    /// Writes an envelope header's members as `EnvelopeHeader`'s synthesized `encode(to:)` does (same keys, order
+    /// and values), without a container per member: every envelope a service publishes starts with them.
+    func writeHeader(
+        id: EventID, type: EventType, version: Int, time: Timestamp, source: String, correlationID: EventID?,
+        causationID: EventID?, replyTo: String?, expiresAt: Timestamp?
+    ) {
+        if case .empty = state {
+            sink.bytes.append(UInt8(ascii: "{"))
+            state = .keyed(count: 0)
+        }
+        beginMember("id")
+        sink.writeString(id.description)
+        beginMember("type")
+        sink.writeString(type.rawValue)
+        beginMember("version")
+        sink.writeInteger(version)
+        beginMember("time")
+        sink.writeString(time.rfc3339)
+        beginMember("source")
+        sink.writeString(source)
+        if let correlationID {
+            beginMember("correlation_id")
+            sink.writeString(correlationID.description)
+        }
+        if let causationID {
+            beginMember("causation_id")
+            sink.writeString(causationID.description)
+        }
+        if let replyTo {
+            beginMember("reply_to")
+            sink.writeString(replyTo)
+        }
+        if let expiresAt {
+            beginMember("expires_at")
+            sink.writeString(expiresAt.rfc3339)
         }
     }
 

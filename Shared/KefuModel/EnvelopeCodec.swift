@@ -46,12 +46,12 @@ public enum EnvelopeCodec {
     /// stream acknowledge and skip those (a newer producer may have added them); readers of their own
     /// input streams (inbound, commands, requests) dead-letter them.
     public static func decodeHeader(_ bytes: [UInt8]) throws(ContractError) -> EnvelopeHeader {
-        try decodeHeaderLocatingData(bytes).header
+        try locateHeader(bytes).header
     }
 
-    /// ``decodeHeader(_:)``, plus where the `data` value sits in `bytes` when the header was read without a
-    /// JSON decoder (nil otherwise): ``decode(_:as:header:dataRange:)`` then decodes only that value.
-    public static func decodeHeaderLocatingData(_ bytes: [UInt8]) throws(ContractError) -> (header: EnvelopeHeader, dataRange: Range<Int>?) {
+    /// Decodes the header like ``decodeHeader(_:)`` and also says where `data`'s value lies in `bytes` when the
+    /// header was plain (nil otherwise): ``decode(_:as:header:dataRange:)`` then decodes only that value.
+    public static func locateHeader(_ bytes: [UInt8]) throws(ContractError) -> (header: EnvelopeHeader, dataRange: Range<Int>?) {
         guard bytes.count <= maxEntryBytes else { throw .tooLarge(bytes: bytes.count, limit: maxEntryBytes) }
         guard !bytes.isEmpty else { throw .notJSON(detail: "the value is empty") }
         let header: EnvelopeHeader
@@ -66,20 +66,23 @@ public enum EnvelopeCodec {
         return (header, dataRange)
     }
 
-    /// Decodes an entry whose header ``decodeHeaderLocatingData(_:)`` read from these bytes, decoding only the
-    /// `data` value at `dataRange` (the header is not decoded again). Any failure is reported exactly as
-    /// ``decode(_:as:headerRead:)`` reports it (the entry is then decoded whole to say why).
+    /// Decodes and validates an entry whose header ``locateHeader(_:)`` already read from these bytes: only the
+    /// bytes of `data` go through the JSON decoder (the header is neither parsed nor decoded again). Whenever
+    /// that does not succeed, the whole envelope is decoded as ``decode(_:as:headerRead:)`` does, so a broken
+    /// entry gets exactly the same error.
     public static func decode<Payload: EventPayload>(
-        _ bytes: [UInt8], as type: Payload.Type, header: EnvelopeHeader, dataRange: Range<Int>
+        _ bytes: [UInt8], as type: Payload.Type, header: EnvelopeHeader, dataRange: Range<Int>?
     ) throws(ContractError) -> EventEnvelope<Payload> {
-        guard header.type == Payload.eventType, header.version == Payload.version,
-              let data = try? JSONDecoder().decode(Payload.self, from: Data(bytes[dataRange]))
-        else { return try decode(bytes, as: type, headerRead: true) }
-        let envelope = EventEnvelope(
-            id: header.id, time: header.time, source: header.source, correlationID: header.correlationID,
-            causationID: header.causationID, replyTo: header.replyTo, expiresAt: header.expiresAt, data: data)
-        try envelope.validate()
-        return envelope
+        if let dataRange, header.type == Payload.eventType, header.version == Payload.version,
+           dataRange.lowerBound >= 0, dataRange.upperBound <= bytes.count,
+           let data = try? JSONDecoder().decode(Payload.self, from: Data(bytes[dataRange])) {
+            let envelope = EventEnvelope(
+                id: header.id, time: header.time, source: header.source, correlationID: header.correlationID,
+                causationID: header.causationID, replyTo: header.replyTo, expiresAt: header.expiresAt, data: data)
+            try envelope.validate()
+            return envelope
+        }
+        return try decode(bytes, as: type, headerRead: true)
     }
 
     /// Decodes and validates an entry of a known payload type.
@@ -96,21 +99,28 @@ public enum EnvelopeCodec {
 
     /// Decodes and validates an entry of any known type, choosing the payload type from the header.
     public static func decodeAny(_ bytes: [UInt8]) throws(ContractError) -> any AnyEventEnvelope {
-        let (header, dataRange) = try decodeHeaderLocatingData(bytes)
+        let (header, dataRange) = try locateHeader(bytes)
         return try open(header.type.payloadType, bytes, header: header, dataRange: dataRange)
     }
 
     /// Decodes and validates an entry of any known type whose `header` ``decodeHeader(_:)`` already read from
     /// these bytes (the header is not decoded again, nor the raw-JSON rules walked again).
-    /// With `dataRange` (from ``decodeHeaderLocatingData(_:)``) only the `data` value is decoded.
-    public static func decodeAny(_ bytes: [UInt8], header: EnvelopeHeader, dataRange: Range<Int>? = nil) throws(ContractError) -> any AnyEventEnvelope {
+    public static func decodeAny(_ bytes: [UInt8], header: EnvelopeHeader) throws(ContractError) -> any AnyEventEnvelope {
+        try open(header.type.payloadType, bytes, header: header, dataRange: nil)
+    }
+
+    /// Decodes and validates an entry of any known type whose header and `data` range ``locateHeader(_:)`` read
+    /// from these bytes (see ``decode(_:as:header:dataRange:)``).
+    public static func decodeAny(
+        _ bytes: [UInt8], header: EnvelopeHeader, dataRange: Range<Int>?
+    ) throws(ContractError) -> any AnyEventEnvelope {
         try open(header.type.payloadType, bytes, header: header, dataRange: dataRange)
     }
 
     private static func open<Payload: EventPayload>(
         _ type: Payload.Type, _ bytes: [UInt8], header: EnvelopeHeader, dataRange: Range<Int>?
     ) throws(ContractError) -> any AnyEventEnvelope {
-        guard let dataRange else { return try decode(bytes, as: type, headerRead: true) }
+        guard dataRange != nil else { return try decode(bytes, as: type, headerRead: true) }
         return try decode(bytes, as: type, header: header, dataRange: dataRange)
     }
 

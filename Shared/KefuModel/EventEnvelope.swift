@@ -72,7 +72,13 @@ public struct EventEnvelope<Payload: EventPayload>: Codable, Sendable, Equatable
 
     /// Encodes the header fields and `data` side by side.
     public func encode(to encoder: any Encoder) throws {
-        try header.encode(to: encoder)
+        if let compact = encoder as? CompactEncoder {
+            compact.writeHeader(id: id, type: type, version: version, time: time, source: source,
+                                correlationID: correlationID, causationID: causationID, replyTo: replyTo,
+                                expiresAt: expiresAt)
+        } else {
+            try header.encode(to: encoder)
+        }
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(data, forKey: .data)
     }

@@ -24,7 +24,7 @@ public struct Identifier<Tag>: Hashable, Sendable, Codable, CustomStringConverti
 
     /// A new random (version 4) identifier.
     public static func random() -> Identifier<Tag> {
-        Identifier(UUID())
+        Identifier(UUID.randomV4())
     }
 
     /// The lowercase wire form.

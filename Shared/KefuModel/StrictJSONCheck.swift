@@ -23,7 +23,7 @@ enum StrictJSONCheck {
     static func scan(_ bytes: [UInt8]) throws(ContractError) -> Members? {
         var scanner = Scanner(bytes: bytes)
         do throws(Stop) {
-            try scanner.value(path: "", nullable: false)
+            try scanner.value(nullable: false)
             scanner.skipWhitespace()
             guard scanner.index == bytes.count else { return nil }
         } catch {
@@ -49,21 +49,49 @@ enum StrictJSONCheck {
         var isObject = false
         /// How many objects and arrays enclose the current position.
         private var depth = 0
+        /// The keys and indexes from the root to the current value; its text (``path``) is made only for an error
+        /// or when it may be one of ``nullablePrefixes``.
+        private var components: [Component] = []
+        /// The UTF-8 length of the current value's path text.
+        private var pathLength = 0
+
+        /// One step of a path.
+        private enum Component {
+            case key(String)
+            case index(Int)
+        }
+
+        /// The current value's path as errors name it: keys joined with dots (``FieldPath/join(_:_:)``), indexes
+        /// as `[n]`.
+        private var path: String {
+            var text = ""
+            for component in components {
+                switch component {
+                case .key(let key): text = FieldPath.join(text, key)
+                case .index(let position): text += "[\(position)]"
+                }
+            }
+            return text
+        }
+
+        /// The UTF-8 length of ``nullablePrefixes``' members: no other path can be one of them.
+        private static let nullableLengths = Set(StrictJSONCheck.nullablePrefixes.map(\.utf8.count))
 
         init(bytes: [UInt8]) {
             self.bytes = bytes
         }
 
-        mutating func value(path: String, nullable: Bool) throws(Stop) {
+        mutating func value(nullable: Bool) throws(Stop) {
             skipWhitespace()
             guard index < bytes.count else { throw .malformed }
             switch bytes[index] {
-            case UInt8(ascii: "{"): try object(path: path, nullable: nullable)
-            case UInt8(ascii: "["): try array(path: path, nullable: nullable)
+            case UInt8(ascii: "{"): try object(nullable: nullable)
+            case UInt8(ascii: "["): try array(nullable: nullable)
             case UInt8(ascii: "\""): try skipString()
             case UInt8(ascii: "n"):
                 try literal("null")
                 if !nullable, violation == nil {
+                    let path = path
                     violation = .invalidField(path.isEmpty ? "(root)" : path, reason: "must not be null")
                 }
             case UInt8(ascii: "t"): try literal("true")
@@ -72,28 +100,43 @@ enum StrictJSONCheck {
             }
         }
 
-        private mutating func object(path: String, nullable: Bool) throws(Stop) {
+        private mutating func object(nullable: Bool) throws(Stop) {
             index += 1
             if depth == 0 { isObject = true }
             depth += 1
             defer { depth -= 1 }
             let isRoot = depth == 1
-            var keys = Set<String>()
+            let parentLength = pathLength
+            defer { pathLength = parentLength }
+            // Objects are small: their keys are compared in a list, and only a large one gets a set.
+            var keys: [String] = []
+            var keySet = Set<String>()
             skipWhitespace()
             if peek(UInt8(ascii: "}")) { index += 1; return }
             while true {
                 skipWhitespace()
                 guard peek(UInt8(ascii: "\"")) else { throw .malformed }
                 let key = try string()
-                let child = FieldPath.join(path, key)
-                if !keys.insert(key).inserted, violation == nil { violation = .duplicateKey(child) }
+                components.append(.key(key))
+                defer { components.removeLast() }
+                pathLength = parentLength == 0 ? key.utf8.count : parentLength + 1 + key.utf8.count
+                let repeated: Bool
+                if keys.count < 16 {
+                    repeated = keys.contains(key)
+                    if !repeated { keys.append(key) }
+                } else {
+                    if keySet.isEmpty { keySet = Set(keys) }
+                    repeated = !keySet.insert(key).inserted
+                }
+                if repeated, violation == nil { violation = .duplicateKey(path) }
                 skipWhitespace()
                 guard peek(UInt8(ascii: ":")) else { throw .malformed }
                 index += 1
-                let childNullable = nullable || StrictJSONCheck.nullablePrefixes.contains(child)
+                let childNullable = nullable
+                    || (Self.nullableLengths.contains(pathLength) && StrictJSONCheck.nullablePrefixes.contains(path))
                 skipWhitespace()
                 let start = index
-                try value(path: child, nullable: childNullable)
+                try value(nullable: childNullable)
                 if isRoot { members[key] = start..<index }
                 skipWhitespace()
                 if peek(UInt8(ascii: ",")) { index += 1; continue }
@@ -102,15 +145,20 @@ enum StrictJSONCheck {
             }
         }
 
-        private mutating func array(path: String, nullable: Bool) throws(Stop) {
+        private mutating func array(nullable: Bool) throws(Stop) {
             index += 1
             depth += 1
             defer { depth -= 1 }
+            let parentLength = pathLength
+            defer { pathLength = parentLength }
             skipWhitespace()
             if peek(UInt8(ascii: "]")) { index += 1; return }
             var position = 0
             while true {
-                try value(path: path + "[\(position)]", nullable: nullable)
+                components.append(.index(position))
+                pathLength = parentLength + 2 + Self.digitCount(position)
+                defer { components.removeLast() }
+                try value(nullable: nullable)
                 position += 1
                 skipWhitespace()
                 if peek(UInt8(ascii: ",")) { index += 1; continue }
@@ -251,6 +299,14 @@ enum StrictJSONCheck {
 
         private func peek(_ byte: UInt8) -> Bool {
             index < bytes.count && bytes[index] == byte
+        }
+
+        /// How many decimal digits `value` (≥ 0) has.
+        private static func digitCount(_ value: Int) -> Int {
+            var count = 1
+            var rest = value
+            while rest >= 10 { rest /= 10; count += 1 }
+            return count
         }
 
         mutating func skipWhitespace() {

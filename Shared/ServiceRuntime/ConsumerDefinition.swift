@@ -114,12 +114,13 @@ public struct IncomingEvent: Sendable {
     public let header: EnvelopeHeader
     /// The whole envelope as received.
     public let raw: [UInt8]
-    /// Where `data` sits in `raw`, when the header read located it (only that value is then decoded).
-    let dataRange: Range<Int>?
+    /// Where `data`'s value lies in `raw`, when `EnvelopeCodec.locateHeader` found it (only those bytes are then
+    /// decoded).
+    public let dataRange: Range<Int>?
     private let decoded = DecodedEnvelope()
 
-    /// An event as read (also for tests that apply handlers directly); `header` must be what
-    /// `EnvelopeCodec.decodeHeader` read from `raw`, and `dataRange` what `decodeHeaderLocatingData` located.
+    /// An event as read (also for tests that apply handlers directly); `header` (and `dataRange`, if given) must
+    /// be what `EnvelopeCodec.locateHeader` read from `raw`.
     public init(entryID: String, header: EnvelopeHeader, raw: [UInt8], dataRange: Range<Int>? = nil) {
         self.entryID = entryID
         self.header = header
@@ -130,11 +131,7 @@ public struct IncomingEvent: Sendable {
     /// Decodes the whole envelope with `Payload` as its data.
     public func decode<Payload: EventPayload>(_ type: Payload.Type) throws -> EventEnvelope<Payload> {
         if let kept = decoded.value as? EventEnvelope<Payload> { return kept }
-        let envelope = if let dataRange {
-            try EnvelopeCodec.decode(raw, as: type, header: header, dataRange: dataRange)
-        } else {
-            try EnvelopeCodec.decode(raw, as: type, headerRead: true)
-        }
+        let envelope = try EnvelopeCodec.decode(raw, as: type, header: header, dataRange: dataRange)
         decoded.value = envelope
         return envelope
     }

@@ -32,7 +32,7 @@ struct EventStreamHandler: StreamHandler {
         let header: EnvelopeHeader
         let dataRange: Range<Int>?
         do {
-            (header, dataRange) = try EnvelopeCodec.decodeHeaderLocatingData(raw)
+            (header, dataRange) = try EnvelopeCodec.locateHeader(raw)
         } catch ContractError.unknownType where consumer.unknownTypes == .acknowledge {
             return .skip
         }

@@ -37,13 +37,14 @@ struct EventRecorder: StreamHandler {
     func decode(_ entry: StreamEntry) throws -> Message {
         let raw = try EnvelopeCodec.eventValue(of: entry.fields)
         let header: EnvelopeHeader
+        let dataRange: Range<Int>?
         do {
-            header = try EnvelopeCodec.decodeHeader(raw)
+            (header, dataRange) = try EnvelopeCodec.locateHeader(raw)
         } catch ContractError.unknownType {
             return .skip
         }
         guard Self.storedTypes.contains(header.type) else { return .skip }
-        _ = try EnvelopeCodec.decodeAny(raw, header: header)
+        _ = try EnvelopeCodec.decodeAny(raw, header: header, dataRange: dataRange)
         return .store(header.id, PostgresJSON.text(raw))
     }
 

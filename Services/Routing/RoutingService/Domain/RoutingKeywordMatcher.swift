@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How a keyword list (transfer keywords, exit keywords, end phrases) matches a visitor message.
 public enum KeywordMatchMode: String, Sendable, Hashable, CaseIterable, Codable {
     /// The whole message, after trimming punctuation and symbols at both ends, is one of the keywords:
@@ -15,16 +17,31 @@ public enum KeywordMatchMode: String, Sendable, Hashable, CaseIterable, Codable 
 public enum RoutingKeywordMatcher {
     /// `true` if `text` matches any of `keywords` in `mode`; empty keywords never match.
     public static func matches(_ text: String, keywords: [String], mode: KeywordMatchMode = .wholeMessage) -> Bool {
+        guard !keywords.isEmpty else { return false }
         let message = trimmingPunctuation(normalize(text))
         guard !message.isEmpty else { return false }
         return keywords.contains { keyword in
-            let normalized = trimmingPunctuation(normalize(keyword))
+            let normalized = normalizedKeyword(keyword)
             guard !normalized.isEmpty else { return false }
             switch mode {
             case .wholeMessage: return message == normalized
             case .contains: return message.contains(normalized)
             }
         }
+    }
+
+    /// Keywords in the form they are compared in, kept: the same few keywords are compared with every message.
+    private static let keywordCache = Mutex<[String: String]>([:])
+
+    /// `trimmingPunctuation(normalize(keyword))`, from ``keywordCache`` (emptied when it grows past 4,096).
+    static func normalizedKeyword(_ keyword: String) -> String {
+        if let known = keywordCache.withLock({ $0[keyword] }) { return known }
+        let normalized = trimmingPunctuation(normalize(keyword))
+        keywordCache.withLock { cache in
+            if cache.count >= 4_096 { cache.removeAll() }
+            cache[keyword] = normalized
+        }
+        return normalized
     }
 
     /// Normalized form used for comparison.

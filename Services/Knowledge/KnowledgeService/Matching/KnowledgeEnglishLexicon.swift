@@ -26,12 +26,7 @@ public struct KnowledgeEnglishLexicon: Sendable {
     @discardableResult
     public mutating func add(_ text: String) -> [KnowledgeDataLineError] {
         var errors: [KnowledgeDataLineError] = []
-        for (number, line) in KnowledgeLanguage.lines(of: text) {
-            let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)
-            guard fields.count >= 2 else {
-                errors.append(.init(line: number, message: "expected an English word and at least one Chinese word, separated by spaces"))
-                continue
-            }
+        for (number, fields) in KnowledgeLanguage.englishLines(of: text, errors: &errors) {
             let words = fields[0].split(separator: "_", omittingEmptySubsequences: false)
             guard (1...2).contains(words.count), words.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isLowercase } }) else {
                 errors.append(.init(line: number, message: "'\(fields[0])' is not a lower-case English word or two words joined by '_'"))
@@ -43,7 +38,7 @@ public struct KnowledgeEnglishLexicon: Sendable {
             }
             translations[fields[0]] = Array(fields.dropFirst())
         }
-        return errors
+        return errors.sorted { $0.line < $1.line }
     }
 
     /// The base form of an inflected English word (`orders` → `order`, `cancelled` → `cancel`, `replies` → `reply`,

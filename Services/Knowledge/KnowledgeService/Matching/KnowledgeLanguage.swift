@@ -126,6 +126,19 @@ public struct KnowledgeLanguage: Sendable {
         return result
     }
 
+    /// The lines of an English word table (`word 中文 中文…`), split into fields; a line with fewer than two fields
+    /// is reported in `errors` and left out (callers sort `errors` by line before returning them).
+    static func englishLines(of text: String, errors: inout [KnowledgeDataLineError]) -> [(Int, [String])] {
+        lines(of: text).compactMap { number, line in
+            let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)
+            guard fields.count >= 2 else {
+                errors.append(.init(line: number, message: "expected an English word and at least one Chinese word, separated by spaces"))
+                return nil
+            }
+            return (number, fields)
+        }
+    }
+
     /// Reads `character value` pairs (folding and reading tables).
     private static func pairs(_ text: String) -> [(Unicode.Scalar, Substring)] {
         lines(of: text).compactMap { _, line in

@@ -135,19 +135,14 @@ public struct KnowledgeLexicon: Sendable, Equatable {
     @discardableResult
     public mutating func addGlossary(_ text: String) -> [KnowledgeDataLineError] {
         var errors: [KnowledgeDataLineError] = []
-        for (number, line) in KnowledgeLanguage.lines(of: text) {
-            let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)
-            guard fields.count >= 2 else {
-                errors.append(.init(line: number, message: "expected an English word and at least one Chinese word, separated by spaces"))
-                continue
-            }
+        for (number, fields) in KnowledgeLanguage.englishLines(of: text, errors: &errors) {
             guard fields[0].unicodeScalars.allSatisfy({ $0.properties.isAlphabetic && $0.isASCII }), fields[0] == fields[0].lowercased() else {
                 errors.append(.init(line: number, message: "'\(fields[0])' is not a lower-case English word"))
                 continue
             }
             glossary[fields[0]] = fields.dropFirst().joined(separator: " ")
         }
-        return errors
+        return errors.sorted { $0.line < $1.line }
     }
 
     /// The e-commerce lexicon with the bundled customer-service synonyms (`Resources/synonyms.txt`) and the

@@ -4,8 +4,11 @@ import Testing
 
 /// `monitor.today`, the monitor's (监控) counters, equals counts taken from reporting's records at the same moment.
 @Suite struct MonitorTodayTests {
+    /// One whole-second instant for every entry, so that intervals between entries are exact to the millisecond.
+    static let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+
     static func entry<P: EventPayload>(_ data: P, secondsAgo: Double) -> [UInt8] {
-        try! EnvelopeCodec.encode(EventEnvelope(time: Timestamp(Date().addingTimeInterval(-secondsAgo)), source: "routing", data: data))
+        try! EnvelopeCodec.encode(EventEnvelope(time: Timestamp(now.addingTimeInterval(-secondsAgo)), source: "routing", data: data))
     }
 
     @Test func countersEqualTheRecords() async throws {

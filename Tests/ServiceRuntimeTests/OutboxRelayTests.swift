@@ -37,6 +37,13 @@ import TestSupport
                 postgres: postgres, producer: StreamProducer(client: client ?? redis), wake: wake, logger: Logger(label: "test"))
         }
 
+        /// Writes one visitor message per text to the outbox in one transaction, without a publisher.
+        func enqueue(_ texts: [String]) async throws {
+            try await postgres.transaction { connection in
+                for text in texts { try outbox.enqueue(OutboxRelayTests.message(text), to: stream, on: connection) }
+            }
+        }
+
         /// What a committer that died before publishing leaves once its claim has run out.
         func expireWriterClaims() async throws {
             try await postgres.execute(
@@ -144,12 +151,7 @@ import TestSupport
 
     @Test func anExpiredClaimIsPublishedAgainAndAFreshOneIsNot() async throws {
         let fixture = try await fixture()
-        let outbox = fixture.outbox
-        let stream = fixture.stream
-        try await fixture.postgres.transaction { connection in
-            try outbox.enqueue(Self.message("crashed relay"), to: stream, on: connection)
-            try outbox.enqueue(Self.message("busy relay"), to: stream, on: connection)
-        }
+        try await fixture.enqueue(["crashed relay", "busy relay"])
         try await fixture.postgres.execute("UPDATE outboxtest.outbox SET claimed_until = now() - interval '1 second' WHERE id = 1")
         try await fixture.postgres.execute("UPDATE outboxtest.outbox SET claimed_until = now() + interval '1 hour' WHERE id = 2")
         #expect(try await fixture.relay().relayOnce() == 1)
@@ -159,12 +161,7 @@ import TestSupport
 
     @Test func rowsNoReplicaAcknowledgedStayUntilThePatienceRunsOut() async throws {
         let fixture = try await fixture()
-        let outbox = fixture.outbox
-        let stream = fixture.stream
-        try await fixture.postgres.transaction { connection in
-            try outbox.enqueue(Self.message("old"), to: stream, on: connection)
-            try outbox.enqueue(Self.message("new"), to: stream, on: connection)
-        }
+        try await fixture.enqueue(["old", "new"])
         try await fixture.postgres.execute("UPDATE outboxtest.outbox SET created_at = now() - interval '2 minutes' WHERE id = 1")
         try await fixture.expireWriterClaims()
         // The shared test server has no replica: WAIT 1 is never satisfied.
@@ -182,11 +179,7 @@ import TestSupport
 
     @Test func concurrentRelaysShareTheWorkWithoutDuplicates() async throws {
         let fixture = try await fixture()
-        let outbox = fixture.outbox
-        let stream = fixture.stream
-        try await fixture.postgres.transaction { connection in
-            for index in 0..<1_000 { try outbox.enqueue(Self.message("m\(index)"), to: stream, on: connection) }
-        }
+        try await fixture.enqueue((0..<1_000).map { "m\($0)" })
         try await fixture.expireWriterClaims()
         let relays = [fixture.relay(), fixture.relay(), fixture.relay()]
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -300,9 +293,7 @@ import TestSupport
         #expect(try await fixture.relay().relayOnce() == 1, "released to the relay without waiting for the claim")
         #expect(try await fixture.streamTexts() == ["稍后"])
 
-        try await fixture.postgres.transaction { connection in
-            try outbox.enqueue(Self.message("中断"), to: stream, on: connection)
-        }
+        try await fixture.enqueue(["中断"])
         try await fixture.expireWriterClaims()
         let failing = OutboxRelay(
             schema: "outboxtest", postgres: fixture.postgres, producer: StreamProducer(client: deadRedis),
